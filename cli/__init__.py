@@ -1,0 +1,5 @@
+"""The dafu command line."""
+
+
+def main() -> None:
+    print("dafu")

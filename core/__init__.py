@@ -1,0 +1,2 @@
+"""dafu: Chinese government reply letters to structured records."""
+__version__ = "0.1.0"

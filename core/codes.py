@@ -1,0 +1,86 @@
+"""Warning codes and small enumerations shared by every stage.
+
+| code                     | raised by  | meaning                                                        |
+|--------------------------|------------|----------------------------------------------------------------|
+| mojibake_unresolved      | normalize  | a span shows GBK byte-loss damage that could not be repaired    |
+| mojibake_low_confidence  | normalize  | a repair was applied with confidence below 0.5                  |
+| mojibake_lost_digit      | normalize  | a digit was swallowed by the damage; shown as □                 |
+| doc_type_unsure          | segment    | the document type was decided on weak evidence                  |
+| no_title                 | segment    | no title line was found                                         |
+| no_signature             | segment    | no issuer or date was found at the end of the letter            |
+| date_invalid             | segment    | a date-like phrase is not a valid calendar date                 |
+| metric_damaged           | extract    | a number overlaps damaged text and is not reported as a metric  |
+| metric_unit_unknown      | extract    | a number with an unknown unit was skipped                       |
+| id_collision             | cli        | two inputs mapped to the same id; a suffix was added            |
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["WarningCode", "UnitKind", "Qualifier", "DocType", "SectionKind"]
+
+
+class WarningCode(StrEnum):
+    """A warning's stable code; `.template` is its message pattern."""
+
+    MOJIBAKE_UNRESOLVED = "mojibake_unresolved"
+    MOJIBAKE_LOW_CONFIDENCE = "mojibake_low_confidence"
+    MOJIBAKE_LOST_DIGIT = "mojibake_lost_digit"
+    DOC_TYPE_UNSURE = "doc_type_unsure"
+    NO_TITLE = "no_title"
+    NO_SIGNATURE = "no_signature"
+    DATE_INVALID = "date_invalid"
+    METRIC_DAMAGED = "metric_damaged"
+    METRIC_UNIT_UNKNOWN = "metric_unit_unknown"
+    ID_COLLISION = "id_collision"
+
+    @property
+    def template(self) -> str:
+        return _TEMPLATES[self]
+
+
+_TEMPLATES = {
+    WarningCode.MOJIBAKE_UNRESOLVED: "damaged text left as it is: {text!r}",
+    WarningCode.MOJIBAKE_LOW_CONFIDENCE: "repair {damaged!r} -> {repaired!r} applied with confidence {confidence:.2f}",
+    WarningCode.MOJIBAKE_LOST_DIGIT: "a digit was lost in damaged text and is shown as □",
+    WarningCode.DOC_TYPE_UNSURE: "document type {doc_type} decided on weak evidence: {evidence}",
+    WarningCode.NO_TITLE: "no title line found",
+    WarningCode.NO_SIGNATURE: "no signature block (issuer and date) found",
+    WarningCode.DATE_INVALID: "not a valid date: {text!r}",
+    WarningCode.METRIC_DAMAGED: "number {raw!r} overlaps damaged text; not reported as a metric",
+    WarningCode.METRIC_UNIT_UNKNOWN: "number {raw!r} has no known unit; skipped",
+    WarningCode.ID_COLLISION: "id {id!r} already used; this letter is {new_id!r}",
+}
+
+
+class UnitKind(StrEnum):
+    PERSON_TIMES = "person_times"
+    PERSONS = "persons"
+    ORGANIZATIONS = "organizations"
+    ITEMS = "items"
+    MONEY_CNY = "money_cny"
+    PERCENT = "percent"
+    RATIO = "ratio"
+    OTHER = "other"
+
+
+class Qualifier(StrEnum):
+    MORE_THAN = "more_than"
+    NEARLY = "nearly"
+    ABOUT = "about"
+    AT_LEAST = "at_least"
+    UP_TO = "up_to"
+
+
+class DocType(StrEnum):
+    REPLY_LETTER = "reply_letter"
+    MEETING_REPORT = "meeting_report"
+    NOTICE = "notice"
+    OTHER = "other"
+
+
+class SectionKind(StrEnum):
+    OPENING = "opening"
+    BODY = "body"
+    NEXT_STEPS = "next_steps"
+    CLOSING = "closing"

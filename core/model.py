@@ -1,0 +1,213 @@
+"""The values that flow through the pipeline: frozen dataclasses holding tuples.
+
+Every offset is a half-open ``Span`` ``(start, end)`` in characters of the normalized text,
+so that ``text[start:end] == raw`` for every extracted value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Span", "Warning", "Quantity", "Metric", "Section", "DocNumber", "Proposal", "Addressee",
+    "Contact", "CitedDocument", "Repair", "Unresolved", "Normalization", "Normalized", "Segmented",
+    "Source", "Record", "SCHEMA_ID",
+]
+
+SCHEMA_ID = "dafu.letter/1"
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    code: str
+    message: str
+    span: Span | None = None
+
+
+# ---------------------------------------------------------------- normalize
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """One repaired span of GBK byte-loss damage (offsets into the text the repair step saw)."""
+
+    start: int
+    end: int
+    damaged: str
+    repaired: str
+    confidence: float
+    swallowed_byte: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Normalization:
+    script_in: str = "simplified"  # simplified | traditional | mixed | none
+    script_out: str = "simplified"
+    pinyin_annotations_removed: int = 0
+    mojibake_repaired: tuple[Repair, ...] = ()
+    mojibake_unresolved: tuple[Unresolved, ...] = ()
+    debris_removed: tuple[str, ...] = ()
+    steps: tuple[tuple[str, int], ...] = ()  # (step name, changes) for each step that changed the text
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """The normalized text, the metadata lifted from debris rows, and the report."""
+
+    text: str
+    metadata: tuple[tuple[str, str], ...] = ()
+    report: Normalization = Normalization()
+    warnings: tuple[Warning, ...] = ()
+
+
+# ---------------------------------------------------------------- segment
+@dataclass(frozen=True, slots=True)
+class DocNumber:
+    raw: str
+    issuer_code: str
+    year: int
+    serial: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    kind: str | None  # 提案 | 建议 | 议案
+    body: str | None  # 政协 | 人大
+    meeting: str | None
+    number: str | None  # as written: 第20180218号
+    title: str | None
+    span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    name: str
+    role: str | None
+    and_others: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    person: str | None
+    unit: str | None
+    phones: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    kind: str  # SectionKind
+    level: int  # 0 for opening/closing/unmarked body, 1..4 for 一、 （一） 1. （1）, 5 for 一是/第一
+    marker: str | None
+    heading: str | None
+    path: str  # 一/（二）
+    span: Span
+    children: tuple["Section", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """What segment() finds: header, addressees, body tree, signature block, sentences."""
+
+    doc_type: str
+    title: str | None = None
+    doc_number: DocNumber | None = None
+    category: str | None = None
+    signer: str | None = None
+    proposal: Proposal | None = None
+    addressees: tuple[Addressee, ...] = ()
+    issuer: str | None = None
+    date: str | None = None
+    contact: Contact | None = None
+    cc: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+    sentences: tuple[Span, ...] = ()
+    warnings: tuple[Warning, ...] = ()
+
+
+# ---------------------------------------------------------------- extract
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit as found in text, metric or not."""
+
+    raw: str
+    value: float | int
+    value_high: float | int | None
+    unit: str | None
+    unit_kind: str | None
+    qualifier: str | None
+    span: Span
+    is_metric: bool
+    reason: str | None = None  # why it is not a metric: year, date, doc_number, ordinal, ...
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    raw: str
+    value: float | int
+    value_high: float | int | None
+    unit: str
+    unit_kind: str
+    qualifier: str | None
+    label: str | None
+    category: str
+    period: str | None
+    per: str | None
+    section: str | None
+    sentence: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CitedDocument:
+    title: str
+    doc_number: str | None
+    span: Span
+
+
+# ---------------------------------------------------------------- record
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: str
+    sha256: str
+    bytes: int
+    encoding: str
+    encoding_confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One letter, fully processed. Keys follow DESIGN §4 in order."""
+
+    id: str
+    source: Source | None
+    doc_type: str
+    title: str | None
+    doc_number: DocNumber | None
+    category: str | None
+    signer: str | None
+    metadata: tuple[tuple[str, str], ...]
+    proposal: Proposal | None
+    addressees: tuple[Addressee, ...]
+    issuer: str | None
+    date: str | None
+    contact: Contact | None
+    cc: tuple[str, ...]
+    sections: tuple[Section, ...]
+    metrics: tuple[Metric, ...]
+    cited_documents: tuple[CitedDocument, ...]
+    organizations: tuple[str, ...]
+    normalization: Normalization
+    warnings: tuple[Warning, ...]
+    text: str
+    schema: str = field(default=SCHEMA_ID)

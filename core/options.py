@@ -1,0 +1,19 @@
+"""Options: the immutable settings of one run of the pipeline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Options", "DEFAULT_OPTIONS"]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Pipeline settings; change one with `dataclasses.replace(opts, script="keep")`."""
+
+    script: str = "simplified"  # simplified | traditional | keep
+    redact: bool = False
+    repair_min_confidence: float = 0.0  # spans repaired below this stay as they are (strict mode: 0.5)
+    lexicon: tuple[tuple[str, str], ...] = ()  # extra (keyword, category) pairs, checked before the built-in ones
+
+
+DEFAULT_OPTIONS = Options()
