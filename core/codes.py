@@ -12,6 +12,7 @@
 | metric_damaged           | extract    | a number overlaps damaged text and is not reported as a metric  |
 | metric_unit_unknown      | extract    | a number with an unknown unit was skipped                       |
 | id_collision             | cli        | two inputs mapped to the same id; a suffix was added            |
+| internal_error           | any stage  | a stage failed on this text (a bug); the rest of the record stands |
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class WarningCode(StrEnum):
     METRIC_DAMAGED = "metric_damaged"
     METRIC_UNIT_UNKNOWN = "metric_unit_unknown"
     ID_COLLISION = "id_collision"
+    INTERNAL_ERROR = "internal_error"
 
     @property
     def template(self) -> str:
@@ -50,6 +52,7 @@ _TEMPLATES = {
     WarningCode.METRIC_DAMAGED: "number {raw!r} overlaps damaged text; not reported as a metric",
     WarningCode.METRIC_UNIT_UNKNOWN: "number {raw!r} has no known unit; skipped",
     WarningCode.ID_COLLISION: "id {id!r} already used; this letter is {new_id!r}",
+    WarningCode.INTERNAL_ERROR: "{stage} failed ({error}); please report it",
 }
 
 

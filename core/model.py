@@ -5,7 +5,7 @@ so that ``text[start:end] == raw`` for every extracted value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -187,8 +187,9 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One letter, fully processed. Keys follow DESIGN §4 in order."""
+    """One letter, fully processed. Fields follow DESIGN §4 in order."""
 
+    schema: str
     id: str
     source: Source | None
     doc_type: str
@@ -210,4 +211,3 @@ class Record:
     normalization: Normalization
     warnings: tuple[Warning, ...]
     text: str
-    schema: str = field(default=SCHEMA_ID)

@@ -1,0 +1,276 @@
+"""Normalize: decoded letter text -> clean text in one script, with a report of every change.
+
+The order lives in ``normalize()``: debris lines, byte-loss repair, pinyin annotations, script
+conversion (OpenCC), then Unicode, spacing and punctuation. Each step is a ``str -> str`` function
+(or returns the text with what it found) and each step that changed something is recorded.
+Offsets of repairs are carried through the later steps, so they index the final text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import replace
+from functools import lru_cache
+
+from .codes import WarningCode
+from .model import Normalization, Normalized, Repair, Unresolved, Warning
+from .options import DEFAULT_OPTIONS, Options
+
+__all__ = [
+    "normalize", "to_script", "detect_script", "tidy_spaces", "tidy_punctuation", "unify_forms",
+]
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_CJK_RE = re.compile(f"[{_CJK}]")
+# Characters that count as "Chinese text" around a punctuation mark: CJK and CJK punctuation.
+_CHINESE_SIDE = re.compile(f"[{_CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’《》〈〉、]")
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str):
+    import opencc  # lazy: 20 ms import, not needed by `dafu --help`
+
+    return opencc.OpenCC(config)
+
+
+def to_script(text: str, script: str = "simplified") -> str:
+    """Return ``text`` in the wanted script (OpenCC t2s / s2t), length-preserving.
+
+    >>> to_script("關於職業技能培訓的答復")
+    '关于职业技能培训的答复'
+    """
+    if script == "keep" or not _CJK_RE.search(text):
+        return text
+    conv = _converter("t2s" if script == "simplified" else "s2t")
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    # A phrase rule changed the length: convert character by character so offsets stay valid.
+    return "".join(c if len(s := conv.convert(c)) != 1 else s for c in text)
+
+
+def detect_script(text: str) -> str:
+    """Return simplified, traditional, mixed or none from the characters OpenCC would change.
+
+    >>> detect_script("關於技能培訓"), detect_script("关于技能培训"), detect_script("2024")
+    ('traditional', 'simplified', 'none')
+    """
+    if not _CJK_RE.search(text):
+        return "none"
+    trad = sum(a != b for a, b in zip(text, to_script(text, "simplified")))
+    simp = sum(a != b for a, b in zip(text, to_script(text, "traditional")))
+    if trad + simp == 0:
+        return "none"
+    share = trad / (trad + simp)
+    return "traditional" if share >= 0.9 else "simplified" if share <= 0.1 else "mixed"
+
+
+_FORMS = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)},
+     **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+     **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+     "％": "%", "\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+     "\u202f": " ", "\t": " "}
+)
+
+
+def unify_forms(text: str) -> str:
+    """Return NFC text with full-width digits and letters and odd spaces made ASCII (1:1).
+
+    >>> unify_forms("培训１２００人次，占３５％")
+    '培训1200人次，占35%'
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.translate(_FORMS)
+
+
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_EDGE_SPACES = re.compile(r"^ +| +$", re.M)
+_SPACE_RUN = re.compile(r" {2,}")
+_BLANK_LINES = re.compile(r"\n{2,}")
+
+
+def tidy_spaces(text: str) -> str:
+    """Return text without zero-width characters, indentation, trailing spaces or blank lines.
+
+    >>> tidy_spaces("  一、总体情况  \\n\\n\\n  全市共有3家。\\u200b")
+    '一、总体情况\\n全市共有3家。'
+    """
+    text = _ZERO_WIDTH.sub("", text)
+    text = _EDGE_SPACES.sub("", text)
+    text = _SPACE_RUN.sub(" ", text)
+    return _BLANK_LINES.sub("\n", text).strip("\n")
+
+
+_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_TO_HALF = {v: k for k, v in _TO_FULL.items()}
+_PUNCT_RE = re.compile(r"[,;:?!()，；：？！（）]")
+_ALNUM = re.compile(r"[A-Za-z0-9%.]")
+
+
+def tidy_punctuation(text: str) -> str:
+    """Return text with full-width punctuation beside Chinese text and ASCII inside numbers and Latin.
+
+    >>> tidy_punctuation("收悉,现答复如下:(一)共3,500人(CEPA)")
+    '收悉，现答复如下：（一）共3,500人（CEPA）'
+    """
+    return "\n".join(_tidy_line(line) for line in text.split("\n"))
+
+
+def _tidy_line(line: str) -> str:
+    if not _PUNCT_RE.search(line):
+        return line
+    chars = list(line)
+    pairs = _bracket_pairs(line)
+    for i, c in enumerate(chars):
+        if c not in _TO_FULL and c not in _TO_HALF:
+            continue
+        if c in "()（）" and i in pairs:
+            j = pairs[i]
+            lo, hi = min(i, j), max(i, j)
+            chinese = bool(_CHINESE_SIDE.search(line, lo, hi + 1)) or _chinese_at(line, lo - 1) or _chinese_at(line, hi + 1)
+        else:
+            before, after = line[i - 1] if i else "", line[i + 1] if i + 1 < len(line) else ""
+            if _ALNUM.fullmatch(before or "x") and _ALNUM.fullmatch(after or "x") and not (before == "" and after == ""):
+                chinese = False  # 3,500  a:b  ?id=1
+            else:
+                chinese = _chinese_at(line, i - 1) or _chinese_at(line, i + 1) or (before == "" or after == "") and c in _TO_HALF
+        chars[i] = _TO_FULL.get(c, c) if chinese else _TO_HALF.get(c, c)
+    return "".join(chars)
+
+
+def _chinese_at(line: str, i: int) -> bool:
+    return 0 <= i < len(line) and bool(_CHINESE_SIDE.match(line[i]))
+
+
+def _bracket_pairs(line: str) -> dict[int, int]:
+    """Map each matched round bracket (ASCII or full-width) to its partner; one pass, a stack."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, c in enumerate(line):
+        if c in "(（":
+            stack.append(i)
+        elif c in ")）" and stack:
+            j = stack.pop()
+            pairs[i], pairs[j] = j, i
+    return pairs
+
+
+# ---------------------------------------------------------------- offsets through deleting steps
+class _Deletions:
+    """Where a step deleted characters, so that offsets before it can be mapped after it."""
+
+    def __init__(self, before: str, after: str) -> None:
+        self.starts: list[int] = []  # start of each deleted run, in `before` coordinates
+        self.ends: list[int] = []
+        self.shift: list[int] = []  # characters deleted up to and including each run
+        i = j = total = 0
+        while i < len(before):
+            if j < len(after) and before[i] == after[j]:
+                i += 1
+                j += 1
+                continue
+            start = i
+            while i < len(before) and (j >= len(after) or before[i] != after[j]):
+                i += 1
+            total += i - start
+            self.starts.append(start)
+            self.ends.append(i)
+            self.shift.append(total)
+
+    def map(self, pos: int) -> int:
+        k = bisect_right(self.starts, pos) - 1
+        if k < 0:
+            return pos
+        if pos < self.ends[k]:  # inside a deleted run: snap to its start
+            return self.starts[k] - (self.shift[k] - (self.ends[k] - self.starts[k]))
+        return pos - self.shift[k]
+
+
+def _repair_spans_in_output(repairs: tuple[Repair, ...]) -> list[tuple[int, int]]:
+    """Return where each repaired text stands in the repair step's output."""
+    spans, delta = [], 0
+    for r in repairs:
+        start = r.start + delta
+        spans.append((start, start + len(r.repaired)))
+        delta += len(r.repaired) - (r.end - r.start)
+    return spans
+
+
+def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
+    """Return the normalized letter, the metadata lifted from page furniture, and the report.
+
+    >>> normalize("當前位置：首頁 > 建議提案\\n關(guān)於技能培訓的答復(fù)\\n收悉,現答復如下:").text
+    '关于技能培训的答复\\n收悉，现答复如下：'
+    """
+    from .debris import drop_debris_lines
+    from .repair import has_damage_anchor, repair_byte_loss, strip_pinyin
+
+    if not isinstance(text, str):
+        raise TypeError("normalize() takes str; decode bytes first with dafu.read.decode()")
+    steps: list[tuple[str, int]] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, debris, metadata = drop_debris_lines(text)
+    if debris:
+        steps.append(("drop_debris_lines", len(debris)))
+
+    repairs: tuple[Repair, ...] = ()
+    unresolved: tuple[Unresolved, ...] = ()
+    warns: tuple[Warning, ...] = ()
+    if has_damage_anchor(text):
+        text, repairs, unresolved, warns = repair_byte_loss(text, min_confidence=options.repair_min_confidence)
+        if repairs:
+            steps.append(("repair_byte_loss", len(repairs)))
+    spans = _repair_spans_in_output(repairs) + [(u.start, u.end) for u in unresolved]
+    spans += [w.span for w in warns if w.span]
+
+    stripped, n_pinyin = strip_pinyin(text)
+    if n_pinyin:
+        steps.append(("strip_pinyin", n_pinyin))
+        spans = _remap(spans, _Deletions(text, stripped))
+        text = stripped
+    script_in = detect_script(text)
+    converted = to_script(text, options.script)
+    if converted != text:
+        steps.append(("to_script", sum(a != b for a, b in zip(text, converted))))
+        text = converted
+    for name, step in (("unify_forms", unify_forms), ("tidy_spaces", tidy_spaces), ("tidy_punctuation", tidy_punctuation)):
+        out = step(text)
+        if out != text:
+            steps.append((name, _count_changes(text, out)))
+            if len(out) != len(text):
+                spans = _remap(spans, _Deletions(text, out))
+            text = out
+    return Normalized(
+        text=text,
+        metadata=metadata,
+        report=Normalization(
+            script_in=script_in,
+            script_out=script_in if options.script == "keep" else options.script,
+            pinyin_annotations_removed=n_pinyin,
+            mojibake_repaired=tuple(_moved(r, s, text) for r, s in zip(repairs, spans)),
+            mojibake_unresolved=tuple(_moved(u, s, text) for u, s in zip(unresolved, spans[len(repairs):])),
+            debris_removed=tuple(debris),
+            steps=tuple(steps),
+        ),
+        warnings=tuple(replace(w, span=s) for w, s in zip(warns, spans[len(repairs) + len(unresolved):])),
+    )
+
+
+def _remap(spans: list[tuple[int, int]], dels: _Deletions) -> list[tuple[int, int]]:
+    return [(dels.map(a), max(dels.map(a), dels.map(b))) for a, b in spans]
+
+
+def _moved(item, span: tuple[int, int], text: str):
+    """Return the repair or unresolved span moved to final-text offsets (shown text updated)."""
+    if isinstance(item, Repair):
+        return replace(item, start=span[0], end=span[1], repaired=text[span[0]:span[1]])
+    return replace(item, start=span[0], end=span[1])
+
+
+def _count_changes(before: str, after: str) -> int:
+    if len(before) == len(after):
+        return sum(a != b for a, b in zip(before, after))
+    return abs(len(before) - len(after))

@@ -1,0 +1,85 @@
+"""Record -> JSON bytes, dict, CSV rows; and the shipped JSON Schema of the record."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from .model import Metric, Record
+
+__all__ = ["record_to_dict", "record_to_json", "csv_rows", "CSV_COLUMNS", "json_schema", "neutralise_cell"]
+
+CSV_COLUMNS = (
+    "letter_id", "source_path", "doc_type", "issuer", "date", "doc_number", "section", "label",
+    "category", "raw", "value", "value_high", "unit", "unit_kind", "qualifier", "period",
+    "sentence", "start", "end",
+)
+
+
+def _plain(value: Any) -> Any:
+    """Return a JSON-ready copy of a dataclass tree: tuples to lists, whole floats to ints."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """Return the record as a dict with the keys of DESIGN §4 in order."""
+    out = _plain(record)
+    out["metadata"] = dict(record.metadata)
+    out["normalization"]["steps"] = [{"name": n, "changes": c} for n, c in record.normalization.steps]
+    return out
+
+
+def record_to_json(record: Record) -> bytes:
+    """Return the record as compact JSON (UTF-8, no trailing newline)."""
+    import orjson
+
+    return orjson.dumps(record_to_dict(record))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(cell: str) -> str:
+    """Return a cell a spreadsheet will not run as a formula (a leading ' is added).
+
+    >>> neutralise_cell("=SUM(A1)"), neutralise_cell("-5"), neutralise_cell("培训")
+    ("'=SUM(A1)", "'-5", '培训')
+    """
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _metric_row(record: Record, m: Metric) -> list[str]:
+    cells = [
+        record.id, record.source.path if record.source else "", record.doc_type, record.issuer or "",
+        record.date or "", record.doc_number.raw if record.doc_number else "", m.section or "",
+        m.label or "", m.category, m.raw, _number(m.value), _number(m.value_high), m.unit,
+        m.unit_kind, m.qualifier or "", m.period or "", m.sentence, str(m.span[0]), str(m.span[1]),
+    ]
+    # numbers are written plainly by us; only free-text cells can start with a formula sign
+    return [c if i in (10, 11, 17, 18) else neutralise_cell(c) for i, c in enumerate(cells)]
+
+
+def csv_rows(record: Record) -> list[list[str]]:
+    """Return one CSV row per metric, in span order, cells in CSV_COLUMNS order."""
+    return [_metric_row(record, m) for m in sorted(record.metrics, key=lambda m: m.span)]
+
+
+@lru_cache(maxsize=1)
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a record, as shipped in dafu/data."""
+    return json.loads(files(__package__).joinpath("data/record.schema.json").read_text("utf-8"))
