@@ -1,0 +1,168 @@
+"""Extract: metrics (labelled, categorised, placed), cited documents and organizations.
+
+Numbers are found by ``quantities.find_quantities``; this stage keeps the metrics and adds what a
+reader needs to check them: the label (what is counted), a category from the keyword lexicon,
+the time phrase that scopes the clause, a rate (每人每年), the section path and the sentence.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from importlib.resources import files
+
+from .codes import WarningCode
+from .model import CitedDocument, Metric, Quantity, Segmented, Span, Warning
+from .options import DEFAULT_OPTIONS, Options
+
+__all__ = ["extract", "find_label", "find_period", "categorise", "find_cited_documents", "find_organizations"]
+
+_CLAUSE_BREAK = re.compile(r"[，。；：！？、（）“”《》\n,;:]")
+_CLASSIFIERS = frozenset("个家所项条批位名支座件套期次场届")
+_LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|已|新增|全市|全省|全区|全县|我市|我省|我局|目前|现有|达到|达|为|有|了)+")
+_TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|达|约|近|超过|逾|为|有|了|的|近千|计)+$")
+_AFTER_NOUN = re.compile(r"[\u4e00-\u9fff]{1,8}")
+_AFTER_STOP = re.compile(r"(?:参加|参与|同台|成为|被|获|在|和|与|及|等|的|中|，|、).*$")
+_PERIOD = re.compile(
+    r"(?:截至|截止|自)?(?:(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|全年|度)?(?:[1-9]|1[0-2])?(?:月(?:底|末|份)?)?"
+    r"|近[一二三四五六七八九十两\d]{1,2}年(?:来)?|今年(?:以来|上半年|下半年)?|去年|上半年|下半年|目前|截至目前|截止目前|"
+    r"“?十[一二三四五]五”?(?:期间|以来)?)(?:以来)?"
+)
+_PER = re.compile(r"(?:每(?:人|年|月|名|户|家|个|次|天|期|学时|课时)){1,3}$")
+
+
+@lru_cache(maxsize=1)
+def _builtin_lexicon() -> tuple[tuple[str, str], ...]:
+    text = files(__package__).joinpath("data/categories.tsv").read_text("utf-8")
+    return tuple(_parse_lexicon(text))
+
+
+def _parse_lexicon(text: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            keyword, category = line.split("\t")[:2]
+            rows.append((keyword.strip(), category.strip()))
+    return rows
+
+
+def categorise(label: str | None, sentence: str, unit_kind: str, extra: tuple[tuple[str, str], ...] = ()) -> str:
+    """Return the category of a metric: label keywords first, then the sentence, then the unit.
+
+    >>> categorise("开展各类技能培训", "开展各类技能培训68715人次", "person_times")
+    'training'
+    """
+    lexicon = extra + _builtin_lexicon()
+    for where in (label or "", sentence):
+        for keyword, category in lexicon:
+            if keyword in where:
+                return category
+    return "funding" if unit_kind == "money_cny" else "other"
+
+
+def find_label(text: str, q: Quantity, clause_start: int, clause_end: int) -> str | None:
+    """Return the words that say what is counted, after a classifier or before the number.
+
+    >>> s = "开展各类技能培训68715人次"
+    >>> from dafu.model import Quantity
+    >>> find_label(s, Quantity("68715人次", 68715, None, "人次", "person_times", None, (8, 16), True), 0, len(s))
+    '开展各类技能培训'
+    """
+    start, end = q.span
+    if q.unit and q.unit[-1] in _CLASSIFIERS:
+        after = _AFTER_NOUN.match(text, end, clause_end)
+        if after:
+            noun = _AFTER_STOP.sub("", after.group())
+            if len(noun) >= 2:
+                return noun
+    before = text[clause_start:start]
+    before = _PERIOD.sub("", before)
+    before = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", before.strip()))
+    per = _PER.search(before)
+    if per:
+        before = before[: per.start()]
+    return before[-20:] or None
+
+
+def find_period(sentence: str, upto: int) -> str | None:
+    """Return the last time phrase in ``sentence[:upto]`` (the one that scopes the number).
+
+    >>> find_period("截至2024年4月底，全省共有备案评价机构3292家", 24)
+    '截至2024年4月底'
+    """
+    found = None
+    for m in _PERIOD.finditer(sentence, 0, upto):
+        if m.group() and m.group() not in ("目前",) or (m.group() == "目前" and found is None):
+            found = m.group()
+    return found
+
+
+def find_cited_documents(text: str) -> tuple[CitedDocument, ...]:
+    """Return the 《…》 titles with the document number that follows them, if any."""
+    out = []
+    for m in _CITED.finditer(text):
+        out.append(CitedDocument(title=m.group(1), doc_number=m.group(2), span=m.span()))
+    return tuple(out)
+
+
+_CITED = re.compile(
+    r"《([^《》\n]{1,100})》(?:[（(]([\u4e00-\u9fff]{1,12}[〔\[【][0-9]{4}[〕\]】][0-9]{1,5}[号號])[）)])?"
+)
+
+
+def find_organizations(seg: Segmented, metadata: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
+    """Return organizations named in the signature, the cc list and the header, first seen first."""
+    names = [seg.issuer] + [v for k, v in metadata if k in ("发布机构", "發布機構")] + list(seg.cc)
+    seen: dict[str, None] = {}
+    for name in names:
+        if name and name.strip():
+            seen.setdefault(name.strip(), None)
+    return tuple(seen)
+
+
+def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS
+            ) -> tuple[tuple[Metric, ...], tuple[CitedDocument, ...], tuple[Warning, ...]]:
+    """Return the metrics, cited documents and extraction warnings of a segmented letter."""
+    from .quantities import find_quantities
+    from .segment import section_path_at, split_sentences
+
+    sentences = seg.sentences or split_sentences(text)
+    starts = [s for s, _ in sentences]
+    metrics: list[Metric] = []
+    warnings: list[Warning] = []
+    for q in find_quantities(text):
+        if not q.is_metric:
+            if q.reason == "damaged":
+                warnings.append(Warning(WarningCode.METRIC_DAMAGED.value,
+                                        WarningCode.METRIC_DAMAGED.template.format(raw=q.raw), q.span))
+            continue
+        s_start, s_end = _sentence_at(sentences, starts, q.span[0], len(text))
+        clause_start, clause_end = _clause_bounds(text, q.span, s_start, s_end)
+        sentence = text[s_start:s_end]
+        label = find_label(text, q, clause_start, clause_end)
+        before = text[clause_start:q.span[0]]
+        per = _PER.search(before)
+        metrics.append(Metric(
+            raw=q.raw, value=q.value, value_high=q.value_high, unit=q.unit or "",
+            unit_kind=q.unit_kind or "other", qualifier=q.qualifier, label=label,
+            category=categorise(label, sentence, q.unit_kind or "other", options.lexicon),
+            period=find_period(sentence, q.span[0] - s_start), per=per.group() if per else None,
+            section=section_path_at(seg.sections, q.span[0]), sentence=sentence, span=q.span,
+        ))
+    return tuple(metrics), find_cited_documents(text), tuple(warnings)
+
+
+def _sentence_at(sentences, starts: list[int], pos: int, n: int) -> Span:
+    k = bisect_right(starts, pos) - 1
+    if k >= 0 and sentences[k][0] <= pos < sentences[k][1]:
+        return sentences[k]
+    return (max(0, pos - 60), min(n, pos + 60))
+
+
+def _clause_bounds(text: str, span: Span, s_start: int, s_end: int) -> Span:
+    """Return the clause around a number: between the nearest breaks inside its sentence."""
+    start = s_start
+    for m in _CLAUSE_BREAK.finditer(text, s_start, span[0]):
+        start = m.end()
+    m = _CLAUSE_BREAK.search(text, span[1], s_end)
+    return start, m.start() if m else s_end

@@ -1,0 +1,95 @@
+"""extract: labels, periods, categories, rates, cited documents, on sentences of the genre."""
+from __future__ import annotations
+
+from importlib.resources import files
+
+import pytest
+
+from dafu.extract import _parse_lexicon, categorise, find_cited_documents, find_period
+from dafu.model import Segmented
+
+
+def metrics_of(text: str):
+    from dafu import process
+    return {m.raw: m for m in process(text).metrics}
+
+
+@pytest.mark.parametrize("sentence, raw, label", [
+    ("开展各类技能培训68715人次。", "68715人次", "开展各类技能培训"),
+    ("截至2024年4月底，全省共有备案职业技能等级评价机构3292家。", "3292家", "备案职业技能等级评价机构"),
+    ("省职教城驻清高校等18个代表队、近80名选手同台竞技。", "18个", "代表队"),
+    ("开设专业28个，为我市电子商务提供支撑。", "28个", "开设专业"),
+    ("2023年全省工会筹集就业培训资金2286.4万元。", "2286.4万元", "全省工会筹集就业培训资金"),
+    ("去年全县新增城镇就业5600人。", "5600人", "新增城镇就业"),
+    ("从7个方面提出21条具体举措。", "21条", "具体举措"),
+])
+def test_label(sentence, raw, label):
+    found = metrics_of(sentence)
+    assert raw in found, sorted(found)
+    assert found[raw].label and (label in found[raw].label or found[raw].label in label)
+
+
+@pytest.mark.parametrize("sentence, raw, per", [
+    ("中级工每人每年5000元，高级工每人每年6000元。", "5000元", "每人每年"),
+    ("给予每人800元的一次性补贴。", "800元", None),
+])
+def test_per(sentence, raw, per):
+    assert metrics_of(sentence)[raw].per == per
+
+
+@pytest.mark.parametrize("sentence, upto, period", [
+    ("截至2024年4月底，全省共有备案评价机构3292家", 24, "截至2024年4月底"),
+    ("2022年以来，全市职业院校累计开展技能培训5413人次", 30, "2022年以来"),
+    ("近三年成功申报项目28个", 10, "近三年"),
+    ("2023年，成功创建4个省级人力资源品牌", 12, "2023年"),
+    ("全市共有技工院校12所", 9, None),
+])
+def test_period(sentence, upto, period):
+    assert find_period(sentence, upto) == period
+
+
+@pytest.mark.parametrize("label, sentence, unit_kind, category", [
+    ("开展各类技能培训", "", "person_times", "training"),
+    ("备案职业技能等级评价机构", "", "organizations", "certification"),
+    ("代表队", "", "items", "competitions"),
+    ("拨付补贴资金", "", "money_cny", "funding"),
+    (None, "投入300万元", "money_cny", "funding"),
+    ("带动就业", "", "persons", "employment"),
+    ("建设高技能人才培养基地", "", "items", "institutions"),
+    ("某某", "某某", "items", "other"),
+])
+def test_categorise(label, sentence, unit_kind, category):
+    assert categorise(label, sentence, unit_kind) == category
+
+
+def test_user_lexicon_comes_first():
+    assert categorise("开展家政培训", "", "persons", (("家政", "housekeeping"),)) == "housekeeping"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("印发《关于进一步加强线上职业技能培训管理的通知》（粤人社函〔2023〕339号），明确",
+     [("关于进一步加强线上职业技能培训管理的通知", "粤人社函〔2023〕339号")]),
+    ("根据《清远市教育发展“十三五”规划（2016—2020年）》（清市教〔2017〕67号）和《CEPA服务贸易协议》",
+     [("清远市教育发展“十三五”规划（2016—2020年）", "清市教〔2017〕67号"), ("CEPA服务贸易协议", None)]),
+])
+def test_cited_documents(text, expected):
+    found = find_cited_documents(text)
+    assert [(c.title, c.doc_number) for c in found] == expected
+    for c in found:
+        assert text[c.span[0]:c.span[1]].startswith("《" + c.title + "》")
+
+
+def test_lexicon_file_is_well_formed():
+    text = files("dafu").joinpath("data/categories.tsv").read_text("utf-8")
+    rows = _parse_lexicon(text)
+    keywords = [k for k, _ in rows]
+    assert len(keywords) == len(set(keywords))
+    allowed = {"training", "certification", "employment", "funding", "institutions", "competitions",
+               "talent", "participants", "policy", "other"}
+    assert {c for _, c in rows} <= allowed
+
+
+def test_extract_on_empty_segmentation_does_not_fail():
+    from dafu.extract import extract
+    metrics, cited, warnings = extract("全市培训3000人次。", Segmented(doc_type="other"))
+    assert [m.raw for m in metrics] == ["3000人次"]

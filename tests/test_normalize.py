@@ -1,0 +1,128 @@
+"""normalize: the order of steps, script conversion, spaces, punctuation, idempotence."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+from dafu import normalize
+from dafu.normalize import detect_script, tidy_punctuation, tidy_spaces, to_script, unify_forms
+
+from .strategies import any_text
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("坏了", "坏了"),  # OpenCC 1.4.0 turned 坏 into 坯
+    ("關於職業技能培訓的答復", "关于职业技能培训的答复"),
+    ("广东省人力资源和社会保障厅", "广东省人力资源和社会保障厅"),
+    ("乾淨的著作", "干净的著作"),
+])
+def test_t2s(text, expected):
+    assert to_script(text, "simplified") == expected
+
+
+def test_simplified_letter_unchanged_by_opencc():
+    text = (SAMPLES / "004_ec6a11e31d304edf.txt").read_text("utf-8")
+    assert to_script(text, "simplified") == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("关于技能培训", "simplified"), ("關於技能培訓", "traditional"), ("2024-05-16", "none"),
+    ("關於技能培訓的答复，关于技能培训", "mixed"),
+])
+def test_detect_script(text, expected):
+    assert detect_script(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("收悉,现答复如下:", "收悉，现答复如下："),
+    ("共3,500人", "共3,500人"),
+    ("完成率137.43%,位居前列", "完成率137.43%，位居前列"),
+    ("规划(2016-2020年)", "规划（2016-2020年）"),
+    ("(第20180218号)收悉", "（第20180218号）收悉"),
+    ("(联系人及电话:朱华 18926661293)", "（联系人及电话：朱华 18926661293）"),
+    ("落实CEPA(Closer Economic Partnership)协议", "落实CEPA（Closer Economic Partnership）协议"),
+    ("see (CEPA) here", "see (CEPA) here"),
+    ("http://rsj.example.gov.cn/index.jsp?id=1024&type=2", "http://rsj.example.gov.cn/index.jsp?id=1024&type=2"),
+    ("时间：10:30开会", "时间：10:30开会"),
+    ("如有疑问?请拨打12333", "如有疑问？请拨打12333"),
+    ("各县(市、区)人社局", "各县（市、区）人社局"),
+    ("（一）积极搭建", "（一）积极搭建"),
+])
+def test_tidy_punctuation(text, expected):
+    assert tidy_punctuation(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("培训１２００人次，占３５％", "培训1200人次，占35%"),
+    ("ＣＥＰＡ\u00a0协议", "CEPA 协议"),
+])
+def test_unify_forms(text, expected):
+    assert unify_forms(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("  一、总体情况  \n\n\n  全市共有3家。\u200b", "一、总体情况\n全市共有3家。"),
+    ("\u3000\u3000你们提出的建议收悉。", "\u3000\u3000你们提出的建议收悉。"),  # unify_forms handles U+3000
+    ("a  b", "a b"),
+])
+def test_tidy_spaces(text, expected):
+    assert tidy_spaces(text) == expected
+
+
+def test_pipeline_of_steps_on_a_traditional_annotated_line():
+    out = normalize("當前位置：首頁 > 建議提案\n關(guān)於技能培訓的答復(fù)\n收悉,現答復如下:")
+    assert out.text == "关于技能培训的答复\n收悉，现答复如下："
+    assert out.report.script_in == "traditional"
+    assert out.report.pinyin_annotations_removed == 2
+    assert [name for name, _ in out.report.steps][:2] == ["drop_debris_lines", "strip_pinyin"]
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("simplified", "关于技能培训"), ("traditional", "關於技能培訓"), ("keep", "關於技能培训"),
+])
+def test_script_option(script, expected):
+    from dataclasses import replace
+
+    from dafu import DEFAULT_OPTIONS
+    assert normalize("關於技能培训", options=replace(DEFAULT_OPTIONS, script=script)).text == expected
+
+
+@pytest.mark.parametrize("name", ["001_425f8ebd1574510b", "003_396f2fedd0fdd60e", "004_ec6a11e31d304edf"])
+def test_clean_samples_get_no_repair(name):
+    out = normalize((SAMPLES / f"{name}.txt").read_text("utf-8"))
+    assert out.report.mojibake_repaired == () and out.report.mojibake_unresolved == ()
+    assert out.report.pinyin_annotations_removed == 0
+    assert not any(w.code.startswith("mojibake") for w in out.warnings)
+
+
+def test_seed_000_repaired_and_offsets_point_into_text():
+    out = normalize((SAMPLES / "000_08d6c07602bede5a.txt").read_text("utf-8"))
+    assert "收悉。现答复如下" in out.text and "院校快速发展" in out.text
+    assert out.text.count("当地产业") == 2
+    assert not re.search(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]", out.text)
+    for r in out.report.mojibake_repaired:
+        assert out.text[r.start:r.end] == r.repaired
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+def test_idempotent_on_samples(path):
+    once = normalize(path.read_text("utf-8")).text
+    assert normalize(once).text == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_idempotent(text):
+    """Normalizing normalized text changes nothing."""
+    once = normalize(text).text
+    assert normalize(once).text == once
+
+
+def test_bytes_are_refused_with_advice():
+    with pytest.raises(TypeError, match="decode"):
+        normalize(b"abc")  # type: ignore[arg-type]

@@ -1,0 +1,84 @@
+"""process(): never raises, always a schema-valid record whose spans slice back to their values."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import orjson
+import pytest
+from hypothesis import given, settings
+
+from dafu import process
+from dafu.record import json_schema, record_to_dict, record_to_json
+
+from .strategies import any_text
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json_schema())
+
+
+def assert_spans_slice_back(d: dict) -> None:
+    """Every value that has a span is exactly text[start:end]."""
+    text = d["text"]
+    for m in d["metrics"]:
+        assert text[m["span"][0]:m["span"][1]] == m["raw"]
+        assert m["sentence"] in text
+    for c in d["cited_documents"]:
+        assert text[c["span"][0]:c["span"][1]].startswith("《" + c["title"])
+    if d["doc_number"]:
+        s = d["doc_number"]["span"]
+        assert text[s[0]:s[1]] == d["doc_number"]["raw"]
+    for a in d["addressees"]:
+        assert a["name"] in text[a["span"][0]:a["span"][1]]
+    for r in d["normalization"]["mojibake_repaired"]:
+        assert text[r["start"]:r["end"]] == r["repaired"]
+
+    def walk(sections, lo, hi):
+        for s in sections:
+            assert lo <= s["span"][0] <= s["span"][1] <= hi
+            walk(s["children"], *s["span"])
+    walk(d["sections"], 0, len(text))
+
+
+def check(record) -> dict:
+    d = record_to_dict(record)
+    errors = sorted(_validator().iter_errors(d), key=str)
+    assert not errors, errors[0]
+    assert orjson.loads(record_to_json(record)) == d
+    assert_spans_slice_back(d)
+    return d
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_process_never_raises_and_is_schema_valid(text):
+    """For any string, process() returns a schema-valid record whose spans slice back."""
+    d = check(process(text))
+    assert not [w for w in d["warnings"] if w["code"] == "internal_error"], d["warnings"]
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "?" * 50, "（" * 5000, "一" * 100_000, "1" * 100_000])
+def test_edge_strings(text):
+    check(process(text))
+
+
+def test_keys_in_design_order():
+    d = record_to_dict(process("收悉。"))
+    assert list(d) == [
+        "schema", "id", "source", "doc_type", "title", "doc_number", "category", "signer", "metadata",
+        "proposal", "addressees", "issuer", "date", "contact", "cc", "sections", "metrics",
+        "cited_documents", "organizations", "normalization", "warnings", "text",
+    ]
+
+
+def test_redact_replaces_contact_name_and_phones():
+    from dafu import Options
+    text = ("张三委员：\n您提出的建议收悉。现答复如下：\n全市培训3000人次。\n此复。\n"
+            "某市人力资源和社会保障局\n2024年5月16日\n（联系人及电话：李四 13800138000）\n")
+    d = record_to_dict(process(text, options=Options(redact=True)))
+    blob = orjson.dumps(d).decode()
+    assert "李四" not in blob and "13800138000" not in blob and "[redacted]" in d["text"]
+    check(process(text, options=Options(redact=True)))
