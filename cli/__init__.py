@@ -1,5 +1,63 @@
-"""The dafu command line."""
+"""The dafu command line: a thin Typer shell over the dafu library.
+
+Only typer and the option aliases are imported here; every command imports the pipeline, rich
+and orjson inside its body, so that `dafu --help` stays fast.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Annotated, Optional
+
+import typer
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="dafu",
+    help="Convert folders of Chinese government letters (.txt) into JSON records and a metrics CSV.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from dafu import __version__
+
+        typer.echo(f"dafu {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_show_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
+    """Convert folders of Chinese government letters (.txt) into JSON records and a metrics CSV."""
+
+
+def _register(module: str, *names: str) -> None:
+    """Add the commands `names` of `dafu.cli.<module>`, if that module is there."""
+    try:
+        mod = import_module(f"{__name__}.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{module}":
+            raise
+        return
+    for name in names:
+        func = getattr(mod, name, None)
+        if func is not None:
+            app.command(name)(func)
+
+
+_register("convert", "convert")
+_register("validate", "validate")
+_register("inspect", "inspect", "normalize", "schema")
 
 
 def main() -> None:
-    print("dafu")
+    """Run the dafu command line (the `dafu` script and `python -m dafu`)."""
+    app(prog_name="dafu")

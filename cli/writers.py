@@ -1,0 +1,254 @@
+"""Output files: atomic replacement, the folder lock, CSV, JSON Lines, run.json, datapackage.json.
+
+Every file is written to an unnamed (O_TMPFILE) or hidden temporary file in its own folder,
+fsynced, then renamed over the target, so a reader (or a run killed with SIGKILL) only ever sees a
+complete file from this run or from the previous one.
+"""
+from __future__ import annotations
+
+import csv
+import errno
+import fcntl
+import io
+import os
+import secrets
+from typing import IO, Any, Iterable, Iterator
+
+__all__ = [
+    "AtomicFile", "atomic_write", "LockBusy", "lock_folder", "remove_stale_temps", "fsync_folder",
+    "csv_bytes", "rows_from_dict", "datapackage", "TEMP_MARK", "BOM",
+]
+
+TEMP_MARK = ".dafu-tmp"
+BOM = "\ufeff".encode("utf-8")
+_O_TMPFILE = getattr(os, "O_TMPFILE", 0)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` to `fd` (os.write may write less than asked)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class AtomicFile(io.RawIOBase):
+    """A binary file that replaces `path` on `commit()` and leaves no trace on `discard()`."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        self.folder = os.path.dirname(path) or "."
+        self._named: str | None = None
+        self.fd = self._open_unnamed() if _O_TMPFILE else -1
+        if self.fd < 0:
+            self._named = self._temp_name()
+            self.fd = os.open(self._named, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+
+    def _open_unnamed(self) -> int:
+        try:
+            return os.open(self.folder, _O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o666)
+        except OSError as exc:
+            if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+                return -1  # the file system has no unnamed temp files: use a hidden name
+            raise
+
+    def _temp_name(self) -> str:
+        return os.path.join(self.folder, f".{os.path.basename(self.path)}.{secrets.token_hex(4)}{TEMP_MARK}")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        _write_all(self.fd, data)
+        return len(data)
+
+    def commit(self) -> None:
+        """Flush to disk and put the file in place under its name."""
+        os.fsync(self.fd)
+        if self._named is None:
+            self._named = self._temp_name()
+            try:
+                os.link(f"/proc/self/fd/{self.fd}", self._named)
+            except OSError:
+                self._named = None
+                raise
+        os.close(self.fd)
+        self.fd = -1
+        os.replace(self._named, self.path)
+        self._named = None
+
+    def discard(self) -> None:
+        """Forget the file; the old one at `path` (if any) stays as it was."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        if self._named is not None:
+            try:
+                os.unlink(self._named)
+            except FileNotFoundError:
+                pass
+            self._named = None
+
+    def close(self) -> None:
+        self.discard()
+        super().close()
+
+    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[override]
+        if exc_type is None:
+            self.commit()
+        self.close()
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Replace the file at `path` with `data`, atomically."""
+    with AtomicFile(path) as f:
+        f.write(data)
+
+
+def fsync_folder(folder: str) -> None:
+    """Make renames inside `folder` durable."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(folders: Iterable[str]) -> int:
+    """Delete temp files a killed run left behind (call with the lock held); return how many."""
+    removed = 0
+    for folder in folders:
+        try:
+            names = [n for n in os.listdir(folder) if n.startswith(".") and n.endswith(TEMP_MARK)]
+        except FileNotFoundError:
+            continue
+        for name in names:
+            try:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+class LockBusy(Exception):
+    """Another dafu run holds the output folder's lock."""
+
+
+def lock_folder(folder: str) -> int:
+    """Take the exclusive lock `folder/.dafu.lock` and return its fd; raise LockBusy if taken.
+
+    The lock is an flock: the kernel drops it when the holding process dies, even by SIGKILL.
+    """
+    fd = os.open(os.path.join(folder, ".dafu.lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise LockBusy(folder) from None
+    return fd
+
+
+# ---------------------------------------------------------------- CSV
+def csv_bytes(rows: Iterable[list[str]]) -> bytes:
+    """Return rows as RFC 4180 CSV (CRLF line ends, quotes only where needed), UTF-8.
+
+    >>> csv_bytes([["答复", "x,y", "1.5"]]).decode()
+    '答复,"x,y",1.5\\r\\n'
+    """
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def rows_from_dict(record: dict[str, Any]) -> list[list[str]]:
+    """Return the CSV rows of a record read back from its JSON file (same cells as dafu.record.csv_rows)."""
+    from dafu.record import neutralise_cell
+
+    src = record.get("source") or {}
+    number = record.get("doc_number") or {}
+    head = [record["id"], src.get("path") or "", record.get("doc_type") or "", record.get("issuer") or "",
+            record.get("date") or "", number.get("raw") or ""]
+    rows = []
+    for m in sorted(record.get("metrics") or (), key=lambda m: tuple(m["span"])):
+        text = head + [m.get("section") or "", m.get("label") or "", m.get("category") or "", m["raw"]]
+        tail = [m.get("unit") or "", m.get("unit_kind") or "", m.get("qualifier") or "",
+                m.get("period") or "", m.get("sentence") or ""]
+        rows.append([neutralise_cell(c) for c in text] + [_number(m["value"]), _number(m.get("value_high"))]
+                    + [neutralise_cell(c) for c in tail] + [str(m["span"][0]), str(m["span"][1])])
+    return rows
+
+
+# ---------------------------------------------------------------- datapackage.json
+_FIELDS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
+    ("letter_id", "string", "id of the letter: its path relative to the folder given, without .txt, separators as __; the record is letters/<letter_id>.json", {"required": True}),
+    ("source_path", "string", "input file path as given on the command line", {}),
+    ("doc_type", "string", "reply_letter, meeting_report, notice or other", {"enum": ["reply_letter", "meeting_report", "notice", "other"]}),
+    ("issuer", "string", "signing organization; empty when the letter does not name it", {}),
+    ("date", "date", "date the letter was written (成文日期), ISO 8601; empty when not stated", {}),
+    ("doc_number", "string", "document number (发文字号) as written, e.g. 清人社函〔2018〕192号", {}),
+    ("section", "string", "section path of the metric, e.g. 一/（二）", {}),
+    ("label", "string", "the words that say what is counted", {}),
+    ("category", "string", "category from the keyword lexicon (training, certification, employment, funding, institutions, competitions, talent, participants, policy, other)", {}),
+    ("raw", "string", "the number exactly as written in the normalized text (a leading ' marks a neutralised formula sign)", {"required": True}),
+    ("value", "number", "value in the base unit: magnitudes applied (1.6万人次 -> 16000; money in 元 (CNY); percent as percentage points: 34.9% -> 34.9); the low end of a range", {"required": True}),
+    ("value_high", "number", "high end of a range (3至5个 -> 5), same unit as value; empty otherwise", {}),
+    ("unit", "string", "unit as written without the magnitude (人次, 人, 家, 个, 元, % ...)", {}),
+    ("unit_kind", "string", "kind of unit", {"enum": ["person_times", "persons", "organizations", "items", "money_cny", "percent", "ratio", "other"]}),
+    ("qualifier", "string", "more_than, nearly, about, at_least, up_to; empty when exact", {}),
+    ("period", "string", "time phrase that scopes the metric (2022年以来, 截至2024年4月底 ...)", {}),
+    ("sentence", "string", "the sentence the metric is in", {}),
+    ("start", "integer", "start offset of raw in the record's text, in characters (half-open span)", {"required": True, "minimum": 0}),
+    ("end", "integer", "end offset (exclusive) of raw in the record's text, in characters", {"required": True, "minimum": 0}),
+)
+
+
+def datapackage(*, excel: bool, version: str) -> dict[str, Any]:
+    """Return the Frictionless Data Package descriptor of metrics.csv."""
+    from dafu.record import CSV_COLUMNS
+
+    fields = [{"name": n, "type": t, "description": d, **({"constraints": c} if c else {})}
+              for n, t, d, c in _FIELDS]
+    if [f["name"] for f in fields] != list(CSV_COLUMNS):  # pragma: no cover - guarded by a test
+        raise RuntimeError("datapackage fields out of step with dafu.record.CSV_COLUMNS")
+    return {
+        "profile": "tabular-data-package",
+        "name": "dafu-metrics",
+        "title": "Metrics reported in Chinese government letters",
+        "description": f"Written by dafu {version}: one row per metric, ordered by letter_id then start.",
+        "resources": [{
+            "name": "metrics",
+            "path": "metrics.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig" if excel else "utf-8",
+            "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True,
+                        "lineTerminator": "\r\n"},
+            "schema": {"fields": fields, "missingValues": [""], "primaryKey": ["letter_id", "start"]},
+        }],
+    }
+
+
+def jsonl_lines(records: Iterator[bytes]) -> Iterator[bytes]:
+    """Yield each JSON record followed by a newline."""
+    for data in records:
+        yield data + b"\n"
+
+
+def open_sink(path: str) -> tuple[IO[bytes], AtomicFile | None]:
+    """Return a binary stream for `path` (`-` is stdout) and the AtomicFile to commit, if any."""
+    import sys
+
+    if path == "-":
+        return sys.stdout.buffer, None
+    f = AtomicFile(os.path.abspath(path))
+    return f, f  # type: ignore[return-value]
