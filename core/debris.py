@@ -1,0 +1,197 @@
+"""Normalize step 1: drop web-page debris lines and lift web-page metadata rows.
+
+Patterns and keys are data (``core/data/debris.toml``). Decisions:
+
+- Line-level only: a line is debris when the WHOLE trimmed line is page furniture (breadcrumb,
+  字体：[大] [中] [小], 分享到：, 【打印】【关闭】, 回到顶部, 扫一扫…, Baidu, map, an empty table row…);
+  a sentence that merely contains 关闭 or 打印 stays.
+- Metadata rows (``| 索引号 | … |`` tables, ``信息来源：本网 时间：2024-10-14`` lines) are parsed into
+  (key, value) pairs and removed from the body. Keys are recognised from the data file, never guessed;
+  keys are kept as written (trimmed: ``类 别`` stays ``类 别``); values are trimmed; empty values are
+  dropped (the row is still removed and listed in the removed lines).
+- A line whose keys are all header elements of the letter itself (类别, 签发人, 公开方式) is reported
+  in the metadata AND left in the text, where segment reads the category and the signer.
+- Removed lines are returned as written, in order: debris and metadata rows alike.
+- Lines over 1000 characters are never debris, so every pattern runs on short strings only.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+__all__ = ["drop_debris_lines"]
+
+_MAX_LINE = 1000
+_SPACE = r"[ \t\u3000\u00a0]"
+_PLACEHOLDERS = {"{C}": rf"{_SPACE}{{0,4}}[:：]{_SPACE}{{0,4}}", "{S}": rf"{_SPACE}{{0,8}}"}
+_SEP = r"[ \t\u3000\u00a0|｜/·丨]{0,8}"
+_OPEN, _CLOSE = r"[\[【(（]", r"[\]】)）]"
+_TRIM = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\r"
+_CELL_SPLIT = re.compile(r"[|｜]")
+_RULE_ROW = re.compile(r":?-{1,50}:?")
+_CUT_BEFORE = "【[|｜"
+
+KEEP, DEBRIS, META, META_KEEP, RULE = "keep", "debris", "meta", "meta_keep", "rule"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    debris: re.Pattern[str]  # a whole line of page furniture
+    key_in_line: re.Pattern[str]  # a key followed by a colon, at a field boundary
+    key_cell: re.Pattern[str]  # a table cell holding only a key
+    kinds: dict[str, str]  # key without spaces -> strong | weak | body
+
+
+@cache
+def _rules() -> _Rules:
+    """Return the compiled rules from core/data/debris.toml (loaded once)."""
+    data = tomllib.loads(files("dafu").joinpath("data/debris.toml").read_text(encoding="utf-8"))
+    tools = "|".join(re.escape(w) for w in sorted(data["tools"], key=len, reverse=True))
+    items = [_expand(i["pattern"]) for i in data["item"]]
+    items.append(rf"{_OPEN}?{_SPACE}{{0,4}}(?:{tools}){_SPACE}{{0,4}}{_CLOSE}?")
+    item = "(?:" + "|".join(f"(?:{p})" for p in items) + ")"
+    tail = "(?:" + "|".join(f"(?:{_expand(t['pattern'])})" for t in data["tail"]) + ")"
+    debris = re.compile(rf"(?:{item}{_SEP}){{0,12}}(?:{item}|{tail})", re.IGNORECASE)
+
+    meta = data["metadata"]
+    kinds = {k: "strong" for k in meta["strong"]} | {k: "weak" for k in meta["weak"]}
+    kinds |= {k: "body" for k in meta["body"]}
+    spaced = sorted((f"{_SPACE}{{0,3}}".join(map(re.escape, k)) for k in kinds), key=len, reverse=True)
+    keys = "(?:" + "|".join(spaced) + ")"
+    return _Rules(
+        debris=debris,
+        key_in_line=re.compile(rf"(?:^|(?<=[\s|｜【】\[\]（）()/·]))({keys}){_PLACEHOLDERS['{C}']}"),
+        key_cell=re.compile(rf"({keys}){_SPACE}{{0,4}}[:：]?"),
+        kinds=kinds,
+    )
+
+
+def _expand(pattern: str) -> str:
+    """Return a data-file pattern with its {C} and {S} placeholders filled in."""
+    for name, regex in _PLACEHOLDERS.items():
+        pattern = pattern.replace(name, regex)
+    return pattern
+
+
+def drop_debris_lines(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Return (text without debris lines, removed lines as written, metadata (key, value) pairs).
+
+    >>> drop_debris_lines("当前位置：首页 > 建议提案\\n信息来源：本网 时间：2024-10-14\\n苏灿等代表：")
+    ('苏灿等代表：', ('当前位置：首页 > 建议提案', '信息来源：本网 时间：2024-10-14'), (('信息来源', '本网'), ('时间', '2024-10-14')))
+    """
+    rules = _rules()
+    lines = text.split("\n")
+    verdicts: list[str] = []
+    pairs: list[tuple[str, str]] = []
+    for line in lines:
+        verdict, found = _classify(line.strip(_TRIM), rules)
+        verdicts.append(verdict)
+        pairs.extend(found)
+    _settle_rule_rows(verdicts)
+    kept = [ln for ln, v in zip(lines, verdicts) if v in (KEEP, META_KEEP)]
+    removed = tuple(ln for ln, v in zip(lines, verdicts) if v in (DEBRIS, META))
+    if not removed:
+        kept = lines
+    return "\n".join(kept), removed, tuple((k, v) for k, v in pairs if v)
+
+
+def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
+    """Return the verdict for one trimmed line and the metadata pairs it holds."""
+    if not core or len(core) > _MAX_LINE:
+        return KEEP, []
+    if core[0] in "|｜":
+        return _classify_row(core, rules)
+    pairs = _line_pairs(core, rules)
+    if pairs is not None:
+        body = any(rules.kinds[_bare(k)] == "body" for k, _ in pairs)
+        return (META_KEEP if body else META), pairs
+    if rules.debris.fullmatch(core):
+        return DEBRIS, []
+    return KEEP, []
+
+
+def _bare(key: str) -> str:
+    """Return a key as written without its inner spaces (类 别 → 类别)."""
+    return re.sub(_SPACE, "", key)
+
+
+def _line_pairs(core: str, rules: _Rules) -> list[tuple[str, str]] | None:
+    """Return the (key, value) pairs of a metadata line, or None when it is not one.
+
+    >>> _line_pairs("发布日期:2021-09-03  来源:区人社局  阅读:1234次", _rules())
+    [('发布日期', '2021-09-03'), ('来源', '区人社局'), ('阅读', '1234次')]
+    """
+    found = list(rules.key_in_line.finditer(core))
+    if not found or core[: found[0].start()].strip("【[（( "):
+        return None
+    if len(found) == 1 and rules.kinds[_bare(found[0].group(1))] == "weak":
+        return None
+    ends = [m.start() for m in found[1:]] + [len(core)]
+    return [(m.group(1), _clean_value(core[m.end():end], rules)) for m, end in zip(found, ends)]
+
+
+def _clean_value(value: str, rules: _Rules) -> str:
+    """Return a metadata value without trailing page furniture, separators and wrapping brackets."""
+    for i in range(1, len(value)):
+        if (value[i - 1].isspace() or value[i] in _CUT_BEFORE) and rules.debris.fullmatch(value[i:].strip(_TRIM)):
+            value = value[:i]
+            break
+    value = value.strip(_TRIM + "|｜")
+    for open_, close in ("【】", "[]", "（）", "()"):
+        if value.endswith(close) and open_ not in value:
+            value = value[:-1].rstrip(_TRIM)
+    return value
+
+
+def _classify_row(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
+    """Return the verdict for a markdown table row and the metadata pairs it holds."""
+    cells = [c.strip(_TRIM) for c in _CELL_SPLIT.split(core.strip("|｜"))]
+    if not any(cells):
+        return DEBRIS, []
+    if all(not c or _RULE_ROW.fullmatch(c) for c in cells):
+        return RULE, []
+    pairs, kinds = _row_pairs(cells, rules)
+    if "strong" in kinds or "body" in kinds or len(kinds) >= 2:
+        return META, pairs
+    return KEEP, []
+
+
+def _row_pairs(cells: list[str], rules: _Rules) -> tuple[list[tuple[str, str]], list[str]]:
+    """Return the (key, value) pairs of table cells (a key cell, then its value cell) and key kinds.
+
+    A key followed by another key or by nothing gets the value "" (the page left it empty).
+
+    >>> _row_pairs(["公开日期", "有效性", "", ""], _rules())
+    ([('公开日期', ''), ('有效性', '')], ['strong', 'strong'])
+    """
+    pairs: list[tuple[str, str]] = []
+    kinds: list[str] = []
+    pending: str | None = None
+    for cell in cells:
+        key = rules.key_cell.fullmatch(cell)
+        inline = None if key else rules.key_in_line.match(cell)
+        if key or inline:
+            if pending is not None:
+                pairs.append((pending, ""))
+            name = (key or inline).group(1)
+            kinds.append(rules.kinds[_bare(name)])
+            pending = name
+            if inline:
+                pairs.append((name, _clean_value(cell[inline.end():], rules)))
+                pending = None
+        elif pending is not None:
+            pairs.append((pending, _clean_value(cell, rules)))
+            pending = None
+    if pending is not None:
+        pairs.append((pending, ""))
+    return pairs, kinds
+
+
+def _settle_rule_rows(verdicts: list[str]) -> None:
+    """Mark markdown rule rows (|---|---|) next to a metadata row as debris, else keep them."""
+    for i, verdict in enumerate(verdicts):
+        if verdict == RULE:
+            verdicts[i] = DEBRIS if META in verdicts[max(i - 1, 0): i + 2] else KEEP
