@@ -9,8 +9,9 @@ Patterns and keys are data (``core/data/debris.toml``). Decisions:
   (key, value) pairs and removed from the body. Keys are recognised from the data file, never guessed;
   keys are kept as written (trimmed: ``类 别`` stays ``类 别``); values are trimmed; empty values are
   dropped (the row is still removed and listed in the removed lines).
-- A line whose keys are all header elements of the letter itself (类别, 签发人, 公开方式) is reported
-  in the metadata AND left in the text, where segment reads the category and the signer.
+- A metadata line holding a header element of the letter itself (类别, 答复类别, 签发人, 公开方式)
+  is reported in the metadata AND left in the text, where segment reads the category and signer.
+  In a markdown table the same keys are web-page metadata: the row is removed like any other.
 - Removed lines are returned as written, in order: debris and metadata rows alike.
 - Lines over 1000 characters are never debris, so every pattern runs on short strings only.
 """
@@ -26,7 +27,7 @@ __all__ = ["drop_debris_lines"]
 
 _MAX_LINE = 1000
 _SPACE = r"[ \t\u3000\u00a0]"
-_PLACEHOLDERS = {"{C}": rf"{_SPACE}{{0,4}}[:：]{_SPACE}{{0,4}}", "{S}": rf"{_SPACE}{{0,8}}"}
+_PLACEHOLDERS = {"{C}": rf"(?:{_SPACE}{{0,4}}[:：]{_SPACE}{{0,4}})", "{S}": rf"(?:{_SPACE}{{0,8}})"}
 _SEP = r"[ \t\u3000\u00a0|｜/·丨]{0,8}"
 _OPEN, _CLOSE = r"[\[【(（]", r"[\]】)）]"
 _TRIM = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\r"
@@ -139,7 +140,7 @@ def _clean_value(value: str, rules: _Rules) -> str:
         if (value[i - 1].isspace() or value[i] in _CUT_BEFORE) and rules.debris.fullmatch(value[i:].strip(_TRIM)):
             value = value[:i]
             break
-    value = value.strip(_TRIM + "|｜")
+    value = value.strip(_TRIM + "|｜").rstrip(_TRIM + "【[（(")
     for open_, close in ("【】", "[]", "（）", "()"):
         if value.endswith(close) and open_ not in value:
             value = value[:-1].rstrip(_TRIM)
