@@ -1,0 +1,679 @@
+"""Pinyin annotations and GBK byte-shift mojibake (REPAIR.md): detect, repair, strip.
+
+Order in normalize: `repair_byte_loss` on the decoded text, then `strip_pinyin`, then OpenCC.
+Heavy data (jieba's dict.txt, pypinyin, OpenCC) is loaded only when a damage anchor exists.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from dafu.codes import WarningCode
+from dafu.model import Repair, Unresolved, Warning
+
+__all__ = ["strip_pinyin", "repair_byte_loss", "has_damage_anchor"]
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_SYL = f"[a-z{_TONED}]{{1,7}}"
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ANNOT_RE = re.compile(rf"([{_CJK}])[(（]({_SYL})[)）]")
+_SYL_CLOSE_RE = re.compile(rf"({_SYL})\)")
+_SYL_PAREN_RE = re.compile(rf"\(({_SYL})\)")
+_URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/._%&=?#+~-")
+_MAX_RUN = 14
+_MAX_UNASSIGNED = 4
+_CTX = 10
+_MARGIN = 6.0
+_PEN = 2.0
+_ODD_RE = re.compile(rf"[^{_CJK}\s\w，。、；：？！“”‘’《》（）〔〕【】…—·.,;:!?()%+\-/|\"'<>\[\]]")
+_SIGN_RE = re.compile(rf"[^\x00-\x7f][\x40-\x7e?]|^{_SYL}\)|^\?")
+_PUNCT = {
+    ",": 0.06, "。": 0.025, "、": 0.02, ":": 0.01, ";": 0.005, "“": 0.01, "”": 0.01, "《": 0.005,
+    "》": 0.005, "(": 0.005, ")": 0.005, "\n": 0.02, "?": 0.002, "!": 0.001, "〔": 0.001,
+    "〕": 0.001, "—": 0.001, "…": 0.0005, "·": 0.0005, "-": 0.001, ".": 0.001, "%": 0.002,
+    "|": 0.001, " ": 0.0005, "‘": 0.001, "’": 0.001,
+}
+_SENT_END = frozenset("。:;!?”\n")
+_UNIT_CHARS = frozenset("个個人万萬亿億元年月日号號家项項名次所天条條期批%.")
+
+
+# ---------------------------------------------------------------- cheap detection
+def _in_url(text: str, i: int) -> bool:
+    """True when text[i] sits in a URL-like ASCII token (REPAIR.md §3)."""
+    a, b = i, i + 1
+    while a > 0 and text[a - 1] in _URL_CHARS and i - a < 200:
+        a -= 1
+    while b < len(text) and text[b] in _URL_CHARS and b - i < 200:
+        b += 1
+    tok = text[a:b]
+    return len(tok) >= 6 and ("/" in tok or "=" in tok or tok.lower().startswith("www"))
+
+
+def _anchors(text: str) -> list[int]:
+    """Offsets of every '?' outside URL-like tokens."""
+    out, i = [], text.find("?")
+    while i >= 0:
+        if not _in_url(text, i):
+            out.append(i)
+        i = text.find("?", i + 1)
+    return out
+
+
+def _has_sign(text: str, i: int) -> bool:
+    """True when the text after the '?' at i looks like a shifted run (odd char, glued letter, `syl)`)."""
+    after = text[i + 1 : i + 1 + _MAX_RUN]
+    return bool(_SIGN_RE.search("?" + after) or _ODD_RE.search(after))
+
+
+def has_damage_anchor(text: str) -> bool:
+    """True when some '?' (outside URLs) is followed by signs of a shifted GBK run.
+
+    >>> has_damage_anchor("收悉?,F(xiàn)答復(fù)如下"), has_damage_anchor("嗎?答:可以")
+    (True, False)
+    """
+    if "?" not in text:
+        return False
+    return any(_has_sign(text, i) for i in _anchors(text))
+
+
+# ---------------------------------------------------------------- GBK tables and readings
+@dataclass(frozen=True, slots=True)
+class _Gbk:
+    code2char: dict
+    char2code: dict
+    by_trail: dict
+    by_lead: dict
+    inv_leads: frozenset  # bytes that, used as a lead, make an unassigned pair with some lead byte
+
+
+@lru_cache(maxsize=1)
+def _gbk() -> _Gbk:
+    code2char, char2code, by_trail, by_lead = {}, {}, {}, {}
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            if trail == 0x7F:
+                continue
+            try:
+                c = bytes((lead, trail)).decode("gbk")
+            except UnicodeDecodeError:
+                continue
+            code2char[(lead, trail)] = c
+            char2code.setdefault(c, (lead, trail))
+            by_trail.setdefault(trail, []).append(c)
+            by_lead.setdefault(lead, []).append(c)
+    inv = frozenset(t for t in range(0x81, 0xFF) if any((t, x) not in code2char for x in range(0x81, 0xFF)))
+    return _Gbk(code2char, char2code, by_trail, by_lead, inv)
+
+
+@lru_cache(maxsize=1)
+def _t2s_cc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _s2t_cc():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=None)
+def _t2s(c: str) -> str:
+    return _t2s_cc().convert(c)
+
+
+@lru_cache(maxsize=None)
+def _lmform(c: str) -> str:
+    """A candidate character as the scoring model sees it: after S5 and t2s."""
+    s = _t2s(_s5(c))
+    return s if len(s) == 1 else _s5(c)
+
+
+@lru_cache(maxsize=None)
+def _is_trad_only(c: str) -> bool:
+    return _t2s(c) != c
+
+
+@lru_cache(maxsize=None)
+def _is_simp_only(c: str) -> bool:
+    return _s2t_cc().convert(c) != c and _t2s(c) == c
+
+
+@lru_cache(maxsize=None)
+def _default_reading(c: str) -> str:
+    from pypinyin import Style, pinyin
+
+    return pinyin(c, style=Style.TONE)[0][0]
+
+
+@lru_cache(maxsize=None)
+def _readings(c: str) -> frozenset:
+    from pypinyin import Style, pinyin
+
+    out = set(pinyin(c, style=Style.TONE, heteronym=True)[0])
+    s = _t2s(c)
+    if s != c:
+        out |= set(pinyin(s, style=Style.TONE, heteronym=True)[0])
+    return frozenset(out)
+
+
+# ---------------------------------------------------------------- annotation stripping
+def _strip(text: str) -> str:
+    return _ANNOT_RE.sub(lambda m: m.group(1) if _is_annotation(m.group(1), m.group(2)) else m.group(0), text)
+
+
+def _is_annotation(c: str, syl: str) -> bool:
+    return _is_trad_only(c) and syl in _readings(c)
+
+
+def strip_pinyin(text: str) -> tuple[str, int]:
+    """Return text without pinyin annotations (REPAIR.md §2) and how many were removed.
+
+    >>> strip_pinyin("各縣(市、區(qū))人社局")
+    ('各縣(市、區)人社局', 1)
+    """
+    count = 0
+
+    def sub(m: re.Match) -> str:
+        nonlocal count
+        if _is_annotation(m.group(1), m.group(2)):
+            count += 1
+            return m.group(1)
+        return m.group(0)
+
+    if "(" not in text and "（" not in text:
+        return text, 0
+    return _ANNOT_RE.sub(sub, text), count
+
+
+# ---------------------------------------------------------------- language model
+@lru_cache(maxsize=1)
+def _lm() -> tuple[dict, dict, float]:
+    """(word -> log p, char -> log summed frequency, log total) from jieba's dict.txt + domain words."""
+    path = resources.files("jieba") / "dict.txt"
+    freqs: dict[str, int] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ")
+            if len(parts) >= 2 and len(parts[0]) <= 8:
+                freqs[parts[0]] = int(parts[1])
+    total = sum(freqs.values())
+    chars: dict[str, int] = {}
+    for w, f in freqs.items():
+        for c in w:
+            chars[c] = chars.get(c, 0) + f
+    for c, pr in _PUNCT.items():
+        chars[c] = chars.get(c, 0) + int(pr * total / 4)
+    logt = math.log(total)
+    vocab = {w: math.log(f) - logt for w, f in freqs.items() if f > 0}
+    for w in _domain_words():
+        vocab[w] = max(vocab.get(w, -99.0), -10.0)
+    return vocab, {c: math.log(f + 1) for c, f in chars.items()}, logt
+
+
+@lru_cache(maxsize=1)
+def _domain_words() -> tuple[str, ...]:
+    raw = (resources.files("dafu") / "data" / "repair_words.txt").read_text(encoding="utf-8")
+    return tuple(w for w in (x.strip() for x in raw.splitlines()) if w and not w.startswith("#"))
+
+
+def _char_cost(c: str, vocab: dict) -> float:
+    v = vocab.get(c)
+    if v is not None:
+        return v
+    if c in _PUNCT:
+        return math.log(_PUNCT[c])
+    o = ord(c)
+    if 0x3400 <= o <= 0x9FFF:
+        return -16.0
+    if "0" <= c <= "9":
+        return -4.0
+    if c.isascii() and c.isalpha():
+        return -9.0
+    return -18.0
+
+
+class _Scorer:
+    """Best-path word-unigram score with a document cache (REPAIR.md §3 'Scoring')."""
+
+    def __init__(self, doc: str):
+        self.vocab, self.charf, _ = _lm()
+        self.overlay = self._doc_overlay(doc)
+        self.doc_chars = frozenset(doc)
+
+    def _doc_overlay(self, doc: str) -> dict:
+        ov, seen = {}, {}
+        for i in range(len(doc)):
+            for n in range(2, 5):
+                w = doc[i : i + n]
+                if len(w) < n or not all("\u4e00" <= c <= "\u9fff" for c in w):
+                    break
+                if w in self.vocab:
+                    ov[w] = self.vocab[w] + 2.0
+                else:
+                    seen[w] = seen.get(w, 0) + 1
+        for w, k in seen.items():
+            if k >= 2:
+                ov[w] = -12.0
+        return ov
+
+    def word(self, w: str) -> float | None:
+        v = self.overlay.get(w)
+        return v if v is not None else self.vocab.get(w)
+
+    def extend(self, s: str, best: list[float]) -> list[float]:
+        """DP best path over s, reusing best[0..len(best)-1] for a shared prefix."""
+        best = best[:]
+        for p in range(len(best), len(s) + 1):
+            c = s[p - 1]
+            v = self.overlay.get(c)
+            b = best[p - 1] + (v if v is not None else _char_cost(c, self.vocab)) - _PEN
+            for n in range(2, min(6, p) + 1):
+                v = self.word(s[p - n : p])
+                if v is not None and best[p - n] + v - _PEN > b:
+                    b = best[p - n] + v - _PEN
+            best.append(b)
+        return best
+
+
+def _simp(raw: str) -> str:
+    """Annotation-stripped, per-character t2s form used for scoring."""
+    return "".join(_lmform(c) for c in _strip(raw))
+
+
+# ---------------------------------------------------------------- hypotheses (REPAIR.md §3)
+@dataclass(frozen=True, slots=True)
+class _Path:
+    """One reading of the run: slots are (lead, trail); None = unknown, tuple = one of these leads."""
+
+    slots: tuple
+    end: int  # offset after the last shown character of the run
+    kind: str  # orphan | swallow | x80 | ascii
+    ascii: str = ""  # the ASCII byte recovered from the last shown pair (kind 'ascii')
+    unassigned: tuple = ()  # j: (trail of slot j, lead of slot j+1) is not a GBK code
+
+
+def _shown_codes(o: str, g: _Gbk) -> list[tuple[int, int]]:
+    """The byte pairs a shown character can stand for when the run goes on."""
+    if o == "?":
+        return [g.char2code["？"]]
+    if "\x21" <= o <= "\x7e":
+        code = g.char2code.get(chr(ord(o) + 0xFEE0))
+        return [code] if code else []
+    code = g.char2code.get(o)
+    return [code] if code else []
+
+
+def _paths(text: str, start: int, first_lead) -> list[_Path]:
+    """Every structural reading of the run that starts at text[start] (depth-first, bounded)."""
+    g, out = _gbk(), []
+
+    def walk(pos: int, slots: tuple, lead, unassigned: tuple) -> None:
+        if len(slots) >= _MAX_RUN or pos >= len(text):
+            return
+        o = text[pos]
+        for a, b in _shown_codes(o, g):
+            if b >= 0x81:
+                walk(pos + 1, slots + ((lead, a),), b, unassigned)
+            elif 0x40 <= b <= 0x7E:
+                out.append(_Path(slots + ((lead, a),), pos + 1, "ascii", chr(b), unassigned))
+        if o == "?":
+            if len(unassigned) < _MAX_UNASSIGNED:
+                walk(pos + 1, slots + ((lead, None),), None, unassigned + (len(slots),))
+            out.append(_Path(slots + ((lead, None),), pos + 1, "swallow", "", unassigned))
+            out.append(_Path(slots + ((lead, 0x80),), pos + 1, "x80", "", unassigned))
+        elif "\x40" <= o <= "\x7e":
+            out.append(_Path(slots + ((lead, ord(o)),), pos + 1, "orphan", "", unassigned))
+
+    walk(start, (), first_lead, ())
+    return out
+
+
+@lru_cache(maxsize=1)
+def _frequent_chars() -> tuple[str, ...]:
+    """GBK characters whose simplified form is frequent (for slots with no known byte)."""
+    g, (_, charf, _) = _gbk(), _lm()
+    ranked = sorted(g.char2code, key=lambda c: -charf.get(_lmform(c), 0.0))
+    return tuple(ranked[:3000])
+
+
+def _slot_chars(slot, g: _Gbk, before_unassigned: bool) -> list[str]:
+    """Characters that fit a slot's known bytes."""
+    lead, trail = slot
+    if isinstance(lead, int) and trail is not None:
+        c = g.code2char.get((lead, trail))
+        return [c] if c else []
+    if isinstance(lead, tuple):
+        leads = lead
+        cands = [g.code2char.get((x, trail)) for x in leads] if trail is not None else [
+            c for x in leads for c in g.by_lead.get(x, [])]
+    elif lead is None:
+        cands = list(_frequent_chars()) if trail is None else g.by_trail.get(trail, [])
+        if trail is None:
+            cands = [c for c in cands if g.char2code[c][1] != 0x80]
+    else:
+        cands = g.by_lead.get(lead, [])
+    cands = [c for c in cands if c]
+    if before_unassigned:
+        cands = [c for c in cands if g.char2code[c][1] in g.inv_leads]
+    return cands
+
+
+_HEADING_RE = re.compile(r"[一二三四五六七八九十]+、|[(（]|第|\d|附件|抄送|聯系|联系")
+
+
+def _swallowed(xk: str, nxt: str) -> tuple[str, float]:
+    """The ASCII byte lost after a run that ends in an invalid pair (not an annotation's '(')."""
+    if xk in _SENT_END or _HEADING_RE.match(nxt) and xk in "。:;”》":
+        return "\n", 0.9
+    if "|" in (xk, nxt[:1]):
+        return " ", 0.8
+    if nxt[:1].isdigit() or nxt[:1] in _UNIT_CHARS or xk in "第约近达共计增至为約達計増爲":
+        return "□", 0.6
+    if nxt[:1] in ("\n", ""):
+        return " ", 0.4
+    return "\n", 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    """What one anchor's scoring shares: scorer, left context and its DP, the window's end."""
+
+    sc: _Scorer
+    left: str
+    best_left: list
+    win_end: int
+    annotated: frozenset
+    trad: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Hyp:
+    score: float
+    end: int
+    xs: str  # X1..Xk as shown after S5
+    tail: str  # swallowed byte or recovered ASCII
+    tail_conf: float
+    swallow: bool = False
+
+
+def _path_frame(text: str, p: _Path) -> tuple[str | None, int, str | None]:
+    """(reading Xk must have, where the right context starts, forced swallowed byte)."""
+    if p.kind == "swallow":
+        m = _SYL_CLOSE_RE.match(text, p.end)
+        return (m.group(1), m.end(), "(") if m else (None, p.end, None)
+    if p.kind in ("orphan", "x80"):
+        m = _SYL_PAREN_RE.match(text, p.end)
+        if m:
+            return m.group(1), m.end(), None
+    return None, p.end, None
+
+
+def _extras(xs: list[str], ctx: _Ctx, annotated_last: bool) -> float:
+    """Penalties outside the word model: annotated chars left bare, wrong script, full-width alnum."""
+    v = 0.0
+    for j, c in enumerate(xs):
+        if c in ctx.annotated and not (annotated_last and j == len(xs) - 1):
+            v -= 8.0
+        if ctx.trad and _is_simp_only(c) and c not in ctx.sc.doc_chars:
+            v -= 3.0
+        elif not ctx.trad and _is_trad_only(c) and c not in ctx.sc.doc_chars:
+            v -= 3.0
+        if "\uff10" <= c <= "\uff5a" and c.isalnum():
+            v -= 4.0
+    return v
+
+
+def _local(c: str, left: str, right: str, sc: _Scorer) -> float:
+    s = _lmform(c)
+    v = 0.3 * sc.charf.get(s, 0.0) + (2.0 if s in sc.doc_chars else 0.0)
+    if left and sc.word(left + s) is not None:
+        v += 5.0
+    if right and sc.word(s + right) is not None:
+        v += 5.0
+    return v
+
+
+def _slot_lists(text: str, p: _Path, ctx: _Ctx, syl: str | None, right_s: str) -> list[list[str]] | None:
+    """Ranked candidate characters for every slot of a path, or None when a slot cannot be filled."""
+    g, lists = _gbk(), []
+    k = len(p.slots)
+    for j, slot in enumerate(p.slots):
+        cands = _slot_chars(slot, g, j in p.unassigned)
+        if j == k - 1 and syl is not None:
+            cands = [c for c in cands if _is_trad_only(c) and _default_reading(c) == syl]
+        if not cands:
+            return None
+        lists.append(cands)
+    for j, cands in enumerate(lists):
+        if len(cands) > 1:
+            left = ctx.left[-1:] if j == 0 else (_lmform(lists[j - 1][0]) if len(lists[j - 1]) == 1 else "")
+            right = right_s[:1] if j == k - 1 else (_lmform(lists[j + 1][0]) if len(lists[j + 1]) == 1 else "")
+            cands.sort(key=lambda c: -_local(c, left, right, ctx.sc))
+    return lists
+
+
+def _units(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str) -> list[list[tuple]]:
+    """Slots grouped for expansion: two open slots around an unassigned pair become one unit of pairs."""
+    units, j = [], 0
+    while j < len(lists):
+        if j in p.unassigned and j + 1 < len(lists) and len(lists[j]) > 1 and len(lists[j + 1]) > 1:
+            right = right_s[:1] if j + 2 == len(lists) else (_lmform(lists[j + 2][0]) if len(lists[j + 2]) == 1 else "")
+            left = ctx.left[-1:] if j == 0 else (_lmform(lists[j - 1][0]) if len(lists[j - 1]) == 1 else "")
+            units.append(_pair_unit(lists[j], lists[j + 1], left, right, ctx.sc))
+            j += 2
+        else:
+            units.append([(c,) for c in lists[j]])
+            j += 1
+    return units
+
+
+def _pair_unit(a_list: list[str], b_list: list[str], left: str, right: str, sc: _Scorer) -> list[tuple]:
+    """Pairs (a, b) behind an unassigned pair: dictionary bigrams first, then frequent combinations."""
+    g = _gbk()
+    a_top, b_top = a_list[:200], b_list[:200]
+    la = {a: _local(a, left, "", sc) for a in a_top}
+    lb = {b: _local(b, "", right, sc) for b in b_top}
+    scored = []
+    for a in a_top:
+        ta = g.char2code[a][1]
+        fa = _lmform(a)
+        for b in b_top:
+            if (ta, g.char2code[b][0]) in g.code2char:
+                continue
+            w = sc.word(fa + _lmform(b))
+            if w is not None or (a in a_list[:40] and b in b_list[:40]):
+                scored.append((la[a] + lb[b] + (8.0 + w / 4 if w is not None else 0.0), (a, b)))
+    scored.sort(key=lambda x: -x[0])
+    return [x[1] for x in scored]
+
+
+def _combos(units: list[list[tuple]], p: _Path, cap: int):
+    """Products of the top candidates of each unit, within `cap`, honouring unassigned pairs."""
+    g = _gbk()
+    free = [u for u in units if len(u) > 1]
+    n = max(1, int(cap ** (1.0 / len(free)))) if free else 1
+    for parts in itertools.product(*[u[:n] for u in units]):
+        xs = tuple(c for part in parts for c in part)
+        if all((g.char2code[xs[j]][1], g.char2code[xs[j + 1]][0]) not in g.code2char for j in p.unassigned):
+            yield xs
+
+
+def _score_path(text: str, p: _Path, ctx: _Ctx, cap: int) -> list[_Hyp]:
+    syl, rstart, forced = _path_frame(text, p)
+    right_s = _simp(text[rstart : max(rstart, ctx.win_end)])
+    lists = _slot_lists(text, p, ctx, syl, right_s)
+    if lists is None:
+        return []
+    out = []
+    for xs in _combos(_units(lists, p, ctx, right_s), p, cap):
+        shown = "".join(_s5(c) for c in xs)
+        s = ctx.left + "".join(_lmform(c) for c in xs) + p.ascii + right_s
+        score = ctx.sc.extend(s, ctx.best_left)[-1] + _extras(list(xs), ctx, syl is not None)
+        if p.kind == "swallow":
+            tail, conf = (forced, 1.0) if forced else _swallowed(shown[-1:], text[rstart : rstart + 4])
+        else:
+            tail, conf = p.ascii, 1.0
+        out.append(_Hyp(score, p.end, shown, tail, conf, p.kind == "swallow"))
+    return out
+
+
+def _s5(c: str) -> str:
+    return chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c
+
+
+_PREV_RE = re.compile(rf"([^\x00-\x7f])(?:\({_SYL}\))?$")
+
+
+def _p2_leads(text: str, i: int) -> tuple | None:
+    """Lost-lead candidates when `?syl)` at i is an annotation split off inside a character (P2)."""
+    m = _SYL_CLOSE_RE.match(text, i + 1)
+    prev = _PREV_RE.search(text, max(0, i - 10), i)
+    if not m or not prev:
+        return None
+    g = _gbk()
+    code = g.char2code.get(prev.group(1))
+    if not code:
+        return None
+    leads = tuple(L for L in range(0x81, 0xFF) if (c := g.code2char.get((code[1], L)))
+                  and _is_trad_only(c) and _default_reading(c) == m.group(1))
+    return leads or None
+
+
+def _solve(text: str, i: int, ctx_base: tuple) -> tuple[list[_Hyp], float] | None:
+    """All scored hypotheses for the anchor at i, and the as-is score; None if nothing fits."""
+    sc, left_raw, annotated, trad = ctx_base
+    paths = _paths(text, i + 1, None)
+    leads = _p2_leads(text, i)
+    if leads:
+        m = _SYL_CLOSE_RE.match(text, i + 1)
+        paths += _paths(text, m.end(), leads)
+    if not paths:
+        return None
+    max_end = max(p.end for p in paths)
+    nxt = text.find("?", max_end)
+    win_end = min(len(text), max_end + _CTX + 2, nxt if nxt >= 0 else len(text))
+    left = _simp(left_raw)[-_CTX:]
+    ctx = _Ctx(sc, left, sc.extend(left, [0.0]), win_end, annotated, trad)
+    first = {p: _score_path(text, p, ctx, 30) for p in paths}
+    ranked = sorted((p for p in paths if first[p]), key=lambda p: -max(h.score for h in first[p]))
+    hyps = [h for p in paths for h in first[p]]
+    for p in ranked[:4]:
+        hyps += _score_path(text, p, ctx, 400)
+    if not hyps:
+        return None
+    as_is = sc.extend(left + _simp(text[i:win_end]), ctx.best_left)[-1]
+    return hyps, as_is
+
+
+def _decide(hyps: list[_Hyp], as_is: float) -> tuple[_Hyp, float, float]:
+    """(best hypothesis, margin over as-is, posterior of its group among all groups and as-is)."""
+    groups: dict[tuple, list[_Hyp]] = {}
+    for h in {(h.end, h.xs, h.tail): h for h in hyps}.values():
+        groups.setdefault((h.end, h.xs), []).append(h)
+    gscore = {k: _logsumexp([h.score for h in v]) for k, v in groups.items()}
+    key = max(gscore, key=gscore.get)
+    best = max(groups[key], key=lambda h: (h.score, h.tail_conf))
+    z = _logsumexp(list(gscore.values()) + [as_is])
+    return best, gscore[key] - as_is, math.exp(gscore[key] - z)
+
+
+def _logsumexp(xs: list[float]) -> float:
+    m = max(xs)
+    return m + math.log(sum(math.exp(x - m) for x in xs))
+
+
+def _doc_text(text: str, anchors: list[int]) -> str:
+    """The letter with every anchor's run blanked out, stripped and simplified: the document cache."""
+    parts, last = [], 0
+    for i in anchors:
+        if i >= last:
+            parts.append(text[last:i])
+            last = i + _MAX_RUN
+    parts.append(text[last:])
+    return _simp("\n".join(parts))
+
+
+def _annotated_chars(text: str) -> frozenset:
+    return frozenset(m.group(1) for m in _ANNOT_RE.finditer(text) if _is_annotation(m.group(1), m.group(2)))
+
+
+def _is_trad_text(text: str) -> bool:
+    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"][:5000]
+    return sum(map(_is_trad_only, cjk)) > sum(map(_is_simp_only, cjk))
+
+
+def repair_byte_loss(
+    text: str, *, min_confidence: float = 0.0
+) -> tuple[str, tuple[Repair, ...], tuple[Unresolved, ...], tuple[Warning, ...]]:
+    """Return text with GBK byte-shift runs repaired, the repairs, the unresolved spans and warnings.
+
+    `Repair.start/end` and `Unresolved.start/end` are offsets in the input `text`; a repair's
+    offsets in the returned text are `start + shift` and `start + shift + len(repaired)`, where
+    `shift` is the sum of `len(r.repaired) - len(r.damaged)` over the repairs before it (they are
+    in text order). Warning spans are offsets in the returned text.
+
+    >>> repair_byte_loss("議》(第20180218號)收悉?,F(xiàn)答復(fù)如下:")[0]
+    '議》(第20180218號)收悉。現(xiàn)答復(fù)如下:'
+    """
+    if not has_damage_anchor(text):
+        return text, (), (), ()
+    anchors = _anchors(text)
+    sc = _Scorer(_doc_text(text, anchors))
+    annotated, trad = _annotated_chars(text), _is_trad_text(text)
+    out, repairs, unresolved, warns = [], [], [], []
+    pos = 0  # next input offset to copy
+    olen = 0  # length of the output so far
+    for i in anchors:
+        if i < pos:
+            continue
+        out.append(text[pos:i])
+        olen += i - pos
+        pos = i
+        left_raw = "".join(out)[-3 * _CTX :]
+        solved = _solve(text, i, (sc, left_raw, annotated, trad)) if _has_sign(text, i) else None
+        if solved is None:
+            if _has_sign(text, i):
+                end = _sign_end(text, i)
+                unresolved.append(Unresolved(i, end, text[i:end], "no_hypothesis"))
+                warns.append(_warn(WarningCode.MOJIBAKE_UNRESOLVED, (olen, olen + end - i), text=text[i:end]))
+            continue
+        best, margin, conf = _decide(*solved)
+        if margin < _MARGIN:
+            continue
+        damaged, repaired = text[i : best.end], best.xs + best.tail
+        if conf < min_confidence:
+            unresolved.append(Unresolved(i, best.end, damaged, "low_confidence"))
+            warns.append(_warn(WarningCode.MOJIBAKE_UNRESOLVED, (olen, olen + len(damaged)), text=damaged))
+            continue
+        swallowed = {"char": best.tail, "confidence": round(best.tail_conf, 3)} if best.swallow else None
+        repairs.append(Repair(i, best.end, damaged, repaired, round(conf, 4), swallowed))
+        if conf < 0.5:
+            warns.append(_warn(WarningCode.MOJIBAKE_LOW_CONFIDENCE, (olen, olen + len(repaired)),
+                               damaged=damaged, repaired=repaired, confidence=conf))
+        if "□" in repaired:
+            k = olen + repaired.index("□")
+            warns.append(_warn(WarningCode.MOJIBAKE_LOST_DIGIT, (k, k + 1)))
+        out.append(repaired)
+        olen += len(repaired)
+        pos = best.end
+    out.append(text[pos:])
+    return "".join(out), tuple(repairs), tuple(unresolved), tuple(warns)
+
+
+def _sign_end(text: str, i: int) -> int:
+    """End of the visibly damaged stretch after the anchor at i (up to the first ASCII byte run)."""
+    j = i + 1
+    while j < len(text) and j - i <= _MAX_RUN and (ord(text[j]) > 0x7F or text[j] == "?"):
+        j += 1
+    return min(len(text), j + 1)
+
+
+def _warn(code: WarningCode, span: tuple[int, int], **kw) -> Warning:
+    return Warning(code.value, code.template.format(**kw), span)
