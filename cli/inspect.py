@@ -65,7 +65,7 @@ def normalize(
     import dataclasses
 
     from dafu import DEFAULT_OPTIONS
-    from dafu import normalize as normalize_text
+    from dafu.normalize import normalize as normalize_text  # `from dafu import normalize` can give the module
 
     decoded = _read_one(file, max_bytes)
     text = normalize_text(decoded.text, options=dataclasses.replace(DEFAULT_OPTIONS, script=script)).text

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Iterator, NoReturn, Optional
 
 import typer
 
-from .options import DEFAULT_MAX_BYTES, Glob, Jobs, MaxBytes, NoProgress, Quiet, Script, Strict
+from .options import DEFAULT_MAX_BYTES, Encoding, Glob, Jobs, MaxBytes, NoProgress, Quiet, Script, Strict
 
 if TYPE_CHECKING:
     from dafu.options import Options
     from dafu.validate import RuleBook, Verdict
 
+    from .convert import Reporter
     from .inputs import Item
 
 __all__ = ["validate"]
@@ -41,6 +42,7 @@ def validate(
     glob: Glob = "*.txt",
     script: Script = "simplified",
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    encoding: Encoding = None,
     jobs: Jobs = None,
     strict: Strict = False,
     quiet: Quiet = False,
@@ -51,24 +53,38 @@ def validate(
 
     from dafu.options import DEFAULT_OPTIONS
 
+    from .convert import Reporter
     from .inputs import collect
 
+    reporter = Reporter(quiet)
     book = _load_rules(rules)
     if report is not None:
         _check_report(*report)
+    if inputs.count("-") > 1:
+        raise typer.BadParameter("stdin (-) can be read only once", param_hint="INPUT")
     found = collect(inputs, glob)
     for problem in found.problems:
-        _message("error" if problem.fatal else "warning", problem.display, problem.reason)
+        if problem.fatal:
+            reporter.error(problem.display, problem.reason, None)
+        else:
+            reporter.warning(problem.display, problem.reason)
     if any(p.fatal for p in found.problems):
         raise typer.Exit(2)
+    for item in found.items:
+        if item.collision_of is not None:
+            reporter.warning(item.display, f"id {item.collision_of!r} already used; this letter is {item.id!r}")
     if not found.items:
-        _message("error", " ".join(inputs), f"no letters found (--glob {glob!r})")
+        reporter.error(" ".join(inputs), f"no letters found (--glob {glob!r})", None)
         raise typer.Exit(2)
 
     options = dataclasses.replace(DEFAULT_OPTIONS, script=script)
     started = time.perf_counter()
-    verdicts = _run(found.items, options, book, max_bytes=max_bytes, jobs=jobs, strict=strict,
-                    quiet=quiet, progress=not (quiet or no_progress))
+    try:
+        verdicts = _run(found.items, options, book, reporter, max_bytes=max_bytes, encoding=encoding, jobs=jobs,
+                        strict=strict, quiet=quiet, progress=not (quiet or no_progress))
+    except KeyboardInterrupt:
+        sys.stderr.write("dafu: interrupted; no report written\n")
+        raise typer.Exit(130) from None
     seconds = round(time.perf_counter() - started, 3)
     if report is not None:
         _write_report(report[0], report[1], verdicts, rules, seconds)
@@ -110,77 +126,44 @@ def _check_report(fmt: str, path: Path) -> None:
 
 
 # ---------------------------------------------------------------- checking
-def _run(items: tuple[Item, ...], options: Options, book: RuleBook, *, max_bytes: int, jobs: int | None,
-         strict: bool, quiet: bool, progress: bool) -> list[Verdict]:
+def _run(items: tuple[Item, ...], options: Options, book: RuleBook, reporter: Reporter, *, max_bytes: int, encoding: str | None,
+         jobs: int | None, strict: bool, quiet: bool, progress: bool) -> list[Verdict]:
     """Check every item (in parallel when asked), print each verdict, return them in input order."""
     from rich.console import Console
 
+    from .parallel import Config, Runner, Task, default_jobs
+
     out = Console(highlight=False, soft_wrap=True)
+    stdin = sys.stdin.buffer.read(max_bytes + 1) if any(i.path is None for i in items) else None
+    tasks = [Task(i.path, i.display, i.id, i.collision_of, None, stdin if i.path is None else None) for i in items]
+    runner = Runner(tasks, Config(options, max_bytes, encoding), jobs=jobs or default_jobs())
     verdicts: list[Verdict] = []
-    for verdict in _with_progress(_verdicts(items, options, book, max_bytes, jobs), len(items), progress):
-        verdicts.append(verdict)
-        if verdict.error is not None:
-            _message("error", verdict.path, f"{verdict.error}; counted as invalid")
-        if not out.is_terminal:
-            _print_line(verdict, quiet)
-        if strict and verdict.status != "pass":
-            break
+    runner.start()
+    try:
+        for verdict in _with_progress((_verdict(res, book) for res in runner), len(items), progress):
+            verdicts.append(verdict)
+            if verdict.error is not None:
+                reporter.error(verdict.path, verdict.error, "counted as invalid")
+            if not out.is_terminal:
+                _print_line(verdict, quiet)
+            if strict and verdict.status != "pass":
+                break
+    finally:
+        runner.stop(now=len(verdicts) < len(items))
     if out.is_terminal:
         _print_table(out, verdicts, quiet)
     return verdicts
 
 
-def _verdicts(items: tuple[Item, ...], options: Options, book: RuleBook, max_bytes: int,
-              jobs: int | None) -> Iterator[Verdict]:
-    """Yield the verdict of each item in order; stdin is read here, files in the workers."""
-    import os
+def _verdict(result, book: RuleBook) -> Verdict:
+    """Return the verdict on one letter from the worker's result (its record's JSON, or an error)."""
+    import orjson
 
-    stdin = {i.id: _read_stdin(max_bytes) for i in items if i.path is None}
-    workers = min(jobs or os.cpu_count() or 1, len(items))
-    if workers <= 1:
-        yield from (_check_item(i, options, book, max_bytes, stdin.get(i.id)) for i in items)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
-
-    pool = ProcessPoolExecutor(workers)
-    try:
-        results = pool.map(partial(_check_item_pickled, options=options, book=book, max_bytes=max_bytes),
-                           [(i, stdin.get(i.id)) for i in items], chunksize=max(1, min(16, len(items) // (4 * workers))))
-        yield from results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _read_stdin(max_bytes: int) -> object:
-    """Return stdin decoded, or the ReadError that refuses it."""
-    from dafu.read import ReadError, read_stream
-
-    try:
-        return read_stream(sys.stdin.buffer, max_bytes=max_bytes)
-    except ReadError as exc:
-        return exc
-
-
-def _check_item_pickled(pair: tuple[Item, object], *, options: Options, book: RuleBook, max_bytes: int) -> Verdict:
-    return _check_item(pair[0], options, book, max_bytes, pair[1])
-
-
-def _check_item(item: Item, options: Options, book: RuleBook, max_bytes: int, given: object = None) -> Verdict:
-    """Return the verdict on one letter: read it (or take stdin's text), process, check."""
-    from dafu import process
-    from dafu.read import ReadError, read_file
-    from dafu.record import record_to_dict
     from dafu.validate import Verdict, check
 
-    try:
-        if isinstance(given, ReadError):
-            raise given
-        decoded = given if given is not None else read_file(item.path, max_bytes=max_bytes)  # type: ignore[arg-type]
-    except ReadError as exc:
-        return Verdict(item.id, item.display, error=exc.reason)
-    record = process(decoded.text, options=options, id=item.id, source=decoded.source(item.display))  # type: ignore[union-attr]
-    return Verdict(item.id, item.display, check(record_to_dict(record), book))
+    if result.status != "ok":
+        return Verdict(result.id, result.display, error=result.reason)
+    return Verdict(result.id, result.display, check(orjson.loads(result.json), book))
 
 
 def _with_progress(verdicts: Iterator[Verdict], total: int, wanted: bool) -> Iterator[Verdict]:
@@ -263,11 +246,9 @@ def _write_report(fmt: str, path: Path, verdicts: list[Verdict], rules: Path | N
         _usage(str(path), f"cannot write report ({exc.strerror or exc})")
 
 
-def _message(kind: str, path: str, reason: str) -> None:
-    sys.stderr.write(f"dafu: {kind}: {path}: {reason}\n")
-
-
 def _usage(path: str, reason: str) -> NoReturn:
     """Print a one-line error naming `path` and exit 2."""
-    _message("error", path, reason)
+    from .convert import Reporter
+
+    Reporter(quiet=False).error(path, reason, None)
     raise typer.Exit(2)
