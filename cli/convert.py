@@ -283,7 +283,7 @@ def _run(settings: Settings, out: _Output | None, reporter: Reporter) -> int:
         ctx.open()
         runner.start()
         status = ctx.consume(runner, len(tasks))
-        runner.stop()
+        runner.stop(now=status != "complete")
         if out is not None:
             ctx.finish(found.items, key, options, started, clock, status, jobs)
         else:
@@ -307,9 +307,14 @@ def _run(settings: Settings, out: _Output | None, reporter: Reporter) -> int:
         return EXIT_USAGE
     seconds = time.perf_counter() - clock
     if not settings.quiet:
-        reporter.say(f"dafu: {tally.letters} letters, {tally.metrics} metrics, {tally.warnings} warnings, "
+        reporter.say(f"dafu: {_count(tally.letters, 'letter')}, {tally.metrics} metrics, {tally.warnings} warnings, "
                      f"{tally.failed} errors in {seconds:.1f} s" + ("" if status == "complete" else f" ({status})"))
     return EXIT_FAILED if tally.failed else EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    """Return "1 letter" or "5 letters"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _silence_stdout() -> None:

@@ -148,6 +148,7 @@ def _init_worker(config: Config, close_fd: int | None) -> None:
     """Set up a worker: Ctrl-C is the parent's business; the output lock is the parent's alone."""
     global _CONFIG
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if close_fd is not None:
         try:
             os.close(close_fd)  # the flock stays with the parent's descriptor
@@ -222,11 +223,14 @@ class Runner:
             self._submit()
             yield from results
 
-    def stop(self) -> None:
-        """End the workers now (Ctrl-C, --strict, closed pipe) or after the last result."""
+    def stop(self, now: bool = True) -> None:
+        """End the workers: at once (Ctrl-C, --strict, closed pipe) or, after the last result, politely."""
         self._stopped = True
         pool, self._pool = self._pool, None
         if pool is None:
+            return
+        if not now:
+            pool.shutdown(wait=True)
             return
         processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)

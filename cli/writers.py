@@ -1,13 +1,12 @@
 """Output files: atomic replacement, the folder lock, CSV, JSON Lines, run.json, datapackage.json.
 
-Every file is written to an unnamed (O_TMPFILE) or hidden temporary file in its own folder,
+Every file is written to a hidden temporary file in its own folder,
 fsynced, then renamed over the target, so a reader (or a run killed with SIGKILL) only ever sees a
 complete file from this run or from the previous one.
 """
 from __future__ import annotations
 
 import csv
-import errno
 import fcntl
 import io
 import os
@@ -21,7 +20,6 @@ __all__ = [
 
 TEMP_MARK = ".dafu-tmp"
 BOM = "\ufeff".encode("utf-8")
-_O_TMPFILE = getattr(os, "O_TMPFILE", 0)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -32,28 +30,18 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 class AtomicFile(io.RawIOBase):
-    """A binary file that replaces `path` on `commit()` and leaves no trace on `discard()`."""
+    """A binary file that replaces `path` on `commit()` and leaves no trace on `discard()`.
+
+    It is written under a hidden temp name (`.<name>.<random>.dafu-tmp`) in the same folder; only
+    a SIGKILL can leave such a file behind, and the next run into that folder removes it.
+    """
 
     def __init__(self, path: str) -> None:
         super().__init__()
         self.path = path
-        self.folder = os.path.dirname(path) or "."
-        self._named: str | None = None
-        self.fd = self._open_unnamed() if _O_TMPFILE else -1
-        if self.fd < 0:
-            self._named = self._temp_name()
-            self.fd = os.open(self._named, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-
-    def _open_unnamed(self) -> int:
-        try:
-            return os.open(self.folder, _O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o666)
-        except OSError as exc:
-            if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
-                return -1  # the file system has no unnamed temp files: use a hidden name
-            raise
-
-    def _temp_name(self) -> str:
-        return os.path.join(self.folder, f".{os.path.basename(self.path)}.{secrets.token_hex(4)}{TEMP_MARK}")
+        folder = os.path.dirname(path) or "."
+        self._named: str | None = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(4)}{TEMP_MARK}")
+        self.fd = os.open(self._named, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
 
     def writable(self) -> bool:
         return True
@@ -65,13 +53,6 @@ class AtomicFile(io.RawIOBase):
     def commit(self) -> None:
         """Flush to disk and put the file in place under its name."""
         os.fsync(self.fd)
-        if self._named is None:
-            self._named = self._temp_name()
-            try:
-                os.link(f"/proc/self/fd/{self.fd}", self._named)
-            except OSError:
-                self._named = None
-                raise
         os.close(self.fd)
         self.fd = -1
         os.replace(self._named, self.path)

@@ -1,0 +1,63 @@
+"""Shared fixtures: the CLI in-process (CliRunner), the CLI as a real process, folders of letters."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+LETTERS = ROOT / "tests" / "letters"
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """Return `invoke(*args, input=None)`: run dafu in-process with NO_COLOR=1; stdout and stderr apart."""
+    from typer.testing import CliRunner
+
+    from dafu.cli import app
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    runner = CliRunner()
+
+    def invoke(*args: str, input: bytes | str | None = None):
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def dafu_command(*args: str) -> list[str]:
+    """Return the argv that runs dafu as a separate process (`python -m dafu`)."""
+    return [sys.executable, "-m", "dafu", *map(str, args)]
+
+
+def dafu_env() -> dict[str, str]:
+    """Return the environment for a dafu subprocess: no colour, no terminal."""
+    return {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+
+
+def run_dafu(*args: str, input: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run dafu as a real process and return the completed process (bytes out and err)."""
+    return subprocess.run(dafu_command(*args), input=input, capture_output=True, env=dafu_env(), timeout=timeout)
+
+
+@pytest.fixture
+def samples(tmp_path) -> Path:
+    """Return a folder holding a copy of the five sample letters."""
+    folder = tmp_path / "samples"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """Return a folder with the samples and the invented letters, some in nested folders."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(SAMPLES, folder / "samples")
+    if LETTERS.is_dir():
+        shutil.copytree(LETTERS, folder / "invented" / "letters")
+    return folder
