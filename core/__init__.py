@@ -4,11 +4,16 @@ The pipeline is ``read -> normalize -> segment -> extract -> record``; each stag
 
     from dafu import process, normalize, segment, extract, find_quantities, Options
 
-Names are resolved lazily so that ``import dafu`` (and ``dafu --help``) stays cheap.
+The stage functions share their module's name, so they are bound here eagerly (a submodule
+import would otherwise shadow them); other names are resolved lazily so ``import dafu`` stays cheap.
 """
 from __future__ import annotations
 
 from importlib import import_module
+
+from .extract import extract
+from .normalize import normalize
+from .segment import segment
 
 __version__ = "0.1.0"
 __all__ = [
@@ -17,8 +22,7 @@ __all__ = [
 ]
 
 _EXPORTS = {
-    "process": "pipeline", "normalize": "normalize", "segment": "segment", "extract": "extract",
-    "find_quantities": "quantities", "Options": "options", "DEFAULT_OPTIONS": "options",
+    "process": "pipeline", "find_quantities": "quantities", "Options": "options", "DEFAULT_OPTIONS": "options",
     "Record": "model", "Quantity": "model", "WarningCode": "codes",
 }
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from importlib.resources import files
+from pathlib import Path
 
 from .codes import WarningCode
 from .model import CitedDocument, Metric, Quantity, Segmented, Span, Warning
 from .options import DEFAULT_OPTIONS, Options
+
+_DATA = Path(__file__).with_name("data")
 
 __all__ = ["extract", "find_label", "find_period", "categorise", "find_cited_documents", "find_organizations"]
 
@@ -33,7 +35,7 @@ _PER = re.compile(r"(?:每(?:人|年|月|名|户|家|个|次|天|期|学时|课�
 
 @lru_cache(maxsize=1)
 def _builtin_lexicon() -> tuple[tuple[str, str], ...]:
-    text = files(__package__).joinpath("data/categories.tsv").read_text("utf-8")
+    text = (_DATA / "categories.tsv").read_text("utf-8")
     return tuple(_parse_lexicon(text))
 
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from .model import Metric, Record
+
+_DATA = Path(__file__).with_name("data")
 
 __all__ = ["record_to_dict", "record_to_json", "csv_rows", "CSV_COLUMNS", "json_schema", "neutralise_cell"]
 
@@ -82,4 +84,4 @@ def csv_rows(record: Record) -> list[list[str]]:
 @lru_cache(maxsize=1)
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a record, as shipped in dafu/data."""
-    return json.loads(files(__package__).joinpath("data/record.schema.json").read_text("utf-8"))
+    return json.loads((_DATA / "record.schema.json").read_text("utf-8"))
