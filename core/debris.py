@@ -32,6 +32,7 @@ _SEP = r"[ \t\u3000\u00a0|｜/·丨]{0,8}"
 _OPEN, _CLOSE = r"[\[【(（]", r"[\]】)）]"
 _TRIM = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\r"
 _CELL_SPLIT = re.compile(r"[|｜]")
+_SPACES = re.compile(_SPACE)
 _RULE_ROW = re.compile(r":?-{1,50}:?")
 _CUT_BEFORE = "【[|｜"
 
@@ -60,12 +61,13 @@ def _rules() -> _Rules:
     meta = data["metadata"]
     kinds = {k: "strong" for k in meta["strong"]} | {k: "weak" for k in meta["weak"]}
     kinds |= {k: "body" for k in meta["body"]}
-    spaced = sorted((f"{_SPACE}{{0,3}}".join(map(re.escape, k)) for k in kinds), key=len, reverse=True)
-    keys = "(?:" + "|".join(spaced) + ")"
+    # A key-shaped word (2 to 6 hanzi, spaces allowed between them) is looked up in ``kinds``:
+    # one small pattern instead of an alternation of every key, fast to compile and to run.
+    word = rf"([\u4e00-\u9fff](?:{_SPACE}{{0,3}}[\u4e00-\u9fff]){{1,5}})"
     return _Rules(
         debris=debris,
-        key_in_line=re.compile(rf"(?:^|(?<=[\s|｜【】\[\]（）()/·]))({keys}){_PLACEHOLDERS['{C}']}"),
-        key_cell=re.compile(rf"({keys}){_SPACE}{{0,4}}[:：]?"),
+        key_in_line=re.compile(rf"(?:^|(?<=[\s|｜【】\[\]（）()/·])){word}{_PLACEHOLDERS['{C}']}"),
+        key_cell=re.compile(rf"{word}{_SPACE}{{0,4}}[:：]?"),
         kinds=kinds,
     )
 
@@ -116,7 +118,12 @@ def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
 
 def _bare(key: str) -> str:
     """Return a key as written without its inner spaces (类 别 → 类别)."""
-    return re.sub(_SPACE, "", key)
+    return _SPACES.sub("", key)
+
+
+def _kind(match: re.Match[str] | None, rules: _Rules) -> str | None:
+    """Return strong | weak | body for a matched key-shaped word, None when it is not a known key."""
+    return rules.kinds.get(_bare(match.group(1))) if match else None
 
 
 def _line_pairs(core: str, rules: _Rules) -> list[tuple[str, str]] | None:
@@ -125,10 +132,11 @@ def _line_pairs(core: str, rules: _Rules) -> list[tuple[str, str]] | None:
     >>> _line_pairs("发布日期:2021-09-03  来源:区人社局  阅读:1234次", _rules())
     [('发布日期', '2021-09-03'), ('来源', '区人社局'), ('阅读', '1234次')]
     """
-    found = list(rules.key_in_line.finditer(core))
-    if not found or core[: found[0].start()].strip("【[（( "):
+    first = rules.key_in_line.match(core, len(core) - len(core.lstrip("【[（( ")))
+    if not first or _kind(first, rules) is None:
         return None
-    if len(found) == 1 and rules.kinds[_bare(found[0].group(1))] == "weak":
+    found = [m for m in rules.key_in_line.finditer(core, first.start()) if _kind(m, rules)]
+    if len(found) == 1 and _kind(first, rules) == "weak":
         return None
     ends = [m.start() for m in found[1:]] + [len(core)]
     return [(m.group(1), _clean_value(core[m.end():end], rules)) for m, end in zip(found, ends)]
@@ -136,8 +144,9 @@ def _line_pairs(core: str, rules: _Rules) -> list[tuple[str, str]] | None:
 
 def _clean_value(value: str, rules: _Rules) -> str:
     """Return a metadata value without trailing page furniture, separators and wrapping brackets."""
+    value = value.rstrip(_TRIM)
     for i in range(1, len(value)):
-        if (value[i - 1].isspace() or value[i] in _CUT_BEFORE) and rules.debris.fullmatch(value[i:].strip(_TRIM)):
+        if (value[i - 1].isspace() or value[i] in _CUT_BEFORE) and rules.debris.fullmatch(value, i):
             value = value[:i]
             break
     value = value.strip(_TRIM + "|｜").rstrip(_TRIM + "【[（(")
@@ -173,7 +182,9 @@ def _row_pairs(cells: list[str], rules: _Rules) -> tuple[list[tuple[str, str]], 
     pending: str | None = None
     for cell in cells:
         key = rules.key_cell.fullmatch(cell)
+        key = key if _kind(key, rules) else None
         inline = None if key else rules.key_in_line.match(cell)
+        inline = inline if _kind(inline, rules) else None
         if key or inline:
             if pending is not None:
                 pairs.append((pending, ""))

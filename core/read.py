@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -41,8 +42,8 @@ _BOMS = (
 )
 _LEGACY = ["gb18030", "big5"]
 _WIDE = ["utf_16_le", "utf_16_be"]
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_VISIBLE = re.compile(r"[^\s\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_RATIO = 0.05  # above this share of control characters a file is not text
 _MIN_COMMON_RATIO = 0.6  # below this share of common characters a detector's guess is refused
 _MAX_BAD_UTF8 = 8  # a UTF-8 file with at most this many bad bytes (and a low share) stays UTF-8
@@ -208,10 +209,8 @@ def _check_text(text: str) -> None:
         raise ReadError("empty file")
     if "\x00" in text:
         raise ReadError("not text (NUL bytes)")
-    if not text.translate(_ZERO_WIDTH).strip():
+    if not _VISIBLE.search(text):
         raise ReadError("whitespace only")
     sample = text[: _SAMPLE * 4]
-    controls = sum(1 for c in sample if c < " " and c not in _ALLOWED_CONTROLS)
-    controls += sum(1 for c in sample if "\x7f" <= c <= "\x9f")
-    if controls > _MAX_CONTROL_RATIO * len(sample):
+    if len(_CONTROL.findall(sample)) > _MAX_CONTROL_RATIO * len(sample):
         raise ReadError("not text (control bytes)")
