@@ -61,3 +61,15 @@ def corpus(tmp_path) -> Path:
     if LETTERS.is_dir():
         shutil.copytree(LETTERS, folder / "invented" / "letters")
     return folder
+
+
+def make_corpus(folder: Path, count: int) -> Path:
+    """Write `count` letters (samples and invented letters, each varied) into nested folders."""
+    sources = sorted(SAMPLES.glob("*.txt")) + sorted(LETTERS.glob("*.txt"))
+    for i in range(count):
+        base = sources[i % len(sources)].read_text("utf-8")
+        text = base.replace("2018", str(2000 + i % 25), 1) + f"\n附件{i}：培训{i + 10}人次。\n"
+        path = folder / f"d{i % 7}" / f"letter_{i:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return folder
