@@ -41,6 +41,8 @@ _UNITS = {r[0]: (r[1], None if r[2] == "-" else r[2], "" if r[3] == "-" else r[3
           for r in _rows("units.tsv")}
 _QUAL = {(r[1], r[0]): r[2] for r in _rows("quantity_qualifiers.tsv")}
 _CONTEXT = {(r[0], r[1]): r[2] for r in _rows("quantity_context.tsv")}
+_PREFIXES = tuple(w for (side, w) in _CONTEXT if side == "prefix")
+_INFO = {**{w: (_CONTEXT[("prefix", w)], None, "") for w in _PREFIXES}, **_UNITS}  # units and currency signs
 _WORDS = frozenset(r[0] for r in _rows("quantity_words.tsv"))
 _WORD_MAX = max(map(len, _WORDS))
 
@@ -135,7 +137,7 @@ def _parse(text: str, i: int, end: int):
                 break
             after_zero = True
         elif role == "unit":
-            if approx or frac or (pending is not None and not pending_cn and k == i):
+            if approx or frac or (pending is None and 0 < last_mult <= int(val)):
                 break
             section += (pending if pending is not None else 1) * int(val)
             pending, last_mult, after_zero, chinese = None, int(val), False, True
@@ -237,14 +239,17 @@ def _run_end(text: str, start: int) -> int:
 def _percent_prefixed(text: str, s: int, e: int, quotes) -> Quantity | None:
     """Return 百分之三十 (30, %), 千分之一 (0.1, ‰) or 万分之三 (0.03, ‱) as a percentage."""
     got = _parse(text, e, _run_end(text, e))
+    if got is None and text[e] in "百佰":  # 百分之百
+        got = (Decimal(100), e + 1, False, True)
     if got is None:
         return None
     per = {"百": 1, "佰": 1, "千": 10, "仟": 10, "万": 100, "萬": 100}[text[s]]
     unit = {1: "%", 10: "‰", 100: "‱"}[per]
     end, qualifier = _after(text, got[1], "more_than" if got[2] else None)
     reason = _quoted(quotes, s)
-    return Quantity(text[s:end], _out(got[0] / per), None, unit, "percent", qualifier, (s, end),
-                    reason is None, reason)
+    s, neg = _sign(text, s)
+    value = -got[0] / per if neg else got[0] / per
+    return Quantity(text[s:end], _out(value), None, unit, "percent", qualifier, (s, end), reason is None, reason)
 
 
 def _after(text: str, e: int, qualifier: str | None) -> tuple[int, str | None]:
@@ -298,11 +303,11 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         word_end = _word_end(text, s)
         if word_end:
             return None, word_end
-        if run_end - s == 1 and text[s] in _FINANCIAL:
-            return None, s + 1
         got = _parse(text, s, run_end)
-        if got is None or text[s:got[1]].strip("□") == "" or text[s] in "□" and got[1] - s == 1:
+        if got is None or text[s:got[1]].strip("□") == "":
             return None, max(run_end, s + 1)
+        if got[1] - s == 1 and text[s] in _FINANCIAL:  # 队伍, 陆地, 收拾: a lone financial numeral
+            return None, s + 1
     return _quantity(text, s, got, quotes), got[1]
 
 
@@ -320,6 +325,8 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
         value, e = (value / denominator if denominator else value), b.end()
     elif (u := _unit_at(text, e)) is not None:
         unit, e = u
+    elif (prefix := _money_prefix(text, s)) is not None:
+        unit = prefix
     e, value, value_high, unit = _range(text, e, value, number, unit)
     value, e = _money_or_share(text, e, value, unit)
     e, qualifier = _after(text, e, qualifier)
@@ -338,7 +345,7 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
         qs -= 1
     if reason == "name" and ctx.url_like:
         unit = None
-    kind = _UNITS[unit][0] if unit else None
+    kind = _INFO[unit][0] if unit else None
     sign = -1 if neg else 1
     return Quantity(text[qs:e], _out(sign * value), None if value_high is None else _out(sign * value_high),
                     unit, kind, qualifier, (qs, e), reason is None, reason)
@@ -392,6 +399,12 @@ def _money_or_share(text: str, e: int, value: Decimal, unit: str | None) -> tupl
 _JIAO_FEN = re.compile(f"(?:(?P<jiao>[0-9{_CN_DIGIT}])角)?(?:(?P<fen>[0-9{_CN_DIGIT}])分)?")
 
 
+def _money_prefix(text: str, s: int) -> str | None:
+    """Return the currency sign (人民币, RMB, ￥) written just before s, a space allowed."""
+    before = text[max(0, s - 4):s].rstrip(" ")
+    return next((w for w in _PREFIXES if before.endswith(w)), None)
+
+
 def _sign(text: str, s: int) -> tuple[int, bool]:
     """Return where the quantity starts and whether a 负 or a minus sign makes it negative."""
     if s and text[s - 1] in "负負":
@@ -442,6 +455,8 @@ def _reason(c: _Context, qs: int) -> str | None:
     """Return why the quantity is not a metric, or None when it is one."""
     text, s, e, unit = c.text, c.s, c.e, c.unit
     ordinal = _CONTEXT.get(("before", c.prev))
+    if ordinal == "name" and not c.chinese:
+        ordinal = None  # “原阳预制菜”3个品牌 counts; “…”四个自主权 names
     if "□" in c.number:
         return "damaged"
     if c.url_like or _latin(c.prev) or _latin(c.next) or "+" in (c.prev, c.next):
@@ -456,7 +471,9 @@ def _reason(c: _Context, qs: int) -> str | None:
         return "phone"
     if unit is None and _is_marker(text, s, e):
         return "marker"
-    if unit and _UNITS[unit][1]:
+    if c.chinese and c.unit in (None, "年") and _in_named_clause(c):
+        return "name"
+    if unit and _INFO[unit][1]:
         return _unit_reason(c)
     if _is_year(c) and c.prev in "〔[【（(" and c.next in ("〕", "]", "】", "）", ")"):
         return "doc_number"
@@ -466,7 +483,7 @@ def _reason(c: _Context, qs: int) -> str | None:
         return _CONTEXT[("after", c.next)]
     if _is_name(c):
         return "name"
-    if c.chinese and c.number == "一" and unit and _UNITS[unit][0] not in ("percent", "ratio"):
+    if c.chinese and c.number == "一" and unit and _INFO[unit][0] not in ("percent", "ratio"):
         return "enumerator"  # 一批, 一支队伍, 一方面: an article, not a count
     if unit == "次" and text.startswith(("会议", "全会", "全体会议"), e) and "届" in text[max(0, s - 8):s]:
         return "ordinal"
@@ -508,17 +525,20 @@ def _unit_reason(c: _Context) -> str:
 
 
 def _is_name(c: _Context) -> bool:
-    """一县一品牌, 三年提升行动, 五个百亿, a count right after a closing quote: names, not counts."""
+    """一县一品牌, 五个百亿: names, not counts."""
     text, s, e = c.text, c.s, c.e
     if c.chinese and c.number == "一" and (text[e + 1:e + 2] == "一" or s >= 2 and text[s - 2] == "一"):
         return True
     if c.unit and text[e:e + 1] and text[e] in _START and not text[e].isdigit():
         return True
-    if c.chinese and c.unit in (None, "年"):
-        window = text[e:e + 8]
-        cut = next((i for i, ch in enumerate(window) if ch in _CLAUSE_END), len(window))
-        return any(("clause", w) in _CONTEXT for w in _substrings(window[:cut], 2))
     return False
+
+
+def _in_named_clause(c: _Context) -> bool:
+    """三年提升行动, 五年培训规划: a Chinese-numeral count that names a programme later in the clause."""
+    window = c.text[c.e:c.e + 8]
+    cut = next((i for i, ch in enumerate(window) if ch in _CLAUSE_END), len(window))
+    return any(("clause", w) in _CONTEXT for w in _substrings(window[:cut], 2))
 
 
 def _substrings(s: str, size: int):
