@@ -66,6 +66,21 @@ def letter_text(case_id: str) -> str:
     return loose((ROOT / case["file"]).read_text(encoding="utf-8"))
 
 
+ARABIC_RAW = re.compile(r"(?:约|近|超过|逾|不少于|不低于|最高)?(\d+(?:\.\d+)?)(万|亿)?")
+
+
+def arabic_value(raw: str) -> float | None:
+    """Return the base-unit value of a raw that starts with Arabic digits, else None.
+
+    >>> arabic_value("约1.8万个")
+    18000.0
+    """
+    m = ARABIC_RAW.match(raw)
+    if m is None:
+        return None
+    return float(m.group(1)) * {"万": 1e4, "亿": 1e8, None: 1}[m.group(2)]
+
+
 def assert_in_order(text: str, needles: list[str], what: str) -> None:
     """Assert that each needle occurs in text after the previous one."""
     pos = 0
@@ -193,6 +208,9 @@ def test_metrics(case):
         if "value_high" in m:
             assert m["value_high"] > m["value"]
     assert_in_order(text, [m["raw"] for m in e["metrics"]], "metric")
+    for m in e["metrics"]:
+        if (arabic := arabic_value(m["raw"])) is not None:
+            assert abs(arabic - m["value"]) < 1e-6, (m["raw"], m["value"])
     raws = Counter(m["raw"] for m in e["metrics"])
     for raw, n in raws.items():
         assert text.count(raw) >= n, raw
