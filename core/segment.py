@@ -1,0 +1,92 @@
+"""Segment a normalized letter: doc_type, header, addressees, proposal, section tree, signature block.
+
+Patterns match a folded copy of the text (traditional characters mapped one to one to simplified,
+``segment_fold.tsv``), so simplified and traditional letters follow the same rules and every value is
+sliced from the original text at the same offsets.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from .codes import DocType, WarningCode
+from .model import Section, Segmented, Span, Warning
+from .segment_header import addressees, category, doc_number, header_end, signer, title
+from .segment_kind import doc_type, proposal
+from .segment_sections import sections
+from .segment_tail import CONTACT_LINE, contact_of, parse_date, tail
+from .segment_text import fold, lines, split_sentences
+
+__all__ = ["segment", "split_sentences", "section_path_at"]
+
+_DATE_KEYS = ("成文日期", "成文时间")  # never 时间 / 发布日期 / 公开日期: those are the web page's
+
+
+def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segmented:
+    """Find the parts of one normalized letter; never raises, doubts become warnings."""
+    folded = fold(text)
+    all_lines = lines(text)
+    meta = {k.strip(): v.strip() for k, v in metadata}
+    body_start, addr_line = header_end(folded, all_lines)
+    head = all_lines[:addr_line if addr_line is not None else body_start]
+    the_title = title(text, folded, head)
+    people = addressees(text, folded, all_lines[addr_line] if addr_line is not None else None)
+    roles = tuple(a.role for a in people if a.role)
+    end = tail(text, folded, all_lines, body_start)
+    paras = all_lines[body_start:end.start if end.start is not None else len(all_lines)]
+    tree = sections(text, folded, paras)
+    opening = _opening_span(tree, paras)
+    body_f = folded[paras[0][0]:paras[-1][1]] if paras else ""
+    kind, unsure = doc_type(fold(the_title) if the_title else None,
+                            folded[opening[0]:opening[1]] if opening else "", body_f, roles)
+    the_proposal = None
+    if kind == DocType.REPLY_LETTER:
+        the_proposal = proposal(text, the_title, fold(the_title) if the_title else None, opening, folded, roles)
+    warnings = [unsure] if unsure else []
+    warnings += list(end.warnings)
+    if the_title is None:
+        warnings.append(Warning(WarningCode.NO_TITLE, WarningCode.NO_TITLE.template))
+    if kind == DocType.REPLY_LETTER and end.issuer is None and end.date is None:
+        warnings.append(Warning(WarningCode.NO_SIGNATURE, WarningCode.NO_SIGNATURE.template))
+    return Segmented(
+        doc_type=str(kind), title=the_title, doc_number=doc_number(text, folded, head, meta),
+        category=category(folded, head, meta), signer=signer(text, folded, head, meta),
+        proposal=the_proposal, addressees=people, issuer=end.issuer,
+        date=end.date or _meta_date(meta), contact=end.contact or _head_contact(text, folded, head),
+        cc=end.cc, sections=tree, sentences=split_sentences(text), warnings=tuple(warnings),
+    )
+
+
+def _opening_span(tree: tuple[Section, ...], paras: tuple[Span, ...]) -> Span | None:
+    if tree and tree[0].kind == "opening":
+        return tree[0].span
+    return paras[0] if paras else None
+
+
+def _meta_date(meta: dict[str, str]) -> str | None:
+    for key in _DATE_KEYS:
+        parts = parse_date(fold(meta.get(key, "")))
+        if parts:
+            try:
+                from datetime import date
+                return date(*parts).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def _head_contact(text: str, folded: str, head: tuple[Span, ...]):
+    found = [(s, e) for s, e in head if CONTACT_LINE.match(folded, s, e)]
+    return contact_of(text, folded, found) if found else None
+
+
+def section_path_at(sections: tuple[Section, ...], offset: int) -> str | None:
+    """Path of the deepest section whose span holds offset, or None.
+
+    >>> s = Section("body", 1, "一、", "做法", "一", (0, 9), (Section("body", 5, "一是", None, "一/一是", (5, 9)),))
+    >>> section_path_at((s,), 6), section_path_at((s,), 2), section_path_at((s,), 9)
+    ('一/一是', '一', None)
+    """
+    i = bisect_right(sections, offset, key=lambda s: s.span[0]) - 1
+    if i < 0 or not sections[i].span[0] <= offset < sections[i].span[1]:
+        return None
+    return section_path_at(sections[i].children, offset) or sections[i].path

@@ -1,0 +1,189 @@
+"""The letter's header: where it ends, doc_number, category, signer, title and addressees."""
+from __future__ import annotations
+
+import re
+
+from .model import Addressee, DocNumber, Span
+from .segment_text import CJK, alt, fold, split_top, squeeze
+
+__all__ = ["header_end", "doc_number", "parse_doc_number", "category", "signer", "title", "addressees",
+           "is_org"]
+
+_HEADER_SCAN = 20  # a header never has more lines than this
+_TITLE_LINE_MAX = 80
+
+_DOC_NUMBER = re.compile(
+    rf"(?P<code>[{CJK}]{{1,12}})\s*[〔\[【（(［]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】）)］]"
+    r"\s*第?\s*(?P<serial>\d{1,6})\s*号"
+)
+_CATEGORY = (
+    re.compile(r"^[〔\[【（(]\s*([ABC])\s*[〕\]】）)]"),
+    re.compile(r"类\s*别\s*[:：]\s*([ABC])(?![A-Za-z])"),
+    re.compile(r"(?<![A-Za-z])([ABC])\s*类"),
+)
+_SIGNER = re.compile(rf"签\s*发\s*人\s*[:：]\s*([{CJK}·]{{2,6}})")
+_KEY_VALUE = re.compile(rf"(?:{alt('header_keys')}|[{CJK}\s]{{1,6}}(?=\s*[:：]\s*\S))")
+_BRACKET_LINE = re.compile(r"^[〔\[【（(][^〔〕\[\]【】（）()]{1,10}[〕\]】）)]$")
+_TITLE_END = re.compile(r"(?:答复|复函|的函|回复|通知|意见|报告|方案|办法|决定|建议|提案|议案|情况)$")
+_ADDRESSEE_PREFIX = re.compile(r"(?:尊敬的|亲爱的)")
+
+
+def is_org(folded: str) -> bool:
+    """Whether a short line or phrase reads as an organization's name.
+
+    >>> is_org("清远市人力资源和社会保障局")
+    True
+    """
+    core = re.sub(r"[（(](?:盖章|印章|章|印)[）)]$", "", folded.strip())
+    return (4 <= len(core) <= 40 and not re.search(r"[。，；：:,]", core)
+            and not core.startswith(("我", "本", "贵")) and _ORG_END.search(core) is not None
+            and _NOT_ORG.search(core) is None)
+
+
+_ORG_END = re.compile(rf"(?:{alt('org_suffixes')}|文件)$")
+_NOT_ORG = re.compile(r"召开|举办|举行|关于|答复|开展|印发")
+
+
+def _is_paragraph(folded_line: str) -> bool:
+    return "。" in folded_line or "收悉" in folded_line or len(folded_line) > 100
+
+
+def header_end(folded: str, lines: tuple[Span, ...]) -> tuple[int, int | None]:
+    """(index of the first body line, index of the addressee line or None)."""
+    for i, (s, e) in enumerate(lines[:_HEADER_SCAN]):
+        line = folded[s:e]
+        if _is_paragraph(line):
+            return i, None
+        if _is_addressee_line(line):
+            return i + 1, i
+    return 0, None
+
+
+def _is_addressee_line(line: str) -> bool:
+    if not line.endswith((":", "：")) or len(line) > 60 or _KEY_VALUE.match(line):
+        return False
+    return bool(_parse_parts(_ADDRESSEE_PREFIX.sub("", line[:-1])))
+
+
+def parse_doc_number(text: str, folded: str, base: int = 0, with_span: bool = True) -> DocNumber | None:
+    """The first 发文字号 in text (code〔year〕serial号 in any usual bracket)."""
+    m = _DOC_NUMBER.search(folded)
+    if not m:
+        return None
+    span = (base + m.start(), base + m.end()) if with_span else None
+    return DocNumber(raw=text[m.start():m.end()], issuer_code=text[m.start("code"):m.end("code")],
+                     year=int(m["year"]), serial=int(m["serial"]), span=span)  # type: ignore[arg-type]
+
+
+def doc_number(text: str, folded: str, head: tuple[Span, ...],
+               meta: dict[str, str]) -> DocNumber | None:
+    """The doc number of the header lines, else of the metadata 文号 (then without a span)."""
+    for s, e in head:
+        found = parse_doc_number(text[s:e], folded[s:e], s)
+        if found:
+            return found
+    for key in ("文号", "发文字号", "發文字號", "文號"):
+        if key in meta:
+            found = parse_doc_number(meta[key], fold(meta[key]), with_span=False)
+            if found:
+                return found
+    return None
+
+
+def category(folded: str, head: tuple[Span, ...], meta: dict[str, str]) -> str | None:
+    """答复类别 A/B/C from 〔A〕, 类别：A, A类 in the header (or the metadata)."""
+    candidates = [folded[s:e] for s, e in head]
+    candidates += [f"类别：{v}" for k, v in meta.items() if squeeze(k) in ("类别", "類別", "答复类别")]
+    for pattern in _CATEGORY:
+        for line in candidates:
+            m = pattern.search(line)
+            if m:
+                return m.group(1)
+    return None
+
+
+def signer(text: str, folded: str, head: tuple[Span, ...], meta: dict[str, str]) -> str | None:
+    """签发人 from the header, else from the metadata."""
+    for s, e in head:
+        m = _SIGNER.search(folded, s, e)
+        if m:
+            return text[m.start(1):m.end(1)]
+    for key in ("签发人", "簽發人"):
+        if meta.get(key, "").strip():
+            return meta[key].strip()
+    return None
+
+
+def title(text: str, folded: str, head: tuple[Span, ...]) -> str | None:
+    """The title: title-like header lines joined, a one-line repeat of a split title dropped."""
+    titles: list[str] = []
+    block: list[str] = []
+    for s, e in head:
+        f = folded[s:e]
+        if not _title_like(f):
+            block = _flush(block, titles)
+            continue
+        block.append(text[s:e])
+        if _TITLE_END.search(squeeze(f)):
+            block = _flush(block, titles)
+    _flush(block, titles)
+    if not titles:
+        return None
+    for t in titles:  # prefer one that says what it is
+        if re.search(r"关于|關於|答复|答復|答覆|复函|復函|通知", t):
+            return t
+    return titles[0]
+
+
+def _flush(block: list[str], titles: list[str]) -> list[str]:
+    if block:
+        joined = squeeze("".join(block))
+        if not titles or titles[-1] != joined:
+            titles.append(joined)
+    return []
+
+
+def _title_like(f: str) -> bool:
+    f = f.strip()
+    return (len(f) <= _TITLE_LINE_MAX and "。" not in f and "|" not in f and not f.endswith((":", "："))
+            and not _KEY_VALUE.match(f) and not _BRACKET_LINE.match(f) and not _DOC_NUMBER.search(f)
+            and not (is_org(f) and "关于" not in f) and re.search(f"[{CJK}]{{2}}", f) is not None
+            and not re.fullmatch(r"[ABC]\s*类", f))
+
+
+_ETC = r"等(?:\d{1,3}|[一二三四五六七八九十]{1,3})?[位名]?"
+_PERSON = re.compile(rf"^(?P<name>[{CJK}·]{{1,6}}?)(?P<etc>{_ETC})?(?P<role>{alt('roles')})?$")
+
+
+def _parse_parts(f: str, base: int = 0) -> list[tuple[Span, bool, Span | None, bool]]:
+    """(name span, and_others, role span, is_person) for each addressee of an addressee line."""
+    parts = []
+    for s, e in split_top(f, "、，,", base):
+        part = f[s - base:e - base]
+        m = _PERSON.match(part)
+        if is_org(part) and not (m and m["role"]):
+            parts.append(((s, e), False, None, False))
+        elif m and (m["etc"] or m["role"] or len(m["name"]) <= 4):
+            role = (s + m.start("role"), s + m.end("role")) if m["role"] else None
+            parts.append(((s + m.start("name"), s + m.end("name")), bool(m["etc"]), role, True))
+        else:
+            return []
+    return parts
+
+
+def addressees(text: str, folded: str, line: Span | None) -> tuple[Addressee, ...]:
+    """The addressees of the addressee line (张三、李四代表： → two 代表; 苏灿等代表： → and_others)."""
+    if line is None:
+        return ()
+    s, e = line
+    prefix = _ADDRESSEE_PREFIX.match(folded, s, e)
+    start = prefix.end() if prefix else s
+    parts = _parse_parts(folded[start:e - 1], start)
+    last_role = next((r for _, _, r, _ in reversed(parts) if r), None)
+    out = []
+    for (ns, ne), others, role, person in parts:
+        if role is None and person and last_role:
+            role = last_role
+        out.append(Addressee(name=text[ns:ne], role=text[role[0]:role[1]] if role else None,
+                             and_others=others, span=(ns, ne)))
+    return tuple(out)

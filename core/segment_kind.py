@@ -1,0 +1,163 @@
+"""What the letter is (doc_type) and which proposal a reply letter answers."""
+from __future__ import annotations
+
+import re
+
+from .codes import DocType, WarningCode
+from .model import Proposal, Span, Warning
+from .segment_text import CJK, alt
+
+__all__ = ["doc_type", "proposal"]
+
+_REPLY_TITLE = re.compile(alt("reply_title"))
+_NOTICE_TITLE = re.compile(rf"(?:{alt('notice_title')})$")
+_PROPOSAL_WORD = re.compile(alt("proposal_kinds"))
+_CONVENED = re.compile(r"召开[^。\n]{0,40}?(?:会议|会|座谈|论坛)")
+_MEETING_CUES = re.compile(rf"{alt('meeting_cues')}|出席会议|主持会议|参加会议")
+_NOTICE_CUES = re.compile(r"通知如下|特此通知|请遵照执行|请认真贯彻执行|请结合实际")
+
+_NUM = r"[一二三四五六七八九十〇零\d]{1,4}"
+_MEETING = re.compile(
+    rf"(?P<place>[{CJK}]{{0,8}}?(?:自治区|省|市|县|区|州|旗|盟))?"
+    rf"(?P<toks>(?:第?{_NUM}届|第?{_NUM}次|政协|人大|人民代表大会|全国|委员会|常委会|常务委员会|全体){{1,6}})"
+    r"会议"
+)
+_PLACE_STOP = re.compile(r".*(?:关于|对于|对|就|于|的|厅|局|在|我|您|你|将|向)")
+_NUMBER = re.compile(r"第\s*[A-Za-z]?\d{1,10}\s*号")
+_KIND_AFTER_NUMBER = re.compile(r"第\s*[A-Za-z]?\d{1,10}\s*号\s*(?:代表|委员|人大代表|政协委员)?(建议|提案|议案)")
+_QUOTED = re.compile(r"《([^《》\n]{2,160})》|“([^“”\n]{2,160})”")
+_UNQUOTED = re.compile(rf"(关于[^。；\n]{{2,160}}?的?(?:建议|提案|议案))(?=收悉|已收悉|（|\(|的办理|办理)")
+
+
+def doc_type(title_f: str | None, opening_f: str, body_f: str,
+             roles: tuple[str, ...]) -> tuple[str, Warning | None]:
+    """(doc_type, a doc_type_unsure warning or None) from the title, then the opening."""
+    sure, unsure = _from_title(title_f or "") or (None, None), None
+    kind, evidence = sure
+    if kind is None:
+        kind, evidence, weak = _from_body(opening_f, body_f, roles)
+        if weak:
+            unsure = evidence
+    elif evidence.startswith("weak "):
+        unsure = evidence
+    if kind is None:
+        return DocType.OTHER, _unsure(DocType.OTHER, "no title or opening evidence")
+    return kind, _unsure(kind, unsure) if unsure else None
+
+
+def _unsure(kind: str, evidence: str) -> Warning:
+    return Warning(WarningCode.DOC_TYPE_UNSURE,
+                   WarningCode.DOC_TYPE_UNSURE.template.format(doc_type=kind, evidence=evidence))
+
+
+def _from_title(t: str) -> tuple[str, str] | None:
+    if not t:
+        return None
+    if _REPLY_TITLE.search(t):
+        return DocType.REPLY_LETTER, f"title {t!r}"
+    if t.endswith("通知"):
+        return DocType.NOTICE, f"title {t!r}"
+    if _NOTICE_TITLE.search(t):
+        return DocType.NOTICE, f"weak title {t!r}"
+    if "召开" in t or t.endswith(("会", "会议")):
+        return DocType.MEETING_REPORT, f"title {t!r}"
+    return None
+
+
+def _from_body(opening_f: str, body_f: str, roles: tuple[str, ...]) -> tuple[str | None, str, bool]:
+    """(kind, evidence, weak) from the opening paragraph and the body."""
+    head = opening_f[:400]
+    if "收悉" in head and _PROPOSAL_WORD.search(head):
+        return DocType.REPLY_LETTER, "opening: 收悉 and a proposal", False
+    if "收悉" in head or any(r in ("委员", "代表", "委員") for r in roles):
+        return DocType.REPLY_LETTER, "opening: 收悉 or a deputy addressed", True
+    convened = _CONVENED.search(body_f[:300])
+    if convened:
+        cues = _MEETING_CUES.search(body_f)
+        return DocType.MEETING_REPORT, f"opening: {convened.group()!r}", cues is None
+    if _NOTICE_CUES.search(body_f):
+        return DocType.NOTICE, "body: 通知如下 / 特此通知", True
+    return None, "", True
+
+
+def proposal(text: str, title_o: str | None, title_f: str | None, opening: Span | None,
+             folded: str, roles: tuple[str, ...]) -> Proposal:
+    """The proposal answered: kind, body, meeting, number and title, from the title and the opening."""
+    o_s, o_e = opening if opening else (0, 0)
+    sources = [(title_o or "", title_f or "", None), (text[o_s:o_e], folded[o_s:o_e], o_s)]
+    meeting = _first(sources, _MEETING, _meeting_ok)
+    number = _first(sources, _NUMBER)
+    p_title = _proposal_title(text, folded, o_s, o_e, title_o or "", title_f or "")
+    kind = _kind(sources, p_title[0] if p_title else None)
+    body = _body(meeting[0] if meeting else "", title_f or "", kind, roles)
+    span = p_title[1] if p_title and p_title[1] else (number[1] if number and number[1] else None)
+    return Proposal(kind=kind, body=body, meeting=meeting[0] if meeting else None,
+                    number=number[0] if number else None,
+                    title=p_title[0] if p_title else None, span=span)
+
+
+def _first(sources, pattern: re.Pattern, ok=None) -> tuple[str, Span | None] | None:
+    for orig, f, base in sources:
+        for m in pattern.finditer(f):
+            start = m.start()
+            if pattern is _MEETING and m["place"]:
+                stop = _PLACE_STOP.match(m["place"])
+                start += stop.end() if stop else 0
+            if ok is None or ok(f[start:m.end()]):
+                return orig[start:m.end()], (base + start, base + m.end()) if base is not None else None
+    return None
+
+
+def _meeting_ok(s: str) -> bool:
+    return re.search("政协|人大|人民代表大会", s) is not None and re.search("届|次", s) is not None
+
+
+def _proposal_title(text, folded, o_s, o_e, title_o, title_f) -> tuple[str, Span | None] | None:
+    for orig, f, base in ((text[o_s:o_e], folded[o_s:o_e], o_s), (title_o, title_f, None)):
+        quoted = [m for m in _QUOTED.finditer(f)]
+        best = next((m for m in quoted if "关于" in m.group() or _PROPOSAL_WORD.search(m.group())), None)
+        if best:
+            g = 1 if best.group(1) is not None else 2
+            s, e = best.start(g), best.end(g)
+            return orig[s:e], (base + s, base + e) if base is not None else None
+    m = _UNQUOTED.search(folded, o_s, o_e)
+    if m:
+        return text[m.start(1):m.end(1)], (m.start(1), m.end(1))
+    return None
+
+
+def _kind(sources, p_title: str | None) -> str | None:
+    for _, f, _ in sources:
+        m = _KIND_AFTER_NUMBER.search(f)
+        if m:
+            return m.group(1)
+    title_f = sources[0][1]
+    m = _PROPOSAL_WORD.search(title_f)
+    if m:
+        return m.group()
+    if p_title:
+        from .segment_text import fold
+        m = re.search(rf"({alt('proposal_kinds')})$", fold(p_title))
+        if m:
+            return m.group(1)
+    m = _PROPOSAL_WORD.search(sources[1][1])
+    return m.group() if m else None
+
+
+def _body(meeting_f: str, title_f: str, kind: str | None, roles: tuple[str, ...]) -> str | None:
+    from .segment_text import fold
+    m = fold(meeting_f)
+    if "政协" in m:
+        return "政协"
+    if "人大" in m or "人民代表大会" in m:
+        return "人大"
+    if "代表建议" in title_f or "人大代表" in title_f:
+        return "人大"
+    if "委员提案" in title_f or "政协委员" in title_f:
+        return "政协"
+    folded_roles = {fold(r) for r in roles}
+    if "委员" in folded_roles:
+        return "政协"
+    if "代表" in folded_roles:
+        return "人大"
+    return {"提案": "政协", "议案": "人大"}.get(kind or "")

@@ -1,0 +1,149 @@
+"""Shared helpers of the segmenter: word tables, script folding, lines and sentences."""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from .model import Span
+
+__all__ = ["words", "alt", "fold", "lines", "split_sentences", "split_top", "squeeze", "CJK"]
+
+_DATA = Path(__file__).parent / "data"
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
+@cache
+def words() -> dict[str, tuple[str, ...]]:
+    """The word lists of ``data/segment_words.toml`` as tuples."""
+    with open(_DATA / "segment_words.toml", "rb") as f:
+        return {k: tuple(v) for k, v in tomllib.load(f).items()}
+
+
+@cache
+def alt(name: str) -> str:
+    """A regex alternation of one word list, longest words first.
+
+    >>> alt("next_steps")
+    '下一阶段|下一步|下阶段|下步'
+    """
+    return "|".join(re.escape(w) for w in sorted(words()[name], key=lambda w: (-len(w), w)))
+
+
+@cache
+def _fold_table() -> dict[int, int]:
+    table: dict[int, int] = {}
+    for line in (_DATA / "segment_fold.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            src, dst = line.split("\t")
+            table[ord(src)] = ord(dst)
+    return table
+
+
+def fold(text: str) -> str:
+    """The text with traditional characters the patterns use mapped to simplified, same length.
+
+    >>> fold("關於市七屆政協會議第20180218號")
+    '关于市七届政协会议第20180218号'
+    """
+    return text.translate(_fold_table())
+
+
+def lines(text: str) -> tuple[Span, ...]:
+    """Spans of the non-empty lines of text, surrounding whitespace excluded.
+
+    >>> lines("此复。\\n  \\n 2018年5月21日 ")
+    ((0, 3), (9, 19))
+    """
+    spans = []
+    start = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
+        start += len(raw) + 1
+    return tuple(spans)
+
+
+_OPEN = dict(zip("（([〔【《“‘「『〈", "）)]〕】》”’」』〉"))
+_CLOSE = frozenset(_OPEN.values())
+_ENDS = frozenset("。！？；")
+_SPECIAL = re.compile("[\n。！？；" + re.escape("".join(_OPEN) + "".join(_CLOSE)) + "]")
+
+
+def split_sentences(text: str) -> tuple[Span, ...]:
+    """Sentence spans: split at 。！？； and line ends, never inside brackets, quotes or 《》.
+
+    >>> split_sentences("完成任务的137.43%。一是（含“试点。”）；二是")
+    ((0, 14), (14, 27), (27, 29))
+    """
+    out: list[Span] = []
+    stack: list[str] = []
+    waiting: dict[str, int] = {}
+    start = 0
+    for m in _SPECIAL.finditer(text):
+        c, i = m.group(), m.start()
+        if c == "\n":
+            _emit(text, start, i, out)
+            start, stack, waiting = i + 1, [], {}
+        elif c in _OPEN:
+            closer = _OPEN[c]
+            stack.append(closer)
+            waiting[closer] = waiting.get(closer, 0) + 1
+        elif c in _CLOSE:
+            if waiting.get(c):
+                while True:  # amortized: every pushed closer is popped once
+                    top = stack.pop()
+                    waiting[top] -= 1
+                    if top == c:
+                        break
+        elif not stack:
+            _emit(text, start, i + 1, out)
+            start = i + 1
+    _emit(text, start, len(text), out)
+    return tuple(out)
+
+
+def _emit(text: str, start: int, end: int, out: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append((start, end))
+
+
+def split_top(text: str, seps: str, base: int = 0) -> tuple[Span, ...]:
+    """Spans of the parts of text split at any of seps outside brackets, each part stripped.
+
+    >>> split_top("各县（市、区）人社局、市直各单位", "、")
+    ((0, 10), (11, 16))
+    """
+    out: list[Span] = []
+    depth = 0
+    start = 0
+    for i, c in enumerate(text):
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth = max(0, depth - 1)
+        elif c in seps and depth == 0:
+            _emit(text, start, i, out)
+            start = i + 1
+    _emit(text, start, len(text), out)
+    return tuple((s + base, e + base) for s, e in out)
+
+
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace next to Chinese characters.
+
+    >>> squeeze("对市政协十三届二次会议 第82号提案的答复")
+    '对市政协十三届二次会议第82号提案的答复'
+    """
+    return _SPACE_NEAR_CJK.sub("", text)
