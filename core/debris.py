@@ -13,6 +13,8 @@ Patterns and keys are data (``core/data/debris.toml``). Decisions:
   is reported in the metadata AND left in the text, where segment reads the category and signer.
   In a markdown table the same keys are web-page metadata: the row is removed like any other.
 - Removed lines are returned as written, in order: debris and metadata rows alike.
+- A line with one weak key (时间：…, 来源：…, 作者：…) could be body text: it is metadata only next
+  to other metadata or debris lines (blank lines between do not count).
 - Lines over 1000 characters are never debris, so every pattern runs on short strings only.
 """
 from __future__ import annotations
@@ -36,7 +38,9 @@ _SPACES = re.compile(_SPACE)
 _RULE_ROW = re.compile(r":?-{1,50}:?")
 _CUT_BEFORE = "【[|｜"
 
-KEEP, DEBRIS, META, META_KEEP, RULE = "keep", "debris", "meta", "meta_keep", "rule"
+# Line verdicts. WEAK (one weak key: 来源：本网) and RULE (|---|) are settled by their neighbours.
+KEEP, BLANK, DEBRIS, META, META_KEEP = "keep", "blank", "debris", "meta", "meta_keep"
+WEAK, RULE = "weak", "rule"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,32 +92,52 @@ def drop_debris_lines(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str,
     rules = _rules()
     lines = text.split("\n")
     verdicts: list[str] = []
-    pairs: list[tuple[str, str]] = []
+    found: list[list[tuple[str, str]]] = []
     for line in lines:
-        verdict, found = _classify(line.strip(_TRIM), rules)
+        verdict, pairs = _classify(line.strip(_TRIM), rules)
         verdicts.append(verdict)
-        pairs.extend(found)
-    _settle_rule_rows(verdicts)
-    kept = [ln for ln, v in zip(lines, verdicts) if v in (KEEP, META_KEEP)]
+        found.append(pairs)
+    _settle(verdicts)
+    if not any(v in (DEBRIS, META, META_KEEP) for v in verdicts):
+        return text, (), ()
+    kept = "\n".join(ln for ln, v in zip(lines, verdicts) if v not in (DEBRIS, META))
     removed = tuple(ln for ln, v in zip(lines, verdicts) if v in (DEBRIS, META))
-    if not removed:
-        kept = lines
-    return "\n".join(kept), removed, tuple((k, v) for k, v in pairs if v)
+    metadata = tuple(p for ps, v in zip(found, verdicts) if v in (META, META_KEEP) for p in ps if p[1])
+    return kept, removed, metadata
 
 
 def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
     """Return the verdict for one trimmed line and the metadata pairs it holds."""
-    if not core or len(core) > _MAX_LINE:
+    if not core:
+        return BLANK, []
+    if len(core) > _MAX_LINE:
         return KEEP, []
     if core[0] in "|｜":
         return _classify_row(core, rules)
     pairs = _line_pairs(core, rules)
-    if pairs is not None:
-        body = any(rules.kinds[_bare(k)] == "body" for k, _ in pairs)
-        return (META_KEEP if body else META), pairs
+    kinds = [rules.kinds[_bare(k)] for k, _ in pairs or ()]
+    if kinds and kinds != ["weak"]:
+        return (META_KEEP if "body" in kinds else META), pairs or []
     if rules.debris.fullmatch(core):
         return DEBRIS, []
-    return KEEP, []
+    return (WEAK, pairs) if pairs else (KEEP, [])
+
+
+def _settle(verdicts: list[str]) -> None:
+    """Settle rule rows (|---|) next to a metadata row and lone weak keys next to page furniture.
+
+    A markdown rule row beside a metadata table row is debris; a line with one weak key (来源：本网)
+    is metadata when the nearest non-blank line above or below is metadata, debris or another such line.
+    """
+    filled = [i for i, v in enumerate(verdicts) if v != BLANK]
+    settled = list(verdicts)
+    for n, i in enumerate(filled):
+        near = [verdicts[filled[m]] for m in (n - 1, n + 1) if 0 <= m < len(filled)]
+        if verdicts[i] == RULE:
+            settled[i] = DEBRIS if META in near else KEEP
+        elif verdicts[i] == WEAK:
+            settled[i] = META if {META, DEBRIS, WEAK} & set(near) else KEEP
+    verdicts[:] = settled
 
 
 def _bare(key: str) -> str:
@@ -127,7 +151,7 @@ def _kind(match: re.Match[str] | None, rules: _Rules) -> str | None:
 
 
 def _line_pairs(core: str, rules: _Rules) -> list[tuple[str, str]] | None:
-    """Return the (key, value) pairs of a metadata line, or None when it is not one.
+    """Return the (key, value) pairs of a line that starts with a known key, else None.
 
     >>> _line_pairs("发布日期:2021-09-03  来源:区人社局  阅读:1234次", _rules())
     [('发布日期', '2021-09-03'), ('来源', '区人社局'), ('阅读', '1234次')]
@@ -136,8 +160,6 @@ def _line_pairs(core: str, rules: _Rules) -> list[tuple[str, str]] | None:
     if not first or _kind(first, rules) is None:
         return None
     found = [m for m in rules.key_in_line.finditer(core, first.start()) if _kind(m, rules)]
-    if len(found) == 1 and _kind(first, rules) == "weak":
-        return None
     ends = [m.start() for m in found[1:]] + [len(core)]
     return [(m.group(1), _clean_value(core[m.end():end], rules)) for m, end in zip(found, ends)]
 
@@ -200,10 +222,3 @@ def _row_pairs(cells: list[str], rules: _Rules) -> tuple[list[tuple[str, str]], 
     if pending is not None:
         pairs.append((pending, ""))
     return pairs, kinds
-
-
-def _settle_rule_rows(verdicts: list[str]) -> None:
-    """Mark markdown rule rows (|---|---|) next to a metadata row as debris, else keep them."""
-    for i, verdict in enumerate(verdicts):
-        if verdict == RULE:
-            verdicts[i] = DEBRIS if META in verdicts[max(i - 1, 0): i + 2] else KEEP

@@ -74,21 +74,24 @@ class Decoded:
                       encoding_confidence=self.confidence)
 
 
-def decode(data: bytes) -> Decoded:
+def decode(data: bytes, *, encoding: str | None = None) -> Decoded:
     """Return the text of ``data``, or raise ``ReadError`` when it is not a usable text.
+
+    ``encoding`` (the CLI's ``--encoding``) skips detection: the bytes must decode with it.
 
     >>> d = decode("此复。\\r\\n".encode("gbk")); (d.text, d.encoding)
     ('此复。\\n', 'gb18030')
     """
     if not data:
         raise ReadError("empty file")
-    text, encoding, confidence = _decode_any(data)
+    text, encoding, confidence = _decode_forced(data, encoding) if encoding else _decode_any(data)
     _check_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Decoded(text, encoding, round(confidence, 3), hashlib.sha256(data).hexdigest(), len(data))
 
 
-def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
+              encoding: str | None = None) -> Decoded:
     """Return the decoded text of the file at ``path``; refuse files over ``max_bytes`` unread."""
     try:
         st = os.stat(path)
@@ -100,23 +103,36 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     except OSError as exc:
         raise ReadError(f"unreadable: {exc.strerror or exc}") from exc
     _check_size(len(data), max_bytes)  # the file grew, or stat could not tell (a pipe)
-    return decode(data)
+    return decode(data, encoding=encoding)
 
 
-def read_stream(fp: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+def read_stream(fp: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Decoded:
     """Return the decoded text of a binary stream (stdin), reading at most ``max_bytes`` + 1."""
     try:
         data = fp.read(max_bytes + 1)
     except OSError as exc:
         raise ReadError(f"unreadable: {exc.strerror or exc}") from exc
     _check_size(len(data), max_bytes)
-    return decode(data)
+    return decode(data, encoding=encoding)
 
 
 def _check_size(size: int, max_bytes: int) -> None:
     """Raise ``ReadError`` when ``size`` is over ``max_bytes``."""
     if size > max_bytes:
         raise ReadError(f"too large ({size} bytes > --max-bytes {max_bytes})")
+
+
+def _decode_forced(data: bytes, encoding: str) -> tuple[str, str, float]:
+    """Return (text, codec name, 1.0) for ``data`` in the given encoding; a leading BOM is dropped."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise ReadError(f"unknown encoding {encoding!r}") from None
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"undecodable bytes (not {name} at byte {exc.start})") from None
+    return text.removeprefix("\ufeff"), name, 1.0
 
 
 def _decode_any(data: bytes) -> tuple[str, str, float]:

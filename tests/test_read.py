@@ -211,3 +211,27 @@ def test_read_stream_reads_stdin_like_streams() -> None:
     assert read_stream(io.BytesIO(data)).text == TRADITIONAL
     with pytest.raises(ReadError, match=r"^too large \(101 bytes > --max-bytes 100\)$"):
         read_stream(io.BytesIO(b"a" * 500), max_bytes=100)
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "expected"),
+    [
+        (TRADITIONAL.encode("big5"), "big5", "big5"),
+        (TRADITIONAL.encode("big5"), "cp950", "cp950"),
+        (SIMPLIFIED.encode("gbk"), "GBK", "gbk"),
+        (codecs.BOM_UTF8 + SIMPLIFIED.encode("utf-8"), "utf-8", "utf-8"),
+    ],
+)
+def test_forced_encoding_skips_detection(data: bytes, encoding: str, expected: str) -> None:
+    decoded = decode(data, encoding=encoding)
+    assert decoded.encoding == expected and decoded.text in (SIMPLIFIED, TRADITIONAL)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "reason"),
+    [("utf-8", "undecodable bytes (not utf-8 at byte 0)"), ("klingon", "unknown encoding 'klingon'")],
+)
+def test_forced_encoding_that_does_not_fit_is_refused(encoding: str, reason: str) -> None:
+    with pytest.raises(ReadError) as info:
+        decode(SIMPLIFIED.encode("gbk"), encoding=encoding)
+    assert info.value.reason == reason
