@@ -24,7 +24,7 @@ _ANNOT_RE = re.compile(rf"([{_CJK}])[(（]({_SYL})[)）]")
 _SYL_CLOSE_RE = re.compile(rf"({_SYL})\)")
 _SYL_PAREN_RE = re.compile(rf"\(({_SYL})\)")
 _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/._%&=?#+~-")
-_MAX_RUN = 14
+_MAX_RUN = 24
 _MAX_UNASSIGNED = 4
 _CTX = 10
 _MARGIN = 6.0
@@ -37,6 +37,8 @@ _PUNCT = {
     "〕": 0.001, "—": 0.001, "…": 0.0005, "·": 0.0005, "-": 0.001, ".": 0.001, "%": 0.002,
     "|": 0.001, " ": 0.0005, "‘": 0.001, "’": 0.001,
 }
+_DIGITS_RE = re.compile(r"[0-9□]")
+_BIGRAM_W = 1.0
 _SENT_END = frozenset("。:;!?”\n")
 _UNIT_CHARS = frozenset("个個人万萬亿億元年月日号號家项項名次所天条條期批%.")
 
@@ -242,10 +244,22 @@ def _char_cost(c: str, vocab: dict) -> float:
 class _Scorer:
     """Best-path word-unigram score with a document cache (REPAIR.md §3 'Scoring')."""
 
-    def __init__(self, doc: str):
+    def __init__(self, doc: str, raw_chars: frozenset = frozenset()):
         self.vocab, self.charf, _ = _lm()
         self.overlay = self._doc_overlay(doc)
         self.doc_chars = frozenset(doc)
+        self.raw_chars = raw_chars
+        digits = _DIGITS_RE.sub("0", doc)
+        self.bigrams: dict[str, int] = {}
+        for i in range(len(digits) - 1):
+            b = digits[i : i + 2]
+            self.bigrams[b] = self.bigrams.get(b, 0) + 1
+
+    def total(self, s: str, best_left: list[float]) -> float:
+        """Word-path score of s plus the document-cache bigram bonus past the shared prefix."""
+        v = self.extend(s, best_left)[-1]
+        t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) :])
+        return v + _BIGRAM_W * sum(math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1))
 
     def _doc_overlay(self, doc: str) -> dict:
         ov, seen = {}, {}
@@ -368,17 +382,13 @@ def _slot_chars(slot, g: _Gbk, before_unassigned: bool) -> list[str]:
 _HEADING_RE = re.compile(r"[一二三四五六七八九十]+、|[(（]|第|\d|附件|抄送|聯系|联系")
 
 
-def _swallowed(xk: str, nxt: str) -> tuple[str, float]:
-    """The ASCII byte lost after a run that ends in an invalid pair (not an annotation's '(')."""
-    if xk in _SENT_END or _HEADING_RE.match(nxt) and xk in "。:;”》":
-        return "\n", 0.9
-    if "|" in (xk, nxt[:1]):
-        return " ", 0.8
-    if nxt[:1].isdigit() or nxt[:1] in _UNIT_CHARS or xk in "第约近达共计增至为約達計増爲":
-        return "□", 0.6
-    if nxt[:1] in ("\n", ""):
-        return " ", 0.4
-    return "\n", 0.4
+def _swallow_options(xk: str, nxt: str) -> list[tuple[str, float]]:
+    """Candidate ASCII bytes lost after a run (other than an annotation's '('), with log priors."""
+    heading = bool(_HEADING_RE.match(nxt))
+    nl = 0.0 if xk in _SENT_END else (-1.5 if heading else -4.0)
+    digit = -0.5 if nxt[:1].isdigit() else (-1.5 if nxt[:1] in _UNIT_CHARS else -5.0)
+    space = -0.5 if "|" in (xk, nxt[:1]) else -7.0
+    return [("\n", nl), ("□", digit), (" ", space)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,9 +431,9 @@ def _extras(xs: list[str], ctx: _Ctx, annotated_last: bool) -> float:
     for j, c in enumerate(xs):
         if c in ctx.annotated and not (annotated_last and j == len(xs) - 1):
             v -= 8.0
-        if ctx.trad and _is_simp_only(c) and c not in ctx.sc.doc_chars:
+        if ctx.trad and _is_simp_only(c) and c not in ctx.sc.raw_chars:
             v -= 3.0
-        elif not ctx.trad and _is_trad_only(c) and c not in ctx.sc.doc_chars:
+        elif not ctx.trad and _is_trad_only(c) and c not in ctx.sc.raw_chars:
             v -= 3.0
         if "\uff10" <= c <= "\uff5a" and c.isalnum():
             v -= 4.0
@@ -514,14 +524,20 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, cap: int) -> list[_Hyp]:
     out = []
     for xs in _combos(_units(lists, p, ctx, right_s), p, cap):
         shown = "".join(_s5(c) for c in xs)
-        s = ctx.left + "".join(_lmform(c) for c in xs) + p.ascii + right_s
-        score = ctx.sc.extend(s, ctx.best_left)[-1] + _extras(list(xs), ctx, syl is not None)
-        if p.kind == "swallow":
-            tail, conf = (forced, 1.0) if forced else _swallowed(shown[-1:], text[rstart : rstart + 4])
+        head = ctx.left + "".join(_lmform(c) for c in xs)
+        extra = _extras(list(xs), ctx, syl is not None)
+        if p.kind != "swallow" or forced:
+            tails = [(forced or p.ascii, 0.0)]
         else:
-            tail, conf = p.ascii, 1.0
-        out.append(_Hyp(score, p.end, shown, tail, conf, p.kind == "swallow"))
+            tails = _swallow_options(shown[-1:], text[rstart : rstart + 4])
+        for tail, prior in tails:
+            s = head + _TAIL_LM.get(tail, tail) + right_s
+            score = ctx.sc.total(s, ctx.best_left) + extra + prior
+            out.append(_Hyp(score, p.end, shown, tail, 1.0, p.kind == "swallow"))
     return out
+
+
+_TAIL_LM = {"(": "", "□": "0"}
 
 
 def _s5(c: str) -> str:
@@ -568,7 +584,7 @@ def _solve(text: str, i: int, ctx_base: tuple) -> tuple[list[_Hyp], float] | Non
         hyps += _score_path(text, p, ctx, 400)
     if not hyps:
         return None
-    as_is = sc.extend(left + _simp(text[i:win_end]), ctx.best_left)[-1]
+    as_is = sc.total(left + _simp(text[i:win_end]), ctx.best_left)
     return hyps, as_is
 
 
@@ -579,7 +595,8 @@ def _decide(hyps: list[_Hyp], as_is: float) -> tuple[_Hyp, float, float]:
         groups.setdefault((h.end, h.xs), []).append(h)
     gscore = {k: _logsumexp([h.score for h in v]) for k, v in groups.items()}
     key = max(gscore, key=gscore.get)
-    best = max(groups[key], key=lambda h: (h.score, h.tail_conf))
+    best = max(groups[key], key=lambda h: h.score)
+    best = _Hyp(best.score, best.end, best.xs, best.tail, math.exp(best.score - gscore[key]), best.swallow)
     z = _logsumexp(list(gscore.values()) + [as_is])
     return best, gscore[key] - as_is, math.exp(gscore[key] - z)
 
@@ -625,7 +642,7 @@ def repair_byte_loss(
     if not has_damage_anchor(text):
         return text, (), (), ()
     anchors = _anchors(text)
-    sc = _Scorer(_doc_text(text, anchors))
+    sc = _Scorer(_doc_text(text, anchors), frozenset(text))
     annotated, trad = _annotated_chars(text), _is_trad_text(text)
     out, repairs, unresolved, warns = [], [], [], []
     pos = 0  # next input offset to copy
