@@ -28,6 +28,7 @@ from importlib.resources import files
 __all__ = ["drop_debris_lines"]
 
 _MAX_LINE = 1000
+_MAX_ITEMS = 13  # page items chained on one debris line
 _SPACE = r"[ \t\u3000\u00a0]"
 _PLACEHOLDERS = {"{C}": rf"(?:{_SPACE}{{0,4}}[:：]{_SPACE}{{0,4}})", "{S}": rf"(?:{_SPACE}{{0,8}})"}
 _SEP = r"[ \t\u3000\u00a0|｜/·丨]{0,8}"
@@ -45,7 +46,8 @@ WEAK, RULE = "weak", "rule"
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    debris: re.Pattern[str]  # a whole line of page furniture
+    item: re.Pattern[str]  # one page item (font sizes, a tool word, a counter…) and the separator after it
+    tail: re.Pattern[str]  # an item that runs to the end of the line (a breadcrumb…)
     key_in_line: re.Pattern[str]  # a key followed by a colon, at a field boundary
     key_cell: re.Pattern[str]  # a table cell holding only a key
     kinds: dict[str, str]  # key without spaces -> strong | weak | body
@@ -58,9 +60,8 @@ def _rules() -> _Rules:
     tools = "|".join(re.escape(w) for w in sorted(data["tools"], key=len, reverse=True))
     items = [_expand(i["pattern"]) for i in data["item"]]
     items.append(rf"{_OPEN}?{_SPACE}{{0,4}}(?:{tools}){_SPACE}{{0,4}}{_CLOSE}?")
-    item = "(?:" + "|".join(f"(?:{p})" for p in items) + ")"
+    item = "(?:" + "|".join(f"(?:{p})" for p in items) + ")" + _SEP
     tail = "(?:" + "|".join(f"(?:{_expand(t['pattern'])})" for t in data["tail"]) + ")"
-    debris = re.compile(rf"(?:{item}{_SEP}){{0,12}}(?:{item}|{tail})", re.IGNORECASE)
 
     meta = data["metadata"]
     kinds = {k: "strong" for k in meta["strong"]} | {k: "weak" for k in meta["weak"]}
@@ -69,11 +70,33 @@ def _rules() -> _Rules:
     # one small pattern instead of an alternation of every key, fast to compile and to run.
     word = rf"([\u4e00-\u9fff](?:{_SPACE}{{0,3}}[\u4e00-\u9fff]){{1,5}})"
     return _Rules(
-        debris=debris,
+        item=re.compile(item, re.IGNORECASE),
+        tail=re.compile(tail, re.IGNORECASE),
         key_in_line=re.compile(rf"(?:^|(?<=[\s|｜【】\[\]（）()/·])){word}{_PLACEHOLDERS['{C}']}"),
         key_cell=re.compile(rf"{word}{_SPACE}{{0,4}}[:：]?"),
         kinds=kinds,
     )
+
+
+def _is_debris(line: str, rules: _Rules, pos: int = 0) -> bool:
+    """Return True when ``line[pos:]`` (trimmed) is a chain of page items, maybe ending in a tail.
+
+    Items are matched one after another without going back, so the time stays linear in the
+    line however its spaces could be shared out between neighbouring items.
+
+    >>> _is_debris("【打印本页】 【关闭窗口】", _rules()), _is_debris("关闭高污染企业3家", _rules())
+    (True, False)
+    """
+    for _ in range(_MAX_ITEMS):
+        if rules.tail.fullmatch(line, pos):
+            return True
+        step = rules.item.match(line, pos)
+        if not step or step.end() == pos:
+            return False
+        pos = step.end()
+        if pos == len(line):
+            return True
+    return False
 
 
 def _expand(pattern: str) -> str:
@@ -118,7 +141,7 @@ def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
     kinds = [rules.kinds[_bare(k)] for k, _ in pairs or ()]
     if kinds and kinds != ["weak"]:
         return (META_KEEP if "body" in kinds else META), pairs or []
-    if rules.debris.fullmatch(core):
+    if _is_debris(core, rules):
         return DEBRIS, []
     return (WEAK, pairs) if pairs else (KEEP, [])
 
@@ -168,7 +191,7 @@ def _clean_value(value: str, rules: _Rules) -> str:
     """Return a metadata value without trailing page furniture, separators and wrapping brackets."""
     value = value.rstrip(_TRIM)
     for i in range(1, len(value)):
-        if (value[i - 1].isspace() or value[i] in _CUT_BEFORE) and rules.debris.fullmatch(value, i):
+        if (value[i - 1].isspace() or value[i] in _CUT_BEFORE) and _is_debris(value, rules, i):
             value = value[:i]
             break
     value = value.strip(_TRIM + "|｜").rstrip(_TRIM + "【[（(")

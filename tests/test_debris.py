@@ -97,12 +97,34 @@ def test_a_one_megabyte_line_is_kept_and_finishes(line: str) -> None:
     assert drop_debris_lines("正文\n" + line) == ("正文\n" + line, (), ())
 
 
-@pytest.mark.parametrize("width", [900, 999])
-def test_long_lines_under_the_limit_do_not_backtrack(width: int) -> None:
-    """Near-miss lines just under the limit: every pattern fails without exploring exponentially."""
-    for line in ("【打印】" * (width // 4) + "x", "分享：" + " " * width + "x", "字体：" + "大 " * (width // 2) + "x"):
-        line = line[:width]
-        assert drop_debris_lines(line)[0] in (line, "")
+@pytest.mark.parametrize(
+    "line",
+    [
+        "【打印】" * 250 + "x",
+        "分享：" + " " * 995 + "x",
+        "字体：" + "大 " * 497 + "x",
+        "发布时间：" + "发 " * 497,
+        "发布时间：" + "发\u3000\u3000\u3000" * 248,
+        "发布时间：" + " 来源：" * 165,
+        "| " + "索 引 号 | " * 99,
+        "|" + " :---: |" * 124,
+    ],
+    ids=["tools", "share", "font", "key-shaped", "key-spaced", "many-keys", "spaced-cells", "rule-row"],
+)
+def test_near_miss_lines_under_the_limit_finish(line: str) -> None:
+    """Lines just under the 1000-character limit that almost match: every pattern gives up quickly."""
+    line = line[:999]
+    text, removed, _ = drop_debris_lines(line)
+    assert (text, removed) in ((line, ()), ("", (line,)))
+
+
+@pytest.mark.parametrize("gap", [" ", "   ", "\u3000 \u3000", " | "])
+def test_spaces_shared_between_items_do_not_backtrack(gap: str) -> None:
+    """A near-miss chain of spaced tools must fail at once, not try every split of the spaces."""
+    chain = gap.join(["打印", "【关闭】", "[ 收藏 ]"] * 4)
+    assert drop_debris_lines(chain) == ("", (chain,), ())
+    for line in (chain + gap + "x", gap.join([chain] * 3)):  # a stray word; too many items
+        assert drop_debris_lines(line) == (line, (), ())
 
 
 def test_data_file_lists_are_sorted_and_unique() -> None:
