@@ -7,8 +7,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 from dafu.debris import drop_debris_lines
+
+from .strategies import any_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [json.loads(line) for line in (ROOT / "tests/cases/debris.jsonl").read_text("utf-8").splitlines() if line]
@@ -140,3 +143,12 @@ def test_data_file_patterns_compile_and_are_bounded() -> None:
         pattern = entry["pattern"].replace("{C}", "[:：]").replace("{S}", " ?")
         re.compile(pattern)
         assert not re.search(r"(?<!\\)[*+]", pattern), f"unbounded repetition in {entry['name']}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_lines_are_only_split_between_text_and_removed(text: str) -> None:
+    """For any string: kept and removed lines together are the input lines, and values are non-empty."""
+    kept, removed, metadata = drop_debris_lines(text)
+    assert sorted(kept.split("\n") + list(removed)) == sorted(text.split("\n"))
+    assert all(k and v for k, v in metadata)
