@@ -29,15 +29,19 @@ __all__ = ["drop_debris_lines"]
 
 _MAX_LINE = 1000
 _MAX_ITEMS = 13  # page items chained on one debris line
-_SPACE = r"[ \t\u3000\u00a0]"
-_PLACEHOLDERS = {"{C}": rf"(?:{_SPACE}{{0,4}}[:：]{_SPACE}{{0,4}})", "{S}": rf"(?:{_SPACE}{{0,8}})"}
-_SEP = r"[ \t\u3000\u00a0|｜/·丨]{0,8}"
-_OPEN, _CLOSE = r"[\[【(（]", r"[\]】)）]"
+# Matching runs on a folded copy of each line (one character for one, so offsets hold): full-width
+# brackets, colon, bar, comma and spaces become their ASCII forms and patterns stay ASCII.
+_FOLD = str.maketrans("【［（】］）：｜丨＞，\u3000\u00a0\t", "[[(]]):||>,   ")
+_SPACE = " "
+_OPEN, _CLOSE = r"[\[(]", r"[\])]"
+_PLACEHOLDERS = {"{C}": "(?: {0,4}: {0,4})", "{S}": "(?: {0,8})", "{O}": _OPEN, "{E}": _CLOSE}
+_SEP = r"[ |/·]{0,8}"
 _TRIM = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\r"
 _CELL_SPLIT = re.compile(r"[|｜]")
-_SPACES = re.compile(_SPACE)
+_SPACES = re.compile(" ")
+_LETTER = r"[^\W\d_A-Za-z]"
 _RULE_ROW = re.compile(r":?-{1,50}:?")
-_CUT_BEFORE = "【[|｜"
+_CUT_BEFORE = "[|"
 
 # Line verdicts. WEAK (one weak key: 来源：本网) and RULE (|---|) are settled by their neighbours.
 KEEP, BLANK, DEBRIS, META, META_KEEP = "keep", "blank", "debris", "meta", "meta_keep"
@@ -66,25 +70,26 @@ def _rules() -> _Rules:
     meta = data["metadata"]
     kinds = {k: "strong" for k in meta["strong"]} | {k: "weak" for k in meta["weak"]}
     kinds |= {k: "body" for k in meta["body"]}
-    # A key-shaped word (2 to 6 hanzi, spaces allowed between them) is looked up in ``kinds``:
-    # one small pattern instead of an alternation of every key, fast to compile and to run.
-    word = rf"([\u4e00-\u9fff](?:{_SPACE}{{0,3}}[\u4e00-\u9fff]){{1,5}})"
+    # A key-shaped word (2 to 6 letters that are not ASCII, e.g. hanzi, spaces allowed between them)
+    # is looked up in ``kinds``: one small pattern instead of an alternation of every key, fast to
+    # compile and to run (a [\u4e00-\u9fff] class alone costs milliseconds to compile).
+    word = rf"({_LETTER}(?:{_SPACE}{{0,3}}{_LETTER}){{1,5}})"
     return _Rules(
         item=re.compile(item, re.IGNORECASE),
         tail=re.compile(tail, re.IGNORECASE),
-        key_in_line=re.compile(rf"(?:^|(?<=[\s|｜【】\[\]（）()/·])){word}{_PLACEHOLDERS['{C}']}"),
-        key_cell=re.compile(rf"{word}{_SPACE}{{0,4}}[:：]?"),
+        key_in_line=re.compile(rf"(?:^|(?<=[\s|\[\]()/·])){word}{_PLACEHOLDERS['{C}']}"),
+        key_cell=re.compile(rf"{word} {{0,4}}:?"),
         kinds=kinds,
     )
 
 
 def _is_debris(line: str, rules: _Rules, pos: int = 0) -> bool:
-    """Return True when ``line[pos:]`` (trimmed) is a chain of page items, maybe ending in a tail.
+    """Return True when folded ``line[pos:]`` is a chain of page items, maybe ending in a tail.
 
     Items are matched one after another without going back, so the time stays linear in the
     line however its spaces could be shared out between neighbouring items.
 
-    >>> _is_debris("【打印本页】 【关闭窗口】", _rules()), _is_debris("关闭高污染企业3家", _rules())
+    >>> _is_debris("[打印本页] [关闭窗口]", _rules()), _is_debris("关闭高污染企业3家", _rules())
     (True, False)
     """
     for _ in range(_MAX_ITEMS):
@@ -138,6 +143,7 @@ def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
     if core[0] in "|｜":
         return _classify_row(core, rules)
     pairs = _line_pairs(core, rules)
+    core = core.translate(_FOLD)
     kinds = [rules.kinds[_bare(k)] for k, _ in pairs or ()]
     if kinds and kinds != ["weak"]:
         return (META_KEEP if "body" in kinds else META), pairs or []
@@ -165,7 +171,7 @@ def _settle(verdicts: list[str]) -> None:
 
 def _bare(key: str) -> str:
     """Return a key as written without its inner spaces (类 别 → 类别)."""
-    return _SPACES.sub("", key)
+    return _SPACES.sub("", key.translate(_FOLD))
 
 
 def _kind(match: re.Match[str] | None, rules: _Rules) -> str | None:
@@ -179,19 +185,21 @@ def _line_pairs(core: str, rules: _Rules) -> list[tuple[str, str]] | None:
     >>> _line_pairs("发布日期:2021-09-03  来源:区人社局  阅读:1234次", _rules())
     [('发布日期', '2021-09-03'), ('来源', '区人社局'), ('阅读', '1234次')]
     """
-    first = rules.key_in_line.match(core, len(core) - len(core.lstrip("【[（( ")))
+    folded = core.translate(_FOLD)
+    first = rules.key_in_line.match(folded, len(folded) - len(folded.lstrip("[( ")))
     if not first or _kind(first, rules) is None:
         return None
-    found = [m for m in rules.key_in_line.finditer(core, first.start()) if _kind(m, rules)]
+    found = [m for m in rules.key_in_line.finditer(folded, first.start()) if _kind(m, rules)]
     ends = [m.start() for m in found[1:]] + [len(core)]
-    return [(m.group(1), _clean_value(core[m.end():end], rules)) for m, end in zip(found, ends)]
+    return [(core[m.start(1):m.end(1)], _clean_value(core[m.end():end], rules)) for m, end in zip(found, ends)]
 
 
 def _clean_value(value: str, rules: _Rules) -> str:
     """Return a metadata value without trailing page furniture, separators and wrapping brackets."""
     value = value.rstrip(_TRIM)
-    for i in range(1, len(value)):
-        if (value[i - 1].isspace() or value[i] in _CUT_BEFORE) and _is_debris(value, rules, i):
+    folded = value.translate(_FOLD)
+    for i in range(1, len(folded)):
+        if (folded[i - 1] == " " or folded[i] in _CUT_BEFORE) and _is_debris(folded, rules, i):
             value = value[:i]
             break
     value = value.strip(_TRIM + "|｜").rstrip(_TRIM + "【[（(")
@@ -226,14 +234,16 @@ def _row_pairs(cells: list[str], rules: _Rules) -> tuple[list[tuple[str, str]], 
     kinds: list[str] = []
     pending: str | None = None
     for cell in cells:
-        key = rules.key_cell.fullmatch(cell)
+        folded = cell.translate(_FOLD)
+        key = rules.key_cell.fullmatch(folded)
         key = key if _kind(key, rules) else None
-        inline = None if key else rules.key_in_line.match(cell)
+        inline = None if key else rules.key_in_line.match(folded)
         inline = inline if _kind(inline, rules) else None
         if key or inline:
             if pending is not None:
                 pairs.append((pending, ""))
-            name = (key or inline).group(1)
+            match = key or inline
+            name = cell[match.start(1):match.end(1)]
             kinds.append(rules.kinds[_bare(name)])
             pending = name
             if inline:
