@@ -29,6 +29,7 @@ __all__ = ["drop_debris_lines"]
 
 _MAX_LINE = 1000
 _MAX_ITEMS = 13  # page items chained on one debris line
+_HEAD = 64  # characters folded to pre-check a line (longer than any item's required part)
 # Matching runs on a folded copy of each line (one character for one, so offsets hold): full-width
 # brackets, colon, bar, comma and spaces become their ASCII forms and patterns stay ASCII.
 _FOLD = str.maketrans("【［（】］）：｜丨＞，\u3000\u00a0\t", "[[(]]):||>,   ")
@@ -142,12 +143,12 @@ def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
         return KEEP, []
     if core[0] in "|｜":
         return _classify_row(core, rules)
-    pairs = _line_pairs(core, rules)
-    core = core.translate(_FOLD)
+    head = core[:_HEAD].translate(_FOLD)
+    pairs = _line_pairs(core, rules, head)
     kinds = [rules.kinds[_bare(k)] for k, _ in pairs or ()]
     if kinds and kinds != ["weak"]:
         return (META_KEEP if "body" in kinds else META), pairs or []
-    if _is_debris(core, rules):
+    if (rules.tail.match(head) or rules.item.match(head)) and _is_debris(core.translate(_FOLD), rules):
         return DEBRIS, []
     return (WEAK, pairs) if pairs else (KEEP, [])
 
@@ -179,16 +180,19 @@ def _kind(match: re.Match[str] | None, rules: _Rules) -> str | None:
     return rules.kinds.get(_bare(match.group(1))) if match else None
 
 
-def _line_pairs(core: str, rules: _Rules) -> list[tuple[str, str]] | None:
+def _line_pairs(core: str, rules: _Rules, head: str | None = None) -> list[tuple[str, str]] | None:
     """Return the (key, value) pairs of a line that starts with a known key, else None.
+
+    ``head`` is the folded start of the line when the caller has it already.
 
     >>> _line_pairs("发布日期:2021-09-03  来源:区人社局  阅读:1234次", _rules())
     [('发布日期', '2021-09-03'), ('来源', '区人社局'), ('阅读', '1234次')]
     """
-    folded = core.translate(_FOLD)
-    first = rules.key_in_line.match(folded, len(folded) - len(folded.lstrip("[( ")))
+    head = core[:_HEAD].translate(_FOLD) if head is None else head
+    first = rules.key_in_line.match(head, len(head) - len(head.lstrip("[( ")))
     if not first or _kind(first, rules) is None:
         return None
+    folded = core.translate(_FOLD)
     found = [m for m in rules.key_in_line.finditer(folded, first.start()) if _kind(m, rules)]
     ends = [m.start() for m in found[1:]] + [len(core)]
     return [(core[m.start(1):m.end(1)], _clean_value(core[m.end():end], rules)) for m, end in zip(found, ends)]
