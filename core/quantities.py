@@ -41,10 +41,15 @@ _UNITS = {r[0]: (r[1], None if r[2] == "-" else r[2], "" if r[3] == "-" else r[3
           for r in _rows("units.tsv")}
 _QUAL = {(r[1], r[0]): r[2] for r in _rows("quantity_qualifiers.tsv")}
 _CONTEXT = {(r[0], r[1]): r[2] for r in _rows("quantity_context.tsv")}
+_BEFORE_LAST = frozenset(w[-1] for (pos, w) in _QUAL if pos == "before")
 _PREFIXES = tuple(w for (side, w) in _CONTEXT if side == "prefix")
 _INFO = {**{w: (_CONTEXT[("prefix", w)], None, "") for w in _PREFIXES}, **_UNITS}  # units and currency signs
 _WORDS = frozenset(r[0] for r in _rows("quantity_words.tsv"))
-_WORD_MAX = max(map(len, _WORDS))
+_WORD_SHAPES: dict[str, list[tuple[int, int]]] = {}  # char -> (word length, offset of the char), longest first
+for _w in _WORDS:
+    for _off, _ch in enumerate(_w):
+        _WORD_SHAPES.setdefault(_ch, []).append((len(_w), _off))
+_WORD_SHAPES = {ch: sorted(set(shapes), key=lambda t: (-t[0], t[1])) for ch, shapes in _WORD_SHAPES.items()}
 
 
 def _chars(*roles: str) -> str:
@@ -68,6 +73,7 @@ _CANDIDATE = re.compile(
     r"|(?<=[近约超逾上])(?P<lone>[百千万萬亿億])(?!分之)"
     r"|(?P<run>[" + _START + r"][" + _CONT + r"]{0," + str(_MAX_RUN - 1) + r"})"
 )
+_FIRST = re.compile(f"[{_START}百千万佰仟萬亿億]")  # every candidate starts with one of these
 _REST_OF_RUN = re.compile(f"[{_CONT}]*")
 _ARABIC = re.compile(
     r"(?:[0-9]{1,3}(?:,[0-9]{3}(?![0-9]))+|[０-９]{1,3}(?:[,，][０-９]{3}(?![０-９]))+|[0-9０-９□]+)"
@@ -106,6 +112,11 @@ def _parse(text: str, i: int, end: int):
     >>> _parse("拨付补贴资金1000多万元", 6, 12)[:3]
     (Decimal('10000000'), 12, True)
     """
+    if "0" <= text[i] <= "9" and (m := _ARABIC.match(text, i, end)) and (m.end() == end or text[m.end()] not in _ROLE):
+        try:  # the common case, 68715 or 137.43, without the state machine
+            return Decimal(m.group().replace(",", "").replace("□", "0")), m.end(), False, False
+        except InvalidOperation:
+            return None
     dd = _digit_by_digit(text, i, end)
     if dd is False:
         return None
@@ -204,7 +215,11 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
     quotes = [(m.start(), m.end(), bool(m.group("t"))) for m in _QUOTES.finditer(text)]
     found: list[Quantity] = []
     pos = 0
-    while (m := _CANDIDATE.search(text, pos)) is not None:
+    while (first := _FIRST.search(text, pos)) is not None:
+        m = _CANDIDATE.match(text, first.start())
+        if m is None:
+            pos = first.end()
+            continue
         pos = m.end()
         if m.group("pre"):
             q = _percent_prefixed(text, m.start(), m.end(), quotes)
@@ -270,10 +285,9 @@ def _quoted(quotes, s: int) -> str | None:
 
 def _word_end(text: str, s: int) -> int:
     """Return the end of a listed word (统一, 四川, 千方百计) that covers s, else 0."""
-    for size in range(_WORD_MAX, 1, -1):
-        for off in range(size):
-            if 0 <= s - off and text[s - off:s - off + size] in _WORDS:
-                return s - off + size
+    for size, off in _WORD_SHAPES.get(text[s], ()):
+        if off <= s and text[s - off:s - off + size] in _WORDS:
+            return s - off + size
     return 0
 
 
@@ -298,8 +312,8 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         if got is None or got[1] == s + 1:
             got = (Decimal(_ROLE[text[s]][1]), s + 1, False, True)
     else:
-        if run_end - s == _MAX_RUN and run_end < len(text) and text[run_end] in _CONT:
-            return None, _REST_OF_RUN.match(text, run_end).end()  # a run this long is no number
+        if run_end - s == _MAX_RUN and (rest := _REST_OF_RUN.match(text, run_end).end()) > run_end:
+            return None, rest  # a run this long is no number
         word_end = _word_end(text, s)
         if word_end:
             return None, word_end
@@ -416,6 +430,8 @@ def _sign(text: str, s: int) -> tuple[int, bool]:
 
 def _before(text: str, qs: int) -> tuple[int, str | None]:
     """Return the start and qualifier of 近 / 约 / 超过 / 不少于 written just before qs."""
+    if qs == 0 or text[qs - 1] not in _BEFORE_LAST:
+        return qs, None
     for size in (3, 2, 1):
         word = text[max(0, qs - size):qs]
         if len(word) == size and ("before", word) in _QUAL:
@@ -423,7 +439,7 @@ def _before(text: str, qs: int) -> tuple[int, str | None]:
     return qs, None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Context:
     """A valued numeral and its surroundings, as the classifier sees them."""
 
