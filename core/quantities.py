@@ -41,6 +41,7 @@ _UNITS = {r[0]: (r[1], None if r[2] == "-" else r[2], "" if r[3] == "-" else r[3
           for r in _rows("units.tsv")}
 _QUAL = {(r[1], r[0]): r[2] for r in _rows("quantity_qualifiers.tsv")}
 _CONTEXT = {(r[0], r[1]): r[2] for r in _rows("quantity_context.tsv")}
+_ONLY_BEFORE_WORDS = ("上", "数")  # 上千, 数十万: qualifiers only before a Chinese multiplier
 _BEFORE_LAST = frozenset(w[-1] for (pos, w) in _QUAL if pos == "before")
 _PREFIXES = tuple(w for (side, w) in _CONTEXT if side == "prefix")
 _INFO = {**{w: (_CONTEXT[("prefix", w)], None, "") for w in _PREFIXES}, **_UNITS}  # units and currency signs
@@ -70,7 +71,7 @@ _CANDIDATE = re.compile(
     r"|(?<![0-9])(?P<date>[0-9]{4})(?P<sep>[-/.])(?P<mon>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})(?![0-9.])"
     r"|(?<![0-9])(?P<hh>[0-9]{1,2})[:：](?P<mm>[0-9]{2})(?![0-9])"
     r"|(?<![0-9])(?P<phone>1[3-9][0-9]{9}|0[0-9]{2,3}[-－][0-9]{7,8}|400-?[0-9]{3}-?[0-9]{4})(?![0-9])"
-    r"|(?<=[近约超逾上])(?P<lone>[百千万萬亿億])(?!分之)"
+    r"|(?<=[近约超逾上数])(?P<lone>[百千万萬亿億])(?!分之)"
     r"|(?P<run>[" + _START + r"][" + _CONT + r"]{0," + str(_MAX_RUN - 1) + r"})"
 )
 _FIRST = re.compile(f"[{_START}百千万佰仟萬亿億]")  # every candidate starts with one of these
@@ -81,7 +82,8 @@ _ARABIC = re.compile(
 )
 _CN_DIGITS = re.compile(f"[{_CN_DIGIT}]{{2,}}")
 _CN_FRACTION = re.compile(f"[{_CN_DIGIT}]+")
-_UNIT = re.compile(r"[ \t\u3000]{0,2}\n?[ \t\u3000]{0,2}(?P<u>" + _alternation(_UNITS) + ")")
+_UNIT = re.compile(r"(?P<gap>[ \t\u3000]{0,2}\n?[ \t\u3000]{0,2})(?P<mag>[万亿萬億]{0,2})(?P<u>"
+                   + _alternation(_UNITS) + ")")
 _AFTER = re.compile(_alternation(w for (pos, w) in _QUAL if pos == "after"))
 _RANGE = re.compile(r" ?(?:至|到|-|~|～|—|－|–) ?(?=[" + _START + "])")
 _QUOTES = re.compile(r"“[^“”\n]{0,80}”|「[^「」\n]{0,80}」|\"[^\"\n]{0,80}\"|(?P<t>《[^《》\n]{0,120}》)")
@@ -299,7 +301,7 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
     unit = m.group("u")
     if text[m.end():m.end() + 1] in _UNITS[unit][2] and m.end() < len(text):
         return None
-    if unit == "成" and m.start("u") != e:
+    if (unit == "成" and m.start("u") != e) or (m.group("mag") and not m.group("gap")):
         return None
     return unit, m.end()
 
@@ -338,6 +340,7 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
         denominator = Decimal(b.group().translate(_FULLWIDTH))
         value, e = (value / denominator if denominator else value), b.end()
     elif (u := _unit_at(text, e)) is not None:
+        value *= _scale(text[e:u[1] - len(u[0])])  # 86.5 万元: a magnitude after the space
         unit, e = u
     elif (prefix := _money_prefix(text, s)) is not None:
         unit = prefix
@@ -423,7 +426,8 @@ def _sign(text: str, s: int) -> tuple[int, bool]:
     """Return where the quantity starts and whether a 负 or a minus sign makes it negative."""
     if s and text[s - 1] in "负負":
         return s - 1, True
-    if s and text[s - 1] in "-－" and (s == 1 or text[s - 2] in " \t\n（(：:，,、；;=为是"):
+    if s and text[s - 1] in "-－" and (s == 1 or not (text[s - 2].isalnum() and text[s - 2].isascii())
+                                       and text[s - 2] not in "）)〕]】" and not _FIRST.match(text[s - 2])):
         return s - 1, True
     return s, False
 
@@ -434,7 +438,7 @@ def _before(text: str, qs: int) -> tuple[int, str | None]:
         return qs, None
     for size in (3, 2, 1):
         word = text[max(0, qs - size):qs]
-        if len(word) == size and ("before", word) in _QUAL:
+        if len(word) == size and ("before", word) in _QUAL and (word not in _ONLY_BEFORE_WORDS or text[qs] in "十百千万"):
             return qs - size, _QUAL[("before", word)]
     return qs, None
 
@@ -516,7 +520,7 @@ def _is_year(c: _Context) -> bool:
 
 def _is_phone(c: _Context) -> bool:
     """A bare 7- or 8-digit number after 电话 / 传真 / 热线 is a phone number."""
-    return (not c.chinese and c.number.isdigit() and 7 <= len(c.number) <= 8
+    return (not c.chinese and c.number.isdigit() and 5 <= len(c.number) <= 8 and c.unit is None
             and _PHONE_CUE.search(c.text, max(0, c.s - 12), c.s) is not None)
 
 
