@@ -144,9 +144,22 @@ def _convert(task: Task, config: Config, decoded) -> Result:
 _CONFIG: Config | None = None
 
 
-def _init_worker(config: Config, close_fd: int | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when its parent dies (a SIGKILLed run leaves no orphans)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: workers end when the task queue closes
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _init_worker(config: Config, close_fd: int | None, parent: int) -> None:
     """Set up a worker: Ctrl-C is the parent's business; the output lock is the parent's alone."""
     global _CONFIG
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if close_fd is not None:
@@ -199,7 +212,7 @@ class Runner:
         size = self._batch_size()
         self._batches = (self.tasks[i:i + size] for i in range(0, len(self.tasks), size))
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
-                                         initializer=_init_worker, initargs=(self.config, self.lock_fd))
+                                         initializer=_init_worker, initargs=(self.config, self.lock_fd, os.getpid()))
         for _ in range(self.jobs * 4):
             if not self._submit():
                 break

@@ -47,15 +47,22 @@ class AtomicFile(io.RawIOBase):
         return True
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
-        _write_all(self.fd, data)
+        try:
+            _write_all(self.fd, data)
+        except OSError as exc:  # name the file the user knows, not the temp name
+            raise OSError(exc.errno, exc.strerror, self.path) from exc
         return len(data)
 
     def commit(self) -> None:
         """Flush to disk and put the file in place under its name."""
-        os.fsync(self.fd)
-        os.close(self.fd)
-        self.fd = -1
-        os.replace(self._named, self.path)
+        try:
+            os.fsync(self.fd)
+            os.close(self.fd)
+            self.fd = -1
+            os.replace(self._named, self.path)
+        except OSError as exc:
+            self.discard()
+            raise OSError(exc.errno, exc.strerror, self.path) from exc
         self._named = None
 
     def discard(self) -> None:
