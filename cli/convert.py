@@ -334,6 +334,7 @@ class _Context:
         self.settings, self.out, self.reporter, self.tally, self.before = settings, out, reporter, tally, before
         self.jsonl = self.csv = None
         self.errors_file = None
+        self.records = None  # BatchWriter of letters/
         self.done: dict[str, str] = {}  # id -> sha256 of every letter in this run's output
 
     def open(self) -> None:
@@ -343,6 +344,9 @@ class _Context:
         if self.csv is not None and self.out is None:
             self.csv[0].write((BOM if self.settings.excel else b"") + csv_bytes([_columns()]))
         if self.out is not None:
+            from .writers import BatchWriter
+
+            self.records = BatchWriter(self.out.letters)
             self.errors_file = AtomicFile(os.path.join(self.out.folder, "errors.jsonl"))
             for error in self.tally.errors:
                 self._log_error(error)
@@ -364,7 +368,7 @@ class _Context:
 
     def consume(self, runner, total: int) -> str:
         """Handle results as they come; return "complete" or why the run stopped early."""
-        from .writers import atomic_write, csv_bytes
+        from .writers import csv_bytes
 
         with self._progress(total) as advance:
             for res in runner:
@@ -372,6 +376,8 @@ class _Context:
                 if res.status == "error":
                     self.fail(res.display, res.reason, res.kind, res.traceback)
                     if self.settings.strict:
+                        if self.records is not None:
+                            self.records.flush()
                         return "stopped at the first error (--strict)"
                     continue
                 if res.status == "unchanged":
@@ -384,8 +390,8 @@ class _Context:
                 else:
                     self._count_change(res.id, res.sha256)
                     data = res.json
-                    if self.out is not None:
-                        atomic_write(self.out.record_path(res.id), data + b"\n")
+                    if self.records is not None:
+                        self.records.write(res.id + ".json", data + b"\n")
                 self.done[res.id] = res.sha256
                 if self.out is None:
                     self.tally.letters += 1
@@ -395,6 +401,8 @@ class _Context:
                     self.jsonl[0].write(data + b"\n")
                 if self.csv is not None and res.rows is not None and self.out is None:
                     self.csv[0].write(csv_bytes(res.rows))
+        if self.records is not None:
+            self.records.flush()
         return "complete" if not (self.settings.strict and self.tally.failed) else "stopped at the first error (--strict)"
 
     def _count_change(self, id: str, sha: str | None) -> None:
@@ -458,6 +466,7 @@ class _Context:
         self.close_sinks()
         fsync_folder(out.letters)
         fsync_folder(out.folder)
+        self.records = None
 
     def _rebuild_csv(self, items) -> None:
         """Write metrics.csv (and --csv) from the record files, in id order, one record at a time."""
@@ -501,7 +510,9 @@ class _Context:
                 sink[1].discard()
         if self.errors_file is not None:
             self.errors_file.discard()
-        self.jsonl = self.csv = self.errors_file = None
+        if self.records is not None:
+            self.records.discard()
+        self.jsonl = self.csv = self.errors_file = self.records = None
 
 
 def _columns() -> list[str]:

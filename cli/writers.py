@@ -14,7 +14,7 @@ import secrets
 from typing import IO, Any, Iterable, Iterator
 
 __all__ = [
-    "AtomicFile", "atomic_write", "LockBusy", "lock_folder", "remove_stale_temps", "fsync_folder",
+    "AtomicFile", "atomic_write", "BatchWriter", "sync_filesystem", "LockBusy", "lock_folder", "remove_stale_temps", "fsync_folder",
     "csv_bytes", "rows_from_dict", "datapackage", "TEMP_MARK", "BOM",
 ]
 
@@ -91,6 +91,77 @@ def atomic_write(path: str, data: bytes) -> None:
     """Replace the file at `path` with `data`, atomically."""
     with AtomicFile(path) as f:
         f.write(data)
+
+
+def sync_filesystem(folder: str) -> None:
+    """Flush every written file of the file system holding `folder` to disk (one syncfs call)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if _syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+def _syncfs(fd: int) -> int:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).syncfs(fd)
+    except (OSError, AttributeError):  # not Linux
+        return -1
+
+
+class BatchWriter:
+    """Atomic writes of many small files with one disk flush per batch instead of one per file.
+
+    Files are written under hidden temp names; every `max_files` files (or `max_seconds`) the file
+    system is synced once and the batch is renamed into place. So a file appears under its name only
+    when its bytes are on disk, and 10,000 records cost some 100 flushes instead of 10,000.
+    """
+
+    def __init__(self, folder: str, *, max_files: int = 64, max_seconds: float = 1.0) -> None:
+        self.folder, self.max_files, self.max_seconds = folder, max_files, max_seconds
+        self._pending: list[tuple[str, str]] = []
+        self._since = 0.0
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write `folder/name` (in place at the next flush)."""
+        import time
+
+        path = os.path.join(self.folder, name)
+        temp = os.path.join(self.folder, f".{name}.{secrets.token_hex(4)}{TEMP_MARK}")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            _write_all(fd, data)
+        except OSError as exc:
+            os.close(fd)
+            os.unlink(temp)
+            raise OSError(exc.errno, exc.strerror, path) from exc
+        os.close(fd)
+        if not self._pending:
+            self._since = time.monotonic()
+        self._pending.append((temp, path))
+        if len(self._pending) >= self.max_files or time.monotonic() - self._since >= self.max_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Sync the batch to disk and rename every file of it into place."""
+        if not self._pending:
+            return
+        sync_filesystem(self.folder)
+        for temp, path in self._pending:
+            os.replace(temp, path)
+        self._pending.clear()
+
+    def discard(self) -> None:
+        """Drop the files not yet in place; the previous ones stay."""
+        for temp, _ in self._pending:
+            try:
+                os.unlink(temp)
+            except FileNotFoundError:
+                pass
+        self._pending.clear()
 
 
 def fsync_folder(folder: str) -> None:
