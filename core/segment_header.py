@@ -70,14 +70,15 @@ def parse_doc_number(text: str, folded: str, base: int = 0, with_span: bool = Tr
     m = _DOC_NUMBER.search(folded)
     if not m:
         return None
-    span = (base + m.start(), base + m.end()) if with_span else None
+    # Not in the text (metadata 文号): the empty span (0, 0) until DocNumber.span may be None.
+    span = (base + m.start(), base + m.end()) if with_span else (0, 0)
     return DocNumber(raw=text[m.start():m.end()], issuer_code=text[m.start("code"):m.end("code")],
-                     year=int(m["year"]), serial=int(m["serial"]), span=span)  # type: ignore[arg-type]
+                     year=int(m["year"]), serial=int(m["serial"]), span=span)
 
 
 def doc_number(text: str, folded: str, head: tuple[Span, ...],
                meta: dict[str, str]) -> DocNumber | None:
-    """The doc number of the header lines, else of the metadata 文号 (then without a span)."""
+    """The doc number of the header lines, else of the metadata 文号 (then with the empty span)."""
     for s, e in head:
         found = parse_doc_number(text[s:e], folded[s:e], s)
         if found:
