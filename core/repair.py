@@ -30,15 +30,19 @@ _CTX = 10
 _MARGIN = 6.0
 _PEN = 2.0
 _ODD_RE = re.compile(rf"[^{_CJK}\s\w，。、；：？！“”‘’《》（）〔〕【】…—·.,;:!?()%+\-/|\"'<>\[\]]")
-_SIGN_RE = re.compile(rf"[^\x00-\x7f][\x40-\x7e?]|^{_SYL}\)|^\?")
+_GLUE_RE = re.compile(rf"[^\x00-\x7f{_TONED}][\x40-\x7e?]|[\x40-\x7e]\({_SYL}\)")
+_STRONG_RE = re.compile(rf"[\x40-\x7e]|{_SYL}\)")
+_STRONG_GLUE_RE = re.compile(rf"[^\x00-\x7f{_TONED}][\x40-\x7e]|[\x40-\x7e]\({_SYL}\)")
+_LEAD_SIGN_RE = re.compile(rf"\?|[\x40-\x7e]|{_SYL}\)")
 _PUNCT = {
     ",": 0.06, "。": 0.025, "、": 0.02, ":": 0.01, ";": 0.005, "“": 0.01, "”": 0.01, "《": 0.005,
-    "》": 0.005, "(": 0.005, ")": 0.005, "\n": 0.02, "?": 0.002, "!": 0.001, "〔": 0.001,
+    "》": 0.005, "(": 0.005, ")": 0.005, "\n": 0.05, "?": 0.002, "!": 0.001, "〔": 0.001,
     "〕": 0.001, "—": 0.001, "…": 0.0005, "·": 0.0005, "-": 0.001, ".": 0.001, "%": 0.002,
     "|": 0.001, " ": 0.0005, "‘": 0.001, "’": 0.001,
 }
 _DIGITS_RE = re.compile(r"[0-9□]")
 _BIGRAM_W = 1.0
+_X80_PRIOR = -1.5
 _SENT_END = frozenset("。:;!?”\n")
 _UNIT_CHARS = frozenset("个個人万萬亿億元年月日号號家项項名次所天条條期批%.")
 
@@ -68,7 +72,13 @@ def _anchors(text: str) -> list[int]:
 def _has_sign(text: str, i: int) -> bool:
     """True when the text after the '?' at i looks like a shifted run (odd char, glued letter, `syl)`)."""
     after = text[i + 1 : i + 1 + _MAX_RUN]
-    return bool(_SIGN_RE.search("?" + after) or _ODD_RE.search(after))
+    return bool(_LEAD_SIGN_RE.match(after) or _GLUE_RE.search(after) or _ODD_RE.search(after))
+
+
+def _strong_sign(text: str, i: int) -> bool:
+    """Signs strong enough to report an anchor as unresolved: glued letter, `syl)`, odd character."""
+    after = text[i + 1 : i + 1 + _MAX_RUN]
+    return bool(_STRONG_RE.match(after) or _STRONG_GLUE_RE.search(after) or _ODD_RE.search(after))
 
 
 def has_damage_anchor(text: str) -> bool:
@@ -286,6 +296,9 @@ class _Scorer:
         best = best[:]
         for p in range(len(best), len(s) + 1):
             c = s[p - 1]
+            if p >= 2 and c.isascii() and c.isalnum() and s[p - 2].isascii() and s[p - 2].isalnum():
+                best.append(best[p - 1] - 0.5)  # digits and Latin letters run on as one token
+                continue
             v = self.overlay.get(c)
             b = best[p - 1] + (v if v is not None else _char_cost(c, self.vocab)) - _PEN
             for n in range(2, min(6, p) + 1):
@@ -354,7 +367,7 @@ def _frequent_chars() -> tuple[str, ...]:
     """GBK characters whose simplified form is frequent (for slots with no known byte)."""
     g, (_, charf, _) = _gbk(), _lm()
     ranked = sorted(g.char2code, key=lambda c: -charf.get(_lmform(c), 0.0))
-    return tuple(ranked[:3000])
+    return tuple(ranked[:3000]) + tuple(c for c in ranked[3000:] if _lmform(c) in _PUNCT)
 
 
 def _slot_chars(slot, g: _Gbk, before_unassigned: bool) -> list[str]:
@@ -386,7 +399,11 @@ def _swallow_options(xk: str, nxt: str) -> list[tuple[str, float]]:
     """Candidate ASCII bytes lost after a run (other than an annotation's '('), with log priors."""
     heading = bool(_HEADING_RE.match(nxt))
     nl = 0.0 if xk in _SENT_END else (-1.5 if heading else -4.0)
-    digit = -0.5 if nxt[:1].isdigit() else (-1.5 if nxt[:1] in _UNIT_CHARS else -5.0)
+    digit = -2.5 if nxt[:1].isdigit() else (-3.0 if nxt[:1] in _UNIT_CHARS else -6.0)
+    if xk in _SENT_END:
+        digit -= 6.0
+    if xk in _PAIRS:
+        nl, digit = -8.0, digit + 1.0
     space = -0.5 if "|" in (xk, nxt[:1]) else -7.0
     return [("\n", nl), ("□", digit), (" ", space)]
 
@@ -436,7 +453,27 @@ def _extras(xs: list[str], ctx: _Ctx, annotated_last: bool) -> float:
         elif not ctx.trad and _is_trad_only(c) and c not in ctx.sc.raw_chars:
             v -= 3.0
         if "\uff10" <= c <= "\uff5a" and c.isalnum():
-            v -= 4.0
+            v -= 6.0
+    return v
+
+
+_PAIRS = {"〔": "〕", "《": "》", "“": "”", "(": ")", "【": "】"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def _brackets(shown: str, left: str, right: str) -> float:
+    """Bonus for a repaired bracket or quote that completes an unmatched partner in the context."""
+    v = 0.0
+    for c in shown:
+        if c in _PAIRS:
+            close = _PAIRS[c]
+            open_left = left.count(c) > left.count(close) if c != close else left.count(c) % 2 == 1
+            if not open_left and close in right and (c not in right or right.find(close) < right.find(c)):
+                v += 4.0
+        elif c in _CLOSERS:
+            opener = _CLOSERS[c]
+            if left.count(opener) > left.count(c):
+                v += 3.0
     return v
 
 
@@ -525,9 +562,9 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, cap: int) -> list[_Hyp]:
     for xs in _combos(_units(lists, p, ctx, right_s), p, cap):
         shown = "".join(_s5(c) for c in xs)
         head = ctx.left + "".join(_lmform(c) for c in xs)
-        extra = _extras(list(xs), ctx, syl is not None)
+        extra = _extras(list(xs), ctx, syl is not None) + _brackets(shown, ctx.left, right_s)
         if p.kind != "swallow" or forced:
-            tails = [(forced or p.ascii, 0.0)]
+            tails = [(forced or p.ascii, _X80_PRIOR if p.kind == "x80" else 0.0)]
         else:
             tails = _swallow_options(shown[-1:], text[rstart : rstart + 4])
         for tail, prior in tails:
@@ -537,7 +574,7 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, cap: int) -> list[_Hyp]:
     return out
 
 
-_TAIL_LM = {"(": "", "□": "0"}
+_TAIL_LM = {"(": "", "□": "", "\n": "", " ": ""}  # a guessed lost byte is judged by its prior alone
 
 
 def _s5(c: str) -> str:
@@ -656,7 +693,7 @@ def repair_byte_loss(
         left_raw = "".join(out)[-3 * _CTX :]
         solved = _solve(text, i, (sc, left_raw, annotated, trad)) if _has_sign(text, i) else None
         if solved is None:
-            if _has_sign(text, i):
+            if _strong_sign(text, i):
                 end = _sign_end(text, i)
                 unresolved.append(Unresolved(i, end, text[i:end], "no_hypothesis"))
                 warns.append(_warn(WarningCode.MOJIBAKE_UNRESOLVED, (olen, olen + end - i), text=text[i:end]))

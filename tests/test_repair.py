@@ -1,0 +1,178 @@
+"""Tests for dafu.repair: seed vectors, clean negatives, annotation stripping, samples, the recipe."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from dafu.codes import WarningCode
+from dafu.repair import has_damage_anchor, repair_byte_loss, strip_pinyin
+
+from .damage import damage, s4_decode, s5
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+_ESC = {"n": "\n", "t": "\t", "\\": "\\"}
+
+
+def _unescape(cell: str) -> str:
+    out, i = [], 0
+    while i < len(cell):
+        if cell[i] == "\\" and i + 1 < len(cell):
+            out.append(_ESC[cell[i + 1]])
+            i += 2
+        else:
+            out.append(cell[i])
+            i += 1
+    return "".join(out)
+
+
+def _rows(name: str) -> list[list[str]]:
+    with (ROOT / "tests/cases" / name).open(encoding="utf-8", newline="") as fh:
+        return [[_unescape(c) for c in row] for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)][1:]
+
+
+VECTORS = _rows("repair_vectors.tsv")
+NEGATIVES = _rows("repair_negatives.tsv")
+
+
+@pytest.mark.parametrize(("damaged", "repaired", "note"), VECTORS, ids=[f"v{i:02d}" for i in range(len(VECTORS))])
+def test_seed_vector(damaged: str, repaired: str, note: str) -> None:
+    text, repairs, unresolved, warnings = repair_byte_loss(damaged)
+    assert text == repaired
+    assert not unresolved
+    for r in repairs:
+        assert damaged[r.start : r.end] == r.damaged
+    if damaged == repaired:
+        assert not repairs and not warnings
+
+
+@pytest.mark.parametrize(("text", "note"), NEGATIVES, ids=[f"n{i:02d}" for i in range(len(NEGATIVES))])
+def test_negative_unchanged(text: str, note: str) -> None:
+    assert repair_byte_loss(text) == (text, (), (), ())
+
+
+@pytest.mark.parametrize(("text", "note"), NEGATIVES, ids=[f"n{i:02d}" for i in range(len(NEGATIVES))])
+def test_negative_keeps_parentheses(text: str, note: str) -> None:
+    assert strip_pinyin(text) == (text, 0) or "(lǚ)" in text
+
+
+def test_repair_offsets_map_to_output() -> None:
+    """Each repair's span maps into the returned text through the shift of the repairs before it."""
+    damaged = next(d for d, _, n in VECTORS if "real" in n and "當" in d) * 2
+    text, repairs, _, _ = repair_byte_loss(damaged)
+    shift = 0
+    assert len(repairs) == 2
+    for r in repairs:
+        assert text[r.start + shift : r.start + shift + len(r.repaired)] == r.repaired
+        shift += len(r.repaired) - len(r.damaged)
+
+
+def test_repair_is_idempotent() -> None:
+    damaged = "".join(d for d, r, _ in VECTORS if d != r)
+    once = repair_byte_loss(damaged)[0]
+    assert repair_byte_loss(once)[0] == once
+
+
+def test_swallowed_digit_is_marked_not_guessed() -> None:
+    """Lead byte of 〔 lost before a year: the first digit is gone and shown as □ with a warning."""
+    raw = "依據(人社發〔2022〕8號)精神,印發《實施辦法》(人社發〔2023〕10號)文件。".encode("gbk")
+    at = raw.rindex("〔".encode("gbk"))
+    crafted = s5(s4_decode(raw[:at] + b"?" + raw[at + 1 :]))
+    assert crafted == "依據(人社發〔2022〕8號)精神,印發《實施辦法》(人社發??023〕10號)文件。"
+    text, repairs, _, warnings = repair_byte_loss(crafted)
+    assert "〔□023〕" in text
+    lost = [w for w in warnings if w.code == WarningCode.MOJIBAKE_LOST_DIGIT]
+    assert lost and text[lost[0].span[0] : lost[0].span[1]] == "□"
+    assert repairs[0].swallowed_byte["char"] == "□"
+
+
+def test_strict_mode_leaves_low_confidence_spans() -> None:
+    damaged = next(d for d, r, n in VECTORS if "個(gè)" in d and d != r)
+    text, repairs, unresolved, warnings = repair_byte_loss(damaged, min_confidence=1.01)
+    assert text == damaged and not repairs
+    assert unresolved and {w.code for w in warnings} == {WarningCode.MOJIBAKE_UNRESOLVED}
+    assert damaged[unresolved[0].start : unresolved[0].end] == unresolved[0].text
+
+
+@pytest.mark.parametrize("name", ["001_425f8ebd1574510b", "003_396f2fedd0fdd60e", "004_ec6a11e31d304edf"])
+def test_clean_samples_unchanged(name: str) -> None:
+    text = (SAMPLES / f"{name}.txt").read_text("utf-8")
+    assert not has_damage_anchor(text)
+    assert repair_byte_loss(text) == (text, (), (), ())
+    assert strip_pinyin(text) == (text, 0)
+
+
+def test_seed_000_repairs_the_four_real_spans() -> None:
+    import opencc
+
+    raw = (SAMPLES / "000_08d6c07602bede5a.txt").read_text("utf-8")
+    text, repairs, unresolved, warnings = repair_byte_loss(raw)
+    assert [(r.damaged, r.repaired) for r in repairs] == [
+        ("?,F", "。現"), ("?shù)禺a", "地產"), ("?shù)禺a", "地產"), ("??焖侔l", "校快速發")]
+    assert not unresolved and not warnings
+    plain, removed = strip_pinyin(text)
+    simp = opencc.OpenCC("t2s").convert(plain)
+    assert "收悉。现答复如下" in simp and "院校快速发展" in simp and simp.count("当地产业") == 2
+    assert removed == 238
+
+
+def test_seed_002_annotations_without_damage() -> None:
+    raw = (SAMPLES / "002_fd18181f8bb67260.txt").read_text("utf-8")
+    assert repair_byte_loss(raw) == (raw, (), (), ())
+    plain, removed = strip_pinyin(raw)
+    assert removed == 199 and "(ù" not in plain
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "count"),
+    [
+        ("各縣(市、區(qū))人社局", "各縣(市、區)人社局", 1),
+        ("各縣(市區(qū))人力資源社會保障局", "各縣(市區)人力資源社會保障局", 1),
+        ("協調(diào)發展", "協調發展", 1),
+        ("怎麼(me)辦", "怎麼辦", 1),
+        ("綠(lǜ)色", "綠色", 1),
+        ("現（xiàn）代", "現代", 1),
+        ("第三條(a)項", "第三條(a)項", 0),
+        ("規劃(2016-2020年)", "規劃(2016-2020年)", 0),
+        ("(技工)院校", "(技工)院校", 0),
+        ("（一）加強", "（一）加強", 0),
+        ("關(guó)", "關(guó)", 0),
+        ("收悉?,F(xiàn)", "收悉?,F(xiàn)", 0),
+        ("侔l(fā)展", "侔l(fā)展", 0),
+        ("發(Fa)展", "發(Fa)展", 0),
+    ],
+)
+def test_strip_pinyin(text: str, expected: str, count: int) -> None:
+    assert strip_pinyin(text) == (expected, count)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("收悉?,F(xiàn)答復", True),
+        ("院??焖侔l(fā)展", True),
+        ("當(dāng)?shù)禺a(chǎn)業", True),
+        ("嗎?答:可以", False),
+        ("http://a.gov.cn/x.jsp?id=1", False),
+        ("沒有問號", False),
+    ],
+)
+def test_has_damage_anchor(text: str, expected: bool) -> None:
+    assert has_damage_anchor(text) is expected
+
+
+def test_damage_recipe_is_deterministic_and_aligned() -> None:
+    clean = (SAMPLES / "003_396f2fedd0fdd60e.txt").read_text("utf-8")
+    a, b = damage(clean, 7), damage(clean, 7)
+    assert a == b and a != damage(clean, 8)
+    damaged, truth = a
+    assert "?" in damaged and "?" not in truth
+    assert truth.count("(") > 100
+
+
+def test_s4_decoder_matches_the_worked_example() -> None:
+    """REPAIR.md §1.1 (b): 院校快速發(fā) with the lead byte of 校 lost."""
+    raw = bytes.fromhex("D4BA3FA3BFECCBD9B06C") + "(fā)".encode("gbk")
+    assert s5(s4_decode(raw)) == "院??焖侔l(fā)"
