@@ -25,6 +25,7 @@ __all__ = ["inspect", "normalize", "schema"]
 _FILE = Annotated[str, typer.Argument(metavar="FILE", help="A letter (.txt), or - for stdin.")]
 _SENTENCE_CHARS = 40
 _DEBRIS_SHOWN = 10
+_PLAIN_WIDTH = 160
 
 
 def inspect(
@@ -51,9 +52,9 @@ def inspect(
 
         _write_stdout(record_to_json(record) + b"\n")
         return
-    from rich.console import Console
-
-    Console(highlight=False).print(*_view(record))
+    console = _console()
+    for part in _view(record):
+        console.print(part)
 
 
 def normalize(
@@ -112,6 +113,18 @@ def _stem(path: str) -> str:
 
     name = os.path.basename(path.rstrip("/")) or path
     return name[:-4] if name.lower().endswith(".txt") and len(name) > 4 else name
+
+
+def _console():
+    """Return the stdout console; off a terminal (a pager, a file) it is wider than rich's 80 columns."""
+    import os
+
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, width=_PLAIN_WIDTH)
+    return console
 
 
 def _write_stdout(data: bytes) -> None:
@@ -257,6 +270,8 @@ def _metrics(record: Record) -> RenderableType:
     if not record.metrics:
         return _none()
     table = Table("raw", "value", "unit", "qualifier", "label", "category", "section", "sentence")
+    for column in table.columns[:4]:  # numbers and units are never cut
+        column.no_wrap = True
     for m in record.metrics:
         value = _number(m.value) + (f"–{_number(m.value_high)}" if m.value_high is not None else "")
         table.add_row(m.raw, value, m.unit, m.qualifier or "", m.label or "", m.category, m.section or "",

@@ -54,7 +54,8 @@ def test_inspect_shows_the_header_fields(stem, shown):
 def test_inspect_shows_the_normalization_a_damaged_letter_needed():
     out = invoke(["inspect", str(TRADITIONAL)]).stdout
     assert "traditional → simplified" in out
-    assert "repairs" in out and "收悉?,F" in out  # the damaged span and its repair
+    repair = next(line for line in out.splitlines() if "?,F" in line)  # the damaged span of 收悉?,F
+    assert "。现" in repair and "0.95" in repair
     pinyin = next(line for line in out.splitlines() if "pinyin annotations removed" in line)
     assert int(pinyin.split()[-1]) > 100
 
