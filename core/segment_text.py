@@ -55,7 +55,7 @@ def lines(text: str) -> tuple[Span, ...]:
     """Spans of the non-empty lines of text, surrounding whitespace excluded.
 
     >>> lines("此复。\\n  \\n 2018年5月21日 ")
-    ((0, 3), (9, 19))
+    ((0, 3), (8, 18))
     """
     spans = []
     start = 0
@@ -78,7 +78,7 @@ def split_sentences(text: str) -> tuple[Span, ...]:
     """Sentence spans: split at 。！？； and line ends, never inside brackets, quotes or 《》.
 
     >>> split_sentences("完成任务的137.43%。一是（含“试点。”）；二是")
-    ((0, 14), (14, 27), (27, 29))
+    ((0, 13), (13, 24), (24, 26))
     """
     out: list[Span] = []
     stack: list[str] = []
