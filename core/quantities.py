@@ -86,7 +86,8 @@ _UNIT = re.compile(r"(?P<gap>[ \t\u3000]{0,2}\n?[ \t\u3000]{0,2})(?P<mag>[万亿
                    + _alternation(_UNITS) + ")")
 _AFTER = re.compile(_alternation(w for (pos, w) in _QUAL if pos == "after"))
 _RANGE = re.compile(r" ?(?:至|到|-|~|～|—|－|–) ?(?=[" + _START + "])")
-_QUOTES = re.compile(r"“[^“”\n]{0,80}”|「[^「」\n]{0,80}」|\"[^\"\n]{0,80}\"|(?P<t>《[^《》\n]{0,120}》)")
+_QUOTES = re.compile(r"“[^“”\n]{0,80}”|「[^「」\n]{0,80}」|\"[^\"\n]{0,80}\""
+                     r"|(?P<t>《[^《》\n]{0,120}》)")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，□", "0123456789.,0")
 _CLAUSE_END = frozenset("，。；：！？、,;:!?\n（）()“”《》")
 _PHONE_CUE = re.compile(r"电话|传真|热线|手机|联系方式|咨询")
@@ -438,7 +439,9 @@ def _before(text: str, qs: int) -> tuple[int, str | None]:
         return qs, None
     for size in (3, 2, 1):
         word = text[max(0, qs - size):qs]
-        if len(word) == size and ("before", word) in _QUAL and (word not in _ONLY_BEFORE_WORDS or text[qs] in "十百千万"):
+        if len(word) < size or ("before", word) not in _QUAL:
+            continue
+        if word not in _ONLY_BEFORE_WORDS or text[qs] in "十百千万":
             return qs - size, _QUAL[("before", word)]
     return qs, None
 

@@ -131,7 +131,8 @@ def _check_invariants(text: str) -> None:
         assert q.value_high is None or q.value_high > q.value
 
 
-ALPHABET = st.sampled_from(list("0123456789１２.,，%％-～至到一二两三十百千万亿零〇多余几近约第人次名家个元年月日号、（）“”《》□ \n是方面批"))
+ALPHABET = st.sampled_from(list("0123456789１２.,，%％-～至到一二两三十百千万亿零〇多余几近约第"
+                                "人次名家个元年月日号、（）“”《》□ \n是方面批"))
 
 
 @given(st.text(ALPHABET, max_size=60))
