@@ -253,6 +253,8 @@ def _run(settings: Settings, out: _Output | None, reporter: Reporter) -> int:
     tally = _Tally()
 
     found = collect(settings.inputs, settings.glob)
+    if not found.items and not found.problems:
+        reporter.warning(" ".join(settings.inputs), f"no files matching {settings.glob!r}")
     for item in found.items:
         if item.collision_of is not None:
             reporter.warning(item.display, f"id {item.collision_of!r} already used; this letter is {item.id!r}")

@@ -148,6 +148,12 @@ def test_missing_input_is_that_files_error(cli, tmp_path):
     assert len(_jsonl(result.stdout_bytes)) == 1
 
 
+def test_empty_folder_is_not_an_error_but_says_so(cli, tmp_path):
+    result = cli("convert", tmp_path, "-j", "1")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.splitlines()[0] == f"dafu: warning: {tmp_path}: no files matching '*.txt'"
+
+
 def test_quiet_prints_nothing_on_success(cli, samples, tmp_path):
     result = cli("convert", samples, "-o", tmp_path / "out", "--quiet", "-j", "1")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")

@@ -229,7 +229,7 @@ def _processes_mentioning(marker: str) -> list[int]:
 
 
 def test_sigkill_at_any_moment_leaves_only_complete_files(tmp_path):
-    corpus = make_corpus(tmp_path / "in", 100)
+    corpus = make_corpus(tmp_path / "in", 150)
     out = tmp_path / "out"
     began = time.monotonic()
     first = run_dafu("convert", corpus, "-o", out, "--quiet", "-j", "2")
@@ -256,7 +256,7 @@ def test_sigkill_at_any_moment_leaves_only_complete_files(tmp_path):
     assert last.returncode == 0, last.stderr
     assert _temps(out) == []
     assert_complete(out)
-    assert len(list((out / "letters").iterdir())) == 100
+    assert len(list((out / "letters").iterdir())) == 150
 
 
 def _wait_for_records(out: Path, proc: subprocess.Popen, count: int = 1) -> None:
