@@ -58,7 +58,7 @@ def sanitize_id(raw: str) -> str:
     """Return an id that is one safe file name: no separators, controls, dot names or U+FFFD.
 
     >>> sanitize_id("../../etc/passwd")
-    '__.._etc_passwd'
+    '___.._etc_passwd'
     """
     text = _UNSAFE.sub("_", display_path(raw))
     text = _LEADING_DOTS.sub(lambda m: "_" * len(m.group()), text) or "_"
