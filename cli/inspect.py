@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from .options import DEFAULT_MAX_BYTES, MaxBytes, Redact, Script
+from .options import DEFAULT_MAX_BYTES, Encoding, MaxBytes, Redact, Script
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from dafu.model import Record, Section
     from dafu.read import Decoded
+
+    from .inputs import Item
 
 __all__ = ["inspect", "normalize", "schema"]
 
@@ -34,19 +36,17 @@ def inspect(
     script: Script = "simplified",
     redact: Redact = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    encoding: Encoding = None,
 ) -> None:
     """Show one letter: the normalization it needed, header fields, section tree and metrics."""
     import dataclasses
 
-    from dafu import DEFAULT_OPTIONS, process
+    from dafu.options import DEFAULT_OPTIONS
+    from dafu.pipeline import process
 
-    from .inputs import display_path, sanitize_id
-
-    decoded = _read_one(file, max_bytes)
-    shown = display_path(file) if file != "-" else "<stdin>"
-    letter_id = "stdin" if file == "-" else sanitize_id(_stem(file))
+    item, decoded = _read_one(file, max_bytes, encoding)
     options = dataclasses.replace(DEFAULT_OPTIONS, script=script, redact=redact)
-    record = process(decoded.text, options=options, id=letter_id, source=decoded.source(shown))
+    record = process(decoded.text, options=options, id=item.id, source=decoded.source(item.display))
     if json:
         from dafu.record import record_to_json
 
@@ -61,14 +61,15 @@ def normalize(
     file: _FILE,
     script: Script = "simplified",
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    encoding: Encoding = None,
 ) -> None:
     """Print the normalized text of one letter (debris and damage removed, script converted)."""
     import dataclasses
 
-    from dafu import DEFAULT_OPTIONS
     from dafu.normalize import normalize as normalize_text  # `from dafu import normalize` can give the module
+    from dafu.options import DEFAULT_OPTIONS
 
-    decoded = _read_one(file, max_bytes)
+    _, decoded = _read_one(file, max_bytes, encoding)
     text = normalize_text(decoded.text, options=dataclasses.replace(DEFAULT_OPTIONS, script=script)).text
     _write_stdout((text if text.endswith("\n") or not text else text + "\n").encode("utf-8"))
 
@@ -90,29 +91,26 @@ def schema(
 
 
 # ---------------------------------------------------------------- input and output
-def _read_one(file: str, max_bytes: int) -> Decoded:
-    """Return the decoded letter at `file` (`-`: stdin); exit 2 if it does not exist, 1 if unusable."""
+def _read_one(file: str, max_bytes: int, encoding: str | None) -> tuple[Item, Decoded]:
+    """Return the letter at `file` (`-`: stdin) and its text; exit 2 if it is not a file, 1 if unusable."""
     import os
 
     from dafu.read import ReadError, read_file, read_stream
 
-    from .inputs import display_path
+    from .inputs import collect, display_path
 
-    if file != "-" and not os.path.exists(file):
-        _error(display_path(file), "no such file", 2)
+    if file != "-" and os.path.isdir(file):
+        _error(display_path(file), "is a folder; give one letter", 2)
+    found = collect([file], "*")
+    for problem in found.problems:
+        _error(problem.display, problem.reason, 2)
+    item = found.items[0]
     try:
-        if file == "-":
-            return read_stream(sys.stdin.buffer, max_bytes=max_bytes)
-        return read_file(file, max_bytes=max_bytes)
+        if item.path is None:
+            return item, read_stream(sys.stdin.buffer, max_bytes=max_bytes, encoding=encoding)
+        return item, read_file(item.path, max_bytes=max_bytes, encoding=encoding)
     except ReadError as exc:
-        _error(display_path(file) if file != "-" else "<stdin>", exc.reason, 1)
-
-
-def _stem(path: str) -> str:
-    import os
-
-    name = os.path.basename(path.rstrip("/")) or path
-    return name[:-4] if name.lower().endswith(".txt") and len(name) > 4 else name
+        _error(item.display, exc.reason, 1)
 
 
 def _console():

@@ -84,7 +84,7 @@ def test_inspect_reads_stdin():
 
 @pytest.mark.parametrize("command", ["inspect", "normalize"])
 @pytest.mark.parametrize("content,code,reason", [
-    (None, 2, "no such file"),
+    (None, 2, "no such file or folder"),
     (b"\x00\x01\x02\x03" * 64, 1, "not text (NUL bytes)"),
     (b"   \n\n", 1, "whitespace only"),
 ])
@@ -154,3 +154,18 @@ def test_schema_csv_lists_the_columns():
     result = invoke(["schema", "--csv"])
     assert result.stdout.splitlines() == list(CSV_COLUMNS)
     assert result.stdout.splitlines()[0] == "letter_id" and result.stdout.endswith("end\n")
+
+
+def test_encoding_is_forced_for_files_and_stdin(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("关于加强职业技能培训的答复\n".encode("gbk"))
+    assert invoke(["normalize", "--encoding", "gbk", str(path)]).stdout == "关于加强职业技能培训的答复\n"
+    wrong = invoke(["normalize", "--encoding", "utf-8", "-"], input=path.read_bytes())
+    assert wrong.exit_code == 1 and wrong.stderr.startswith("dafu: error: <stdin>: undecodable bytes")
+    record = orjson.loads(invoke(["inspect", "--json", "--encoding", "gbk", str(path)]).stdout)
+    assert record["source"]["encoding"] == "gbk"
+
+
+def test_inspect_takes_one_letter_not_a_folder():
+    result = invoke(["inspect", str(SAMPLES)])
+    assert (result.exit_code, result.stderr) == (2, f"dafu: error: {SAMPLES}: is a folder; give one letter\n")
