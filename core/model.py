@@ -75,7 +75,7 @@ class DocNumber:
     issuer_code: str
     year: int
     serial: int
-    span: Span
+    span: Span | None  # None when taken from the page's metadata (文号), not from the text
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,12 +19,11 @@ from .options import DEFAULT_OPTIONS, Options
 
 __all__ = [
     "normalize", "to_script", "detect_script", "tidy_spaces", "tidy_punctuation", "unify_forms",
+    "unify_doc_brackets",
 ]
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CJK_RE = re.compile(f"[{_CJK}]")
-# Characters that count as "Chinese text" around a punctuation mark: CJK and CJK punctuation.
-_CHINESE_SIDE = re.compile(f"[{_CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’《》〈〉、]")
 
 
 @lru_cache(maxsize=4)
@@ -106,7 +105,12 @@ def tidy_spaces(text: str) -> str:
 
 _TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _TO_HALF = {v: k for k, v in _TO_FULL.items()}
+_MARKS = frozenset(_TO_FULL) | frozenset(_TO_HALF)
 _PUNCT_RE = re.compile(r"[,;:?!()，；：？！（）]")
+# "Chinese text" around a mark: CJK and the CJK punctuation this step never changes. The marks it
+# changes are skipped when looking for a neighbour, so the decision cannot depend on its own output
+# (that keeps the step idempotent).
+_CHINESE_SIDE = re.compile(f"[{_CJK}\u3001-\u303f\uff02-\uff07\uff0a-\uff0b\uff0d-\uff0f\uff1c-\uff1e\uff20“”‘’—…·]")
 _ALNUM = re.compile(r"[A-Za-z0-9%.]")
 
 
@@ -124,25 +128,55 @@ def _tidy_line(line: str) -> str:
         return line
     chars = list(line)
     pairs = _bracket_pairs(line)
+    left = _neighbours(line, range(len(line)))
+    right = _neighbours(line, range(len(line) - 1, -1, -1))
     for i, c in enumerate(chars):
-        if c not in _TO_FULL and c not in _TO_HALF:
+        if c not in _MARKS:
             continue
-        if c in "()（）" and i in pairs:
-            j = pairs[i]
-            lo, hi = min(i, j), max(i, j)
-            chinese = bool(_CHINESE_SIDE.search(line, lo, hi + 1)) or _chinese_at(line, lo - 1) or _chinese_at(line, hi + 1)
+        if i in pairs:
+            lo, hi = sorted((i, pairs[i]))
+            chinese = (bool(_CHINESE_SIDE.search(line, lo, hi + 1))
+                       or _is_chinese(line, left[lo]) or _is_chinese(line, right[hi]))
+        elif c in "()（）":  # an unmatched bracket: its outer neighbour decides
+            chinese = _is_chinese(line, left[i]) or _is_chinese(line, right[i])
         else:
-            before, after = line[i - 1] if i else "", line[i + 1] if i + 1 < len(line) else ""
-            if _ALNUM.fullmatch(before or "x") and _ALNUM.fullmatch(after or "x") and not (before == "" and after == ""):
-                chinese = False  # 3,500  a:b  ?id=1
+            before = line[left[i]] if left[i] >= 0 else ""
+            after = line[right[i]] if right[i] >= 0 else ""
+            if before and after and _ALNUM.fullmatch(before) and _ALNUM.fullmatch(after) and right[i] == i + 1 and left[i] == i - 1:
+                chinese = False  # 3,500  10:30  ?id=1
             else:
-                chinese = _chinese_at(line, i - 1) or _chinese_at(line, i + 1) or (before == "" or after == "") and c in _TO_HALF
+                chinese = _is_chinese(line, left[i]) or _is_chinese(line, right[i])
         chars[i] = _TO_FULL.get(c, c) if chinese else _TO_HALF.get(c, c)
     return "".join(chars)
 
 
-def _chinese_at(line: str, i: int) -> bool:
-    return 0 <= i < len(line) and bool(_CHINESE_SIDE.match(line[i]))
+_DOC_YEAR_BRACKETS = re.compile(
+    f"(?<=[{_CJK}])[\\[【［]((?:19|20)[0-9]{{2}})[\\]】］](?=[0-9]{{1,6}} ?[号號])"
+)
+
+
+def unify_doc_brackets(text: str) -> str:
+    """Return text with [] and 【】 around a document number's year made 〔〕, the standard's brackets.
+
+    >>> unify_doc_brackets("粤人社函[2020]58号、平人社【2021】3号、第[2021]期")
+    '粤人社函〔2020〕58号、平人社〔2021〕3号、第[2021]期'
+    """
+    return _DOC_YEAR_BRACKETS.sub(r"〔\1〕", text)
+
+
+def _neighbours(line: str, order: range) -> list[int]:
+    """For each position, the index of the nearest character on one side that is not a mark (-1: none)."""
+    out = [-1] * len(line)
+    last = -1
+    for i in order:
+        out[i] = last
+        if line[i] not in _MARKS and line[i] != " ":
+            last = i
+    return out
+
+
+def _is_chinese(line: str, i: int) -> bool:
+    return i >= 0 and bool(_CHINESE_SIDE.match(line[i]))
 
 
 def _bracket_pairs(line: str) -> dict[int, int]:
@@ -236,7 +270,8 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
     if converted != text:
         steps.append(("to_script", sum(a != b for a, b in zip(text, converted))))
         text = converted
-    for name, step in (("unify_forms", unify_forms), ("tidy_spaces", tidy_spaces), ("tidy_punctuation", tidy_punctuation)):
+    for name, step in (("unify_forms", unify_forms), ("tidy_spaces", tidy_spaces), ("tidy_punctuation", tidy_punctuation),
+                       ("unify_doc_brackets", unify_doc_brackets)):
         out = step(text)
         if out != text:
             steps.append((name, _count_changes(text, out)))

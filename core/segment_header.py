@@ -70,8 +70,8 @@ def parse_doc_number(text: str, folded: str, base: int = 0, with_span: bool = Tr
     m = _DOC_NUMBER.search(folded)
     if not m:
         return None
-    # Not in the text (metadata 文号): the empty span (0, 0) until DocNumber.span may be None.
-    span = (base + m.start(), base + m.end()) if with_span else (0, 0)
+    # Not in the text (taken from the metadata 文号): no span.
+    span = (base + m.start(), base + m.end()) if with_span else None
     return DocNumber(raw=text[m.start():m.end()], issuer_code=text[m.start("code"):m.end("code")],
                      year=int(m["year"]), serial=int(m["serial"]), span=span)
 

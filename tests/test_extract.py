@@ -31,7 +31,8 @@ def test_label(sentence, raw, label):
 
 @pytest.mark.parametrize("sentence, raw, per", [
     ("中级工每人每年5000元，高级工每人每年6000元。", "5000元", "每人每年"),
-    ("给予每人800元的一次性补贴。", "800元", None),
+    ("给予每人800元的一次性补贴。", "800元", "每人"),
+    ("全市拨付补贴资金800万元。", "800万元", None),
 ])
 def test_per(sentence, raw, per):
     assert metrics_of(sentence)[raw].per == per

@@ -28,7 +28,7 @@ def assert_spans_slice_back(d: dict) -> None:
         assert m["sentence"] in text
     for c in d["cited_documents"]:
         assert text[c["span"][0]:c["span"][1]].startswith("《" + c["title"])
-    if d["doc_number"]:
+    if d["doc_number"] and d["doc_number"]["span"]:
         s = d["doc_number"]["span"]
         assert text[s[0]:s[1]] == d["doc_number"]["raw"]
     for a in d["addressees"]:
