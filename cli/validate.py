@@ -19,6 +19,8 @@ import typer
 from .options import DEFAULT_MAX_BYTES, Encoding, Glob, Jobs, MaxBytes, NoProgress, Quiet, Script, Strict
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from dafu.options import Options
     from dafu.validate import RuleBook, Verdict
 
@@ -83,12 +85,12 @@ def validate(
         verdicts = _run(found.items, options, book, reporter, max_bytes=max_bytes, encoding=encoding, jobs=jobs,
                         strict=strict, quiet=quiet, progress=not (quiet or no_progress))
     except KeyboardInterrupt:
-        sys.stderr.write("dafu: interrupted; no report written\n")
+        reporter.say("dafu: interrupted; no report written")
         raise typer.Exit(130) from None
     seconds = round(time.perf_counter() - started, 3)
     if report is not None:
         _write_report(report[0], report[1], verdicts, rules, seconds)
-    _summary(verdicts, seconds, quiet)
+    _summary(reporter, verdicts, seconds)
     raise typer.Exit(0 if all(v.status == "pass" for v in verdicts) else 1)
 
 
@@ -140,7 +142,8 @@ def _run(items: tuple[Item, ...], options: Options, book: RuleBook, reporter: Re
     verdicts: list[Verdict] = []
     runner.start()
     try:
-        for verdict in _with_progress((_verdict(res, book) for res in runner), len(items), progress):
+        for verdict in _with_progress((_verdict(res, book) for res in runner), len(items),
+                                      reporter.console if progress else None):
             verdicts.append(verdict)
             if verdict.error is not None:
                 reporter.error(verdict.path, verdict.error, "counted as invalid")
@@ -166,12 +169,9 @@ def _verdict(result, book: RuleBook) -> Verdict:
     return Verdict(result.id, result.display, check(orjson.loads(result.json), book))
 
 
-def _with_progress(verdicts: Iterator[Verdict], total: int, wanted: bool) -> Iterator[Verdict]:
-    """Yield the verdicts, showing a transient progress bar on a terminal's stderr when wanted."""
-    from rich.console import Console
-
-    err = Console(stderr=True)
-    if not (wanted and err.is_terminal):
+def _with_progress(verdicts: Iterator[Verdict], total: int, err: Console | None) -> Iterator[Verdict]:
+    """Yield the verdicts, showing a transient progress bar on the stderr console if it is a terminal."""
+    if err is None or not err.is_terminal:
         yield from verdicts
         return
     from rich.progress import Progress
@@ -202,7 +202,7 @@ def _print_line(verdict: Verdict, quiet: bool) -> None:
 _STYLES = {"pass": "green", "fail": "bold red", "error": "bold magenta"}
 
 
-def _print_table(out, verdicts: list[Verdict], quiet: bool) -> None:
+def _print_table(out: Console, verdicts: list[Verdict], quiet: bool) -> None:
     """Print the verdicts as a rich table (letters that passed are left out with --quiet)."""
     from rich.table import Table
     from rich.text import Text
@@ -217,14 +217,15 @@ def _print_table(out, verdicts: list[Verdict], quiet: bool) -> None:
     out.print(table)
 
 
-def _summary(verdicts: list[Verdict], seconds: float, quiet: bool) -> None:
+def _summary(reporter: Reporter, verdicts: list[Verdict], seconds: float) -> None:
+    """Say how many letters were valid, invalid, unreadable (nothing with --quiet when all passed)."""
     from dafu.validate import counts
 
     n = counts(verdicts)
-    if quiet and n["passed"] == n["letters"]:
+    if reporter.quiet and n["passed"] == n["letters"]:
         return
-    sys.stderr.write(f"dafu: {n['letters']} letters: {n['passed']} valid, {n['failed']} invalid, "
-                     f"{n['errors']} unreadable ({seconds:.1f} s)\n")
+    reporter.say(f"dafu: {n['letters']} letters: {n['passed']} valid, {n['failed']} invalid, "
+                 f"{n['errors']} unreadable ({seconds:.1f} s)")
 
 
 def _write_report(fmt: str, path: Path, verdicts: list[Verdict], rules: Path | None, seconds: float) -> None:
