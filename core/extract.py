@@ -19,12 +19,17 @@ _DATA = Path(__file__).with_name("data")
 
 __all__ = ["extract", "find_label", "find_period", "categorise", "find_cited_documents", "find_organizations"]
 
-_CLAUSE_BREAK = re.compile(r"[，。；：！？、（）“”《》\n,;:]")
-_CLASSIFIERS = frozenset("个家所项条批位名支座件套期次场届")
-_LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|已|新增|全市|全省|全区|全县|我市|我省|我局|目前|现有|达到|达|为|有|了)+")
-_TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|达|约|近|超过|逾|为|有|了|的|近千|计)+$")
+_CLAUSE_BREAK = re.compile(r"[，。；：！？、（）\n,;:]")
+# Units after which the counted thing is named: 18个代表队, 14家企业, 近80名选手.
+_CLASSIFIERS = frozenset("个 家 所 项 条 批 位 名 支 座 件 套 期 场 届 只 台 种 类 座 处 部 门 间".split())
+_PARTICIPATION = re.compile(r"(?:参加|参与|出席|参会|参赛|列席)[\u4e00-\u9fff]{0,6}")
+_LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|已|新增|全市|全省|全区|全县|我市|我省|我局|目前|现有|达到|为|有|了|和|及|与|、|以及)+")
+_TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|(?<![下到传表发抵送通])达|约|近|超过|逾|为|有|了|的|计|分别|均)+$")
 _AFTER_NOUN = re.compile(r"[\u4e00-\u9fff]{1,8}")
-_AFTER_STOP = re.compile(r"(?:参加|参与|同台|成为|被|获|在|和|与|及|等|的|中|，|、).*$")
+_AFTER_STOP = re.compile(
+    r"(?:参加|参与|同台|成为|被|获|在|和|与|及|等|的|中|提供|提出|实现|开展|完成|通过|取得|带动|进行|共同|分别|协同|联合|发力|已|均|为|是|有).*$"
+)
+_CONNECTIVE = re.compile(r"[、和及与或\s]{1,3}$")
 _PERIOD = re.compile(
     r"(?:截至|截止|自)?(?:(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|全年|度)?(?:[1-9]|1[0-2])?(?:月(?:底|末|份)?)?"
     r"|近[一二三四五六七八九十两\d]{1,2}年(?:来)?|今年(?:以来|上半年|下半年)?|去年|上半年|下半年|目前|截至目前|截止目前|"
@@ -48,22 +53,33 @@ def _parse_lexicon(text: str) -> list[tuple[str, str]]:
     return rows
 
 
-def categorise(label: str | None, sentence: str, unit_kind: str, extra: tuple[tuple[str, str], ...] = ()) -> str:
-    """Return the category of a metric: label keywords first, then the sentence, then the unit.
+def categorise(label: str | None, context: str, unit_kind: str, extra: tuple[tuple[str, str], ...] = (),
+               sentence: str = "") -> str:
+    """Return the category of a metric from the user's keywords, then money, then the built-in ones.
+
+    Keywords are looked for in the label, then the clause, then the sentence.
 
     >>> categorise("开展各类技能培训", "开展各类技能培训68715人次", "person_times")
     'training'
     """
-    lexicon = extra + _builtin_lexicon()
-    for where in (label or "", sentence):
-        for keyword, category in lexicon:
+    places = (label or "", context, sentence)
+    for where in places:
+        for keyword, category in extra:
             if keyword in where:
                 return category
-    return "funding" if unit_kind == "money_cny" else "other"
+    if unit_kind == "money_cny":
+        return "funding"
+    for where in places:
+        for keyword, category in _builtin_lexicon():
+            if keyword in where:
+                return category
+    return "other"
 
 
-def find_label(text: str, q: Quantity, clause_start: int, clause_end: int) -> str | None:
+def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip: tuple[Span, ...] = ()) -> str | None:
     """Return the words that say what is counted, after a classifier or before the number.
+
+    ``skip`` are spans of other numbers inside the clause, left out of the label.
 
     >>> s = "开展各类技能培训68715人次"
     >>> from dafu.model import Quantity
@@ -71,19 +87,27 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int) -> st
     '开展各类技能培训'
     """
     start, end = q.span
-    if q.unit and q.unit[-1] in _CLASSIFIERS:
+    participation = _PARTICIPATION.match(text, end, clause_end)
+    if participation:
+        return participation.group()
+    if q.unit in _CLASSIFIERS:
         after = _AFTER_NOUN.match(text, end, clause_end)
         if after:
             noun = _AFTER_STOP.sub("", after.group())
             if len(noun) >= 2:
                 return noun
-    before = text[clause_start:start]
-    before = _PERIOD.sub("", before)
-    before = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", before.strip()))
-    per = _PER.search(before)
+    before, at = [], clause_start
+    for s_start, s_end in skip:
+        if clause_start <= s_start and s_end <= start:
+            before.append(text[at:s_start])
+            at = s_end
+    before.append(text[at:start])
+    words = _PERIOD.sub("", "".join(before)).strip()
+    words = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", words))
+    per = _PER.search(words)
     if per:
-        before = before[: per.start()]
-    return before[-20:] or None
+        words = words[: per.start()]
+    return words[-20:] or None
 
 
 def find_period(sentence: str, upto: int) -> str | None:
@@ -126,7 +150,7 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS
             ) -> tuple[tuple[Metric, ...], tuple[CitedDocument, ...], tuple[Warning, ...]]:
     """Return the metrics, cited documents and extraction warnings of a segmented letter."""
     from .quantities import find_quantities
-    from .segment import section_path_at, split_sentences
+    from .segment import split_sentences
 
     sentences = seg.sentences or split_sentences(text)
     starts = [s for s, _ in sentences]
@@ -138,20 +162,32 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS
                 warnings.append(Warning(WarningCode.METRIC_DAMAGED.value,
                                         WarningCode.METRIC_DAMAGED.template.format(raw=q.raw), q.span))
             continue
-        s_start, s_end = _sentence_at(sentences, starts, q.span[0], len(text))
-        clause_start, clause_end = _clause_bounds(text, q.span, s_start, s_end)
-        sentence = text[s_start:s_end]
-        label = find_label(text, q, clause_start, clause_end)
-        before = text[clause_start:q.span[0]]
-        per = _PER.search(before)
-        metrics.append(Metric(
-            raw=q.raw, value=q.value, value_high=q.value_high, unit=q.unit or "",
-            unit_kind=q.unit_kind or "other", qualifier=q.qualifier, label=label,
-            category=categorise(label, sentence, q.unit_kind or "other", options.lexicon),
-            period=find_period(sentence, q.span[0] - s_start), per=per.group() if per else None,
-            section=section_path_at(seg.sections, q.span[0]), sentence=sentence, span=q.span,
-        ))
+        metrics.append(_metric(text, q, seg, sentences, starts, metrics[-1] if metrics else None, options))
     return tuple(metrics), find_cited_documents(text), tuple(warnings)
+
+
+def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int],
+            previous: Metric | None, options: Options) -> Metric:
+    """Return the metric of one quantity, placed in its sentence, clause and section."""
+    from .segment import section_path_at
+
+    s_start, s_end = _sentence_at(sentences, starts, q.span[0], len(text))
+    clause_start, clause_end = _clause_bounds(text, q.span, s_start, s_end)
+    in_clause = previous is not None and clause_start <= previous.span[0] and previous.span[1] <= q.span[0]
+    skip = (previous.span,) if in_clause else ()
+    label = find_label(text, q, clause_start, clause_end, skip)
+    in_list = previous is not None and _CONNECTIVE.match(text, previous.span[1], q.span[0]) is not None
+    if in_list and (not label or in_clause):
+        label = previous.label  # 541.6%、174.1%和115.8%: an item of a list shares the list's label
+    per = _PER.search(text, clause_start, q.span[0])
+    return Metric(
+        raw=q.raw, value=q.value, value_high=q.value_high, unit=q.unit or "",
+        unit_kind=q.unit_kind or "other", qualifier=q.qualifier, label=label,
+        category=categorise(label, text[clause_start:clause_end], q.unit_kind or "other", options.lexicon,
+                            text[s_start:s_end]),
+        period=find_period(text[s_start:s_end], q.span[0] - s_start), per=per.group() if per else None,
+        section=section_path_at(seg.sections, q.span[0]), sentence=text[s_start:s_end], span=q.span,
+    )
 
 
 def _sentence_at(sentences, starts: list[int], pos: int, n: int) -> Span:
@@ -164,7 +200,11 @@ def _sentence_at(sentences, starts: list[int], pos: int, n: int) -> Span:
 def _clause_bounds(text: str, span: Span, s_start: int, s_end: int) -> Span:
     """Return the clause around a number: between the nearest breaks inside its sentence."""
     start = s_start
-    for m in _CLAUSE_BREAK.finditer(text, s_start, span[0]):
+    for m in _CLAUSE_BREAK.finditer(text, max(s_start, span[0] - 200), span[0]):
         start = m.end()
+    if start == span[0] and start > s_start and text[start - 1] in "）)":
+        opening = max(text.rfind("（", s_start, start), text.rfind("(", s_start, start))
+        if opening > s_start:  # 认定职业（工种）115个: the words before the bracket name the count
+            start = _clause_bounds(text, (opening, opening), s_start, s_end)[0]
     m = _CLAUSE_BREAK.search(text, span[1], s_end)
     return start, m.start() if m else s_end
