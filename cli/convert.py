@@ -474,7 +474,9 @@ class _Context:
         """Write metrics.csv (and --csv) from the record files, in id order, one record at a time."""
         import orjson
 
-        from .writers import BOM, AtomicFile, csv_bytes, rows_from_dict
+        from dafu.record import csv_rows_from_dict
+
+        from .writers import BOM, AtomicFile, csv_bytes
 
         head = (BOM if self.settings.excel else b"") + csv_bytes([_columns()])
         with AtomicFile(os.path.join(self.out.folder, "metrics.csv")) as metrics:
@@ -486,7 +488,7 @@ class _Context:
                     continue
                 with open(self.out.record_path(item.id), "rb") as fp:
                     record = orjson.loads(fp.read())
-                rows = csv_bytes(rows_from_dict(record))
+                rows = csv_bytes(csv_rows_from_dict(record))
                 metrics.write(rows)
                 if self.csv is not None:
                     self.csv[0].write(rows)

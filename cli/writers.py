@@ -15,7 +15,7 @@ from typing import IO, Any, Iterable, Iterator
 
 __all__ = [
     "AtomicFile", "atomic_write", "BatchWriter", "sync_filesystem", "LockBusy", "lock_folder", "remove_stale_temps", "fsync_folder",
-    "csv_bytes", "rows_from_dict", "datapackage", "TEMP_MARK", "BOM",
+    "csv_bytes", "datapackage", "TEMP_MARK", "BOM",
 ]
 
 TEMP_MARK = ".dafu-tmp"
@@ -218,32 +218,6 @@ def csv_bytes(rows: Iterable[list[str]]) -> bytes:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     return buf.getvalue().encode("utf-8")
-
-
-def _number(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def rows_from_dict(record: dict[str, Any]) -> list[list[str]]:
-    """Return the CSV rows of a record read back from its JSON file (same cells as dafu.record.csv_rows)."""
-    from dafu.record import neutralise_cell
-
-    src = record.get("source") or {}
-    number = record.get("doc_number") or {}
-    head = [record["id"], src.get("path") or "", record.get("doc_type") or "", record.get("issuer") or "",
-            record.get("date") or "", number.get("raw") or ""]
-    rows = []
-    for m in sorted(record.get("metrics") or (), key=lambda m: tuple(m["span"])):
-        text = head + [m.get("section") or "", m.get("label") or "", m.get("category") or "", m["raw"]]
-        tail = [m.get("unit") or "", m.get("unit_kind") or "", m.get("qualifier") or "",
-                m.get("period") or "", m.get("sentence") or ""]
-        rows.append([neutralise_cell(c) for c in text] + [_number(m["value"]), _number(m.get("value_high"))]
-                    + [neutralise_cell(c) for c in tail] + [str(m["span"][0]), str(m["span"][1])])
-    return rows
 
 
 # ---------------------------------------------------------------- datapackage.json

@@ -6,11 +6,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .model import Metric, Record
+from .model import Record
 
 _DATA = Path(__file__).with_name("data")
 
-__all__ = ["record_to_dict", "record_to_json", "csv_rows", "CSV_COLUMNS", "json_schema", "neutralise_cell"]
+__all__ = [
+    "record_to_dict", "record_to_json", "csv_rows", "csv_rows_from_dict", "CSV_COLUMNS", "json_schema",
+    "neutralise_cell",
+]
 
 CSV_COLUMNS = (
     "letter_id", "source_path", "doc_type", "issuer", "date", "doc_number", "section", "label",
@@ -60,25 +63,33 @@ def neutralise_cell(cell: str) -> str:
 def _number(value: float | int | None) -> str:
     if value is None:
         return ""
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _metric_row(record: Record, m: Metric) -> list[str]:
-    cells = [
-        record.id, record.source.path if record.source else "", record.doc_type, record.issuer or "",
-        record.date or "", record.doc_number.raw if record.doc_number else "", m.section or "",
-        m.label or "", m.category, m.raw, _number(m.value), _number(m.value_high), m.unit,
-        m.unit_kind, m.qualifier or "", m.period or "", m.sentence, str(m.span[0]), str(m.span[1]),
-    ]
-    # numbers are written plainly by us; only free-text cells can start with a formula sign
-    return [c if i in (10, 11, 17, 18) else neutralise_cell(c) for i, c in enumerate(cells)]
+_NUMBER_COLUMNS = frozenset({"value", "value_high", "start", "end"})
+
+
+def csv_rows_from_dict(record: dict[str, Any]) -> list[list[str]]:
+    """Return one CSV row per metric of a record dict (as written to letters/<id>.json), in span order."""
+    source = record.get("source") or {}
+    number = record.get("doc_number") or {}
+    head = {"letter_id": record["id"], "source_path": source.get("path"), "doc_type": record["doc_type"],
+            "issuer": record.get("issuer"), "date": record.get("date"), "doc_number": number.get("raw")}
+    rows = []
+    for m in sorted(record["metrics"], key=lambda m: tuple(m["span"])):
+        cells = {**head, **m, "start": m["span"][0], "end": m["span"][1]}
+        rows.append([_number(cells[c]) if c in _NUMBER_COLUMNS else neutralise_cell(cells[c] or "")
+                     for c in CSV_COLUMNS])
+    return rows
 
 
 def csv_rows(record: Record) -> list[list[str]]:
     """Return one CSV row per metric, in span order, cells in CSV_COLUMNS order."""
-    return [_metric_row(record, m) for m in sorted(record.metrics, key=lambda m: m.span)]
+    return csv_rows_from_dict(record_to_dict(record))
 
 
 @lru_cache(maxsize=1)
