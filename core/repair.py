@@ -5,12 +5,14 @@ Heavy data (jieba's dict.txt, pypinyin, OpenCC) is loaded only when a damage anc
 """
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from dafu.codes import WarningCode
 from dafu.model import Repair, Unresolved, Warning
@@ -36,13 +38,14 @@ _STRONG_GLUE_RE = re.compile(rf"[^\x00-\x7f{_TONED}][\x40-\x7e]|[\x40-\x7e]\({_S
 _LEAD_SIGN_RE = re.compile(rf"\?|[\x40-\x7e]|{_SYL}\)")
 _PUNCT = {
     ",": 0.06, "。": 0.025, "、": 0.02, ":": 0.01, ";": 0.005, "“": 0.01, "”": 0.01, "《": 0.005,
-    "》": 0.005, "(": 0.005, ")": 0.005, "\n": 0.05, "?": 0.002, "!": 0.001, "〔": 0.001,
+    "》": 0.005, "(": 0.005, ")": 0.005, "\n": 0.3, "?": 0.002, "!": 0.001, "〔": 0.001,
     "〕": 0.001, "—": 0.001, "…": 0.0005, "·": 0.0005, "-": 0.001, ".": 0.001, "%": 0.002,
     "|": 0.001, " ": 0.0005, "‘": 0.001, "’": 0.001,
 }
 _DIGITS_RE = re.compile(r"[0-9□]")
 _BIGRAM_W = 1.0
 _X80_PRIOR = -1.5
+_SCRIPT_PEN = 6.0  # a simplified-only character in a traditional letter (or the reverse), unseen in it
 _SENT_END = frozenset("。:;!?”\n")
 _UNIT_CHARS = frozenset("个個人万萬亿億元年月日号號家项項名次所天条條期批%.")
 
@@ -208,7 +211,8 @@ def strip_pinyin(text: str) -> tuple[str, int]:
 @lru_cache(maxsize=1)
 def _lm() -> tuple[dict, dict, float]:
     """(word -> log p, char -> log summed frequency, log total) from jieba's dict.txt + domain words."""
-    path = resources.files("jieba") / "dict.txt"
+    spec = importlib.util.find_spec("jieba")  # locate the data file without importing jieba
+    path = Path(spec.submodule_search_locations[0]) / "dict.txt"
     freqs: dict[str, int] = {}
     with path.open(encoding="utf-8") as fh:
         for line in fh:
@@ -296,6 +300,9 @@ class _Scorer:
         best = best[:]
         for p in range(len(best), len(s) + 1):
             c = s[p - 1]
+            if c == "\n":
+                best.append(best[p - 1])  # a line break is a free boundary
+                continue
             if p >= 2 and c.isascii() and c.isalnum() and s[p - 2].isascii() and s[p - 2].isalnum():
                 best.append(best[p - 1] - 0.5)  # digits and Latin letters run on as one token
                 continue
@@ -449,9 +456,9 @@ def _extras(xs: list[str], ctx: _Ctx, annotated_last: bool) -> float:
         if c in ctx.annotated and not (annotated_last and j == len(xs) - 1):
             v -= 8.0
         if ctx.trad and _is_simp_only(c) and c not in ctx.sc.raw_chars:
-            v -= 3.0
+            v -= _SCRIPT_PEN
         elif not ctx.trad and _is_trad_only(c) and c not in ctx.sc.raw_chars:
-            v -= 3.0
+            v -= _SCRIPT_PEN
         if "\uff10" <= c <= "\uff5a" and c.isalnum():
             v -= 6.0
     return v
@@ -574,7 +581,7 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, cap: int) -> list[_Hyp]:
     return out
 
 
-_TAIL_LM = {"(": "", "□": "", "\n": "", " ": ""}  # a guessed lost byte is judged by its prior alone
+_TAIL_LM = {"(": "", "□": "", " ": ""}  # a guessed lost byte is judged by its prior (a newline is a boundary)
 
 
 def _s5(c: str) -> str:

@@ -176,3 +176,19 @@ def test_s4_decoder_matches_the_worked_example() -> None:
     """REPAIR.md §1.1 (b): 院校快速發(fā) with the lead byte of 校 lost."""
     raw = bytes.fromhex("D4BA3FA3BFECCBD9B06C") + "(fā)".encode("gbk")
     assert s5(s4_decode(raw)) == "院??焖侔l(fā)"
+
+
+def test_clean_text_loads_nothing_heavy() -> None:
+    """On text without a damage anchor no dictionary, OpenCC or pypinyin is loaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from dafu.repair import repair_byte_loss, _lm;"
+        "t = open(sys.argv[1], encoding='utf-8').read();"
+        "assert repair_byte_loss(t)[0] == t;"
+        "print(sorted(m for m in ('jieba', 'opencc', 'pypinyin') if m in sys.modules), _lm.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(SAMPLES / "003_396f2fedd0fdd60e.txt")],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[] 0"
