@@ -656,7 +656,7 @@ def _doc_text(text: str, anchors: list[int]) -> str:
     for i in anchors:
         if i >= last:
             parts.append(text[last:i])
-            last = i + _MAX_RUN
+            last = _sign_end(text, i)
     parts.append(text[last:])
     return _simp("\n".join(parts))
 
