@@ -468,6 +468,11 @@ _PAIRS = {"〔": "〕", "《": "》", "“": "”", "(": ")", "【": "】"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 
 
+def _open_bracket(left: str) -> bool:
+    line = left.rsplit("\n", 1)[-1]
+    return any(line.count(o) > line.count(c) for o, c in _PAIRS.items())
+
+
 def _brackets(shown: str, left: str, right: str) -> float:
     """Bonus for a repaired bracket or quote that completes an unmatched partner in the context."""
     v = 0.0
@@ -479,7 +484,8 @@ def _brackets(shown: str, left: str, right: str) -> float:
                 v += 4.0
         elif c in _CLOSERS:
             opener = _CLOSERS[c]
-            if left.count(opener) > left.count(c):
+            closed_later = c in right and (opener not in right or right.find(c) < right.find(opener))
+            if left.count(opener) > left.count(c) and not closed_later:
                 v += 3.0
     return v
 
@@ -575,6 +581,8 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, cap: int) -> list[_Hyp]:
         else:
             tails = _swallow_options(shown[-1:], text[rstart : rstart + 4])
         for tail, prior in tails:
+            if tail == "\n" and _open_bracket(ctx.left):
+                prior -= 3.0  # a line does not end inside brackets
             s = head + _TAIL_LM.get(tail, tail) + right_s
             score = ctx.sc.total(s, ctx.best_left) + extra + prior
             out.append(_Hyp(score, p.end, shown, tail, 1.0, p.kind == "swallow"))
