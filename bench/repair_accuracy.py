@@ -92,8 +92,8 @@ def evaluate(texts: list[tuple[str, str]], seeds: int, show: int) -> None:
     sites = truth_chars = errors = exact = fp = 0
     seconds = 0.0
     shown = 0
-    for name, clean in texts:
-        for seed in range(seeds):
+    for seed in range(seeds):
+        for name, clean in texts:
             damaged, truth = damage(clean, seed)
             t0 = time.process_time()
             repaired = repair_byte_loss(damaged)[0]
@@ -115,6 +115,8 @@ def evaluate(texts: list[tuple[str, str]], seeds: int, show: int) -> None:
                     print(f"  {name}#{seed}: {truth[a - 6:b + 6]!r} -> {repaired[c - 6:d + 6]!r}")
             _, reps, _, warns = repair_byte_loss(truth)
             fp += len(reps) + len(warns)
+            print(f"[{name}#{seed}] regions {sites}  char acc {1 - errors / truth_chars:.4f}  exact {exact / sites:.4f}"
+                  f"  fp {fp}  cpu/site {seconds / sites:.3f}s", flush=True)
     print(f"letters: {len(texts)} x {seeds} seeds; damaged regions: {sites}")
     print(f"character accuracy on damaged regions: {1 - errors / truth_chars:.4f} ({errors} edits / {truth_chars} chars)")
     print(f"exact regions: {exact / sites:.4f} ({exact}/{sites})")
