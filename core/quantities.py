@@ -494,7 +494,7 @@ def _reason(c: _Context, qs: int) -> str | None:
         return "phone"
     if unit is None and _is_marker(text, s, e):
         return "marker"
-    if c.chinese and c.unit in (None, "年") and _in_named_clause(c):
+    if c.chinese and (c.unit in (None, "年") and _in_named_clause(c) or _names_programme(c)):
         return "name"
     if unit and _INFO[unit][1]:
         return _unit_reason(c)
@@ -562,6 +562,11 @@ def _in_named_clause(c: _Context) -> bool:
     window = c.text[c.e:c.e + 8]
     cut = next((i for i, ch in enumerate(window) if ch in _CLAUSE_END), len(window))
     return any(("clause", w) in _CONTEXT for w in _substrings(window[:cut], 2))
+
+
+def _names_programme(c: _Context) -> bool:
+    """三项工程, 五大行动: a Chinese-numeral count whose unit is followed at once by a programme word."""
+    return ("clause", c.text[c.e:c.e + 2]) in _CONTEXT
 
 
 def _substrings(s: str, size: int):
