@@ -216,6 +216,17 @@ def _short(file: str) -> str:
     return file
 
 
+def _commit() -> str | None:
+    """Return the checkout's commit (with +dirty when files differ from it), or None outside git."""
+    try:
+        head = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        dirty = subprocess.run(["git", "-C", str(HERE), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True)
+    except OSError:
+        return None
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "") if head.returncode == 0 else None
+
+
 def _fmt_rate(letters: int, size: int, run: Run) -> str:
     return (f"{run.wall:9.1f} s wall {run.cpu:9.1f} s cpu {letters / run.wall:9.1f} letters/s "
             f"{size / 1e6 / run.wall:7.3f} MB/s  peak RSS {run.rss_mb:6.1f} MB")
@@ -227,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-100k", action="store_true", help="do not build or run the 100,000-letter corpus")
     parser.add_argument("--rss-small", type=int, default=1000, help="small corpus for the RSS comparison")
+    parser.add_argument("--rss-jobs", default="", help="comma list of --jobs values for the RSS runs (default: 1 and all cores)")
     parser.add_argument("--cold-runs", type=int, default=11, help="runs per cold-start command (median)")
     parser.add_argument("--profile-letters", type=int, default=1000, help="letters in the stage profile (0: skip)")
     parser.add_argument("--cprofile-letters", type=int, default=300, help="letters under cProfile (0: skip)")
@@ -236,11 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     parts = set(args.only.split(",")) if args.only else {"throughput", "rss", "cold", "profile"}
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, object] = {"started": time.strftime("%Y-%m-%d %H:%M:%S %z"), "cores": cores(),
-                                  "load_before": os.getloadavg(), "letters": args.letters}
+                                  "load_before": os.getloadavg(), "letters": args.letters, "commit": _commit()}
     corpus = make_corpus.ensure(args.letters, args.seed, jobs=cores())
     size = corpus_bytes(corpus)
     print(f"corpus {corpus}: {args.letters} letters, {size / 1e6:.1f} MB; {cores()} cores; "
-          f"load {os.getloadavg()[0]:.1f}", flush=True)
+          f"load {os.getloadavg()[0]:.1f}; commit {results['commit']}", flush=True)
 
     if "throughput" in parts:
         warm(corpus)
@@ -261,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [args.rss_small] + ([] if args.skip_100k else [100_000])
         for letters in sizes:
             folder = make_corpus.ensure(letters, args.seed, jobs=cores())
-            for jobs in (1, cores()):
+            for jobs in [int(j) for j in args.rss_jobs.split(",") if j] or (1, cores()):
                 run = timed_convert(folder, jobs, f"rss{letters}-j{jobs}")
                 rss[f"{letters} letters, --jobs {jobs}"] = asdict(run)
                 print(f"peak RSS {letters:>7} letters --jobs {jobs}: {run.rss_mb:6.1f} MB "
