@@ -124,7 +124,6 @@ class _Perturb:
         self.names = {n: _name(rng) for n in SAMPLE_NAMES}
 
     def __call__(self, text: str) -> str:
-        rng = self.rng
         for p in SAMPLE_PLACES:
             text = text.replace(p, self.place[0][:-1] if p == "广东" else self.place[2])
         for old, new in self.names.items():
