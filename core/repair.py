@@ -28,6 +28,8 @@ _SYL_PAREN_RE = re.compile(rf"\(({_SYL})\)")
 _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/._%&=?#+~-")
 _MAX_RUN = 24
 _MAX_UNASSIGNED = 4
+_MAX_PATHS = 400  # real runs have < 50 readings; a long run of '?' has 10^5: that is not our damage
+_MAX_SOLVED = 48  # anchors solved per text; beyond it the rest are reported, not searched (bounded time)
 _CTX = 10
 _MARGIN = 6.0
 _PEN = 2.0
@@ -75,6 +77,10 @@ def _anchors(text: str) -> list[int]:
 def _has_sign(text: str, i: int) -> bool:
     """True when the text after the '?' at i looks like a shifted run (odd char, glued letter, `syl)`)."""
     after = text[i + 1 : i + 1 + _MAX_RUN]
+    rest = after.lstrip("?")
+    before = len(text[max(0, i - _MAX_RUN):i]) - len(text[max(0, i - _MAX_RUN):i].rstrip("?"))
+    if not rest or before + 1 + len(after) - len(rest) > _MAX_UNASSIGNED:
+        return False  # a long run of '?': no byte of it is left to read, any "repair" would be invented
     return bool(_LEAD_SIGN_RE.match(after) or _GLUE_RE.search(after) or _ODD_RE.search(after))
 
 
@@ -349,7 +355,7 @@ def _paths(text: str, start: int, first_lead) -> list[_Path]:
     g, out = _gbk(), []
 
     def walk(pos: int, slots: tuple, lead, unassigned: tuple) -> None:
-        if len(slots) >= _MAX_RUN or pos >= len(text):
+        if len(slots) >= _MAX_RUN or pos >= len(text) or len(out) > _MAX_PATHS:
             return
         o = text[pos]
         for a, b in _shown_codes(o, g):
@@ -622,7 +628,7 @@ def _solve(text: str, i: int, ctx_base: tuple) -> tuple[list[_Hyp], float] | Non
     if leads:
         m = _SYL_CLOSE_RE.match(text, i + 1)
         paths += _paths(text, m.end(), leads)
-    if not paths:
+    if not paths or len(paths) > _MAX_PATHS:
         return None
     max_end = max(p.end for p in paths)
     nxt = text.find("?", max_end)
@@ -699,6 +705,7 @@ def repair_byte_loss(
     out, repairs, unresolved, warns = [], [], [], []
     pos = 0  # next input offset to copy
     olen = 0  # length of the output so far
+    solved_count = 0
     for i in anchors:
         if i < pos:
             continue
@@ -706,7 +713,9 @@ def repair_byte_loss(
         olen += i - pos
         pos = i
         left_raw = "".join(out)[-3 * _CTX :]
-        solved = _solve(text, i, (sc, left_raw, annotated, trad)) if _has_sign(text, i) else None
+        searched = _has_sign(text, i) and solved_count < _MAX_SOLVED
+        solved_count += searched
+        solved = _solve(text, i, (sc, left_raw, annotated, trad)) if searched else None
         if solved is None:
             if _strong_sign(text, i):
                 end = _sign_end(text, i)

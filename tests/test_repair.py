@@ -192,3 +192,19 @@ def test_clean_text_loads_nothing_heavy() -> None:
     out = subprocess.run([sys.executable, "-c", code, str(SAMPLES / "003_396f2fedd0fdd60e.txt")],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[] 0"
+
+
+@pytest.mark.parametrize("text", ["?" * 50, "??" * 10 + "關(guān)於", "問題?" * 20, "共??????個"])
+def test_runs_of_question_marks_are_left_alone(text: str) -> None:
+    """A run of '?' longer than the damage model allows leaves no byte to read: nothing is invented."""
+    assert repair_byte_loss(text) == (text, (), (), ())
+
+
+def test_work_is_bounded_on_a_text_full_of_damage() -> None:
+    """Past the per-text budget, damaged anchors are reported as unresolved instead of searched."""
+    from dafu.repair import _MAX_SOLVED
+
+    text = "收悉?,F(xiàn)答復(fù)如下" * (_MAX_SOLVED + 10)
+    _, repairs, unresolved, _ = repair_byte_loss(text)
+    assert len(repairs) <= _MAX_SOLVED
+    assert len(repairs) + len(unresolved) == _MAX_SOLVED + 10
