@@ -442,7 +442,7 @@ class _Context:
 
         import dafu
 
-        from .writers import AtomicFile, atomic_write, datapackage, fsync_folder
+        from .writers import atomic_write, datapackage, fsync_folder
 
         out, settings, tally = self.out, self.settings, self.tally
         current = {i.id for i in items}

@@ -103,7 +103,7 @@ def _walk(root: str, pattern: str, problems: list[Problem]) -> Iterator[tuple[st
         for entry in entries:
             try:
                 st = entry.stat()  # follows symlinks
-            except OSError as exc:
+            except OSError:
                 if entry.is_symlink():
                     problems.append(Problem(display_path(entry.path), "broken symbolic link", "missing", False))
                 elif fnmatch.fnmatchcase(entry.name, pattern):

@@ -13,7 +13,6 @@ from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 
-from .codes import WarningCode
 from .model import Normalization, Normalized, Repair, Unresolved, Warning
 from .options import DEFAULT_OPTIONS, Options
 

@@ -26,7 +26,7 @@ _PLACE_STOP = re.compile(r".*(?:关于|对于|对|就|于|的|厅|局|在|我|�
 _NUMBER = re.compile(r"第\s*[A-Za-z]?\d{1,10}\s*号")
 _KIND_AFTER_NUMBER = re.compile(r"第\s*[A-Za-z]?\d{1,10}\s*号\s*(?:代表|委员|人大代表|政协委员)?(建议|提案|议案)")
 _QUOTED = re.compile(r"《([^《》\n]{2,160})》|“([^“”\n]{2,160})”")
-_UNQUOTED = re.compile(rf"(关于[^。；\n]{{2,160}}?的?(?:建议|提案|议案))(?=收悉|已收悉|（|\(|的办理|办理)")
+_UNQUOTED = re.compile(r"(关于[^。；\n]{2,160}?的?(?:建议|提案|议案))(?=收悉|已收悉|（|\(|的办理|办理)")
 
 
 def doc_type(title_f: str | None, opening_f: str, body_f: str,
