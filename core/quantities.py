@@ -24,7 +24,7 @@ __all__ = ["find_quantities", "parse_number", "NOT_METRIC_REASONS"]
 
 NOT_METRIC_REASONS = (
     "year", "date", "period", "doc_number", "proposal_number", "ordinal", "enumerator",
-    "quoted", "title", "name", "phone", "marker", "no_unit", "damaged",
+    "quoted", "title", "name", "phone", "marker", "no_unit", "damaged", "duration", "age",
 )
 _DATA = Path(__file__).with_name("data")
 _MAX_RUN = 64
@@ -500,6 +500,8 @@ def _reason(c: _Context, qs: int) -> str | None:
         return _unit_reason(c)
     if _is_year(c) and c.prev in "〔[【（(" and c.next in ("〕", "]", "】", "）", ")"):
         return "doc_number"
+    if _ISSUER_CODE_AFTER.match(text, e):
+        return "doc_number"  # 九人社字〔2019〕8号: the numeral is part of an issuer code
     if c.value_high is not None and _is_year(c) and c.value_high < 2100:
         return "period"
     if unit is None and ("after", c.next) in _CONTEXT:
@@ -534,6 +536,9 @@ def _is_marker(text: str, s: int, e: int) -> bool:
         return True
     starts = s == 0 or text[s - 1] in "\n \t\u3000。；;：:！？"
     return starts and (after == "、" or (after in (".", "．") and not text[e + 1:e + 2].isdigit()))
+
+
+_ISSUER_CODE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}[〔\[【［][12][0-9]{3}[〕\]】］]")
 
 
 def _unit_reason(c: _Context) -> str:
