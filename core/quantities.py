@@ -557,8 +557,8 @@ def _is_name(c: _Context) -> bool:
     text, s, e = c.text, c.s, c.e
     if c.chinese and c.number == "一" and (text[e + 1:e + 2] == "一" or s >= 2 and text[s - 2] == "一"):
         return True
-    if c.unit and text[e:e + 1] and text[e] in _START and not text[e].isdigit():
-        return True
+    if c.unit and text[e:e + 1] and text[e] in _START and not text[e].isdigit() and not _word_end(text, e):
+        return True  # 五个百亿 (but not 5000元一次性奖励: 一次性 is a word)
     return False
 
 
