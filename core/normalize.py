@@ -232,6 +232,17 @@ def _repair_spans_in_output(repairs: tuple[Repair, ...]) -> list[tuple[int, int]
     return spans
 
 
+def _no_damage(text: str) -> bool:
+    return False
+
+
+def _no_annotations(text: str) -> tuple[str, int]:
+    return text, 0
+
+
+_MAYBE_DAMAGED = re.compile(r"\?|[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+
+
 def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
     """Return the normalized letter, the metadata lifted from page furniture, and the report.
 
@@ -239,7 +250,6 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
     '关于技能培训的答复\\n收悉，现答复如下：'
     """
     from .debris import drop_debris_lines
-    from .repair import has_damage_anchor, repair_byte_loss, strip_pinyin
 
     if not isinstance(text, str):
         raise TypeError("normalize() takes str; decode bytes first with dafu.read.decode()")
@@ -252,6 +262,10 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
     repairs: tuple[Repair, ...] = ()
     unresolved: tuple[Unresolved, ...] = ()
     warns: tuple[Warning, ...] = ()
+    if _MAYBE_DAMAGED.search(text):  # the repair module costs ~30 ms to import: only when needed
+        from .repair import has_damage_anchor, repair_byte_loss, strip_pinyin
+    else:
+        has_damage_anchor, strip_pinyin = _no_damage, _no_annotations
     if has_damage_anchor(text):
         text, repairs, unresolved, warns = repair_byte_loss(text, min_confidence=options.repair_min_confidence)
         if repairs:
