@@ -190,11 +190,15 @@ def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int]
     )
 
 
+_MAX_SENTENCE = 600  # a longer "sentence" (a list without stops) is cut to a window around the number
+
+
 def _sentence_at(sentences, starts: list[int], pos: int, n: int) -> Span:
     k = bisect_right(starts, pos) - 1
-    if k >= 0 and sentences[k][0] <= pos < sentences[k][1]:
-        return sentences[k]
-    return (max(0, pos - 60), min(n, pos + 60))
+    start, end = sentences[k] if k >= 0 and sentences[k][0] <= pos < sentences[k][1] else (pos - 60, pos + 60)
+    if end - start > _MAX_SENTENCE:  # keeps the work per metric bounded, so a letter stays linear
+        start, end = pos - _MAX_SENTENCE // 2, pos + _MAX_SENTENCE // 2
+    return max(0, start), min(n, end)
 
 
 def _clause_bounds(text: str, span: Span, s_start: int, s_end: int) -> Span:

@@ -12,6 +12,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
+from itertools import accumulate
 
 from .model import Normalization, Normalized, Repair, Unresolved, Warning
 from .options import DEFAULT_OPTIONS, Options
@@ -129,12 +130,13 @@ def _tidy_line(line: str) -> str:
     pairs = _bracket_pairs(line)
     left = _neighbours(line, range(len(line)))
     right = _neighbours(line, range(len(line) - 1, -1, -1))
+    chinese_before = list(accumulate((bool(_CHINESE_SIDE.match(c)) for c in line), initial=0)) if pairs else []
     for i, c in enumerate(chars):
         if c not in _MARKS:
             continue
-        if i in pairs:
+        if i in pairs:  # Chinese inside the pair (counted once per line: nested pairs stay linear)
             lo, hi = sorted((i, pairs[i]))
-            chinese = (bool(_CHINESE_SIDE.search(line, lo, hi + 1))
+            chinese = (chinese_before[hi + 1] > chinese_before[lo]
                        or _is_chinese(line, left[lo]) or _is_chinese(line, right[hi]))
         elif c in "()（）":  # an unmatched bracket: its outer neighbour decides
             chinese = _is_chinese(line, left[i]) or _is_chinese(line, right[i])

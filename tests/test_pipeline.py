@@ -82,3 +82,21 @@ def test_redact_replaces_contact_name_and_phones():
     blob = orjson.dumps(d).decode()
     assert "李四" not in blob and "13800138000" not in blob and "[redacted]" in d["text"]
     check(process(text, options=Options(redact=True)))
+
+
+@pytest.mark.parametrize("name, text", [
+    ("1 MB line without punctuation", "技能培训工作" * 170_000),
+    ("100k nested brackets", "（" * 100_000 + "培训" + "）" * 100_000),
+    ("20k metrics in one sentence", "全市培训3000人次、" * 20_000),
+    ("1 MB of digits", "1" * 1_000_000),
+])
+def test_pathological_text_is_linear(name, text):
+    """Pathological lines finish in seconds (they took minutes while one step was quadratic).
+
+    A generous bound, not a speed target: speed is measured in bench/.
+    """
+    import time
+    started = time.monotonic()
+    record = process(text)
+    assert time.monotonic() - started < 60, name
+    assert record.text
