@@ -58,6 +58,8 @@ def detect_script(text: str) -> str:
     if not _CJK_RE.search(text):
         return "none"
     trad = sum(a != b for a, b in zip(text, to_script(text, "simplified")))
+    if trad == 0:
+        return "simplified"  # valid simplified text (no need to load the s2t converter)
     simp = sum(a != b for a, b in zip(text, to_script(text, "traditional")))
     if trad + simp == 0:
         return "none"
