@@ -52,7 +52,7 @@ def check(record) -> dict:
     return d
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(any_text)
 def test_process_never_raises_and_is_schema_valid(text):
     """For any string, process() returns a schema-valid record whose spans slice back."""
