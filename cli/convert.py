@@ -112,7 +112,18 @@ class Reporter:
             self._console = Console(stderr=True, highlight=False, soft_wrap=True)
         return self._console
 
+    @property
+    def is_terminal(self) -> bool:
+        """True when stderr is a terminal, or rich is told to treat it as one (FORCE_COLOR, TTY_COMPATIBLE)."""
+        if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+            return self.console.is_terminal
+        return sys.stderr.isatty() and self.console.is_terminal
+
     def say(self, line: str) -> None:
+        if self._console is None and not self.is_terminal:
+            sys.stderr.write(line + "\n")  # a plain line: no need to import rich (~20 ms) for a log
+            sys.stderr.flush()
+            return
         self.console.print(line, markup=False, highlight=False, emoji=False)
 
     def error(self, path: str, reason: str, outcome: str | None = "skipped") -> None:
@@ -424,7 +435,7 @@ class _Context:
 
         @contextmanager
         def bar():
-            if settings.quiet or settings.no_progress or total < 2 or not self.reporter.console.is_terminal:
+            if settings.quiet or settings.no_progress or total < 2 or not self.reporter.is_terminal:
                 yield lambda: None
                 return
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
