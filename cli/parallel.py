@@ -66,32 +66,11 @@ def _read(task: Task, config: Config):
     """Return the Decoded text of a task's file or stdin bytes (dafu.read; --encoding forces a codec)."""
     from dafu.read import ReadError, decode, read_file
 
-    data = task.data
-    if data is not None and len(data) > config.max_bytes:
+    if task.data is None:
+        return read_file(task.path, max_bytes=config.max_bytes, encoding=config.encoding)
+    if len(task.data) > config.max_bytes:
         raise ReadError(f"too large (more than --max-bytes {config.max_bytes})")
-    if config.encoding is None:
-        return decode(data) if data is not None else read_file(task.path, max_bytes=config.max_bytes)
-    if data is None:
-        try:
-            size = os.stat(task.path).st_size
-            if size > config.max_bytes:
-                raise ReadError(f"too large ({size} bytes > --max-bytes {config.max_bytes})")
-            with open(task.path, "rb") as fp:
-                data = fp.read(config.max_bytes + 1)
-        except OSError as exc:
-            raise ReadError(f"unreadable: {exc.strerror or exc}") from exc
-    if len(data) > config.max_bytes:
-        raise ReadError(f"too large (more than --max-bytes {config.max_bytes})")
-    try:
-        text = data.decode(config.encoding)
-    except UnicodeDecodeError as exc:
-        raise ReadError(f"undecodable bytes (not {config.encoding} at byte {exc.start})") from None
-    # decode() checks the text (empty, blank, controls) and ends lines with LF; keep the real bytes' facts
-    checked = decode(text.lstrip("\ufeff").encode("utf-8"))
-    import hashlib
-
-    return replace(checked, encoding=config.encoding, confidence=1.0,
-                   sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    return decode(task.data, encoding=config.encoding)
 
 
 def _sha256_of(path: str) -> str | None:

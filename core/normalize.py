@@ -49,7 +49,7 @@ def to_script(text: str, script: str = "simplified") -> str:
     return "".join(c if len(s := conv.convert(c)) != 1 else s for c in text)
 
 
-def detect_script(text: str) -> str:
+def detect_script(text: str, simplified: str | None = None) -> str:
     """Return simplified, traditional, mixed or none from the characters OpenCC would change.
 
     >>> detect_script("關於技能培訓"), detect_script("关于技能培训"), detect_script("2024")
@@ -57,7 +57,8 @@ def detect_script(text: str) -> str:
     """
     if not _CJK_RE.search(text):
         return "none"
-    trad = sum(a != b for a, b in zip(text, to_script(text, "simplified")))
+    simplified = to_script(text, "simplified") if simplified is None else simplified
+    trad = sum(a != b for a, b in zip(text, simplified))
     if trad == 0:
         return "simplified"  # valid simplified text (no need to load the s2t converter)
     simp = sum(a != b for a, b in zip(text, to_script(text, "traditional")))
@@ -88,7 +89,6 @@ def unify_forms(text: str) -> str:
 
 
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
-_EDGE_SPACES = re.compile(r"^ +| +$", re.M)
 _SPACE_RUN = re.compile(r" {2,}")
 _BLANK_LINES = re.compile(r"\n{2,}")
 
@@ -100,7 +100,7 @@ def tidy_spaces(text: str) -> str:
     '一、总体情况\\n全市共有3家。'
     """
     text = _ZERO_WIDTH.sub("", text)
-    text = _EDGE_SPACES.sub("", text)
+    text = "\n".join(line.strip(" ") for line in text.split("\n"))  # str.strip: linear on any run of spaces
     text = _SPACE_RUN.sub(" ", text)
     return _BLANK_LINES.sub("\n", text).strip("\n")
 
@@ -247,6 +247,12 @@ def _no_annotations(text: str) -> tuple[str, int]:
 _MAYBE_DAMAGED = re.compile(r"\?|[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
 
 
+def _input_to_output(start: int, end: int, repairs: tuple[Repair, ...]) -> tuple[int, int]:
+    """Move a span of the repair step's input past the length changes of the repairs before it."""
+    shift = sum(len(r.repaired) - (r.end - r.start) for r in repairs if r.end <= start)
+    return start + shift, end + shift
+
+
 def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
     """Return the normalized letter, the metadata lifted from page furniture, and the report.
 
@@ -274,16 +280,22 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
         text, repairs, unresolved, warns = repair_byte_loss(text, min_confidence=options.repair_min_confidence)
         if repairs:
             steps.append(("repair_byte_loss", len(repairs)))
-    spans = _repair_spans_in_output(repairs) + [(u.start, u.end) for u in unresolved]
+    spans = _repair_spans_in_output(repairs) + [_input_to_output(u.start, u.end, repairs) for u in unresolved]
     spans += [w.span for w in warns if w.span]
+    if repairs:  # a restored line break can make a line of page furniture: drop it too (idempotence)
+        cleaned, more_debris, more_metadata = drop_debris_lines(text)
+        if more_debris:
+            spans = _remap(spans, _Deletions(text, cleaned))
+            text, debris, metadata = cleaned, tuple(debris) + tuple(more_debris), tuple(metadata) + tuple(more_metadata)
 
     stripped, n_pinyin = strip_pinyin(text)
     if n_pinyin:
         steps.append(("strip_pinyin", n_pinyin))
         spans = _remap(spans, _Deletions(text, stripped))
         text = stripped
-    script_in = detect_script(text)
-    converted = to_script(text, options.script)
+    simplified = to_script(text, "simplified")
+    script_in = detect_script(text, simplified)
+    converted = simplified if options.script == "simplified" else to_script(text, options.script)
     if converted != text:
         steps.append(("to_script", sum(a != b for a, b in zip(text, converted))))
         text = converted
@@ -319,7 +331,7 @@ def _moved(item, span: tuple[int, int], text: str):
     """Return the repair or unresolved span moved to final-text offsets (shown text updated)."""
     if isinstance(item, Repair):
         return replace(item, start=span[0], end=span[1], repaired=text[span[0]:span[1]])
-    return replace(item, start=span[0], end=span[1])
+    return replace(item, start=span[0], end=span[1], text=text[span[0]:span[1]])
 
 
 def _count_changes(before: str, after: str) -> int:

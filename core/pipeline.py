@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 import traceback
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import replace
 
 from .codes import WarningCode
 from .model import SCHEMA_ID, Normalization, Normalized, Record, Segmented, Source, Warning
@@ -11,18 +14,52 @@ from .options import DEFAULT_OPTIONS, Options
 __all__ = ["process", "redact_text", "REDACTED"]
 
 REDACTED = "[redacted]"
-_PHONE = re.compile(r"(?<![0-9])(?:0\d{2,3}-?)?\d{7,8}(?![0-9])|(?<![0-9])1[3-9]\d{9}(?![0-9])")
 
 
-def redact_text(text: str, names: tuple[str, ...]) -> str:
-    """Return text with the given names and every phone number replaced by [redacted].
+def redact_text(text: str, names: tuple[str, ...]) -> tuple[str, Callable[[int], int]]:
+    """Return text with the names and every phone number replaced by [redacted], and an offset map.
 
-    >>> redact_text("联系人：朱华，电话：0763-3362101", ("朱华",))
+    The map moves an offset of the old text to the new one (an offset inside a replaced span goes to
+    the start of its [redacted]).
+
+    >>> redact_text("联系人：朱华，电话：0763-3362101", ("朱华",))[0]
     '联系人：[redacted]，电话：[redacted]'
     """
-    for name in sorted({n for n in names if n}, key=len, reverse=True):
-        text = text.replace(name, REDACTED)
-    return _PHONE.sub(REDACTED, text)
+    from .segment_tail import PHONE
+
+    words = "|".join(re.escape(n) for n in sorted({n for n in names if n}, key=len, reverse=True))
+    pattern = re.compile(f"{words}|{PHONE.pattern}" if words else PHONE.pattern)
+    pieces, old_starts, old_ends, new_starts, last, shift = [], [], [], [], 0, 0
+    for m in pattern.finditer(text):
+        pieces += [text[last:m.start()], REDACTED]
+        old_starts.append(m.start())
+        old_ends.append(m.end())
+        new_starts.append(m.start() + shift)
+        shift += len(REDACTED) - (m.end() - m.start())
+        last = m.end()
+    pieces.append(text[last:])
+
+    def move(pos: int) -> int:
+        k = bisect_right(old_starts, pos) - 1
+        if k < 0:
+            return pos
+        if pos < old_ends[k]:
+            return new_starts[k]
+        return pos + new_starts[k] + len(REDACTED) - old_ends[k]
+
+    return "".join(pieces), move
+
+
+def _moved_report(norm: Normalized, text: str, move: Callable[[int], int]) -> Normalized:
+    """Return the normalization report and warnings with their offsets moved into the redacted text."""
+    report = norm.report
+    repaired = tuple(replace(r, start=move(r.start), end=move(r.end), repaired=text[move(r.start):move(r.end)])
+                     for r in report.mojibake_repaired)
+    unresolved = tuple(replace(u, start=move(u.start), end=move(u.end), text=text[move(u.start):move(u.end)])
+                       for u in report.mojibake_unresolved)
+    warnings = tuple(replace(w, span=(move(w.span[0]), move(w.span[1]))) if w.span else w for w in norm.warnings)
+    return replace(norm, text=text, report=replace(report, mojibake_repaired=repaired, mojibake_unresolved=unresolved),
+                   warnings=warnings)
 
 
 def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", source: Source | None = None) -> Record:
@@ -39,9 +76,11 @@ def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", sou
         norm = Normalized(text=text, report=Normalization(), warnings=(_internal("normalize", exc),))
     body = norm.text
     seg = _safe_segment(segment, body, norm.metadata)
-    if options.redact and seg.contact and (seg.contact.person or seg.contact.phones):
-        body = redact_text(body, (seg.contact.person,) if seg.contact.person else ())
-        seg = _safe_segment(segment, body, norm.metadata)
+    if options.redact:
+        body, move = redact_text(body, (seg.contact.person,) if seg.contact and seg.contact.person else ())
+        if body != norm.text:
+            norm = _moved_report(norm, body, move)
+            seg = _safe_segment(segment, body, norm.metadata)
     try:
         metrics, cited, extract_warnings = extract(body, seg, options=options)
     except Exception as exc:

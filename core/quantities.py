@@ -95,7 +95,8 @@ _PHONE_CUE = re.compile(r"电话|传真|热线|手机|联系方式|咨询")
 
 # ---------------------------------------------------------------- values
 def _out(d: Decimal) -> int | float:
-    return int(d) if d == d.to_integral_value() else float(d)
+    """An int when whole and within 64 bits (JSON readers and orjson stop there), else a float."""
+    return int(d) if d == d.to_integral_value() and abs(d) < 2**63 else float(d)
 
 
 def _digit_by_digit(text: str, i: int, end: int) -> tuple[Decimal, int] | None | bool:

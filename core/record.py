@@ -28,8 +28,8 @@ def _plain(value: Any) -> Any:
         return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # 16000.0 -> 16000 (exact below 2**53; larger stays a float for JSON readers)
     return value
 
 
@@ -65,7 +65,7 @@ def _number(value: float | int | None) -> str:
         return ""
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     return repr(value) if isinstance(value, float) else str(value)
 

@@ -706,13 +706,15 @@ def repair_byte_loss(
     pos = 0  # next input offset to copy
     olen = 0  # length of the output so far
     solved_count = 0
+    tail = ""
     for i in anchors:
         if i < pos:
             continue
         out.append(text[pos:i])
         olen += i - pos
+        tail = (tail + text[max(pos, i - 3 * _CTX):i])[-3 * _CTX :]
         pos = i
-        left_raw = "".join(out)[-3 * _CTX :]
+        left_raw = tail  # the last characters of the output so far (kept, not re-joined: linear)
         searched = _has_sign(text, i) and solved_count < _MAX_SOLVED
         solved_count += searched
         solved = _solve(text, i, (sc, left_raw, annotated, trad)) if searched else None
@@ -740,6 +742,7 @@ def repair_byte_loss(
             warns.append(_warn(WarningCode.MOJIBAKE_LOST_DIGIT, (k, k + 1)))
         out.append(repaired)
         olen += len(repaired)
+        tail = (tail + repaired)[-3 * _CTX :]
         pos = best.end
     out.append(text[pos:])
     return "".join(out), tuple(repairs), tuple(unresolved), tuple(warns)

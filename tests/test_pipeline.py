@@ -89,6 +89,8 @@ def test_redact_replaces_contact_name_and_phones():
     ("100k nested brackets", "（" * 100_000 + "培训" + "）" * 100_000),
     ("20k metrics in one sentence", "全市培训3000人次、" * 20_000),
     ("1 MB of digits", "1" * 1_000_000),
+    ("80k spaces inside a line", "技" + " " * 80_000 + "能"),
+    ("100k question marks in text", "問題?好" * 100_000),
 ])
 def test_pathological_text_is_linear(name, text):
     """Pathological lines finish in seconds (they took minutes while one step was quadratic).
@@ -100,3 +102,14 @@ def test_pathological_text_is_linear(name, text):
     record = process(text)
     assert time.monotonic() - started < 60, name
     assert record.text
+
+
+def test_redaction_keeps_every_offset_valid():
+    """--redact rewrites the text after normalization; repair offsets must follow it."""
+    from pathlib import Path
+
+    from dafu import Options
+    text = (Path(__file__).parent.parent / "samples/000_08d6c07602bede5a.txt").read_text("utf-8")
+    d = check(process(text, options=Options(redact=True)))
+    assert "朱华" not in d["text"] and "18926661293" not in d["text"]
+    assert len(d["normalization"]["mojibake_repaired"]) == 4
