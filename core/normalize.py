@@ -13,6 +13,7 @@ from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate
+from operator import ne
 
 from .model import Normalization, Normalized, Repair, Unresolved, Warning
 from .options import DEFAULT_OPTIONS, Options
@@ -58,10 +59,10 @@ def detect_script(text: str, simplified: str | None = None) -> str:
     if not _CJK_RE.search(text):
         return "none"
     simplified = to_script(text, "simplified") if simplified is None else simplified
-    trad = sum(a != b for a, b in zip(text, simplified))
+    trad = sum(map(ne, text, simplified))
     if trad == 0:
         return "simplified"  # valid simplified text (no need to load the s2t converter)
-    simp = sum(a != b for a, b in zip(text, to_script(text, "traditional")))
+    simp = sum(map(ne, text, to_script(text, "traditional")))
     if trad + simp == 0:
         return "none"
     share = trad / (trad + simp)
@@ -285,19 +286,19 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
     if repairs:  # a restored line break can make a line of page furniture: drop it too (idempotence)
         cleaned, more_debris, more_metadata = drop_debris_lines(text)
         if more_debris:
-            spans = _remap(spans, _Deletions(text, cleaned))
+            spans = _remap(spans, text, cleaned)
             text, debris, metadata = cleaned, tuple(debris) + tuple(more_debris), tuple(metadata) + tuple(more_metadata)
 
     stripped, n_pinyin = strip_pinyin(text)
     if n_pinyin:
         steps.append(("strip_pinyin", n_pinyin))
-        spans = _remap(spans, _Deletions(text, stripped))
+        spans = _remap(spans, text, stripped)
         text = stripped
     simplified = to_script(text, "simplified")
     script_in = detect_script(text, simplified)
     converted = simplified if options.script == "simplified" else to_script(text, options.script)
     if converted != text:
-        steps.append(("to_script", sum(a != b for a, b in zip(text, converted))))
+        steps.append(("to_script", sum(map(ne, text, converted))))
         text = converted
     for name, step in (("unify_forms", unify_forms), ("tidy_spaces", tidy_spaces), ("tidy_punctuation", tidy_punctuation),
                        ("unify_doc_brackets", unify_doc_brackets)):
@@ -305,7 +306,7 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
         if out != text:
             steps.append((name, _count_changes(text, out)))
             if len(out) != len(text):
-                spans = _remap(spans, _Deletions(text, out))
+                spans = _remap(spans, text, out)
             text = out
     return Normalized(
         text=text,
@@ -323,7 +324,11 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
     )
 
 
-def _remap(spans: list[tuple[int, int]], dels: _Deletions) -> list[tuple[int, int]]:
+def _remap(spans: list[tuple[int, int]], before: str, after: str) -> list[tuple[int, int]]:
+    """Return the spans moved from ``before`` to ``after`` (a copy of it with characters deleted)."""
+    if not spans:
+        return spans  # nothing to move: skip the character walk
+    dels = _Deletions(before, after)
     return [(dels.map(a), max(dels.map(a), dels.map(b))) for a, b in spans]
 
 
@@ -336,5 +341,5 @@ def _moved(item, span: tuple[int, int], text: str):
 
 def _count_changes(before: str, after: str) -> int:
     if len(before) == len(after):
-        return sum(a != b for a, b in zip(before, after))
+        return sum(map(ne, before, after))
     return abs(len(before) - len(after))
