@@ -195,8 +195,14 @@ def _line(verdict: Verdict) -> str:
 
 def _print_line(verdict: Verdict, quiet: bool) -> None:
     if not (quiet and verdict.status == "pass"):
-        sys.stdout.buffer.write(_line(verdict).encode("utf-8", "replace") + b"\n")
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(_line(verdict).encode("utf-8", "replace") + b"\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `dafu validate … | head`: end quietly, as convert does
+            from .convert import EXIT_PIPE, _silence_stdout
+
+            _silence_stdout()
+            raise typer.Exit(EXIT_PIPE) from None
 
 
 _STYLES = {"pass": "green", "fail": "bold red", "error": "bold magenta"}

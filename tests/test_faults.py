@@ -319,3 +319,14 @@ def test_lock_is_held_by_an_flock(tmp_path):
     holder.kill()
     holder.wait()
     os.close(writers.lock_folder(str(tmp_path)))
+
+
+def test_validate_closed_pipe_ends_quietly(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 60)
+    proc = subprocess.Popen(dafu_command("validate", corpus, "-j", "1"), env=dafu_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"PASS ")
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141
+    assert b"Traceback" not in err
