@@ -127,16 +127,16 @@ def tidy_punctuation(text: str) -> str:
 
 
 def _tidy_line(line: str) -> str:
-    if not _PUNCT_RE.search(line):
+    marks = [m.start() for m in _PUNCT_RE.finditer(line)]
+    if not marks:
         return line
     chars = list(line)
     pairs = _bracket_pairs(line)
-    left = _neighbours(line, range(len(line)))
-    right = _neighbours(line, range(len(line) - 1, -1, -1))
+    left = _neighbours(line, marks, -1)
+    right = _neighbours(line, marks[::-1], 1)
     chinese_before = list(accumulate((bool(_CHINESE_SIDE.match(c)) for c in line), initial=0)) if pairs else []
-    for i, c in enumerate(chars):
-        if c not in _MARKS:
-            continue
+    for i in marks:
+        c = chars[i]
         if i in pairs:  # Chinese inside the pair (counted once per line: nested pairs stay linear)
             lo, hi = sorted((i, pairs[i]))
             chinese = (chinese_before[hi + 1] > chinese_before[lo]
@@ -168,15 +168,19 @@ def unify_doc_brackets(text: str) -> str:
     return _DOC_YEAR_BRACKETS.sub(r"〔\1〕", text)
 
 
-def _neighbours(line: str, order: range) -> list[int]:
-    """For each position, the index of the nearest character on one side that is not a mark (-1: none)."""
-    out = [-1] * len(line)
-    last = -1
-    for i in order:
-        out[i] = last
-        if line[i] not in _MARKS and line[i] != " ":
-            last = i
-    return out
+def _neighbours(line: str, marks: list[int], step: int) -> dict[int, int]:
+    """For each mark, the index of the nearest character on one side that is neither a mark nor a
+    space (-1: none). ``marks`` are visited from that side inwards, so a run of marks is walked once."""
+    found: dict[int, int] = {}
+    for i in marks:
+        j = i + step
+        while 0 <= j < len(line) and line[j] == " ":
+            j += step
+        if 0 <= j < len(line) and line[j] in _MARKS:
+            found[i] = found[j]  # the mark next to this one was visited first: share its neighbour
+        else:
+            found[i] = j if 0 <= j < len(line) else -1
+    return found
 
 
 def _is_chinese(line: str, i: int) -> bool:
