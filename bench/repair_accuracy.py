@@ -4,7 +4,7 @@ Damages clean letters (samples 001, 003, 004 and three letters written for this 
 tests/damage.py, repairs them with dafu.repair.repair_byte_loss, and prints: character accuracy on
 the damaged regions, exact-region rate, false positives on the clean truth text, time per site.
 
-    /work/venv/bin/python bench/repair_accuracy.py [--seeds 7] [--show 20]
+    python bench/repair_accuracy.py [--seeds 7] [--show 20]
 """
 from __future__ import annotations
 
