@@ -292,6 +292,7 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
         if more_debris:
             spans = _remap(spans, text, cleaned)
             text, debris, metadata = cleaned, tuple(debris) + tuple(more_debris), tuple(metadata) + tuple(more_metadata)
+            steps.append(("drop_debris_lines", len(more_debris)))  # recorded in order, like every step
 
     stripped, n_pinyin = strip_pinyin(text)
     if n_pinyin:
@@ -302,7 +303,7 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
     script_in = detect_script(text, simplified)
     converted = simplified if options.script == "simplified" else to_script(text, options.script)
     if converted != text:
-        steps.append(("to_script", sum(map(ne, text, converted))))
+        steps.append(("to_script", _count_changes(text, converted)))
         text = converted
     for name, step in (("unify_forms", unify_forms), ("tidy_spaces", tidy_spaces), ("tidy_punctuation", tidy_punctuation),
                        ("unify_doc_brackets", unify_doc_brackets)):

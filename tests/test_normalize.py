@@ -126,3 +126,14 @@ def test_idempotent(text):
 def test_bytes_are_refused_with_advice():
     with pytest.raises(TypeError, match="decode"):
         normalize(b"abc")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [
+    "??|索引号",  # found by hypothesis: a repair restores a line break before a metadata row
+    (SAMPLES / "004_ec6a11e31d304edf.txt").read_text("utf-8"),
+    (SAMPLES / "001_425f8ebd1574510b.txt").read_text("utf-8"),
+])
+def test_every_debris_line_removed_is_counted_in_the_steps(text):
+    report = normalize(text).report
+    counted = sum(n for name, n in report.steps if name == "drop_debris_lines")
+    assert counted == len(report.debris_removed)
