@@ -6,11 +6,14 @@ Heavy data (jieba's dict.txt, pypinyin, OpenCC) is loaded only when a damage anc
 from __future__ import annotations
 
 import importlib.util
-import itertools
+import gzip
+import heapq
 import math
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from importlib import resources
 from pathlib import Path
 
@@ -46,6 +49,13 @@ _PUNCT = {
 }
 _DIGITS_RE = re.compile(r"[0-9□]")
 _BIGRAM_W = 1.0
+_PMI_W = float(os.environ.get("DAFU_PMI_W", "0.5"))
+_PMI_CLIP = float(os.environ.get("DAFU_PMI_CLIP", "6"))
+_NEIGHBOURS = 40
+_CLOSE = int(os.environ.get("DAFU_CLOSE", "2"))
+_OPEN_TOP = int(os.environ.get("DAFU_OPEN_TOP", "300"))
+_FIRST_WIDTH = int(os.environ.get("DAFU_W1", "4"))
+_DEEP_WIDTH = int(os.environ.get("DAFU_W2", "48"))
 _X80_PRIOR = -1.5
 _SCRIPT_PEN = 6.0  # a simplified-only character in a traditional letter (or the reverse), unseen in it
 _SENT_END = frozenset("。:;!?”\n")
@@ -279,7 +289,8 @@ class _Scorer:
         """Word-path score of s plus the document-cache bigram bonus past the shared prefix."""
         v = self.extend(s, best_left)[-1]
         t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) :])
-        return v + _BIGRAM_W * sum(math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1))
+        doc = _BIGRAM_W * sum(math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1))
+        return v + doc + _PMI_W * _pmi_sum(s[max(0, len(best_left) - 2) :])
 
     def _doc_overlay(self, doc: str) -> dict:
         ov, seen = {}, {}
@@ -320,6 +331,61 @@ class _Scorer:
                     b = best[p - n] + v - _PEN
             best.append(b)
         return best
+
+
+@dataclass(frozen=True, slots=True)
+class _Bigrams:
+    """Witten-Bell character bigrams of running text (core/data/char_bigrams.tsv.gz), digits as 0."""
+
+    pair: dict  # "ab" -> log P(b | a)
+    back: dict  # a -> log of the share of P(. | a) left for followers never seen after a
+    uni: dict  # c -> log P(c)
+    floor: float  # log P of a character never seen
+    followers: dict  # a -> the characters seen most often after a
+    leaders: dict  # b -> the characters seen most often before b
+
+
+@lru_cache(maxsize=1)
+def _bigrams() -> _Bigrams:
+    raw = gzip.decompress((resources.files("dafu") / "data" / "char_bigrams.tsv.gz").read_bytes())
+    chars, pairs = {}, {}
+    for line in raw.decode("utf-8").splitlines():
+        if not line.startswith("#"):
+            key, n, *rest = line.split("\t")
+            if len(key) == 1:
+                chars[key] = (int(n), int(rest[0]))
+            else:
+                pairs[key] = int(n)
+    total = sum(n for n, _ in chars.values()) + 0.5 * len(chars)
+    uni = {c: math.log((n + 0.5) / total) for c, (n, _) in chars.items()}
+    pair = {ab: math.log((n + chars[ab[0]][1] * math.exp(uni[ab[1]])) / sum(chars[ab[0]])) for ab, n in pairs.items()}
+    back = {a: math.log(t / (n + t)) for a, (n, t) in chars.items() if t}
+    followers, leaders = {}, {}
+    for ab in sorted(pairs, key=pairs.get, reverse=True):
+        followers.setdefault(ab[0], []).append(ab[1])
+        leaders.setdefault(ab[1], []).append(ab[0])
+    cut = lambda d: {k: tuple(v[:_NEIGHBOURS]) for k, v in d.items()}  # noqa: E731
+    return _Bigrams(pair, back, uni, math.log(0.5 / total), cut(followers), cut(leaders))
+
+
+def _bg_form(c: str) -> str:
+    return "0" if c.isdigit() or c == "□" else c
+
+
+def _pmi(bg: _Bigrams, a: str, b: str) -> float:
+    """log P(b | a) - log P(b): how much more (or less) likely b is right after a; 0 across a line."""
+    if a == "\n" or b == "\n" or not a:
+        return 0.0
+    a, b = _bg_form(a), _bg_form(b)
+    v = bg.pair.get(a + b)
+    if v is not None:
+        return v - bg.uni[b]
+    return bg.back.get(a, 0.0) if b in bg.uni else 0.0
+
+
+def _pmi_sum(t: str) -> float:
+    bg = _bigrams()
+    return sum(max(-_PMI_CLIP, min(_PMI_CLIP, _pmi(bg, t[i], t[i + 1]))) for i in range(len(t) - 1))
 
 
 def _simp(raw: str) -> str:
@@ -405,16 +471,25 @@ def _slot_chars(slot, g: _Gbk, before_unassigned: bool) -> list[str]:
     return cands
 
 
-_HEADING_RE = re.compile(r"[一二三四五六七八九十]+、|[(（]|第|\d|附件|抄送|聯系|联系")
+_HEADING_RE = re.compile(r"[一二三四五六七八九十]+、|[(（]|第|附件|抄送|聯系|联系")
+_DIGIT_LINE_START_RE = re.compile(r"(?:19|20)\d\d年|\d{1,2}[.、．](?!\d)")
 
 
 def _swallow_options(xk: str, nxt: str) -> list[tuple[str, float]]:
-    """Candidate ASCII bytes lost after a run (other than an annotation's '('), with log priors."""
-    heading = bool(_HEADING_RE.match(nxt))
-    nl = 0.0 if xk in _SENT_END else (-1.5 if heading else -4.0)
-    digit = -2.5 if nxt[:1].isdigit() else (-3.0 if nxt[:1] in _UNIT_CHARS else -6.0)
-    if xk in _SENT_END:
-        digit -= 6.0
+    """Candidate ASCII bytes lost after a run (other than an annotation's '('), with log priors.
+
+    Digits next: a lost newline needs what follows to start a line (a year, a list number); a
+    number that now starts with 0, or a digit run cut short, points to a lost digit.
+    """
+    ends = xk in _SENT_END
+    if nxt[:1].isdigit():
+        nl = (0.0 if ends else -1.5) if _DIGIT_LINE_START_RE.match(nxt) else -6.0
+        digit = -0.5 if nxt[0] == "0" else -1.5
+    else:
+        nl = 0.0 if ends else (-1.5 if _HEADING_RE.match(nxt) else -4.0)
+        digit = -3.0 if nxt[:1] in _UNIT_CHARS else -6.0
+    if ends:
+        digit -= 2.0
     if xk in _PAIRS:
         nl, digit = -8.0, digit + 1.0
     space = -0.5 if "|" in (xk, nxt[:1]) else -7.0
@@ -455,23 +530,26 @@ def _path_frame(text: str, p: _Path) -> tuple[str | None, int, str | None]:
     return None, p.end, None
 
 
-def _extras(xs: list[str], ctx: _Ctx, annotated_last: bool) -> float:
-    """Penalties outside the word model: annotated chars left bare, wrong script, full-width alnum."""
+def _char_penalty(c: str, ctx: _Ctx, annotated_here: bool) -> float:
+    """Penalties outside the word model: annotated char left bare, wrong script, full-width alnum."""
     v = 0.0
-    for j, c in enumerate(xs):
-        if c in ctx.annotated and not (annotated_last and j == len(xs) - 1):
-            v -= 8.0
-        if ctx.trad and _is_simp_only(c) and c not in ctx.sc.raw_chars:
-            v -= _SCRIPT_PEN
-        elif not ctx.trad and _is_trad_only(c) and c not in ctx.sc.raw_chars:
-            v -= _SCRIPT_PEN
-        if "\uff10" <= c <= "\uff5a" and c.isalnum():
-            v -= 6.0
+    if c in ctx.annotated and not annotated_here:
+        v -= 8.0
+    if c not in ctx.sc.raw_chars and (_is_simp_only(c) if ctx.trad else _is_trad_only(c)):
+        v -= _SCRIPT_PEN
+    if "\uff10" <= c <= "\uff5a" and c.isalnum():
+        v -= 6.0
     return v
+
+
+def _extras(xs: tuple, ctx: _Ctx, annotated_last: bool) -> float:
+    last = len(xs) - 1
+    return sum(_char_penalty(c, ctx, annotated_last and j == last) for j, c in enumerate(xs))
 
 
 _PAIRS = {"〔": "〕", "《": "》", "“": "”", "(": ")", "【": "】"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
+_BRACKETS = frozenset(_PAIRS) | frozenset(_CLOSERS) | frozenset("（）")
 
 
 def _open_bracket(left: str) -> bool:
@@ -496,18 +574,8 @@ def _brackets(shown: str, left: str, right: str) -> float:
     return v
 
 
-def _local(c: str, left: str, right: str, sc: _Scorer) -> float:
-    s = _lmform(c)
-    v = 0.3 * sc.charf.get(s, 0.0) + (2.0 if s in sc.doc_chars else 0.0)
-    if left and sc.word(left + s) is not None:
-        v += 5.0
-    if right and sc.word(s + right) is not None:
-        v += 5.0
-    return v
-
-
 def _slot_lists(text: str, p: _Path, ctx: _Ctx, syl: str | None, right_s: str) -> list[list[str]] | None:
-    """Ranked candidate characters for every slot of a path, or None when a slot cannot be filled."""
+    """Candidate characters for every slot of a path, or None when a slot cannot be filled."""
     g, lists = _gbk(), []
     k = len(p.slots)
     for j, slot in enumerate(p.slots):
@@ -518,74 +586,86 @@ def _slot_lists(text: str, p: _Path, ctx: _Ctx, syl: str | None, right_s: str) -
             return None
         lists.append(cands)
     for j, cands in enumerate(lists):
-        if len(cands) > 1:
-            left = ctx.left[-1:] if j == 0 else (_lmform(lists[j - 1][0]) if len(lists[j - 1]) == 1 else "")
-            right = right_s[:1] if j == k - 1 else (_lmform(lists[j + 1][0]) if len(lists[j + 1]) == 1 else "")
-            cands.sort(key=lambda c: -_local(c, left, right, ctx.sc))
+        if len(cands) > _OPEN_TOP:
+            lists[j] = _narrow(j, lists, ctx.left[-1:], right_s[:1])
     return lists
 
 
-def _units(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str) -> list[list[tuple]]:
-    """Slots grouped for expansion: two open slots around an unassigned pair become one unit of pairs."""
-    units, j = [], 0
-    while j < len(lists):
-        if j in p.unassigned and j + 1 < len(lists) and len(lists[j]) > 1 and len(lists[j + 1]) > 1:
-            right = right_s[:1] if j + 2 == len(lists) else (_lmform(lists[j + 2][0]) if len(lists[j + 2]) == 1 else "")
-            left = ctx.left[-1:] if j == 0 else (_lmform(lists[j - 1][0]) if len(lists[j - 1]) == 1 else "")
-            units.append(_pair_unit(lists[j], lists[j + 1], left, right, ctx.sc))
-            j += 2
-        else:
-            units.append([(c,) for c in lists[j]])
-            j += 1
-    return units
+def _narrow(j: int, lists: list[list[str]], left_c: str, right_c: str) -> list[str]:
+    """A slot with no known byte: frequent characters, marks, and those seen beside a neighbour's candidates."""
+    bg, (after, before) = _bigrams(), _word_neighbours()
+    prevs = {_lmform(c) for c in lists[j - 1]} if j else {left_c}
+    nexts = {_lmform(c) for c in lists[j + 1]} if j + 1 < len(lists) else {right_c}
+    want = set()
+    for a in prevs:
+        want.update(bg.followers.get(a, ()), after.get(a, ()))
+    for b in nexts:
+        want.update(bg.leaders.get(b, ()), before.get(b, ()))
+    cands = lists[j]
+    return cands[:_OPEN_TOP] + [c for c in cands[_OPEN_TOP:] if _lmform(c) in want or _lmform(c) in _PUNCT]
 
 
-def _pair_unit(a_list: list[str], b_list: list[str], left: str, right: str, sc: _Scorer) -> list[tuple]:
-    """Pairs (a, b) behind an unassigned pair: dictionary bigrams first, then frequent combinations."""
-    g = _gbk()
-    a_top, b_top = a_list[:200], b_list[:200]
-    la = {a: _local(a, left, "", sc) for a in a_top}
-    lb = {b: _local(b, "", right, sc) for b in b_top}
-    scored = []
-    for a in a_top:
-        ta = g.char2code[a][1]
-        fa = _lmform(a)
-        for b in b_top:
-            if (ta, g.char2code[b][0]) in g.code2char:
-                continue
-            w = sc.word(fa + _lmform(b))
-            if w is not None or (a in a_list[:40] and b in b_list[:40]):
-                scored.append((la[a] + lb[b] + (8.0 + w / 4 if w is not None else 0.0), (a, b)))
-    scored.sort(key=lambda x: -x[0])
-    return [x[1] for x in scored]
+@lru_cache(maxsize=1)
+def _word_neighbours() -> tuple[dict, dict]:
+    """(a -> characters that follow a in two-character words, b -> those before b), frequent first."""
+    vocab = _lm()[0]
+    after, before = {}, {}
+    for w in sorted((w for w in vocab if len(w) == 2), key=vocab.get, reverse=True):
+        after.setdefault(w[0], []).append(w[1])
+        before.setdefault(w[1], []).append(w[0])
+    return ({a: tuple(v[:_NEIGHBOURS]) for a, v in after.items()},
+            {b: tuple(v[:_NEIGHBOURS]) for b, v in before.items()})
 
 
-def _combos(units: list[list[tuple]], p: _Path, cap: int):
-    """Products of the top candidates of each unit, within `cap`, honouring unassigned pairs."""
-    g = _gbk()
-    free = [u for u in units if len(u) > 1]
-    n = max(1, int(cap ** (1.0 / len(free)))) if free else 1
-    for parts in itertools.product(*[u[:n] for u in units]):
-        xs = tuple(c for part in parts for c in part)
-        if all((g.char2code[xs[j]][1], g.char2code[xs[j + 1]][0]) not in g.code2char for j in p.unassigned):
-            yield xs
+def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_last: bool, width: int) -> list[tuple]:
+    """The best `width` fillings of the slots, left to right: word path, bigrams, brackets, penalties.
+
+    The last slot is judged with the first characters of the right context too.
+    """
+    g, sc, bg = _gbk(), ctx.sc, _bigrams()
+    states = [(0.0, (), ctx.left, ctx.best_left)]
+    last, close = len(lists) - 1, right_s[:_CLOSE]
+    for j, cands in enumerate(lists):
+        grown = []
+        tied = j - 1 in p.unassigned
+        for score, xs, s, best in states:
+            t = g.char2code[xs[-1]][1] if tied else None
+            for c in cands:
+                if tied and (t, g.char2code[c][0]) in g.code2char:
+                    continue
+                f = _lmform(c)
+                s2 = s + f
+                best2 = sc.extend(s2, best)
+                gain = best2[-1] - best[-1] + _PMI_W * _clip(_pmi(bg, s[-1:], f))
+                gain += _char_penalty(c, ctx, annotated_last and j == last)
+                if c in _BRACKETS:
+                    gain += _brackets(_s5(c), ctx.left, right_s)
+                if j == last and close:
+                    gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _PMI_W * _clip(_pmi(bg, f, close[0]))
+                grown.append((score + gain, xs + (c,), s2, best2))
+        states = heapq.nlargest(width, grown, key=itemgetter(0))
+    return [xs for _, xs, _, _ in states]
 
 
-def _score_path(text: str, p: _Path, ctx: _Ctx, cap: int) -> list[_Hyp]:
+def _clip(v: float) -> float:
+    return max(-_PMI_CLIP, min(_PMI_CLIP, v))
+
+
+def _score_path(text: str, p: _Path, ctx: _Ctx, width: int) -> list[_Hyp]:
     syl, rstart, forced = _path_frame(text, p)
     right_s = _simp(text[rstart : max(rstart, ctx.win_end)])
     lists = _slot_lists(text, p, ctx, syl, right_s)
     if lists is None:
         return []
     out = []
-    for xs in _combos(_units(lists, p, ctx, right_s), p, cap):
+    for xs in _beam(lists, p, ctx, right_s, syl is not None, width):
         shown = "".join(_s5(c) for c in xs)
         head = ctx.left + "".join(_lmform(c) for c in xs)
-        extra = _extras(list(xs), ctx, syl is not None) + _brackets(shown, ctx.left, right_s)
+        extra = _extras(xs, ctx, syl is not None) + _brackets(shown, ctx.left, right_s)
         if p.kind != "swallow" or forced:
             tails = [(forced or p.ascii, _X80_PRIOR if p.kind == "x80" else 0.0)]
         else:
-            tails = _swallow_options(shown[-1:], text[rstart : rstart + 4])
+            tails = _swallow_options(shown[-1:], text[rstart : rstart + 8])
         for tail, prior in tails:
             if tail == "\n" and _open_bracket(ctx.left):
                 prior -= 3.0  # a line does not end inside brackets
@@ -595,7 +675,7 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, cap: int) -> list[_Hyp]:
     return out
 
 
-_TAIL_LM = {"(": "", "□": "", " ": ""}  # a guessed lost byte is judged by its prior (a newline is a boundary)
+_TAIL_LM = {"(": "", "□": "0", " ": ""}  # a lost digit reads as a digit; the others are judged by their prior
 
 
 def _s5(c: str) -> str:
@@ -635,11 +715,11 @@ def _solve(text: str, i: int, ctx_base: tuple) -> tuple[list[_Hyp], float] | Non
     win_end = min(len(text), max_end + _CTX + 2, nxt if nxt >= 0 else len(text))
     left = _simp(left_raw)[-_CTX:]
     ctx = _Ctx(sc, left, sc.extend(left, [0.0]), win_end, annotated, trad)
-    first = {p: _score_path(text, p, ctx, 30) for p in paths}
+    first = {p: _score_path(text, p, ctx, _FIRST_WIDTH) for p in paths}
     ranked = sorted((p for p in paths if first[p]), key=lambda p: -max(h.score for h in first[p]))
     hyps = [h for p in paths for h in first[p]]
     for p in ranked[:4]:
-        hyps += _score_path(text, p, ctx, 400)
+        hyps += _score_path(text, p, ctx, _DEEP_WIDTH)
     if not hyps:
         return None
     as_is = sc.total(left + _simp(text[i:win_end]), ctx.best_left)
