@@ -280,7 +280,8 @@ def _run(settings: Settings, out: _Output | None, reporter: Reporter) -> int:
                   known.get(i.id) if settings.incremental and out and os.path.exists(out.record_path(i.id)) else None,
                   stdin_data if i.path is None else None)
              for i in found.items]
-    config = Config(options, settings.max_bytes, settings.encoding, want_rows=out is None)
+    config = Config(options, settings.max_bytes, settings.encoding,
+                    want_rows=out is not None or settings.csv_path is not None)
     ctx = _Context(settings, out, reporter, tally, before)
     for problem in found.problems:
         if problem.fatal:
@@ -347,6 +348,7 @@ class _Context:
         self.settings, self.out, self.reporter, self.tally, self.before = settings, out, reporter, tally, before
         self.jsonl = self.csv = None
         self.errors_file = None
+        self.metrics_file = None  # metrics.csv of the output folder, written as the results come
         self.records = None  # BatchWriter of letters/
         self.done: dict[str, str] = {}  # id -> sha256 of every letter in this run's output
 
@@ -354,12 +356,15 @@ class _Context:
         from .writers import BOM, AtomicFile, csv_bytes
 
         self.jsonl, self.csv = _sinks(self.settings)
-        if self.csv is not None and self.out is None:
-            self.csv[0].write((BOM if self.settings.excel else b"") + csv_bytes([_columns()]))
+        head = (BOM if self.settings.excel else b"") + csv_bytes([_columns()])
+        if self.csv is not None:
+            self.csv[0].write(head)
         if self.out is not None:
             from .writers import BatchWriter
 
             self.records = BatchWriter(self.out.letters)
+            self.metrics_file = AtomicFile(os.path.join(self.out.folder, "metrics.csv"))
+            self.metrics_file.write(head)
             self.errors_file = AtomicFile(os.path.join(self.out.folder, "errors.jsonl"))
             for error in self.tally.errors:
                 self._log_error(error)
@@ -381,8 +386,6 @@ class _Context:
 
     def consume(self, runner, total: int) -> str:
         """Handle results as they come; return "complete" or why the run stopped early."""
-        from .writers import csv_bytes
-
         with self._progress(total) as advance:
             for res in runner:
                 advance()
@@ -393,30 +396,35 @@ class _Context:
                             self.records.flush()
                         return "stopped at the first error (--strict)"
                     continue
-                if res.status == "unchanged":
-                    self.tally.unchanged += 1
-                    self.tally.skipped += 1
-                    data = None
-                    if self.jsonl is not None:
-                        with open(self.out.record_path(res.id), "rb") as fp:
-                            data = fp.read().rstrip(b"\n")
-                else:
-                    self._count_change(res.id, res.sha256)
-                    data = res.json
-                    if self.records is not None:
-                        self.records.write(res.id + ".json", data + b"\n")
-                self.done[res.id] = res.sha256
-                if self.out is None:
-                    self.tally.letters += 1
-                    self.tally.metrics += res.metrics
-                    self.tally.warnings += res.warnings
-                if self.jsonl is not None:
-                    self.jsonl[0].write(data + b"\n")
-                if self.csv is not None and res.rows is not None and self.out is None:
-                    self.csv[0].write(csv_bytes(res.rows))
+                self._take(res)
         if self.records is not None:
             self.records.flush()
         return "complete" if not (self.settings.strict and self.tally.failed) else "stopped at the first error (--strict)"
+
+    def _take(self, res) -> None:
+        """Write a converted (or unchanged) letter's record, JSON line and CSV rows; count it."""
+        if res.status == "unchanged":
+            self.tally.unchanged += 1
+            self.tally.skipped += 1
+            with open(self.out.record_path(res.id), "rb") as fp:
+                data = fp.read().rstrip(b"\n")
+            res = _from_record_file(res, data)
+        else:
+            self._count_change(res.id, res.sha256)
+            data = res.json
+            if self.records is not None:
+                self.records.write(res.id + ".json", data + b"\n")
+        self.done[res.id] = res.sha256
+        self.tally.letters += 1
+        self.tally.metrics += res.metrics
+        self.tally.warnings += res.warnings
+        if self.jsonl is not None:
+            self.jsonl[0].write(data + b"\n")
+        if res.csv is not None:
+            if self.metrics_file is not None:
+                self.metrics_file.write(res.csv)
+            if self.csv is not None:
+                self.csv[0].write(res.csv)
 
     def _count_change(self, id: str, sha: str | None) -> None:
         old = self.before.get(id)
@@ -448,7 +456,7 @@ class _Context:
         return bar()
 
     def finish(self, items, key, options, started: float, clock: float, status: str, jobs: int) -> None:
-        """Prune, rebuild metrics.csv from the record files, write state, errors, package, run.json."""
+        """Prune, put metrics.csv in place, write state, errors, package, run.json."""
         import orjson
 
         import dafu
@@ -462,7 +470,8 @@ class _Context:
                 if name.endswith(".json") and not name.startswith(".") and name[:-5] not in current:
                     os.unlink(os.path.join(out.letters, name))
                     tally.pruned += 1
-        self._rebuild_csv(items)
+        self.metrics_file.commit()
+        self.metrics_file = None
         letters = {k: v for k, v in self.before.items() if k in current or not settings.prune}
         letters.update(self.done)
         state = {"format": _STATE_FORMAT, "version": dafu.__version__, "options": key,
@@ -481,32 +490,6 @@ class _Context:
         fsync_folder(out.folder)
         self.records = None
 
-    def _rebuild_csv(self, items) -> None:
-        """Write metrics.csv (and --csv) from the record files, in id order, one record at a time."""
-        import orjson
-
-        from dafu.record import csv_rows_from_dict
-
-        from .writers import BOM, AtomicFile, csv_bytes
-
-        head = (BOM if self.settings.excel else b"") + csv_bytes([_columns()])
-        with AtomicFile(os.path.join(self.out.folder, "metrics.csv")) as metrics:
-            metrics.write(head)
-            if self.csv is not None:
-                self.csv[0].write(head)
-            for item in items:
-                if item.id not in self.done:
-                    continue
-                with open(self.out.record_path(item.id), "rb") as fp:
-                    record = orjson.loads(fp.read())
-                rows = csv_bytes(csv_rows_from_dict(record))
-                metrics.write(rows)
-                if self.csv is not None:
-                    self.csv[0].write(rows)
-                self.tally.letters += 1
-                self.tally.metrics += len(record.get("metrics") or ())
-                self.tally.warnings += len(record.get("warnings") or ())
-
     def close_sinks(self) -> None:
         for sink in (self.jsonl, self.csv):
             if sink is None:
@@ -523,11 +506,25 @@ class _Context:
         for sink in (self.jsonl, self.csv):
             if sink is not None and sink[1] is not None:
                 sink[1].discard()
-        if self.errors_file is not None:
-            self.errors_file.discard()
+        for atomic in (self.errors_file, self.metrics_file):
+            if atomic is not None:
+                atomic.discard()
         if self.records is not None:
             self.records.discard()
-        self.jsonl = self.csv = self.errors_file = self.records = None
+        self.jsonl = self.csv = self.errors_file = self.metrics_file = self.records = None
+
+
+def _from_record_file(res, data: bytes):
+    """Return an unchanged letter's result with its counts and CSV rows read from its record file."""
+    import orjson
+
+    from dafu.record import csv_rows_from_dict
+
+    from .writers import csv_bytes
+
+    record = orjson.loads(data)
+    return res._replace(csv=csv_bytes(csv_rows_from_dict(record)), metrics=len(record.get("metrics") or ()),
+                        warnings=len(record.get("warnings") or ()))
 
 
 def _columns() -> list[str]:

@@ -46,7 +46,7 @@ class Result(NamedTuple):
     display: str
     sha256: str | None = None
     json: bytes | None = None
-    rows: list[list[str]] | None = None
+    csv: bytes | None = None  # the letter's metrics.csv rows (when wanted)
     metrics: int = 0
     warnings: int = 0
     reason: str | None = None
@@ -107,18 +107,17 @@ def _convert(task: Task, config: Config, decoded) -> Result:
     from dafu import process
     from dafu.codes import WarningCode
     from dafu.model import Warning
-    import orjson
+    from dafu.record import csv_rows, record_to_json
 
-    from dafu.record import csv_rows_from_dict, record_to_dict
+    from .writers import csv_bytes
 
     record = process(decoded.text, options=config.options, id=task.id, source=decoded.source(task.display))
     if task.collision_of is not None:
         note = Warning(WarningCode.ID_COLLISION.value,
                        WarningCode.ID_COLLISION.template.format(id=task.collision_of, new_id=task.id))
         record = replace(record, warnings=(note,) + record.warnings)
-    as_dict = record_to_dict(record)
-    return Result("ok", task.id, task.display, sha256=decoded.sha256, json=orjson.dumps(as_dict),
-                  rows=csv_rows_from_dict(as_dict) if config.want_rows else None,
+    return Result("ok", task.id, task.display, sha256=decoded.sha256, json=record_to_json(record),
+                  csv=csv_bytes(csv_rows(record)) if config.want_rows else None,
                   metrics=len(record.metrics), warnings=len(record.warnings))
 
 

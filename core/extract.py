@@ -117,10 +117,21 @@ def find_period(sentence: str, upto: int) -> str | None:
     '截至2024年4月底'
     """
     found = None
-    for m in _PERIOD.finditer(sentence, 0, upto):
+    for m in _PERIOD.finditer(sentence, _period_scan_start(sentence, upto), upto):
         if m.group() and m.group() not in ("目前",) or (m.group() == "目前" and found is None):
             found = m.group()
     return found
+
+
+# Every time phrase holds 年, 目 or 十, at most 6 characters after its start (截至2024年, 截至“十).
+_PERIOD_CUES = ("年", "目", "十")
+_PERIOD_LEAD = 6
+
+
+def _period_scan_start(sentence: str, upto: int) -> int:
+    """Return where a time phrase can first start in sentence[:upto] (upto: nowhere)."""
+    cues = [i for i in (sentence.find(c, 0, upto) for c in _PERIOD_CUES) if i >= 0]
+    return max(0, min(cues) - _PERIOD_LEAD) if cues else upto
 
 
 def find_cited_documents(text: str) -> tuple[CitedDocument, ...]:

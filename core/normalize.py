@@ -12,7 +12,6 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
-from itertools import accumulate
 from operator import ne
 
 from .model import Normalization, Normalized, Repair, Unresolved, Warning
@@ -59,10 +58,14 @@ def detect_script(text: str, simplified: str | None = None) -> str:
     if not _CJK_RE.search(text):
         return "none"
     simplified = to_script(text, "simplified") if simplified is None else simplified
-    trad = sum(map(ne, text, simplified))
+    return _script_of(text, _count_changes(text, simplified))
+
+
+def _script_of(text: str, trad: int) -> str:
+    """Return detect_script's answer for CJK text in which t2s changes ``trad`` characters."""
     if trad == 0:
         return "simplified"  # valid simplified text (no need to load the s2t converter)
-    simp = sum(map(ne, text, to_script(text, "traditional")))
+    simp = _count_changes(text, to_script(text, "traditional"))
     if trad + simp == 0:
         return "none"
     share = trad / (trad + simp)
@@ -78,6 +81,9 @@ _FORMS = str.maketrans(
 )
 
 
+_FORMS_RE = re.compile("[" + re.escape("".join(map(chr, _FORMS))) + "]")
+
+
 def unify_forms(text: str) -> str:
     """Return NFC text with full-width digits and letters and odd spaces made ASCII (1:1).
 
@@ -86,7 +92,7 @@ def unify_forms(text: str) -> str:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    return text.translate(_FORMS)
+    return text.translate(_FORMS) if _FORMS_RE.search(text) else text  # the search is ~15x cheaper
 
 
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -101,9 +107,12 @@ def tidy_spaces(text: str) -> str:
     '一、总体情况\\n全市共有3家。'
     """
     text = _ZERO_WIDTH.sub("", text)
-    text = "\n".join(line.strip(" ") for line in text.split("\n"))  # str.strip: linear on any run of spaces
-    text = _SPACE_RUN.sub(" ", text)
-    return _BLANK_LINES.sub("\n", text).strip("\n")
+    if " " in text:
+        text = "\n".join(line.strip(" ") for line in text.split("\n"))  # str.strip: linear on any run of spaces
+        text = _SPACE_RUN.sub(" ", text)
+    if "\n\n" in text:
+        text = _BLANK_LINES.sub("\n", text)
+    return text.strip("\n")
 
 
 _TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
@@ -134,13 +143,12 @@ def _tidy_line(line: str) -> str:
     pairs = _bracket_pairs(line)
     left = _neighbours(line, marks, -1)
     right = _neighbours(line, marks[::-1], 1)
-    chinese_before = list(accumulate((bool(_CHINESE_SIDE.match(c)) for c in line), initial=0)) if pairs else []
+    next_chinese = _next_chinese(line, sorted(pairs)) if pairs else {}
     for i in marks:
         c = chars[i]
-        if i in pairs:  # Chinese inside the pair (counted once per line: nested pairs stay linear)
+        if i in pairs:  # Chinese inside the pair
             lo, hi = sorted((i, pairs[i]))
-            chinese = (chinese_before[hi + 1] > chinese_before[lo]
-                       or _is_chinese(line, left[lo]) or _is_chinese(line, right[hi]))
+            chinese = (next_chinese[lo] <= hi or _is_chinese(line, left[lo]) or _is_chinese(line, right[hi]))
         elif c in "()（）":  # an unmatched bracket: its outer neighbour decides
             chinese = _is_chinese(line, left[i]) or _is_chinese(line, right[i])
         else:
@@ -165,6 +173,8 @@ def unify_doc_brackets(text: str) -> str:
     >>> unify_doc_brackets("粤人社函[2020]58号、平人社【2021】3号、第[2021]期")
     '粤人社函〔2020〕58号、平人社〔2021〕3号、第[2021]期'
     """
+    if "[" not in text and "【" not in text and "［" not in text:
+        return text  # the usual case: no bracket to look at
     return _DOC_YEAR_BRACKETS.sub(r"〔\1〕", text)
 
 
@@ -187,17 +197,36 @@ def _is_chinese(line: str, i: int) -> bool:
     return i >= 0 and bool(_CHINESE_SIDE.match(line[i]))
 
 
+_ROUND = re.compile(r"[()（）]")
+
+
 def _bracket_pairs(line: str) -> dict[int, int]:
     """Map each matched round bracket (ASCII or full-width) to its partner; one pass, a stack."""
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    for i, c in enumerate(line):
-        if c in "(（":
+    for m in _ROUND.finditer(line):
+        i = m.start()
+        if line[i] in "(（":
             stack.append(i)
-        elif c in ")）" and stack:
+        elif stack:
             j = stack.pop()
             pairs[i], pairs[j] = j, i
     return pairs
+
+
+def _next_chinese(line: str, stops: list[int]) -> dict[int, int]:
+    """For each stop (sorted), the index of the first Chinese-side character at or after it (len: none).
+
+    Each search ends at the next stop, whose answer it then shares, so 100k nested brackets stay linear.
+    """
+    found: dict[int, int] = {}
+    after = len(line)
+    end = len(line)
+    for stop in reversed(stops):
+        m = _CHINESE_SIDE.search(line, stop, end)
+        after = found[stop] = m.start() if m else after
+        end = stop
+    return found
 
 
 # ---------------------------------------------------------------- offsets through deleting steps
@@ -300,10 +329,11 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
         spans = _remap(spans, text, stripped)
         text = stripped
     simplified = to_script(text, "simplified")
-    script_in = detect_script(text, simplified)
+    trad = _count_changes(text, simplified)  # counted once: the script and the step both need it
+    script_in = _script_of(text, trad) if _CJK_RE.search(text) else "none"
     converted = simplified if options.script == "simplified" else to_script(text, options.script)
     if converted != text:
-        steps.append(("to_script", _count_changes(text, converted)))
+        steps.append(("to_script", trad if converted is simplified else _count_changes(text, converted)))
         text = converted
     for name, step in (("unify_forms", unify_forms), ("tidy_spaces", tidy_spaces), ("tidy_punctuation", tidy_punctuation),
                        ("unify_doc_brackets", unify_doc_brackets)):
@@ -344,7 +374,19 @@ def _moved(item, span: tuple[int, int], text: str):
     return replace(item, start=span[0], end=span[1], text=text[span[0]:span[1]])
 
 
+_CHUNK = 64
+
+
 def _count_changes(before: str, after: str) -> int:
-    if len(before) == len(after):
-        return sum(map(ne, before, after))
-    return abs(len(before) - len(after))
+    """Return how many characters differ (same length), else the difference in length.
+
+    Equal chunks are skipped by one C comparison each; only chunks that differ are walked.
+    """
+    if len(before) != len(after):
+        return abs(len(before) - len(after))
+    changed = 0
+    for i in range(0, len(before), _CHUNK):
+        a, b = before[i:i + _CHUNK], after[i:i + _CHUNK]
+        if a != b:
+            changed += sum(map(ne, a, b))
+    return changed

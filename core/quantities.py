@@ -353,7 +353,7 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
     qs2, before = _before(text, qs)
     if before and qualifier is None:
         qualifier = before
-    ctx = _Context(text, s, e, number, chinese, unit, value, value_high, quotes)
+    ctx = _Context(text, s, e, number, chinese, unit, value, value_high, quotes, text[s - 1:s], text[e:e + 1])
     reason = _reason(ctx, qs2 if qualifier == before and before else qs)
     if reason in ("year", "date", "period", "doc_number", "proposal_number", "ordinal", "phone",
                   "marker") and qualifier == before:
@@ -460,14 +460,8 @@ class _Context:
     value: Decimal
     value_high: Decimal | None
     quotes: list
-
-    @property
-    def prev(self) -> str:
-        return self.text[self.s - 1:self.s]
-
-    @property
-    def next(self) -> str:
-        return self.text[self.e:self.e + 1]
+    prev: str  # the character before s ("" at the start)
+    next: str  # the character at e ("" at the end)
 
     @property
     def url_like(self) -> bool:
