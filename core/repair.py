@@ -52,6 +52,8 @@ _BIGRAM_W = 1.0
 _PMI_W = float(os.environ.get("DAFU_PMI_W", "0.5"))
 _PMI_CLIP = float(os.environ.get("DAFU_PMI_CLIP", "6"))
 _NEIGHBOURS = 40
+_RECOMBINE = int(os.environ.get("DAFU_RECOMBINE", "3"))
+_LOOK_WORD = float(os.environ.get("DAFU_LOOK_WORD", "4"))
 _CLOSE = int(os.environ.get("DAFU_CLOSE", "2"))
 _OPEN_TOP = int(os.environ.get("DAFU_OPEN_TOP", "300"))
 _FIRST_WIDTH = int(os.environ.get("DAFU_W1", "4"))
@@ -246,7 +248,16 @@ def _lm() -> tuple[dict, dict, float]:
     vocab = {w: math.log(f) - logt for w, f in freqs.items() if f > 0}
     for w in _domain_words():
         vocab[w] = max(vocab.get(w, -99.0), -10.0)
+    for form, w in _variants():
+        if w in vocab:
+            vocab[form] = max(vocab.get(form, -99.0), vocab[w])
     return vocab, {c: math.log(f + 1) for c, f in chars.items()}, logt
+
+
+def _variants() -> list[tuple[str, str]]:
+    """(traditional form read character by character, jieba word): 答覆 -> 答复 (see the data file)."""
+    raw = (resources.files("dafu") / "data" / "repair_variants.tsv").read_text(encoding="utf-8")
+    return [tuple(line.split("\t")) for line in raw.splitlines() if line and not line.startswith("#")]
 
 
 @lru_cache(maxsize=1)
@@ -373,10 +384,12 @@ def _bg_form(c: str) -> str:
 
 
 def _pmi(bg: _Bigrams, a: str, b: str) -> float:
-    """log P(b | a) - log P(b): how much more (or less) likely b is right after a; 0 across a line."""
+    """log P(b | a) - log P(b): how much more (or less) likely b is right after a; 0 across a line or in a word."""
     if a == "\n" or b == "\n" or not a:
         return 0.0
     a, b = _bg_form(a), _bg_form(b)
+    if a + b in _lm()[0]:
+        return 0.0  # inside a word the word model already speaks
     v = bg.pair.get(a + b)
     if v is not None:
         return v - bg.uni[b]
@@ -620,15 +633,17 @@ def _word_neighbours() -> tuple[dict, dict]:
 def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_last: bool, width: int) -> list[tuple]:
     """The best `width` fillings of the slots, left to right: word path, bigrams, brackets, penalties.
 
-    The last slot is judged with the first characters of the right context too.
+    The last slot is judged with the first characters of the right context too, and an open slot
+    before another open slot with a hint of how well each candidate can continue (`_lookahead`).
     """
     g, sc, bg = _gbk(), ctx.sc, _bigrams()
-    states = [(0.0, (), ctx.left, ctx.best_left)]
+    states = [(0.0, (), ctx.left, ctx.best_left, 0.0)]
     last, close = len(lists) - 1, right_s[:_CLOSE]
     for j, cands in enumerate(lists):
         grown = []
         tied = j - 1 in p.unassigned
-        for score, xs, s, best in states:
+        ahead = _lookahead(cands, lists[j + 1]) if j < last and len(cands) > 1 and len(lists[j + 1]) > 1 else {}
+        for score, xs, s, best, hint in states:
             t = g.char2code[xs[-1]][1] if tied else None
             for c in cands:
                 if tied and (t, g.char2code[c][0]) in g.code2char:
@@ -642,9 +657,46 @@ def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_l
                     gain += _brackets(_s5(c), ctx.left, right_s)
                 if j == last and close:
                     gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _PMI_W * _clip(_pmi(bg, f, close[0]))
-                grown.append((score + gain, xs + (c,), s2, best2))
-        states = heapq.nlargest(width, grown, key=itemgetter(0))
-    return [xs for _, xs, _, _ in states]
+                h = ahead.get(c, 0.0)
+                grown.append((score - hint + gain + h, xs + (c,), s2, best2, h))
+        states = heapq.nlargest(width, _recombined(grown), key=itemgetter(0))
+    return [st[1] for st in states]
+
+
+def _recombined(states: list[tuple]) -> list[tuple]:
+    """The best state for each recent context: the model looks only a few characters back."""
+    best = {}
+    for st in states:
+        key = st[2][-_RECOMBINE:]
+        if key not in best or st[0] > best[key][0]:
+            best[key] = st
+    return list(best.values())
+
+
+def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
+    """For each candidate, a bonus when some candidate of the next slot makes a word or a seen pair with it."""
+    bg, (after, _) = _bigrams(), _word_neighbours()
+    forms = {_lmform(b) for b in nxt}
+    out = {}
+    for c in cands:
+        f = _lmform(c)
+        v = _LOOK_WORD if any(b in forms for b in after.get(f, ())) else 0.0
+        for b in bg.followers.get(f, ()):
+            if b in forms:
+                v = max(v, _PMI_W * _clip(_pmi(bg, f, b)))
+                break
+        if v:
+            out[c] = v
+    return out
+
+
+def _lm_phrase(left: str, per_char: str, shown: str, right: str) -> str:
+    """The candidate as the model sees it, converted by OpenCC as a phrase in its context (答覆 -> 答复)."""
+    seg = left + shown + right
+    conv = _t2s_cc().convert(seg)
+    if len(conv) != len(seg):
+        return per_char
+    return conv[len(left) : len(left) + len(shown)]
 
 
 def _clip(v: float) -> float:
@@ -660,7 +712,7 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, width: int) -> list[_Hyp]:
     out = []
     for xs in _beam(lists, p, ctx, right_s, syl is not None, width):
         shown = "".join(_s5(c) for c in xs)
-        head = ctx.left + "".join(_lmform(c) for c in xs)
+        head = ctx.left + _lm_phrase(ctx.left[-2:], "".join(_lmform(c) for c in xs), shown, right_s[:2])
         extra = _extras(xs, ctx, syl is not None) + _brackets(shown, ctx.left, right_s)
         if p.kind != "swallow" or forced:
             tails = [(forced or p.ascii, _X80_PRIOR if p.kind == "x80" else 0.0)]
@@ -744,15 +796,15 @@ def _logsumexp(xs: list[float]) -> float:
     return m + math.log(sum(math.exp(x - m) for x in xs))
 
 
-def _doc_text(text: str, anchors: list[int]) -> str:
-    """The letter with every anchor's run blanked out, stripped and simplified: the document cache."""
+def _undamaged(text: str, anchors: list[int]) -> str:
+    """The letter with every anchor's visibly damaged stretch cut out (lines joined by newlines)."""
     parts, last = [], 0
     for i in anchors:
         if i >= last:
             parts.append(text[last:i])
             last = _sign_end(text, i)
     parts.append(text[last:])
-    return _simp("\n".join(parts))
+    return "\n".join(parts)
 
 
 def _annotated_chars(text: str) -> frozenset:
@@ -780,7 +832,8 @@ def repair_byte_loss(
     if not has_damage_anchor(text):
         return text, (), (), ()
     anchors = _anchors(text)
-    sc = _Scorer(_doc_text(text, anchors), frozenset(text))
+    clean = _undamaged(text, anchors)
+    sc = _Scorer(_simp(clean), frozenset(clean))  # the document cache; characters seen outside damage
     annotated, trad = _annotated_chars(text), _is_trad_text(text)
     out, repairs, unresolved, warns = [], [], [], []
     pos = 0  # next input offset to copy
