@@ -33,6 +33,7 @@ _HEAD = 64  # characters folded to pre-check a line (longer than any item's requ
 # Matching runs on a folded copy of each line (one character for one, so offsets hold): full-width
 # brackets, colon, bar, comma and spaces become their ASCII forms and patterns stay ASCII.
 _FOLD = str.maketrans("【［（】］）：｜丨＞，\u3000\u00a0\t", "[[(]]):||>,   ")
+_FOLD_PAIRS = tuple((chr(a), chr(b)) for a, b in _FOLD.items())
 _SPACE = " "
 _OPEN, _CLOSE = r"[\[(]", r"[\])]"
 _PLACEHOLDERS = {"{C}": "(?: {0,4}: {0,4})", "{S}": "(?: {0,8})", "{O}": _OPEN, "{E}": _CLOSE}
@@ -82,6 +83,18 @@ def _rules() -> _Rules:
         key_cell=re.compile(rf"{word} {{0,4}}:?"),
         kinds=kinds,
     )
+
+
+def _fold(text: str) -> str:
+    """Return text folded by _FOLD (str.replace per character present: ~3x faster than translate here).
+
+    >>> _fold("【打印】：")
+    '[打印]:'
+    """
+    for wide, narrow in _FOLD_PAIRS:  # no target is also a source, so the order does not matter
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text
 
 
 def _is_debris(line: str, rules: _Rules, pos: int = 0) -> bool:
@@ -143,12 +156,12 @@ def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
         return KEEP, []
     if core[0] in "|｜":
         return _classify_row(core, rules)
-    head = core[:_HEAD].translate(_FOLD)
+    head = _fold(core[:_HEAD])
     pairs = _line_pairs(core, rules, head)
     kinds = [rules.kinds[_bare(k)] for k, _ in pairs or ()]
     if kinds and kinds != ["weak"]:
         return (META_KEEP if "body" in kinds else META), pairs or []
-    if (rules.tail.match(head) or rules.item.match(head)) and _is_debris(core.translate(_FOLD), rules):
+    if (rules.tail.match(head) or rules.item.match(head)) and _is_debris(_fold(core), rules):
         return DEBRIS, []
     return (WEAK, pairs) if pairs else (KEEP, [])
 
@@ -172,7 +185,7 @@ def _settle(verdicts: list[str]) -> None:
 
 def _bare(key: str) -> str:
     """Return a key as written without its inner spaces (类 别 → 类别)."""
-    return _SPACES.sub("", key.translate(_FOLD))
+    return _SPACES.sub("", _fold(key))
 
 
 def _kind(match: re.Match[str] | None, rules: _Rules) -> str | None:
@@ -188,11 +201,11 @@ def _line_pairs(core: str, rules: _Rules, head: str | None = None) -> list[tuple
     >>> _line_pairs("发布日期:2021-09-03  来源:区人社局  阅读:1234次", _rules())
     [('发布日期', '2021-09-03'), ('来源', '区人社局'), ('阅读', '1234次')]
     """
-    head = core[:_HEAD].translate(_FOLD) if head is None else head
+    head = _fold(core[:_HEAD]) if head is None else head
     first = rules.key_in_line.match(head, len(head) - len(head.lstrip("[( ")))
     if not first or _kind(first, rules) is None:
         return None
-    folded = core.translate(_FOLD)
+    folded = _fold(core)
     found = [m for m in rules.key_in_line.finditer(folded, first.start()) if _kind(m, rules)]
     ends = [m.start() for m in found[1:]] + [len(core)]
     return [(core[m.start(1):m.end(1)], _clean_value(core[m.end():end], rules)) for m, end in zip(found, ends)]
@@ -201,7 +214,7 @@ def _line_pairs(core: str, rules: _Rules, head: str | None = None) -> list[tuple
 def _clean_value(value: str, rules: _Rules) -> str:
     """Return a metadata value without trailing page furniture, separators and wrapping brackets."""
     value = value.rstrip(_TRIM)
-    folded = value.translate(_FOLD)
+    folded = _fold(value)
     for i in range(1, len(folded)):
         if (folded[i - 1] == " " or folded[i] in _CUT_BEFORE) and _is_debris(folded, rules, i):
             value = value[:i]
@@ -238,7 +251,7 @@ def _row_pairs(cells: list[str], rules: _Rules) -> tuple[list[tuple[str, str]], 
     kinds: list[str] = []
     pending: str | None = None
     for cell in cells:
-        folded = cell.translate(_FOLD)
+        folded = _fold(cell)
         key = rules.key_cell.fullmatch(folded)
         key = key if _kind(key, rules) else None
         inline = None if key else rules.key_in_line.match(folded)

@@ -130,8 +130,12 @@ _PERIOD_LEAD = 6
 
 def _period_scan_start(sentence: str, upto: int) -> int:
     """Return where a time phrase can first start in sentence[:upto] (upto: nowhere)."""
-    cues = [i for i in (sentence.find(c, 0, upto) for c in _PERIOD_CUES) if i >= 0]
-    return max(0, min(cues) - _PERIOD_LEAD) if cues else upto
+    first = upto
+    for cue in _PERIOD_CUES:
+        at = sentence.find(cue, 0, first)
+        if at >= 0:
+            first = at
+    return max(0, first - _PERIOD_LEAD) if first < upto else upto
 
 
 def find_cited_documents(text: str) -> tuple[CitedDocument, ...]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -48,13 +49,16 @@ def fold(text: str) -> str:
     >>> fold("關於市七屆政協會議第20180218號")
     '关于市七届政协会议第20180218号'
     """
-    found = _fold_pattern().search(text)  # most letters hold none: a search is ~15x cheaper than translate
-    return text.translate(_fold_table()) if found else text
+    pattern, table = _folder()
+    return pattern.sub(table, text)  # few letters hold any such character: cheaper than translate
 
 
 @cache
-def _fold_pattern() -> re.Pattern[str]:
-    return re.compile("[" + re.escape("".join(map(chr, _fold_table()))) + "]")
+def _folder() -> tuple[re.Pattern[str], Callable[[re.Match[str]], str]]:
+    """The characters to fold as one pattern, and the function giving a match's replacement."""
+    pairs = {chr(k): chr(v) for k, v in _fold_table().items()}
+    pattern = re.compile("[" + re.escape("".join(pairs)) + "]")
+    return pattern, lambda m: pairs[m.group()]
 
 
 def lines(text: str) -> tuple[Span, ...]:
