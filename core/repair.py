@@ -5,20 +5,23 @@ Heavy data (jieba's dict.txt, pypinyin, OpenCC) is loaded only when a damage anc
 """
 from __future__ import annotations
 
-import importlib.util
-import gzip
 import heapq
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
-from importlib import resources
-from pathlib import Path
 
 from dafu.codes import WarningCode
 from dafu.model import Repair, Unresolved, Warning
+from dafu.repair_lm import PMI_W as _PMI_W
+from dafu.repair_lm import PUNCT as _PUNCT
+from dafu.repair_lm import Scorer as _Scorer
+from dafu.repair_lm import bigrams as _bigrams
+from dafu.repair_lm import clip as _clip
+from dafu.repair_lm import pmi as _pmi
+from dafu.repair_lm import word_model as _lm
+from dafu.repair_lm import word_neighbours as _word_neighbours
 
 __all__ = ["strip_pinyin", "repair_byte_loss", "has_damage_anchor"]
 
@@ -35,29 +38,17 @@ _MAX_PATHS = 400  # real runs have < 50 readings; a long run of '?' has 10^5: th
 _MAX_SOLVED = 400  # anchors solved per text; beyond it the rest are reported, not searched (bounded time)
 _CTX = 10
 _MARGIN = 6.0
-_PEN = 2.0
 _ODD_RE = re.compile(rf"[^{_CJK}\s\w，。、；：？！“”‘’《》（）〔〕【】…—·.,;:!?()%+\-/|\"'<>\[\]]")
 _GLUE_RE = re.compile(rf"[^\x00-\x7f{_TONED}][\x40-\x7e?]|[\x40-\x7e]\({_SYL}\)")
 _STRONG_RE = re.compile(rf"[\x40-\x7e]|{_SYL}\)")
 _STRONG_GLUE_RE = re.compile(rf"[^\x00-\x7f{_TONED}][\x40-\x7e]|[\x40-\x7e]\({_SYL}\)")
 _LEAD_SIGN_RE = re.compile(rf"\?|[\x40-\x7e]|{_SYL}\)")
-_PUNCT = {
-    ",": 0.06, "。": 0.025, "、": 0.02, ":": 0.01, ";": 0.005, "“": 0.01, "”": 0.01, "《": 0.005,
-    "》": 0.005, "(": 0.005, ")": 0.005, "\n": 0.3, "?": 0.002, "!": 0.001, "〔": 0.001,
-    "〕": 0.001, "—": 0.001, "…": 0.0005, "·": 0.0005, "-": 0.001, ".": 0.001, "%": 0.002,
-    "|": 0.001, " ": 0.0005, "‘": 0.001, "’": 0.001,
-}
-_DIGITS_RE = re.compile(r"[0-9□]")
-_BIGRAM_W = 1.0
-_PMI_W = float(os.environ.get("DAFU_PMI_W", "0.5"))
-_PMI_CLIP = float(os.environ.get("DAFU_PMI_CLIP", "6"))
-_NEIGHBOURS = 40
-_RECOMBINE = int(os.environ.get("DAFU_RECOMBINE", "3"))
-_LOOK_WORD = float(os.environ.get("DAFU_LOOK_WORD", "4"))
-_CLOSE = int(os.environ.get("DAFU_CLOSE", "2"))
-_OPEN_TOP = int(os.environ.get("DAFU_OPEN_TOP", "300"))
-_FIRST_WIDTH = int(os.environ.get("DAFU_W1", "4"))
-_DEEP_WIDTH = int(os.environ.get("DAFU_W2", "48"))
+_RECOMBINE = 3  # beam states with the same last 3 model characters are merged (the best is kept)
+_LOOK_WORD = 4.0  # lookahead bonus for a candidate that makes a word with the next slot
+_CLOSE = 2  # characters of right context seen when the last slot is filled
+_OPEN_TOP = 300  # a slot with no known byte: this many frequent characters, plus neighbours' partners
+_FIRST_WIDTH = 4  # beam width when every path is tried
+_DEEP_WIDTH = 48  # beam width for the four best paths
 _X80_PRIOR = -1.5
 _SCRIPT_PEN = 6.0  # a simplified-only character in a traditional letter (or the reverse), unseen in it
 _SENT_END = frozenset("。:;!?”\n")
@@ -226,181 +217,6 @@ def strip_pinyin(text: str) -> tuple[str, int]:
 
 
 # ---------------------------------------------------------------- language model
-@lru_cache(maxsize=1)
-def _lm() -> tuple[dict, dict, float]:
-    """(word -> log p, char -> log summed frequency, log total) from jieba's dict.txt + domain words."""
-    spec = importlib.util.find_spec("jieba")  # locate the data file without importing jieba
-    path = Path(spec.submodule_search_locations[0]) / "dict.txt"
-    freqs: dict[str, int] = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(" ")
-            if len(parts) >= 2 and len(parts[0]) <= 8:
-                freqs[parts[0]] = int(parts[1])
-    total = sum(freqs.values())
-    chars: dict[str, int] = {}
-    for w, f in freqs.items():
-        for c in w:
-            chars[c] = chars.get(c, 0) + f
-    for c, pr in _PUNCT.items():
-        chars[c] = chars.get(c, 0) + int(pr * total / 4)
-    logt = math.log(total)
-    vocab = {w: math.log(f) - logt for w, f in freqs.items() if f > 0}
-    for w in _domain_words():
-        vocab[w] = max(vocab.get(w, -99.0), -10.0)
-    for form, w in _variants():
-        if w in vocab:
-            vocab[form] = max(vocab.get(form, -99.0), vocab[w])
-    return vocab, {c: math.log(f + 1) for c, f in chars.items()}, logt
-
-
-def _variants() -> list[tuple[str, str]]:
-    """(traditional form read character by character, jieba word): 答覆 -> 答复 (see the data file)."""
-    raw = (resources.files("dafu") / "data" / "repair_variants.tsv").read_text(encoding="utf-8")
-    return [tuple(line.split("\t")) for line in raw.splitlines() if line and not line.startswith("#")]
-
-
-@lru_cache(maxsize=1)
-def _domain_words() -> tuple[str, ...]:
-    raw = (resources.files("dafu") / "data" / "repair_words.txt").read_text(encoding="utf-8")
-    return tuple(w for w in (x.strip() for x in raw.splitlines()) if w and not w.startswith("#"))
-
-
-def _char_cost(c: str, vocab: dict) -> float:
-    v = vocab.get(c)
-    if v is not None:
-        return v
-    if c in _PUNCT:
-        return math.log(_PUNCT[c])
-    o = ord(c)
-    if 0x3400 <= o <= 0x9FFF:
-        return -16.0
-    if "0" <= c <= "9":
-        return -4.0
-    if c.isascii() and c.isalpha():
-        return -9.0
-    return -18.0
-
-
-class _Scorer:
-    """Best-path word-unigram score with a document cache (REPAIR.md §3 'Scoring')."""
-
-    def __init__(self, doc: str, raw_chars: frozenset = frozenset()):
-        self.vocab, self.charf, _ = _lm()
-        self.overlay = self._doc_overlay(doc)
-        self.doc_chars = frozenset(doc)
-        self.raw_chars = raw_chars
-        digits = _DIGITS_RE.sub("0", doc)
-        self.bigrams: dict[str, int] = {}
-        for i in range(len(digits) - 1):
-            b = digits[i : i + 2]
-            self.bigrams[b] = self.bigrams.get(b, 0) + 1
-
-    def total(self, s: str, best_left: list[float]) -> float:
-        """Word-path score of s plus the document-cache bigram bonus past the shared prefix."""
-        v = self.extend(s, best_left)[-1]
-        t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) :])
-        doc = _BIGRAM_W * sum(math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1))
-        return v + doc + _PMI_W * _pmi_sum(s[max(0, len(best_left) - 2) :])
-
-    def _doc_overlay(self, doc: str) -> dict:
-        ov, seen = {}, {}
-        for i in range(len(doc)):
-            for n in range(2, 5):
-                w = doc[i : i + n]
-                if len(w) < n or not all("\u4e00" <= c <= "\u9fff" for c in w):
-                    break
-                if w in self.vocab:
-                    ov[w] = self.vocab[w] + 2.0
-                else:
-                    seen[w] = seen.get(w, 0) + 1
-        for w, k in seen.items():
-            if k >= 2:
-                ov[w] = -12.0
-        return ov
-
-    def word(self, w: str) -> float | None:
-        v = self.overlay.get(w)
-        return v if v is not None else self.vocab.get(w)
-
-    def extend(self, s: str, best: list[float]) -> list[float]:
-        """DP best path over s, reusing best[0..len(best)-1] for a shared prefix."""
-        best = best[:]
-        for p in range(len(best), len(s) + 1):
-            c = s[p - 1]
-            if c == "\n":
-                best.append(best[p - 1])  # a line break is a free boundary
-                continue
-            if p >= 2 and c.isascii() and c.isalnum() and s[p - 2].isascii() and s[p - 2].isalnum():
-                best.append(best[p - 1] - 0.5)  # digits and Latin letters run on as one token
-                continue
-            v = self.overlay.get(c)
-            b = best[p - 1] + (v if v is not None else _char_cost(c, self.vocab)) - _PEN
-            for n in range(2, min(6, p) + 1):
-                v = self.word(s[p - n : p])
-                if v is not None and best[p - n] + v - _PEN > b:
-                    b = best[p - n] + v - _PEN
-            best.append(b)
-        return best
-
-
-@dataclass(frozen=True, slots=True)
-class _Bigrams:
-    """Witten-Bell character bigrams of running text (core/data/char_bigrams.tsv.gz), digits as 0."""
-
-    pair: dict  # "ab" -> log P(b | a)
-    back: dict  # a -> log of the share of P(. | a) left for followers never seen after a
-    uni: dict  # c -> log P(c)
-    floor: float  # log P of a character never seen
-    followers: dict  # a -> the characters seen most often after a
-    leaders: dict  # b -> the characters seen most often before b
-
-
-@lru_cache(maxsize=1)
-def _bigrams() -> _Bigrams:
-    raw = gzip.decompress((resources.files("dafu") / "data" / "char_bigrams.tsv.gz").read_bytes())
-    chars, pairs = {}, {}
-    for line in raw.decode("utf-8").splitlines():
-        if not line.startswith("#"):
-            key, n, *rest = line.split("\t")
-            if len(key) == 1:
-                chars[key] = (int(n), int(rest[0]))
-            else:
-                pairs[key] = int(n)
-    total = sum(n for n, _ in chars.values()) + 0.5 * len(chars)
-    uni = {c: math.log((n + 0.5) / total) for c, (n, _) in chars.items()}
-    pair = {ab: math.log((n + chars[ab[0]][1] * math.exp(uni[ab[1]])) / sum(chars[ab[0]])) for ab, n in pairs.items()}
-    back = {a: math.log(t / (n + t)) for a, (n, t) in chars.items() if t}
-    followers, leaders = {}, {}
-    for ab in sorted(pairs, key=pairs.get, reverse=True):
-        followers.setdefault(ab[0], []).append(ab[1])
-        leaders.setdefault(ab[1], []).append(ab[0])
-    cut = lambda d: {k: tuple(v[:_NEIGHBOURS]) for k, v in d.items()}  # noqa: E731
-    return _Bigrams(pair, back, uni, math.log(0.5 / total), cut(followers), cut(leaders))
-
-
-def _bg_form(c: str) -> str:
-    return "0" if c.isdigit() or c == "□" else c
-
-
-def _pmi(bg: _Bigrams, a: str, b: str) -> float:
-    """log P(b | a) - log P(b): how much more (or less) likely b is right after a; 0 across a line or in a word."""
-    if a == "\n" or b == "\n" or not a:
-        return 0.0
-    a, b = _bg_form(a), _bg_form(b)
-    if a + b in _lm()[0]:
-        return 0.0  # inside a word the word model already speaks
-    v = bg.pair.get(a + b)
-    if v is not None:
-        return v - bg.uni[b]
-    return bg.back.get(a, 0.0) if b in bg.uni else 0.0
-
-
-def _pmi_sum(t: str) -> float:
-    bg = _bigrams()
-    return sum(max(-_PMI_CLIP, min(_PMI_CLIP, _pmi(bg, t[i], t[i + 1]))) for i in range(len(t) - 1))
-
-
 def _simp(raw: str) -> str:
     """Annotation-stripped, per-character t2s form used for scoring."""
     return "".join(_lmform(c) for c in _strip(raw))
@@ -618,23 +434,11 @@ def _narrow(j: int, lists: list[list[str]], left_c: str, right_c: str) -> list[s
     return cands[:_OPEN_TOP] + [c for c in cands[_OPEN_TOP:] if _lmform(c) in want or _lmform(c) in _PUNCT]
 
 
-@lru_cache(maxsize=1)
-def _word_neighbours() -> tuple[dict, dict]:
-    """(a -> characters that follow a in two-character words, b -> those before b), frequent first."""
-    vocab = _lm()[0]
-    after, before = {}, {}
-    for w in sorted((w for w in vocab if len(w) == 2), key=vocab.get, reverse=True):
-        after.setdefault(w[0], []).append(w[1])
-        before.setdefault(w[1], []).append(w[0])
-    return ({a: tuple(v[:_NEIGHBOURS]) for a, v in after.items()},
-            {b: tuple(v[:_NEIGHBOURS]) for b, v in before.items()})
-
-
 def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_last: bool, width: int) -> list[tuple]:
     """The best `width` fillings of the slots, left to right: word path, bigrams, brackets, penalties.
 
     The last slot is judged with the first characters of the right context too, and an open slot
-    before another open slot with a hint of how well each candidate can continue (`_lookahead`).
+    before another slot with a hint of how well each candidate can continue (`_lookahead`).
     """
     g, sc, bg = _gbk(), ctx.sc, _bigrams()
     states = [(0.0, (), ctx.left, ctx.best_left, 0.0)]
@@ -642,7 +446,7 @@ def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_l
     for j, cands in enumerate(lists):
         grown = []
         tied = j - 1 in p.unassigned
-        ahead = _lookahead(cands, lists[j + 1]) if j < last and len(cands) > 1 and len(lists[j + 1]) > 1 else {}
+        ahead = _lookahead(cands, lists[j + 1]) if j < last and len(cands) > 1 else {}
         for score, xs, s, best, hint in states:
             t = g.char2code[xs[-1]][1] if tied else None
             for c in cands:
@@ -697,10 +501,6 @@ def _lm_phrase(left: str, per_char: str, shown: str, right: str) -> str:
     if len(conv) != len(seg):
         return per_char
     return conv[len(left) : len(left) + len(shown)]
-
-
-def _clip(v: float) -> float:
-    return max(-_PMI_CLIP, min(_PMI_CLIP, v))
 
 
 def _score_path(text: str, p: _Path, ctx: _Ctx, width: int) -> list[_Hyp]:
