@@ -48,7 +48,8 @@ _LOOK_WORD = 4.0  # lookahead bonus for a candidate that makes a word with the n
 _CLOSE = 2  # characters of right context seen when the last slot is filled
 _OPEN_TOP = 300  # a slot with no known byte: this many frequent characters, plus neighbours' partners
 _FIRST_WIDTH = 4  # beam width when every path is tried
-_DEEP_WIDTH = 48  # beam width for the four best paths
+_DEEP_PATHS = 4  # paths searched again, wider, after every path was tried
+_DEEP_WIDTH = 48  # beam width for those paths
 _X80_PRIOR = -1.5
 _SCRIPT_PEN = 6.0  # a simplified-only character in a traditional letter (or the reverse), unseen in it
 _SENT_END = frozenset("。:;!?”\n")
@@ -314,6 +315,8 @@ def _swallow_options(xk: str, nxt: str) -> list[tuple[str, float]]:
     if nxt[:1].isdigit():
         nl = (0.0 if ends else -1.5) if _DIGIT_LINE_START_RE.match(nxt) else -6.0
         digit = -0.5 if nxt[0] == "0" else -1.5
+    elif nxt[:1] in ".%" and nxt[1:2].isdigit():
+        nl, digit = -6.0, -0.5  # ".2萬", "%": the number lost its first digit
     else:
         nl = 0.0 if ends else (-1.5 if _HEADING_RE.match(nxt) else -4.0)
         digit = -3.0 if nxt[:1] in _UNIT_CHARS else -6.0
@@ -427,9 +430,9 @@ def _narrow(j: int, lists: list[list[str]], left_c: str, right_c: str) -> list[s
     nexts = {_lmform(c) for c in lists[j + 1]} if j + 1 < len(lists) else {right_c}
     want = set()
     for a in prevs:
-        want.update(bg.followers.get(a, ()), after.get(a, ()))
+        want.update(bg.followers.get("0" if a.isdigit() else a, ()), after.get(a, ()))
     for b in nexts:
-        want.update(bg.leaders.get(b, ()), before.get(b, ()))
+        want.update(bg.leaders.get("0" if b.isdigit() else b, ()), before.get(b, ()))
     cands = lists[j]
     return cands[:_OPEN_TOP] + [c for c in cands[_OPEN_TOP:] if _lmform(c) in want or _lmform(c) in _PUNCT]
 
@@ -570,7 +573,7 @@ def _solve(text: str, i: int, ctx_base: tuple) -> tuple[list[_Hyp], float] | Non
     first = {p: _score_path(text, p, ctx, _FIRST_WIDTH) for p in paths}
     ranked = sorted((p for p in paths if first[p]), key=lambda p: -max(h.score for h in first[p]))
     hyps = [h for p in paths for h in first[p]]
-    for p in ranked[:4]:
+    for p in ranked[:_DEEP_PATHS]:
         hyps += _score_path(text, p, ctx, _DEEP_WIDTH)
     if not hyps:
         return None
@@ -634,7 +637,7 @@ def repair_byte_loss(
     anchors = _anchors(text)
     clean = _undamaged(text, anchors)
     sc = _Scorer(_simp(clean), frozenset(clean))  # the document cache; characters seen outside damage
-    annotated, trad = _annotated_chars(text), _is_trad_text(text)
+    annotated, trad = _annotated_chars(text), _is_trad_text(clean)
     out, repairs, unresolved, warns = [], [], [], []
     pos = 0  # next input offset to copy
     olen = 0  # length of the output so far

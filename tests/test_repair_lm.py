@@ -1,0 +1,56 @@
+"""Tests for the repair's model (dafu.repair_lm) and the lost-byte priors: tables of cases."""
+from __future__ import annotations
+
+import pytest
+
+from dafu.repair import _swallow_options
+from dafu.repair_lm import bigrams, pmi, word_model
+
+
+@pytest.mark.parametrize(
+    ("left", "better", "worse"),
+    [
+        ("0", "家", "我"),  # 3292家 — a count word after a number, not a pronoun
+        ("们", "将", "、"),  # 我们将继续
+        ("0", "月", ","),  # 2024年7月24日
+        ("是", "全", "利"),  # 一是全面促进
+    ],
+)
+def test_running_text_bigrams_rank_the_usual_follower_first(left: str, better: str, worse: str) -> None:
+    bg = bigrams()
+    assert pmi(bg, left, better) > pmi(bg, left, worse)
+
+
+@pytest.mark.parametrize(("a", "b"), [("全", "面"), ("利", "益"), ("答", "复")])
+def test_no_bigram_bonus_inside_a_word(a: str, b: str) -> None:
+    """Inside a dictionary word the word model already counts the pair."""
+    assert pmi(bigrams(), a, b) == 0.0
+
+
+@pytest.mark.parametrize(("a", "b"), [("\n", "一"), ("。", "\n"), ("", "的")])
+def test_no_bigram_across_a_line_or_without_a_left_character(a: str, b: str) -> None:
+    assert pmi(bigrams(), a, b) == 0.0
+
+
+@pytest.mark.parametrize(("form", "word"), [("答覆", "答复"), ("一目瞭然", "一目了然")])
+def test_traditional_forms_read_as_their_words(form: str, word: str) -> None:
+    """OpenCC leaves 覆 and 瞭 alone character by character; the model still knows the phrase."""
+    vocab = word_model()[0]
+    assert vocab[form] >= vocab[word]
+
+
+@pytest.mark.parametrize(
+    ("xk", "after", "expected"),
+    [
+        ("年", "000元,", "□"),  # 每年6000元 with the 6 lost: no number starts with 000
+        ("月", "4日\n聯", "□"),  # 7月24日: a line does not start with 4日
+        ("位", ".8萬個", "□"),  # 4.8萬: a number does not start with a point
+        ("的", "0%給予", "□"),
+        ("。", "2023年,全", "\n"),  # a new line may start with a year
+        ("覆", "紹人社函〔", "\n"),  # a title line ends, the document number follows
+        ("|", " 市人社局", " "),  # a table cell
+    ],
+)
+def test_lost_byte_prior_prefers(xk: str, after: str, expected: str) -> None:
+    options = dict(_swallow_options(xk, after))
+    assert max(options, key=options.get) == expected
