@@ -116,6 +116,8 @@ def _parse(text: str, i: int, end: int):
     >>> _parse("拨付补贴资金1000多万元", 6, 12)[:3]
     (Decimal('10000000'), 12, True)
     """
+    if i >= end:
+        return None  # nothing left to read: "5分之" at the end of a text
     if "0" <= text[i] <= "9" and (m := _ARABIC.match(text, i, end)) and (m.end() == end or text[m.end()] not in _ROLE):
         try:  # the common case, 68715 or 137.43, without the state machine
             return Decimal(m.group().replace(",", "").replace("□", "0")), m.end(), False, False
