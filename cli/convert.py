@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Optional
 
@@ -276,10 +277,11 @@ def _run(settings: Settings, out: _Output | None, reporter: Reporter) -> int:
     stdin_data = None
     if any(i.path is None for i in found.items):
         stdin_data = sys.stdin.buffer.read(settings.max_bytes + 1)
-    tasks = [Task(i.path, i.display, i.id, i.collision_of,
-                  known.get(i.id) if settings.incremental and out and os.path.exists(out.record_path(i.id)) else None,
-                  stdin_data if i.path is None else None)
-             for i in found.items]
+    def task(i) -> Task:
+        known_sha = known.get(i.id) if settings.incremental and out and os.path.exists(out.record_path(i.id)) else None
+        return Task(i.path, i.display, i.id, i.collision_of, known_sha, stdin_data if i.path is None else None)
+
+    tasks = _LazyTasks(found.items, task)
     config = Config(options, settings.max_bytes, settings.encoding,
                     want_rows=out is not None or settings.csv_path is not None)
     ctx = _Context(settings, out, reporter, tally, before)
@@ -512,6 +514,21 @@ class _Context:
         if self.records is not None:
             self.records.discard()
         self.jsonl = self.csv = self.errors_file = self.metrics_file = self.records = None
+
+
+class _LazyTasks(Sequence):
+    """The run's tasks, each made when the runner takes it (not a list held for the whole run)."""
+
+    def __init__(self, items, make) -> None:
+        self.items, self.make = items, make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self.make(i) for i in self.items[k]]
+        return self.make(self.items[k])
 
 
 def _from_record_file(res, data: bytes):

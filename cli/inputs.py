@@ -51,6 +51,8 @@ def display_path(path: str) -> str:
     >>> display_path(os.fsdecode(b"letters/\\xb9\\xd8.txt"))
     'letters/\\ufffd\\ufffd.txt'
     """
+    if path.isascii():
+        return path  # the same string, not a copy: one is kept per letter for the whole run
     return os.fsencode(path).decode("utf-8", "replace")
 
 
