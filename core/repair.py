@@ -1,16 +1,18 @@
 """Pinyin annotations and GBK byte-shift mojibake (REPAIR.md): detect, repair, strip.
 
 Order in normalize: `repair_byte_loss` on the decoded text, then `strip_pinyin`, then OpenCC.
-Heavy data (jieba's dict.txt, pypinyin, OpenCC) is loaded only when a damage anchor exists.
+Heavy data (jieba's dict.txt, pypinyin's reading table, OpenCC) is loaded only when a damage anchor exists.
 """
 from __future__ import annotations
 
 import heapq
+import importlib.util
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+from pathlib import Path
 
 from dafu.codes import WarningCode
 from dafu.model import Repair, Unresolved, Warning
@@ -170,21 +172,33 @@ def _is_simp_only(c: str) -> bool:
     return _s2t_cc().convert(c) != c and _t2s(c) == c
 
 
+@lru_cache(maxsize=1)
+def _char_readings() -> dict:
+    """pypinyin's table of single-character readings (code point -> "guān,wān,wǎn"), read on its own.
+
+    Importing pypinyin loads its phrase dictionary too (+55 MB); the repair needs only this table,
+    whose first reading is pypinyin's context-free default (`pinyin(c, style=Style.TONE)[0][0]`).
+    """
+    spec = importlib.util.find_spec("pypinyin")  # locate the file without importing the package
+    path = Path(spec.submodule_search_locations[0]) / "pinyin_dict.py"
+    loader = importlib.util.spec_from_file_location("_dafu_pinyin_dict", path)
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    return module.pinyin_dict
+
+
 @lru_cache(maxsize=None)
 def _default_reading(c: str) -> str:
-    from pypinyin import Style, pinyin
-
-    return pinyin(c, style=Style.TONE)[0][0]
+    found = _char_readings().get(ord(c))
+    return found.split(",")[0] if found else c
 
 
 @lru_cache(maxsize=None)
 def _readings(c: str) -> frozenset:
-    from pypinyin import Style, pinyin
-
-    out = set(pinyin(c, style=Style.TONE, heteronym=True)[0])
-    s = _t2s(c)
-    if s != c:
-        out |= set(pinyin(s, style=Style.TONE, heteronym=True)[0])
+    table, out = _char_readings(), set()
+    for x in {c, _t2s(c)}:
+        if found := table.get(ord(x)):
+            out.update(found.split(","))
     return frozenset(out)
 
 
