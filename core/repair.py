@@ -16,12 +16,11 @@ from pathlib import Path
 
 from dafu.codes import WarningCode
 from dafu.model import Repair, Unresolved, Warning
-from dafu.repair_lm import PMI_W as _PMI_W
 from dafu.repair_lm import PUNCT as _PUNCT
 from dafu.repair_lm import Scorer as _Scorer
+from dafu.repair_lm import bg_form as _bg_form
 from dafu.repair_lm import bigrams as _bigrams
-from dafu.repair_lm import clip as _clip
-from dafu.repair_lm import pmi as _pmi
+from dafu.repair_lm import bonus as _bonus
 from dafu.repair_lm import word_model as _lm
 from dafu.repair_lm import word_neighbours as _word_neighbours
 
@@ -444,11 +443,12 @@ def _narrow(j: int, lists: list[list[str]], left_c: str, right_c: str) -> list[s
     nexts = {_lmform(c) for c in lists[j + 1]} if j + 1 < len(lists) else {right_c}
     want = set()
     for a in prevs:
-        want.update(bg.followers.get("0" if a.isdigit() else a, ()), after.get(a, ()))
+        want.update(bg.followers.get(_bg_form(a), ()), after.get(a, ()))
     for b in nexts:
-        want.update(bg.leaders.get("0" if b.isdigit() else b, ()), before.get(b, ()))
+        want.update(bg.leaders.get(_bg_form(b), ()), before.get(b, ()))
+    want.update(_PUNCT)
     cands = lists[j]
-    return cands[:_OPEN_TOP] + [c for c in cands[_OPEN_TOP:] if _lmform(c) in want or _lmform(c) in _PUNCT]
+    return cands[:_OPEN_TOP] + [c for c in cands[_OPEN_TOP:] if _lmform(c) in want]
 
 
 def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_last: bool, width: int) -> list[tuple]:
@@ -472,12 +472,12 @@ def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_l
                 f = _lmform(c)
                 s2 = s + f
                 best2 = sc.extend(s2, best)
-                gain = best2[-1] - best[-1] + _PMI_W * _clip(_pmi(bg, s[-1:], f))
+                gain = best2[-1] - best[-1] + _bonus(bg, s[-1:], f)
                 gain += _char_penalty(c, ctx, annotated_last and j == last)
                 if c in _BRACKETS:
                     gain += _brackets(_s5(c), ctx.left, right_s)
                 if j == last and close:
-                    gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _PMI_W * _clip(_pmi(bg, f, close[0]))
+                    gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _bonus(bg, f, close[0])
                 h = ahead.get(c, 0.0)
                 grown.append((score - hint + gain + h, xs + (c,), s2, best2, h))
         states = heapq.nlargest(width, _recombined(grown), key=itemgetter(0))
@@ -504,7 +504,7 @@ def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
         v = _LOOK_WORD if any(b in forms for b in after.get(f, ())) else 0.0
         for b in bg.followers.get(f, ()):
             if b in forms:
-                v = max(v, _PMI_W * _clip(_pmi(bg, f, b)))
+                v = max(v, _bonus(bg, f, b))
                 break
         if v:
             out[c] = v

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["Scorer", "Bigrams", "word_model", "bigrams", "pmi", "clip", "word_neighbours", "PUNCT", "PMI_W"]
+__all__ = ["Scorer", "Bigrams", "word_model", "bigrams", "bg_form", "pmi", "bonus", "clip", "word_neighbours", "PUNCT"]
 
 _PEN = 2.0
 PUNCT = {
@@ -25,7 +25,7 @@ PUNCT = {
 }
 _DIGITS_RE = re.compile(r"[0-9□]")
 _BIGRAM_W = 1.0
-PMI_W = 0.5  # weight of the running-text bigram term (log P(b|a) - log P(b), between words)
+_PMI_W = 0.5  # weight of the running-text bigram term (log P(b|a) - log P(b), between words)
 _PMI_CLIP = 6.0
 _NEIGHBOURS = 40  # characters kept per character in the follower and word-neighbour indexes
 
@@ -90,9 +90,8 @@ class Scorer:
     """Best-path word-unigram score with a document cache (REPAIR.md §3 'Scoring')."""
 
     def __init__(self, doc: str, raw_chars: frozenset = frozenset()):
-        self.vocab, self.charf, _ = word_model()
+        self.vocab = word_model()[0]
         self.overlay = self._doc_overlay(doc)
-        self.doc_chars = frozenset(doc)
         self.raw_chars = raw_chars
         digits = _DIGITS_RE.sub("0", doc)
         self.bigrams: dict[str, int] = {}
@@ -103,9 +102,11 @@ class Scorer:
     def total(self, s: str, best_left: list[float]) -> float:
         """Word-path score of s plus the document-cache bigram bonus past the shared prefix."""
         v = self.extend(s, best_left)[-1]
-        t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) :])
+        new = s[max(0, len(best_left) - 2) :]
+        t = _DIGITS_RE.sub("0", new)
         doc = _BIGRAM_W * sum(math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1))
-        return v + doc + PMI_W * _pmi_sum(s[max(0, len(best_left) - 2) :])
+        bg = bigrams()
+        return v + doc + _PMI_W * sum(clip(pmi(bg, new[i], new[i + 1])) for i in range(len(new) - 1))
 
     def _doc_overlay(self, doc: str) -> dict:
         ov, seen = {}, {}
@@ -183,7 +184,8 @@ def bigrams() -> Bigrams:
     return Bigrams(pair, back, uni, math.log(0.5 / total), cut(followers), cut(leaders))
 
 
-def _bg_form(c: str) -> str:
+def bg_form(c: str) -> str:
+    """The character as the bigram table writes it: every digit (and □, a lost digit) is 0."""
     return "0" if c.isdigit() or c == "□" else c
 
 
@@ -191,18 +193,13 @@ def pmi(bg: Bigrams, a: str, b: str) -> float:
     """log P(b | a) - log P(b): how much more (or less) likely b is right after a; 0 across a line or in a word."""
     if a == "\n" or b == "\n" or not a:
         return 0.0
-    a, b = _bg_form(a), _bg_form(b)
+    a, b = bg_form(a), bg_form(b)
     if a + b in word_model()[0]:
         return 0.0  # inside a word the word model already speaks
     v = bg.pair.get(a + b)
     if v is not None:
         return v - bg.uni[b]
     return bg.back.get(a, 0.0) if b in bg.uni else 0.0
-
-
-def _pmi_sum(t: str) -> float:
-    bg = bigrams()
-    return sum(max(-_PMI_CLIP, min(_PMI_CLIP, pmi(bg, t[i], t[i + 1]))) for i in range(len(t) - 1))
 
 
 @lru_cache(maxsize=1)
@@ -219,3 +216,8 @@ def word_neighbours() -> tuple[dict, dict]:
 
 def clip(v: float) -> float:
     return max(-_PMI_CLIP, min(_PMI_CLIP, v))
+
+
+def bonus(bg: Bigrams, a: str, b: str) -> float:
+    """The weighted, clipped bigram term for b right after a (what a candidate gains or loses)."""
+    return _PMI_W * clip(pmi(bg, a, b))
