@@ -5,6 +5,7 @@ Heavy data (jieba's dict.txt, pypinyin's reading table, OpenCC) is loaded only w
 """
 from __future__ import annotations
 
+import bisect
 import heapq
 import importlib.util
 import math
@@ -33,13 +34,14 @@ _ANNOT_RE = re.compile(rf"([{_CJK}])[(（]({_SYL})[)）]")
 _SYL_CLOSE_RE = re.compile(rf"({_SYL})\)")
 _SYL_PAREN_RE = re.compile(rf"\(({_SYL})\)")
 _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/._%&=?#+~-")
-_MAX_RUN = 24
+_MAX_RUN = 40
 _MAX_UNASSIGNED = 4
-_MAX_PATHS = 400  # real runs have < 50 readings; a long run of '?' has 10^5: that is not our damage
+_MAX_PATHS = 1000  # real runs have < 50 readings; a long run of '?' has 10^5: that is not our damage
 _MAX_SOLVED = 400  # anchors solved per text; beyond it the rest are reported, not searched (bounded time)
 _CTX = 10
 _MARGIN = 6.0
-_ODD_RE = re.compile(rf"[^{_CJK}\s\w，。、；：？！“”‘’《》（）〔〕【】…—·.,;:!?()%+\-/|\"'<>\[\]]")
+_ODD_RE = re.compile(rf"[^{_CJK}\s\w，。、；：？！“”‘’《》（）〔〕【】…—·.,;:!?()%+\-/|\"'<>\[\]]"
+                     rf"|(?<![a-z{_TONED}])[{_TONED}](?![a-z{_TONED}])")  # a pinyin letter alone (GBK row A8)
 _GLUE_RE = re.compile(rf"[^\x00-\x7f{_TONED}][\x40-\x7e?]|[\x40-\x7e]\({_SYL}\)")
 _STRONG_RE = re.compile(rf"[\x40-\x7e]|{_SYL}\)")
 _STRONG_GLUE_RE = re.compile(rf"[^\x00-\x7f{_TONED}][\x40-\x7e]|[\x40-\x7e]\({_SYL}\)")
@@ -51,10 +53,14 @@ _OPEN_TOP = 300  # a slot with no known byte: this many frequent characters, plu
 _FIRST_WIDTH = 4  # beam width when every path is tried
 _DEEP_PATHS = 4  # paths searched again, wider, after every path was tried
 _DEEP_WIDTH = 48  # beam width for those paths
-_X80_PRIOR = -1.5
+_X80_PRIOR = -3.0
 _SCRIPT_PEN = 6.0  # a simplified-only character in a traditional letter (or the reverse), unseen in it
 _SENT_END = frozenset("。:;!?”\n")
+_NUMERALS = "一二三四五六七八九十"
+_ENUM_RE = re.compile(rf"([{_NUMERALS}])是|[(（]([{_NUMERALS}])[)）]|^[ \t　]*([{_NUMERALS}])、", re.M)
+_ENUM_BONUS = 4.0  # for a repair that continues the letter's enumeration (一是 … 二是, (二) … (三))
 _UNIT_CHARS = frozenset("个個人万萬亿億元年月日号號家项項名次所天条條期批%.")
+_NO_LINE_START = frozenset("个個万萬亿億元年月日号號项項次%.,，。、;；:：)）》”〕】")  # a line does not begin with these
 
 
 # ---------------------------------------------------------------- cheap detection
@@ -132,6 +138,9 @@ def _gbk() -> _Gbk:
             by_trail.setdefault(trail, []).append(c)
             by_lead.setdefault(lead, []).append(c)
     inv = frozenset(t for t in range(0x81, 0xFF) if any((t, x) not in code2char for x in range(0x81, 0xFF)))
+    for table in (by_trail, by_lead):
+        for chars in table.values():
+            chars.sort(key=_variant_rank)  # stable: code order otherwise
     return _Gbk(code2char, char2code, by_trail, by_lead, inv)
 
 
@@ -152,6 +161,12 @@ def _s2t_cc():
 @lru_cache(maxsize=None)
 def _t2s(c: str) -> str:
     return _t2s_cc().convert(c)
+
+
+def _variant_rank(c: str) -> int:
+    """0 for a character's usual form, 1 for a rare variant of it (侷 for 局): on a tie the usual form wins."""
+    s = _t2s(c)
+    return 0 if s == c or _s2t_cc().convert(s) == c else 1
 
 
 @lru_cache(maxsize=None)
@@ -288,7 +303,7 @@ def _paths(text: str, start: int, first_lead) -> list[_Path]:
 def _frequent_chars() -> tuple[str, ...]:
     """GBK characters whose simplified form is frequent (for slots with no known byte)."""
     g, (_, charf, _) = _gbk(), _lm()
-    ranked = sorted(g.char2code, key=lambda c: -charf.get(_lmform(c), 0.0))
+    ranked = sorted(g.char2code, key=lambda c: (-charf.get(_lmform(c), 0.0), _variant_rank(c)))
     return tuple(ranked[:3000]) + tuple(c for c in ranked[3000:] if _lmform(c) in _PUNCT)
 
 
@@ -315,6 +330,7 @@ def _slot_chars(slot, g: _Gbk, before_unassigned: bool) -> list[str]:
 
 
 _HEADING_RE = re.compile(r"[一二三四五六七八九十]+、|[(（]|第|附件|抄送|聯系|联系")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d(?:年|[.-]\d)")
 _DIGIT_LINE_START_RE = re.compile(r"(?:19|20)\d\d年|\d{1,2}[.、．](?!\d)")
 
 
@@ -328,17 +344,45 @@ def _swallow_options(xk: str, nxt: str) -> list[tuple[str, float]]:
     if nxt[:1].isdigit():
         nl = (0.0 if ends else -1.5) if _DIGIT_LINE_START_RE.match(nxt) else -6.0
         digit = -0.5 if nxt[0] == "0" else -1.5
+        if _YEAR_RE.match(nxt):
+            digit = -6.0  # a digit lost before a whole year (2023年) would make a five-digit year
     elif nxt[:1] in ".%" and nxt[1:2].isdigit():
         nl, digit = -6.0, -0.5  # ".2萬", "%": the number lost its first digit
     else:
         nl = 0.0 if ends else (-1.5 if _HEADING_RE.match(nxt) else -4.0)
         digit = -3.0 if nxt[:1] in _UNIT_CHARS else -6.0
+        if nxt[:1] in _NO_LINE_START:
+            nl = -8.0
     if ends:
         digit -= 2.0
     if xk in _PAIRS:
         nl, digit = -8.0, digit + 1.0
-    space = -0.5 if "|" in (xk, nxt[:1]) else -7.0
+    space = -0.5 if "|" in (xk, nxt[:1]) else -12.0
     return [("\n", nl), ("□", digit), (" ", space)]
+
+
+def _enumerators(text: str) -> tuple[list[int], list[str]]:
+    """Ends of the enumerators in text (一是, (二), 三、 at a line start) and the one that would come next."""
+    ends, nexts = [], []
+    for m in _ENUM_RE.finditer(text):
+        k = next(g for g in (1, 2, 3) if m.group(g))
+        n = _NUMERALS.index(m.group(k))
+        if n + 1 < len(_NUMERALS):
+            succ = _NUMERALS[n + 1]
+            ends.append(m.end())
+            nexts.append((f"{succ}是", f"({succ})", f"{succ}、")[k - 1])
+    return ends, nexts
+
+
+def _expected_enumerator(enums: tuple[list[int], list[str]], i: int) -> str:
+    """The enumerator after the last one that ends before offset i ("" when there is none)."""
+    k = bisect.bisect_right(enums[0], i) - 1
+    return enums[1][k] if k >= 0 else ""
+
+
+def _enum_bonus(ctx: "_Ctx", s: str) -> float:
+    """The enumeration bonus when model text s (with a little right context) holds the expected enumerator."""
+    return _ENUM_BONUS if ctx.expect and ctx.expect in s else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +395,7 @@ class _Ctx:
     win_end: int
     annotated: frozenset
     trad: bool
+    expect: str  # the enumerator that would continue the letter's last one (二是 after 一是), or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,6 +523,7 @@ def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_l
                     gain += _brackets(_s5(c), ctx.left, right_s)
                 if j == last and close:
                     gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _bonus(bg, f, close[0])
+                gain += _enum_bonus(ctx, s2[-3:] + (close if j == last else ""))
                 h = ahead.get(c, 0.0)
                 grown.append((score - hint + gain + h, xs + (c,), s2, best2, h))
         states = heapq.nlargest(width, _recombined(grown), key=itemgetter(0))
@@ -529,8 +575,10 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, width: int) -> list[_Hyp]:
     out = []
     for xs in _beam(lists, p, ctx, right_s, syl is not None, width):
         shown = "".join(_s5(c) for c in xs)
-        head = ctx.left + _lm_phrase(ctx.left[-2:], "".join(_lmform(c) for c in xs), shown, right_s[:2])
+        lm = _lm_phrase(ctx.left[-2:], "".join(_lmform(c) for c in xs), shown, right_s[:2])
+        head = ctx.left + lm
         extra = _extras(xs, ctx, syl is not None) + _brackets(shown, ctx.left, right_s)
+        extra += _enum_bonus(ctx, ctx.left[-2:] + lm + right_s[:2])
         if p.kind != "swallow" or forced:
             tails = [(forced or p.ascii, _X80_PRIOR if p.kind == "x80" else 0.0)]
         else:
@@ -571,7 +619,7 @@ def _p2_leads(text: str, i: int) -> tuple | None:
 
 def _solve(text: str, i: int, ctx_base: tuple) -> tuple[list[_Hyp], float] | None:
     """All scored hypotheses for the anchor at i, and the as-is score; None if nothing fits."""
-    sc, left_raw, annotated, trad = ctx_base
+    sc, left_raw, annotated, trad, enums = ctx_base
     paths = _paths(text, i + 1, None)
     leads = _p2_leads(text, i)
     if leads:
@@ -583,7 +631,7 @@ def _solve(text: str, i: int, ctx_base: tuple) -> tuple[list[_Hyp], float] | Non
     nxt = text.find("?", max_end)
     win_end = min(len(text), max_end + _CTX + 2, nxt if nxt >= 0 else len(text))
     left = _simp(left_raw)[-_CTX:]
-    ctx = _Ctx(sc, left, sc.extend(left, [0.0]), win_end, annotated, trad)
+    ctx = _Ctx(sc, left, sc.extend(left, [0.0]), win_end, annotated, trad, _expected_enumerator(enums, i))
     first = {p: _score_path(text, p, ctx, _FIRST_WIDTH) for p in paths}
     ranked = sorted((p for p in paths if first[p]), key=lambda p: -max(h.score for h in first[p]))
     hyps = [h for p in paths for h in first[p]]
@@ -651,7 +699,7 @@ def repair_byte_loss(
     anchors = _anchors(text)
     clean = _undamaged(text, anchors)
     sc = _Scorer(_simp(clean), frozenset(clean))  # the document cache; characters seen outside damage
-    annotated, trad = _annotated_chars(text), _is_trad_text(clean)
+    annotated, trad, enums = _annotated_chars(text), _is_trad_text(clean), _enumerators(text)
     out, repairs, unresolved, warns = [], [], [], []
     pos = 0  # next input offset to copy
     olen = 0  # length of the output so far
@@ -667,7 +715,7 @@ def repair_byte_loss(
         left_raw = tail  # the last characters of the output so far (kept, not re-joined: linear)
         searched = _has_sign(text, i) and solved_count < _MAX_SOLVED
         solved_count += searched
-        solved = _solve(text, i, (sc, left_raw, annotated, trad)) if searched else None
+        solved = _solve(text, i, (sc, left_raw, annotated, trad, enums)) if searched else None
         if solved is None:
             if _strong_sign(text, i):
                 end = _sign_end(text, i)

@@ -204,10 +204,12 @@ def pmi(bg: Bigrams, a: str, b: str) -> float:
 
 @lru_cache(maxsize=1)
 def word_neighbours() -> tuple[dict, dict]:
-    """(a -> characters that follow a in two-character words, b -> those before b), frequent first."""
+    """(a -> characters that follow a in two-character words, b -> those before b): domain words, then frequent first."""
     vocab = word_model()[0]
     after, before = {}, {}
-    for w in sorted((w for w in vocab if len(w) == 2), key=vocab.get, reverse=True):
+    pairs = [w[i : i + 2] for w in _domain_words() for i in range(len(w) - 1)]  # the genre's own pairs first
+    pairs += sorted((w for w in vocab if len(w) == 2), key=vocab.get, reverse=True)
+    for w in pairs:
         after.setdefault(w[0], []).append(w[1])
         before.setdefault(w[1], []).append(w[0])
     return ({a: tuple(v[:_NEIGHBOURS]) for a, v in after.items()},

@@ -154,7 +154,9 @@ def test_strip_pinyin(text: str, expected: str, count: int) -> None:
         ("收悉?,F(xiàn)答復", True),
         ("院??焖侔l(fā)展", True),
         ("當(dāng)?shù)禺a(chǎn)業", True),
+        ("能?瞬诺奶岚浮罚ǖ?187號", True),  # a pinyin letter standing alone (GBK row A8) in the run
         ("嗎?答:可以", False),
+        ("問:綠(lǜ)色是什麼?答:環保。", False),
         ("http://a.gov.cn/x.jsp?id=1", False),
         ("沒有問號", False),
     ],
@@ -209,3 +211,43 @@ def test_work_is_bounded_on_a_text_full_of_damage(monkeypatch) -> None:
     _, repairs, unresolved, _ = repair_byte_loss(text)
     assert len(repairs) == 3
     assert len(unresolved) == 5
+
+
+def _lose_lead(text: str, target: str) -> str:
+    """The recipe's stage-3 damage at one place: the lead byte of the first character of target is lost."""
+    raw = text.encode("gbk")
+    at = len(text[: text.index(target)].encode("gbk"))
+    return s5(s4_decode(raw[:at] + b"?" + raw[at + 1 :]))
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # the letter's enumeration goes on: 二是 after 一是 (not 但是, 而是, 三是)
+        ("為此，我們採取了以下措施。一是加強職業培訓。二是擴大就業渠道。三是優化服務流程。", "二是"),
+        ("今年以來，我們重點抓了三項工作：一是穩崗位，二是促就業，三是保民生。", "二是"),
+        ("主要做法如下：一是摸清底數。二是精準施策，對困難人員逐一幫扶。", "二是"),
+    ],
+)
+def test_enumeration_continues(text: str, target: str) -> None:
+    damaged = _lose_lead(text, target)
+    assert damaged != s5(text)
+    assert repair_byte_loss(damaged)[0] == s5(text)
+
+
+def test_byte_lost_before_a_year_is_a_line_break_not_a_digit() -> None:
+    """'□2023年' would be a five-digit year: the byte swallowed after the signature is the line break."""
+    text = "此復。\n\n廣州市人力資源和社會保障局\n2022年3月1日\n（聯系人：王明，電話：12345678）\n"
+    repaired, repairs, _, warnings = repair_byte_loss(_lose_lead(text, "局\n"))
+    assert "保障局\n2022年3月1日\n" in repaired or "保障廳\n2022年3月1日\n" in repaired  # both are real issuers
+    assert "□" not in repaired
+    assert [r.swallowed_byte["char"] for r in repairs] == ["\n"]
+    assert not [w for w in warnings if w.code == WarningCode.MOJIBAKE_LOST_DIGIT]
+
+
+@pytest.mark.parametrize(("char", "rank"), [("局", 0), ("侷", 1), ("廳", 0), ("厅", 0)])
+def test_variant_rank(char: str, rank: int) -> None:
+    """On a tie in the model (both read 局) the usual form is tried first, not a rare variant."""
+    from dafu.repair import _variant_rank
+
+    assert _variant_rank(char) == rank
