@@ -5,6 +5,7 @@ tests/damage.py, repairs them with dafu.repair.repair_byte_loss, and prints: cha
 the damaged regions, exact-region rate, false positives on the clean truth text, time per site.
 
     python bench/repair_accuracy.py [--seeds 7] [--show 20]
+    python bench/repair_accuracy.py --seeds 2 --letters tests/letters tests/holdout   # other letters than the six above
 """
 from __future__ import annotations
 
@@ -128,9 +129,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=6)
     ap.add_argument("--show", type=int, default=0, help="print this many wrong regions")
+    ap.add_argument("--letters", nargs="*", type=Path, metavar="DIR",
+                    help="damage the .txt letters of these folders instead (held-out letters, e.g. tests/holdout)")
     args = ap.parse_args()
-    texts = [(n[:3], (ROOT / "samples" / n).read_text(encoding="utf-8")) for n in SAMPLES]
-    texts += [(f"own{i}", t) for i, t in enumerate(OWN)]
+    if args.letters:
+        texts = [(p.stem, p.read_text(encoding="utf-8")) for d in args.letters for p in sorted(d.glob("*.txt"))]
+    else:
+        texts = [(n[:3], (ROOT / "samples" / n).read_text(encoding="utf-8")) for n in SAMPLES]
+        texts += [(f"own{i}", t) for i, t in enumerate(OWN)]
     evaluate(texts, args.seeds, args.show)
 
 

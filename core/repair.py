@@ -36,7 +36,7 @@ _SYL_PAREN_RE = re.compile(rf"\(({_SYL})\)")
 _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/._%&=?#+~-")
 _MAX_RUN = 40
 _MAX_UNASSIGNED = 4
-_MAX_PATHS = 1000  # real runs have < 50 readings; a long run of '?' has 10^5: that is not our damage
+_MAX_PATHS = 1000  # a long real run with several "?" has a few hundred readings; a run of "?" has 10^5: not our damage
 _MAX_SOLVED = 400  # anchors solved per text; beyond it the rest are reported, not searched (bounded time)
 _CTX = 10
 _MARGIN = 6.0
