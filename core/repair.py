@@ -163,6 +163,7 @@ def _t2s(c: str) -> str:
     return _t2s_cc().convert(c)
 
 
+@lru_cache(maxsize=None)
 def _variant_rank(c: str) -> int:
     """0 for a character's usual form, 1 for a rare variant of it (侷 for 局): on a tie the usual form wins."""
     s = _t2s(c)
@@ -380,7 +381,7 @@ def _expected_enumerator(enums: tuple[list[int], list[str]], i: int) -> str:
     return enums[1][k] if k >= 0 else ""
 
 
-def _enum_bonus(ctx: "_Ctx", s: str) -> float:
+def _enum_bonus(ctx: _Ctx, s: str) -> float:
     """The enumeration bonus when model text s (with a little right context) holds the expected enumerator."""
     return _ENUM_BONUS if ctx.expect and ctx.expect in s else 0.0
 
