@@ -209,7 +209,7 @@ def word_neighbours() -> tuple[dict, dict]:
     after, before = {}, {}
     pairs = [w[i : i + 2] for w in _domain_words() for i in range(len(w) - 1)]  # the genre's own pairs first
     pairs += sorted((w for w in vocab if len(w) == 2), key=vocab.get, reverse=True)
-    for w in pairs:
+    for w in dict.fromkeys(pairs):  # each pair once: a repeated pair would take a place among the first 40
         after.setdefault(w[0], []).append(w[1])
         before.setdefault(w[1], []).append(w[0])
     return ({a: tuple(v[:_NEIGHBOURS]) for a, v in after.items()},
