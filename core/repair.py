@@ -381,6 +381,16 @@ def _expected_enumerator(enums: tuple[list[int], list[str]], i: int) -> str:
     return enums[1][k] if k >= 0 else ""
 
 
+_FRAME_RE = re.compile(r"(?<![0-9□])(?:19|20)[0-9□]{2}年|年[0-9□]{1,2}月|月[0-9□]{1,2}日|第[0-9□]+[号號届屆次期批条條]")
+_FRAME_BONUS = 4.5  # for each date or ordinal frame (2019年, 年6月, 月18日, 第36号) that a repair completes
+
+
+def _frame_bonus(left: str, new: str, right: str) -> float:
+    """The bonus for the dates and ordinals (2019年6月18日, 第36号) that the repaired text `new` takes part in."""
+    s, a, b = left + new + right, len(left), len(left) + len(new)
+    return _FRAME_BONUS * sum(1 for m in _FRAME_RE.finditer(s) if m.start() < b and m.end() > a)
+
+
 def _enum_bonus(ctx: _Ctx, s: str) -> float:
     """The enumeration bonus when model text s (with a little right context) holds the expected enumerator."""
     return _ENUM_BONUS if ctx.expect and ctx.expect in s else 0.0
@@ -525,6 +535,7 @@ def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_l
                 if j == last and close:
                     gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _bonus(bg, f, close[0])
                 gain += _enum_bonus(ctx, s2[-3:] + (close if j == last else ""))
+                gain += _frame_bonus(s[-6:], f, close if j == last else "")
                 h = ahead.get(c, 0.0)
                 grown.append((score - hint + gain + h, xs + (c,), s2, best2, h))
         states = heapq.nlargest(width, _recombined(grown), key=itemgetter(0))
@@ -587,8 +598,10 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, width: int) -> list[_Hyp]:
         for tail, prior in tails:
             if tail == "\n" and _open_bracket(ctx.left):
                 prior -= 3.0  # a line does not end inside brackets
-            s = head + _TAIL_LM.get(tail, tail) + right_s
-            score = ctx.sc.total(s, ctx.best_left) + extra + prior
+            tail_lm = _TAIL_LM.get(tail, tail)
+            s = head + tail_lm + right_s
+            frame = _frame_bonus(ctx.left[-6:], lm + (tail if tail == "□" else tail_lm), right_s[:6])
+            score = ctx.sc.total(s, ctx.best_left) + extra + prior + frame
             out.append(_Hyp(score, p.end, shown, tail, 1.0, p.kind == "swallow"))
     return out
 

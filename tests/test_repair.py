@@ -245,6 +245,28 @@ def test_byte_lost_before_a_year_is_a_line_break_not_a_digit() -> None:
     assert not [w for w in warnings if w.code == WarningCode.MOJIBAKE_LOST_DIGIT]
 
 
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # the lead of 年/月/第 is lost and its trail swallows the digit after it: a date or an
+        # ordinal frame (2021年□月, 7月□6日, 第□8號) is read, not 2021個月 or 7年□6日
+        ("長沙市人力資源和社會保障局\n2021年5月20日\n", "年5"),
+        ("發佈時間：2018年7月16日　來源：市人社局", "月16"),
+        ("您提出的《關於加強技能培訓的建議》（第58號）收悉。", "第58"),
+        ("報名截止時間為2023年9月30日，逾期不再受理。", "年9"),
+        ("選手在第45屆世界技能大賽中獲得銀牌。", "第45"),
+        ("會議於2019年11月8日在市行政中心召開。", "月8"),
+    ],
+)
+def test_a_date_or_ordinal_frame_is_completed(text: str, target: str) -> None:
+    damaged = _lose_lead(text, target)
+    at = text.index(target) + 1
+    expected = s5(text[:at] + "□" + text[at + 1 :])  # the digit itself is gone
+    repaired, _, _, warnings = repair_byte_loss(damaged)
+    assert repaired == expected
+    assert [w.code for w in warnings] == [WarningCode.MOJIBAKE_LOST_DIGIT]
+
+
 @pytest.mark.parametrize(("char", "rank"), [("局", 0), ("侷", 1), ("廳", 0), ("厅", 0)])
 def test_variant_rank(char: str, rank: int) -> None:
     """On a tie in the model (both read 局) the usual form is tried first, not a rare variant."""
