@@ -40,8 +40,10 @@ _MAX_PATHS = 1000  # a long real run with several "?" has a few hundred readings
 _MAX_SOLVED = 400  # anchors solved per text; beyond it the rest are reported, not searched (bounded time)
 _CTX = 10
 _MARGIN = 6.0
+_FOREIGN = "\u0370-\u04ff\u3040-\u30ff"  # Greek, Cyrillic, kana: GBK rows A4-A7 (悉。 shows as 障ぁ)
 _ODD_RE = re.compile(rf"[^{_CJK}\s\w，。、；：？！“”‘’《》（）〔〕【】…—·.,;:!?()%+\-/|\"'<>\[\]]"
-                     rf"|(?<![a-z{_TONED}])[{_TONED}](?![a-z{_TONED}])")  # a pinyin letter alone (GBK row A8)
+                     rf"|(?<![a-z{_TONED}])[{_TONED}](?![a-z{_TONED}])"  # a pinyin letter alone (GBK row A8)
+                     rf"|(?<![{_FOREIGN}])[{_FOREIGN}](?![{_FOREIGN}])")  # one foreign letter alone; a run is real text
 _GLUE_RE = re.compile(rf"[^\x00-\x7f{_TONED}][\x40-\x7e?]|[\x40-\x7e]\({_SYL}\)")
 _STRONG_RE = re.compile(rf"[\x40-\x7e]|{_SYL}\)")
 _STRONG_GLUE_RE = re.compile(rf"[^\x00-\x7f{_TONED}][\x40-\x7e]|[\x40-\x7e]\({_SYL}\)")
@@ -382,7 +384,7 @@ def _expected_enumerator(enums: tuple[list[int], list[str]], i: int) -> str:
 
 
 _FRAME_RE = re.compile(r"(?<![0-9□])(?:19|20)[0-9□]{2}年|年[0-9□]{1,2}月|月[0-9□]{1,2}日|第[0-9□]+[号號届屆次期批条條]")
-_FRAME_BONUS = 4.5  # for each date or ordinal frame (2019年, 年6月, 月18日, 第36号) that a repair completes
+_FRAME_BONUS = 6.0  # for each date or ordinal frame (2019年, 年6月, 月18日, 第36号) that a repair completes
 
 
 def _frame_bonus(left: str, new: str, right: str) -> float:
@@ -407,6 +409,7 @@ class _Ctx:
     annotated: frozenset
     trad: bool
     expect: str  # the enumerator that would continue the letter's last one (二是 after 一是), or ""
+    line: str = ""  # the current line up to the run, annotations stripped (for brackets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,6 +453,8 @@ def _extras(xs: tuple, ctx: _Ctx, annotated_last: bool) -> float:
 
 _PAIRS = {"〔": "〕", "《": "》", "“": "”", "(": ")", "【": "】"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
+_UNMATCHED_CLOSER = 3.0  # a repaired ) 》 ” 〕 】 with no opener before it in its line
+_LINE_MAX = 300  # characters of the current line kept as context for brackets
 _BRACKETS = frozenset(_PAIRS) | frozenset(_CLOSERS) | frozenset("（）")
 
 
@@ -458,10 +463,12 @@ def _open_bracket(left: str) -> bool:
     return any(line.count(o) > line.count(c) for o, c in _PAIRS.items())
 
 
-def _brackets(shown: str, left: str, right: str) -> float:
-    """Bonus for a repaired bracket or quote that completes an unmatched partner in the context."""
+def _brackets(shown: str, line: str, right: str) -> float:
+    """Brackets and quotes the repair writes: a bonus when one completes an unmatched partner in
+    its line, a penalty when a closing one has nothing to close (line: the line up to the run)."""
     v = 0.0
-    for c in shown:
+    for k, c in enumerate(shown):
+        left = line + shown[:k]
         if c in _PAIRS:
             close = _PAIRS[c]
             open_left = left.count(c) > left.count(close) if c != close else left.count(c) % 2 == 1
@@ -470,8 +477,10 @@ def _brackets(shown: str, left: str, right: str) -> float:
         elif c in _CLOSERS:
             opener = _CLOSERS[c]
             closed_later = c in right and (opener not in right or right.find(c) < right.find(opener))
-            if left.count(opener) > left.count(c) and not closed_later:
-                v += 3.0
+            if left.count(opener) > left.count(c):
+                v += 0.0 if closed_later else 3.0
+            else:
+                v -= _UNMATCHED_CLOSER
     return v
 
 
@@ -531,7 +540,7 @@ def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_l
                 gain = best2[-1] - best[-1] + _bonus(bg, s[-1:], f)
                 gain += _char_penalty(c, ctx, annotated_last and j == last)
                 if c in _BRACKETS:
-                    gain += _brackets(_s5(c), ctx.left, right_s)
+                    gain += _brackets(_s5(c), ctx.line + "".join(map(_s5, xs)), right_s)
                 if j == last and close:
                     gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _bonus(bg, f, close[0])
                 gain += _enum_bonus(ctx, s2[-3:] + (close if j == last else ""))
@@ -589,14 +598,14 @@ def _score_path(text: str, p: _Path, ctx: _Ctx, width: int) -> list[_Hyp]:
         shown = "".join(_s5(c) for c in xs)
         lm = _lm_phrase(ctx.left[-2:], "".join(_lmform(c) for c in xs), shown, right_s[:2])
         head = ctx.left + lm
-        extra = _extras(xs, ctx, syl is not None) + _brackets(shown, ctx.left, right_s)
+        extra = _extras(xs, ctx, syl is not None) + _brackets(shown, ctx.line, right_s)
         extra += _enum_bonus(ctx, ctx.left[-2:] + lm + right_s[:2])
         if p.kind != "swallow" or forced:
             tails = [(forced or p.ascii, _X80_PRIOR if p.kind == "x80" else 0.0)]
         else:
             tails = _swallow_options(shown[-1:], text[rstart : rstart + 8])
         for tail, prior in tails:
-            if tail == "\n" and _open_bracket(ctx.left):
+            if tail == "\n" and _open_bracket(ctx.line + shown):
                 prior -= 3.0  # a line does not end inside brackets
             tail_lm = _TAIL_LM.get(tail, tail)
             s = head + tail_lm + right_s
@@ -644,8 +653,9 @@ def _solve(text: str, i: int, ctx_base: tuple) -> tuple[list[_Hyp], float] | Non
     max_end = max(p.end for p in paths)
     nxt = text.find("?", max_end)
     win_end = min(len(text), max_end + _CTX + 2, nxt if nxt >= 0 else len(text))
-    left = _simp(left_raw)[-_CTX:]
-    ctx = _Ctx(sc, left, sc.extend(left, [0.0]), win_end, annotated, trad, _expected_enumerator(enums, i))
+    left = _simp(left_raw[-3 * _CTX :])[-_CTX:]
+    line = _strip(left_raw.rsplit("\n", 1)[-1])
+    ctx = _Ctx(sc, left, sc.extend(left, [0.0]), win_end, annotated, trad, _expected_enumerator(enums, i), line)
     first = {p: _score_path(text, p, ctx, _FIRST_WIDTH) for p in paths}
     ranked = sorted((p for p in paths if first[p]), key=lambda p: -max(h.score for h in first[p]))
     hyps = [h for p in paths for h in first[p]]
@@ -724,7 +734,7 @@ def repair_byte_loss(
             continue
         out.append(text[pos:i])
         olen += i - pos
-        tail = (tail + text[max(pos, i - 3 * _CTX):i])[-3 * _CTX :]
+        tail = (tail + text[max(pos, i - _LINE_MAX):i])[-_LINE_MAX:]
         pos = i
         left_raw = tail  # the last characters of the output so far (kept, not re-joined: linear)
         searched = _has_sign(text, i) and solved_count < _MAX_SOLVED
@@ -754,7 +764,7 @@ def repair_byte_loss(
             warns.append(_warn(WarningCode.MOJIBAKE_LOST_DIGIT, (k, k + 1)))
         out.append(repaired)
         olen += len(repaired)
-        tail = (tail + repaired)[-3 * _CTX :]
+        tail = (tail + repaired)[-_LINE_MAX:]
         pos = best.end
     out.append(text[pos:])
     return "".join(out), tuple(repairs), tuple(unresolved), tuple(warns)

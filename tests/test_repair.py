@@ -155,6 +155,7 @@ def test_strip_pinyin(text: str, expected: str, count: int) -> None:
         ("院??焖侔l(fā)展", True),
         ("當(dāng)?shù)禺a(chǎn)業", True),
         ("能?瞬诺奶岚浮罚ǖ?187號", True),  # a pinyin letter standing alone (GBK row A8) in the run
+        ("建議?肥障ぁ,F答覆如下", True),  # kana: a trail A4 before the lead A1 of 。 (悉。-> ぁ), no annotation
         ("嗎?答:可以", False),
         ("問:綠(lǜ)色是什麼?答:環保。", False),
         ("http://a.gov.cn/x.jsp?id=1", False),
@@ -264,7 +265,35 @@ def test_a_date_or_ordinal_frame_is_completed(text: str, target: str) -> None:
     expected = s5(text[:at] + "□" + text[at + 1 :])  # the digit itself is gone
     repaired, _, _, warnings = repair_byte_loss(damaged)
     assert repaired == expected
-    assert [w.code for w in warnings] == [WarningCode.MOJIBAKE_LOST_DIGIT]
+    assert WarningCode.MOJIBAKE_LOST_DIGIT in [w.code for w in warnings]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # a closing bracket is read only where its line has opened one; otherwise the usual character
+        ("（聯繫單位及電話：市人社局就業處 0571-85063147；聯繫人：章曉燕）\n抄送：市人大常委會。\n", "）\n"),
+        ("近年來，我市技能人才隊伍不斷壯大。\n二、下一步工作打算\n我們將繼續加大培訓力度。", "算\n"),
+        ("您提出的《關於加強技能人才培養的建議》收悉。現答覆如下：\n一、基本情況\n", "》收"),
+    ],
+)
+def test_brackets_and_line_ends(text: str, target: str) -> None:
+    damaged = _lose_lead(text, target)
+    assert damaged != s5(text)
+    assert repair_byte_loss(damaged)[0] == s5(text)
+
+
+@pytest.mark.parametrize("text", ["問題?答:參見第Ⅲ部分的α係數。", "是否可行?ロボット與機器人譯名對照。"])
+def test_greek_or_kana_after_a_real_question_mark_is_left_alone(text: str) -> None:
+    """Kana, Greek and Cyrillic are damage signs (GBK rows A4-A7), but the word model still decides."""
+    assert repair_byte_loss(text)[0] == text
+
+
+def test_a_closer_with_nothing_to_close_is_penalised() -> None:
+    from dafu.repair import _brackets
+
+    assert _brackets(")", "聯繫人:王明", "\n") < 0 < _brackets(")", "(聯繫人:王明", "\n")
+    assert _brackets("”", "要堅持“技能強市", "戰略") > 0 > _brackets("”", "要堅持技能強市", "戰略")
 
 
 @pytest.mark.parametrize(("char", "rank"), [("局", 0), ("侷", 1), ("廳", 0), ("厅", 0)])
