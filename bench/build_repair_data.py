@@ -17,7 +17,11 @@ its HMM, with the repair's domain words added; words of two to eight Chinese cha
 model mixes them into jieba's general word frequencies: 待遇 is a rare word in general text
 and a common one in these letters.
 
-3. core/data/repair_variants.tsv: the repair's model reads a traditional letter character by
+3. core/data/genre_trigrams.tsv.gz: character triples of the same genre letters (same forms as
+the bigrams, line ends as ¶), `abc<TAB>count` for triples seen at least twice, and for each pair
+`ab<TAB>count` the number of triples that start with it (all of them, before the cut).
+
+4. core/data/repair_variants.tsv: the repair's model reads a traditional letter character by
 character through OpenCC t2s, which leaves characters such as 覆 乾 瞭 alone; OpenCC converts them
 only inside phrases (答覆 -> 答复). For every word of jieba's dict.txt whose OpenCC s2t form, read
 back character by character, is another string, the table lists `form<TAB>word` (答覆, 答复), so
@@ -105,6 +109,17 @@ def genre_word_lines(lines: list[str]) -> list[str]:
     return [f"\t{len(tokens)}"] + [f"{w}\t{n}" for w, n in sorted(words.items()) if n >= MIN_WORD]
 
 
+def trigram_lines(lines: list[str]) -> list[str]:
+    """`ab<TAB>n` (triples after the pair ab) and `abc<TAB>n` for triples seen >= MIN_PAIR times."""
+    ended = [line.rstrip() + LINE_END for line in lines]
+    triples = Counter(line[i : i + 3] for line in ended for i in range(len(line) - 2))
+    contexts = Counter()
+    for t, n in triples.items():
+        contexts[t[:2]] += n
+    out = [f"{ab}\t{n}" for ab, n in sorted(contexts.items()) if n >= MIN_PAIR and "\t" not in ab]
+    return out + [f"{t}\t{n}" for t, n in sorted(triples.items()) if n >= MIN_PAIR and "\t" not in t]
+
+
 def variant_lines(words: list[str]) -> list[str]:
     """`form<TAB>word` for the words whose s2t form reads back, character by character, as another string."""
     import opencc
@@ -134,6 +149,7 @@ def main() -> None:
     ap.add_argument("--genre", type=Path, nargs="*", default=[ROOT / p for p in GENRE])
     ap.add_argument("--genre-weight", type=int, default=GENRE_WEIGHT)
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "core" / "data" / "char_bigrams.tsv.gz")
+    ap.add_argument("--trigrams", type=Path, default=ROOT / "core" / "data" / "genre_trigrams.tsv.gz")
     ap.add_argument("--genre-words", type=Path, default=ROOT / "core" / "data" / "genre_words.tsv")
     ap.add_argument("--variants", type=Path, default=ROOT / "core" / "data" / "repair_variants.tsv")
     args = ap.parse_args()
@@ -149,6 +165,11 @@ def main() -> None:
     with open(args.output, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
         gz.write(body.encode("utf-8"))
     print(f"{args.output}: {len(lines)} lines, {args.output.stat().st_size} bytes")
+    tri = trigram_lines(genre)
+    head = f"# character triples of {names} (bench/build_repair_data.py): ab<TAB>triples after ab, abc<TAB>count"
+    with open(args.trigrams, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
+        gz.write(("\n".join([head] + tri) + "\n").encode("utf-8"))
+    print(f"{args.trigrams}: {len(tri)} lines, {args.trigrams.stat().st_size} bytes")
     words = genre_word_lines(genre)
     head = f"# words of {names}, segmented by jieba without HMM (bench/build_repair_data.py): word<TAB>count\n"
     args.genre_words.write_text(head + "\n".join(words) + "\n", encoding="utf-8")

@@ -22,6 +22,7 @@ from dafu.repair_lm import Scorer as _Scorer
 from dafu.repair_lm import bg_form as _bg_form
 from dafu.repair_lm import bigrams as _bigrams
 from dafu.repair_lm import bonus as _bonus
+from dafu.repair_lm import tri_bonus as _tri_bonus
 from dafu.repair_lm import word_model as _lm
 from dafu.repair_lm import word_neighbours as _word_neighbours
 
@@ -60,7 +61,7 @@ _SCRIPT_PEN = 6.0  # a simplified-only character in a traditional letter (or the
 _SENT_END = frozenset("。:;!?”\n")
 _NUMERALS = "一二三四五六七八九十"
 _ENUM_RE = re.compile(rf"([{_NUMERALS}])是|[(（]([{_NUMERALS}])[)）]|^[ \t　]*([{_NUMERALS}])、", re.M)
-_ENUM_BONUS = 4.0  # for a repair that continues the letter's enumeration (一是 … 二是, (二) … (三))
+_ENUM_BONUS = 6.0  # for a repair that continues the letter's enumeration (一是 … 二是, (二) … (三))
 _UNIT_CHARS = frozenset("个個人万萬亿億元年月日号號家项項名次所天条條期批%.")
 _NO_LINE_START = frozenset("个個万萬亿億元年月日号號项項次%.,，。、;；:：)）》”〕】")  # a line does not begin with these
 
@@ -537,12 +538,13 @@ def _beam(lists: list[list[str]], p: _Path, ctx: _Ctx, right_s: str, annotated_l
                 f = _lmform(c)
                 s2 = s + f
                 best2 = sc.extend(s2, best)
-                gain = best2[-1] - best[-1] + _bonus(bg, s[-1:], f)
+                gain = best2[-1] - best[-1] + _bonus(bg, s[-2:], f)
                 gain += _char_penalty(c, ctx, annotated_last and j == last)
                 if c in _BRACKETS:
                     gain += _brackets(_s5(c), ctx.line + "".join(map(_s5, xs)), right_s)
                 if j == last and close:
-                    gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _bonus(bg, f, close[0])
+                    gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _bonus(bg, s2[-2:], close[0])
+                    gain += _tri_bonus(bg, f, close[0], close[1]) if len(close) > 1 else 0.0
                 gain += _enum_bonus(ctx, s2[-3:] + (close if j == last else ""))
                 gain += _frame_bonus(s[-6:], f, close if j == last else "")
                 h = ahead.get(c, 0.0)

@@ -14,7 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["Scorer", "Bigrams", "word_model", "bigrams", "bg_form", "pmi", "bonus", "clip", "word_neighbours", "PUNCT"]
+__all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi", "bonus", "tri_bonus",
+           "clip", "word_neighbours", "PUNCT"]
 
 _PEN = 2.0
 PUNCT = {
@@ -27,6 +28,8 @@ _DIGITS_RE = re.compile(r"[0-9□]")
 _BIGRAM_W = 1.0
 _PMI_W = 0.8  # weight of the running-text bigram term (log P(b|a) - log P(b), between words)
 _PMI_CLIP = 6.0
+_TRI_W = 0.8  # weight of the genre trigram term
+_TRI_PRIOR = 4.0  # pseudo-count of the bigram estimate in the trigram's
 _GENRE_MIX = 0.3  # share of the genre letters' word frequencies in the word model
 _NEIGHBOURS = 40  # characters kept per character in the follower and word-neighbour indexes
 
@@ -117,7 +120,8 @@ class Scorer:
         t = _DIGITS_RE.sub("0", new)
         doc = _BIGRAM_W * sum(math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1))
         bg = bigrams()
-        return v + doc + _PMI_W * sum(clip(pmi(bg, new[i], new[i + 1])) for i in range(len(new) - 1))
+        start = max(0, len(best_left) - 3)
+        return v + doc + sum(bonus(bg, s[max(start, k - 2) : k], s[k]) for k in range(start + 1, len(s)))
 
     def _doc_overlay(self, doc: str) -> dict:
         ov, seen = {}, {}
@@ -235,6 +239,48 @@ def clip(v: float) -> float:
     return max(-_PMI_CLIP, min(_PMI_CLIP, v))
 
 
-def bonus(bg: Bigrams, a: str, b: str) -> float:
-    """The weighted, clipped bigram term for b right after a (what a candidate gains or loses)."""
-    return _PMI_W * clip(pmi(bg, a, b))
+def bonus(bg: Bigrams, left: str, b: str) -> float:
+    """What b gains or loses right after the last one or two characters of `left`: the weighted,
+    clipped bigram term, and the genre's trigram term when two characters are known."""
+    if not left:
+        return 0.0
+    v = _PMI_W * clip(pmi(bg, left[-1], b))
+    return v + tri_bonus(bg, left[-2], left[-1], b) if len(left) >= 2 else v
+
+
+def tri_bonus(bg: Bigrams, a: str, b: str, c: str) -> float:
+    """The weighted, clipped trigram term for c after a b."""
+    return _TRI_W * clip(tri_pmi(bg, a, b, c))
+
+
+@dataclass(frozen=True, slots=True)
+class Trigrams:
+    """Character triples of letters of the genre (core/data/genre_trigrams.tsv.gz)."""
+
+    triple: dict  # "abc" -> count
+    after: dict  # "ab" -> number of triples that start with ab
+
+
+@lru_cache(maxsize=1)
+def trigrams() -> Trigrams:
+    raw = gzip.decompress((resources.files("dafu") / "data" / "genre_trigrams.tsv.gz").read_bytes())
+    triple, after = {}, {}
+    for line in raw.decode("utf-8").splitlines():
+        if not line.startswith("#"):
+            key, n = line.split("\t")
+            (triple if len(key) == 3 else after)[key] = int(n)
+    return Trigrams(triple, after)
+
+
+def tri_pmi(bg: Bigrams, a: str, b: str, c: str) -> float:
+    """log P(c | a b) - log P(c | b) in letters of the genre, P(c | a b) smoothed towards P(c | b); 0 where
+    the pair a b was never seen there or a line ends in it."""
+    if a == "\n" or b == "\n":
+        return 0.0
+    a, b, c = bg_form(a), bg_form(b), bg_form(c)
+    tg = trigrams()
+    n_ab = tg.after.get(a + b)
+    if not n_ab:
+        return 0.0
+    p2 = math.exp(pmi(bg, b, c) + bg.uni.get(c, bg.floor))
+    return math.log((tg.triple.get(a + b + c, 0) + _TRI_PRIOR * p2) / (n_ab + _TRI_PRIOR)) - math.log(p2)
