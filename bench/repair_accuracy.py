@@ -5,14 +5,23 @@ tests/damage.py, repairs them with dafu.repair.repair_byte_loss, and prints: cha
 the damaged regions, exact-region rate, false positives on the clean truth text, time per site.
 
     python bench/repair_accuracy.py [--seeds 7] [--show 20]
-    python bench/repair_accuracy.py --seeds 2 --letters tests/letters tests/holdout   # other letters than the six above
+    python bench/repair_accuracy.py --seeds 2 --letters tests/holdout bench/holdout   # letters the tables never saw
+    python bench/repair_accuracy.py --seeds 2 --letters bench/holdout --snippets       # like repair_vectors_seed.tsv
+
+--snippets repairs each damaged region alone, cut out with 12-35 characters of context on each side
+(as the seed vectors are), so the letter's own text (the document cache) does not help.
+The tables (core/data/char_bigrams.tsv.gz, genre_words.tsv, genre_trigrams.tsv.gz) are built from
+samples/, tests/letters and bench/genre (bench/build_repair_data.py): to measure samples 001, 003
+and 004 as unseen letters, rebuild the tables without them first (bench/README.md).
 """
 from __future__ import annotations
 
 import argparse
 import difflib
+import random
 import sys
 import time
+from multiprocessing import Pool
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +97,50 @@ def _regions(truth: str, other: str) -> list[tuple[int, int, int, int]]:
     return [(a, b, c, d) for op, a, b, c, d in sm.get_opcodes() if op != "equal"]
 
 
+def snippets(truth: str, damaged: str, seed: int) -> list[tuple[str, str]]:
+    """(truth, damaged) for each damaged region with 12-35 characters of context on each side,
+    never more than half of the undamaged stretch to the next region."""
+    rng = random.Random(seed)
+    ops = difflib.SequenceMatcher(None, truth, damaged, autojunk=False).get_opcodes()
+    out = []
+    for k, (op, a, b, c, d) in enumerate(ops):
+        if op == "equal":
+            continue
+        room = []
+        for j, edge in ((k - 1, 0), (k + 1, len(ops) - 1)):
+            gap = ops[j][2] - ops[j][1] if 0 <= j < len(ops) and ops[j][0] == "equal" else 0
+            room.append(gap if j == edge else gap // 2)
+        left, right = min(room[0], rng.randint(12, 35)), min(room[1], rng.randint(12, 35))
+        out.append((truth[a - left : b + right], damaged[c - left : d + right]))
+    return out
+
+
+def _snippet_job(job: tuple[str, str, int]) -> list[tuple[int, int, bool, float]]:
+    """(damaged characters, wrong characters, exact, CPU seconds) for each snippet of one letter."""
+    name, clean, seed = job
+    damaged_letter, truth_letter = damage(clean, seed)
+    out = []
+    for truth, damaged in snippets(truth_letter, damaged_letter, seed):
+        t0 = time.process_time()
+        repaired = repair_byte_loss(damaged)[0]
+        seconds = time.process_time() - t0
+        chars = sum(max(1, b - a) for a, b, _, _ in _regions(truth, damaged))
+        wrong = _lev(truth, repaired) if repaired != truth else 0
+        out.append((chars, wrong, not wrong, seconds))
+    return out
+
+
+def evaluate_snippets(texts: list[tuple[str, str]], seeds: int, jobs: int) -> None:
+    jobs_list = [(name, clean, seed) for seed in range(seeds) for name, clean in texts]
+    with Pool(jobs) as pool:
+        rows = [r for rs in pool.map(_snippet_job, jobs_list) for r in rs]
+    chars, wrong = sum(r[0] for r in rows), sum(r[1] for r in rows)
+    print(f"letters: {len(texts)} x {seeds} seeds; snippets (one damaged region each): {len(rows)}")
+    print(f"character accuracy on damaged regions: {1 - wrong / chars:.4f} ({wrong} edits / {chars} chars)")
+    print(f"exact snippets: {sum(r[2] for r in rows) / len(rows):.4f}")
+    print(f"CPU time per snippet: {sum(r[3] for r in rows) / len(rows):.3f} s (model load excluded)")
+
+
 def evaluate(texts: list[tuple[str, str]], seeds: int, show: int) -> None:
     repair_byte_loss("預熱?,F(xiàn)")  # load the model once, outside the timing
     sites = truth_chars = errors = exact = fp = 0
@@ -131,13 +184,18 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, help="print this many wrong regions")
     ap.add_argument("--letters", nargs="*", type=Path, metavar="DIR",
                     help="damage the .txt letters of these folders instead (held-out letters, e.g. tests/holdout)")
+    ap.add_argument("--snippets", action="store_true", help="repair each damaged region alone, with short context")
+    ap.add_argument("--jobs", type=int, default=2, help="processes for --snippets")
     args = ap.parse_args()
     if args.letters:
         texts = [(p.stem, p.read_text(encoding="utf-8")) for d in args.letters for p in sorted(d.glob("*.txt"))]
     else:
         texts = [(n[:3], (ROOT / "samples" / n).read_text(encoding="utf-8")) for n in SAMPLES]
         texts += [(f"own{i}", t) for i, t in enumerate(OWN)]
-    evaluate(texts, args.seeds, args.show)
+    if args.snippets:
+        evaluate_snippets(texts, args.seeds, args.jobs)
+    else:
+        evaluate(texts, args.seeds, args.show)
 
 
 if __name__ == "__main__":

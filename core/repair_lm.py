@@ -242,8 +242,14 @@ def clip(v: float) -> float:
 def bonus(bg: Bigrams, left: str, b: str) -> float:
     """What b gains or loses right after the last one or two characters of `left`: the weighted,
     clipped bigram term, and the genre's trigram term when two characters are known."""
+    return _bonus(left[-2:], b) if bg is bigrams() else _bonus.__wrapped__(left[-2:], b, bg)
+
+
+@lru_cache(maxsize=1 << 18)  # the beam asks for the same pairs again and again
+def _bonus(left: str, b: str, bg: Bigrams | None = None) -> float:
     if not left:
         return 0.0
+    bg = bg or bigrams()
     v = _PMI_W * clip(pmi(bg, left[-1], b))
     return v + tri_bonus(bg, left[-2], left[-1], b) if len(left) >= 2 else v
 
