@@ -1,7 +1,12 @@
-"""The repair's language model: jieba words, running-text character bigrams, the letter's own text.
+"""The repair's language model: words, character bigrams and trigrams, the letter's own text.
 
-Used by dafu.repair to score candidate readings of a damaged run (REPAIR.md §3 'Scoring').
-Everything is loaded lazily, once per process, and only when a text has a damage anchor.
+- words: jieba's general frequencies mixed with those of letters of the genre (genre_words.tsv);
+- bigrams: running text (People's Daily) plus letters of the genre, line ends included;
+- trigrams: letters of the genre only (genre_trigrams.tsv.gz);
+- the letter's own words and pairs (the document cache).
+The tables are built by bench/build_repair_data.py. Used by dafu.repair to score candidate readings
+of a damaged run (REPAIR.md §3 'Scoring'). Everything is loaded lazily, once per process, and only
+when a text has a damage anchor.
 """
 from __future__ import annotations
 
@@ -166,7 +171,7 @@ class Scorer:
 
 @dataclass(frozen=True, slots=True)
 class Bigrams:
-    """Witten-Bell character bigrams of running text (core/data/char_bigrams.tsv.gz), digits as 0."""
+    """Witten-Bell character bigrams of running text and letters (core/data/char_bigrams.tsv.gz), digits as 0."""
 
     pair: dict  # "ab" -> log P(b | a)
     back: dict  # a -> log of the share of P(. | a) left for followers never seen after a
@@ -242,14 +247,8 @@ def clip(v: float) -> float:
 def bonus(bg: Bigrams, left: str, b: str) -> float:
     """What b gains or loses right after the last one or two characters of `left`: the weighted,
     clipped bigram term, and the genre's trigram term when two characters are known."""
-    return _bonus(left[-2:], b) if bg is bigrams() else _bonus.__wrapped__(left[-2:], b, bg)
-
-
-@lru_cache(maxsize=1 << 18)  # the beam asks for the same pairs again and again
-def _bonus(left: str, b: str, bg: Bigrams | None = None) -> float:
     if not left:
         return 0.0
-    bg = bg or bigrams()
     v = _PMI_W * clip(pmi(bg, left[-1], b))
     return v + tri_bonus(bg, left[-2], left[-1], b) if len(left) >= 2 else v
 
