@@ -13,9 +13,9 @@ twice. Pairs across a line break are not counted, but a line's last character is
 ¶, the end of a line: 答复如下： and headings such as 下一步工作打算 end lines.
 
 2. core/data/genre_words.tsv: the words of the same genre letters (jieba's segmentation without
-its HMM, with the repair's domain words added; words of two to eight Chinese characters seen at least twice) with their counts. The
-model mixes them into jieba's general word frequencies: 待遇 is a rare word in general text
-and a common one in these letters.
+its HMM, with the repair's domain words added; words of two to eight Chinese characters seen at
+least twice) with their counts. The model mixes them into jieba's general word frequencies:
+渠道 is a rarer word than 担任 in general text, a common one in these letters.
 
 3. core/data/genre_trigrams.tsv.gz: character triples of the same genre letters (same forms as
 the bigrams, line ends as ¶), `abc<TAB>count` for triples seen at least twice, and for each pair

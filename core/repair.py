@@ -385,8 +385,8 @@ def _expected_enumerator(enums: tuple[list[int], list[str]], i: int) -> str:
 
 
 _FRAME_RE = re.compile(r"(?<![0-9□])(?:19|20)[0-9□]{2}年|年[0-9□]{1,2}月|月[0-9□]{1,2}日|第[0-9□]+[号號届屆次期批条條]")
-_FRAME_BONUS = 6.0
-_HAS_DIGIT_RE = re.compile(r"[0-9□]")  # for each date or ordinal frame (2019年, 年6月, 月18日, 第36号) that a repair completes
+_FRAME_BONUS = 6.0  # for each date or ordinal frame (2019年, 年6月, 月18日, 第36号) that a repair completes
+_HAS_DIGIT_RE = re.compile(r"[0-9□]")
 
 
 def _frame_bonus(left: str, new: str, right: str) -> float:

@@ -19,8 +19,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi", "bonus", "tri_bonus",
-           "clip", "word_neighbours", "PUNCT"]
+__all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi",
+           "bonus", "tri_bonus", "clip", "word_neighbours", "PUNCT"]
 
 _PEN = 2.0
 PUNCT = {
@@ -31,7 +31,7 @@ PUNCT = {
 }
 _DIGITS_RE = re.compile(r"[0-9□]")
 _BIGRAM_W = 1.0
-_PMI_W = 0.8  # weight of the running-text bigram term (log P(b|a) - log P(b), between words)
+_PMI_W = 0.8  # weight of the bigram term (log P(b|a) - log P(b), inside words too)
 _PMI_CLIP = 6.0
 _TRI_W = 0.8  # weight of the genre trigram term
 _TRI_PRIOR = 4.0  # pseudo-count of the bigram estimate in the trigram's
@@ -278,8 +278,8 @@ def trigrams() -> Trigrams:
 
 
 def tri_pmi(bg: Bigrams, a: str, b: str, c: str) -> float:
-    """log P(c | a b) - log P(c | b) in letters of the genre, P(c | a b) smoothed towards P(c | b); 0 where
-    the pair a b was never seen there or a line ends in it."""
+    """log P(c | a b) - log P(c | b) in letters of the genre, P(c | a b) smoothed towards P(c | b);
+    0 where the pair a b was never seen there or a line ends in it."""
     if a == "\n" or b == "\n":
         return 0.0
     a, b, c = bg_form(a), bg_form(b), bg_form(c)
