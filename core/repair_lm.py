@@ -181,17 +181,20 @@ class Bigrams:
     leaders: dict  # b -> the characters seen most often before b
 
 
+def _gz_rows(name: str) -> list[list[str]]:
+    """The tab-separated rows of a gzipped table in dafu/data, comment lines left out."""
+    raw = gzip.decompress((resources.files("dafu") / "data" / name).read_bytes()).decode("utf-8")
+    return [line.split("\t") for line in raw.splitlines() if not line.startswith("#")]
+
+
 @lru_cache(maxsize=1)
 def bigrams() -> Bigrams:
-    raw = gzip.decompress((resources.files("dafu") / "data" / "char_bigrams.tsv.gz").read_bytes())
     chars, pairs = {}, {}
-    for line in raw.decode("utf-8").splitlines():
-        if not line.startswith("#"):
-            key, n, *rest = line.split("\t")
-            if len(key) == 1:
-                chars[key] = (int(n), int(rest[0]))
-            else:
-                pairs[key] = int(n)
+    for key, n, *rest in _gz_rows("char_bigrams.tsv.gz"):
+        if len(key) == 1:
+            chars[key] = (int(n), int(rest[0]))
+        else:
+            pairs[key] = int(n)
     total = sum(n for n, _ in chars.values()) + 0.5 * len(chars)
     uni = {c: math.log((n + 0.5) / total) for c, (n, _) in chars.items()}
     pair = {ab: math.log((n + chars[ab[0]][1] * math.exp(uni[ab[1]])) / sum(chars[ab[0]])) for ab, n in pairs.items()}
@@ -268,12 +271,9 @@ class Trigrams:
 
 @lru_cache(maxsize=1)
 def trigrams() -> Trigrams:
-    raw = gzip.decompress((resources.files("dafu") / "data" / "genre_trigrams.tsv.gz").read_bytes())
     triple, after = {}, {}
-    for line in raw.decode("utf-8").splitlines():
-        if not line.startswith("#"):
-            key, n = line.split("\t")
-            (triple if len(key) == 3 else after)[key] = int(n)
+    for key, n in _gz_rows("genre_trigrams.tsv.gz"):
+        (triple if len(key) == 3 else after)[key] = int(n)
     return Trigrams(triple, after)
 
 
