@@ -17,7 +17,7 @@ import math
 import sys
 from pathlib import Path
 
-from dafu.quantities import find_quantities
+from dafu.extract.quantities import find_quantities
 
 HERE = Path(__file__).parent / "peer-specs" / "recognizers-text" / "Specs"
 FILES = {

@@ -1,7 +1,7 @@
 """Repair accuracy on synthetic GBK byte-shift damage (REPAIR.md §6).
 
 Damages clean letters (samples 001, 003, 004 and three letters written for this benchmark) with
-tests/damage.py, repairs them with dafu.repair.repair_byte_loss, and prints: character accuracy on
+tests/damage.py, repairs them with dafu.normalize.repair.repair_byte_loss, and prints: character accuracy on
 the damaged regions, exact-region rate, false positives on the clean truth text, time per site.
 
     python bench/repair_accuracy.py [--seeds 7] [--show 20]
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from damage import damage  # noqa: E402
 
-from dafu.repair import repair_byte_loss  # noqa: E402
+from dafu.normalize.repair import repair_byte_loss  # noqa: E402
 
 SAMPLES = ["001_425f8ebd1574510b.txt", "003_396f2fedd0fdd60e.txt", "004_ec6a11e31d304edf.txt"]
 

@@ -134,7 +134,7 @@ def stage_times(paths: list[Path], kinds: dict[str, str] | None = None) -> tuple
     import dafu
     from dafu.cli.writers import atomic_write
     from dafu.read import read_file
-    from dafu.record import record_to_json
+    from dafu.output import record_to_json
 
     totals = dict.fromkeys(STAGES, 0.0)
     by_variant: dict[str, list[float]] = {}
@@ -189,7 +189,7 @@ def top_costs(paths: list[Path], count: int = 10) -> list[dict[str, object]]:
 
     import dafu
     from dafu.read import read_file
-    from dafu.record import record_to_json
+    from dafu.output import record_to_json
 
     dafu.process("关于第1号提案的答复\n张三委员：\n现答复如下：培训100人次。\n某某局\n2020年1月1日\n")
     profiler = cProfile.Profile()

@@ -535,7 +535,7 @@ def _from_record_file(res, data: bytes):
     """Return an unchanged letter's result with its counts and CSV rows read from its record file."""
     import orjson
 
-    from dafu.record import csv_rows_from_dict
+    from dafu.output import csv_rows_from_dict
 
     from .writers import csv_bytes
 
@@ -545,7 +545,7 @@ def _from_record_file(res, data: bytes):
 
 
 def _columns() -> list[str]:
-    from dafu.record import CSV_COLUMNS
+    from dafu.output import CSV_COLUMNS
 
     return list(CSV_COLUMNS)
 

@@ -48,7 +48,7 @@ def inspect(
     options = dataclasses.replace(DEFAULT_OPTIONS, script=script, redact=redact)
     record = process(decoded.text, options=options, id=item.id, source=decoded.source(item.display))
     if json:
-        from dafu.record import record_to_json
+        from dafu.output import record_to_json
 
         _write_stdout(record_to_json(record) + b"\n")
         return
@@ -79,13 +79,13 @@ def schema(
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a record."""
     if csv:
-        from dafu.record import CSV_COLUMNS
+        from dafu.output import CSV_COLUMNS
 
         _write_stdout("".join(c + "\n" for c in CSV_COLUMNS).encode("utf-8"))
         return
     import orjson
 
-    from dafu.record import json_schema
+    from dafu.output import json_schema
 
     _write_stdout(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2) + b"\n")
 

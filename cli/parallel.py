@@ -107,7 +107,7 @@ def _convert(task: Task, config: Config, decoded) -> Result:
     from dafu import process
     from dafu.codes import WarningCode
     from dafu.model import Warning
-    from dafu.record import csv_rows, record_to_json
+    from dafu.output import csv_rows, record_to_json
 
     from .writers import csv_bytes
 

@@ -97,7 +97,7 @@ def validate(
 # ---------------------------------------------------------------- options
 def _load_rules(path: Path | None) -> RuleBook:
     """Return the user's rule book (an empty one without --rules); exit 2 when it is unusable."""
-    from dafu.record import json_schema
+    from dafu.output import json_schema
     from dafu.validate import RuleBook, RulesError, parse_rules, unknown_paths
 
     if path is None:

@@ -246,12 +246,12 @@ _FIELDS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
 
 def datapackage(*, excel: bool, version: str) -> dict[str, Any]:
     """Return the Frictionless Data Package descriptor of metrics.csv."""
-    from dafu.record import CSV_COLUMNS
+    from dafu.output import CSV_COLUMNS
 
     fields = [{"name": n, "type": t, "description": d, **({"constraints": c} if c else {})}
               for n, t, d, c in _FIELDS]
     if [f["name"] for f in fields] != list(CSV_COLUMNS):  # pragma: no cover - guarded by a test
-        raise RuntimeError("datapackage fields out of step with dafu.record.CSV_COLUMNS")
+        raise RuntimeError("datapackage fields out of step with dafu.output.CSV_COLUMNS")
     return {
         "profile": "tabular-data-package",
         "name": "dafu-metrics",

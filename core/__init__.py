@@ -1,46 +1,48 @@
 """dafu: Chinese government reply letters to structured records.
 
-The pipeline is ``read -> normalize -> segment -> extract -> record``; each stage is importable alone::
+The pipeline is ``read -> normalize -> segment -> extract -> output``; each stage is a package of
+``dafu`` whose function of the same name is what the package root exports::
 
     from dafu import process, normalize, segment, extract, find_quantities, Options
 
-Names are resolved lazily so that ``import dafu`` (and ``dafu --help``) stays cheap.
+``dafu.normalize`` (and ``segment``, ``extract``) is therefore the *function*; reach a stage's module
+with ``from dafu.normalize import debris`` or ``importlib.import_module("dafu.normalize")``.
+The stage packages import nothing heavy at import time (opencc, jieba, charset_normalizer and jsonschema
+are imported by the functions that need them); the reader, the number scanner and the serializers are
+loaded on first use.
 """
-from __future__ import annotations
+from importlib import import_module as _import_module
 
-import sys
-import types
-from importlib import import_module
+from .codes import WarningCode
+from .extract import extract
+from .model import Quantity, Record
+from .normalize import normalize
+from .options import DEFAULT_OPTIONS, Options
+from .pipeline import process
+from .segment import segment
 
 __version__ = "0.1.0"
 __all__ = [
     "process", "normalize", "segment", "extract", "find_quantities", "Options", "DEFAULT_OPTIONS",
-    "Record", "Quantity", "WarningCode", "__version__",
+    "Record", "Quantity", "WarningCode", "read_file", "read_stream", "decode", "ReadError",
+    "record_to_dict", "record_to_json", "csv_rows", "CSV_COLUMNS", "json_schema", "__version__",
 ]
 
-_EXPORTS = {
-    "process": "pipeline", "normalize": "normalize", "segment": "segment", "extract": "extract",
-    "find_quantities": "quantities", "Options": "options", "DEFAULT_OPTIONS": "options",
-    "Record": "model", "Quantity": "model", "WarningCode": "codes",
+_LAZY = {
+    "find_quantities": "extract.quantities",
+    "read_file": "read", "read_stream": "read", "decode": "read", "ReadError": "read",
+    "record_to_dict": "output", "record_to_json": "output", "csv_rows": "output", "CSV_COLUMNS": "output",
+    "json_schema": "output",
 }
-_STAGES = frozenset({"normalize", "segment", "extract"})
 
 
 def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    if name in _LAZY:
+        value = getattr(_import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'dafu' has no attribute {name!r}")
 
 
-class _Package(types.ModuleType):
-    """The package module; ``dafu.normalize`` stays the function after its module is imported."""
-
-    def __setattr__(self, name: str, value) -> None:
-        # The import system binds each imported submodule on its package; for the stage modules
-        # that would hide the stage function of the same name, so bind the function instead.
-        if name in _STAGES and isinstance(value, types.ModuleType):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+def __dir__() -> list[str]:
+    return sorted(__all__)

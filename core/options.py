@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Options", "DEFAULT_OPTIONS"]
+__all__ = ["Options", "DEFAULT_OPTIONS", "SCRIPTS"]
+
+SCRIPTS = ("simplified", "traditional", "keep")
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +16,10 @@ class Options:
     redact: bool = False
     repair_min_confidence: float = 0.0  # spans repaired below this stay as they are (strict mode: 0.5)
     lexicon: tuple[tuple[str, str], ...] = ()  # extra (keyword, category) pairs, checked before the built-in ones
+
+    def __post_init__(self) -> None:
+        if self.script not in SCRIPTS:
+            raise ValueError(f"Options.script must be one of {', '.join(SCRIPTS)}; got {self.script!r}")
 
 
 DEFAULT_OPTIONS = Options()

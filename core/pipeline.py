@@ -25,7 +25,7 @@ def redact_text(text: str, names: tuple[str, ...]) -> tuple[str, Callable[[int],
     >>> redact_text("联系人：朱华，电话：0763-3362101", ("朱华",))[0]
     '联系人：[redacted]，电话：[redacted]'
     """
-    from .segment_tail import PHONE
+    from .segment.tail import PHONE
 
     words = "|".join(re.escape(n) for n in sorted({n for n in names if n}, key=len, reverse=True))
     pattern = re.compile(f"{words}|{PHONE.pattern}" if words else PHONE.pattern)

@@ -14,6 +14,27 @@ SAMPLES = ROOT / "samples"
 LETTERS = ROOT / "tests" / "letters"
 
 
+def _imported_from_checkout() -> str | None:
+    """Return why the imported dafu is not this checkout's core/ and cli/, or None when it is."""
+    import dafu
+    import dafu.cli
+
+    for module, folder in ((dafu, ROOT / "core"), (dafu.cli, ROOT / "cli")):
+        where = Path(module.__file__).resolve().parent
+        if where != folder:
+            return f"{module.__name__} is imported from {where}, not from {folder}"
+    return None
+
+
+def pytest_configure(config) -> None:
+    """Stop the run before any test when the tests would exercise an installed copy instead of this tree."""
+    problem = _imported_from_checkout()
+    if problem:
+        raise pytest.UsageError(
+            f"{problem}: the tests would test another copy. Install this checkout in editable mode: "
+            "pip install -e '.[test]' (see README.md)")
+
+
 @pytest.fixture
 def cli(monkeypatch):
     """Return `invoke(*args, input=None)`: run dafu in-process with NO_COLOR=1; stdout and stderr apart."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dafu.record import CSV_COLUMNS
+from dafu.output import CSV_COLUMNS
 
 from .conftest import SAMPLES, make_corpus
 

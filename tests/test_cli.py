@@ -14,7 +14,7 @@ import dafu
 from dafu import process
 from dafu.cli.inputs import display_path, sanitize_id
 from dafu.cli.writers import csv_bytes
-from dafu.record import CSV_COLUMNS, csv_rows, csv_rows_from_dict, json_schema, record_to_dict
+from dafu.output import CSV_COLUMNS, csv_rows, csv_rows_from_dict, json_schema, record_to_dict
 
 from .conftest import SAMPLES, run_dafu
 
@@ -242,7 +242,7 @@ def test_formula_cells_are_neutralised_in_both_csv_paths(label, cell):
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem)
 def test_rows_from_a_record_file_equal_core_csv_rows(path):
-    """metrics.csv is rebuilt from the record files; the cells must equal dafu.record.csv_rows."""
+    """metrics.csv is rebuilt from the record files; the cells must equal dafu.output.csv_rows."""
     record = process(path.read_text("utf-8"), id=path.stem)
     assert csv_rows_from_dict(orjson.loads(orjson.dumps(record_to_dict(record)))) == csv_rows(record)
 

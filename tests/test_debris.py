@@ -1,4 +1,4 @@
-"""Tests for dafu.debris: the cases table, the samples, the data file and long lines."""
+"""Tests for dafu.normalize.debris: the cases table, the samples, the data file and long lines."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from dafu.debris import drop_debris_lines
+from dafu.normalize.debris import drop_debris_lines
 
 from .strategies import any_text
 

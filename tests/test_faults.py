@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from dafu.cli import writers
-from dafu.record import CSV_COLUMNS
+from dafu.output import CSV_COLUMNS
 
 from .conftest import LETTERS, SAMPLES, dafu_command, dafu_env, make_corpus, run_dafu
 

@@ -14,7 +14,7 @@ import orjson
 import pytest
 
 from dafu import process
-from dafu.record import CSV_COLUMNS, csv_rows, record_to_dict
+from dafu.output import CSV_COLUMNS, csv_rows, record_to_dict
 
 from .test_pipeline import check
 

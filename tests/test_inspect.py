@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dafu.record import CSV_COLUMNS, json_schema
+from dafu.output import CSV_COLUMNS, json_schema
 
 from .test_validate import GOOD, invoke
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 
 from dafu import process
-from dafu.record import json_schema, record_to_dict, record_to_json
+from dafu.output import json_schema, record_to_dict, record_to_json
 
 from .strategies import any_text
 

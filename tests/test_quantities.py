@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dafu.codes import Qualifier, UnitKind
-from dafu.quantities import NOT_METRIC_REASONS, find_quantities, parse_number
+from dafu.extract.quantities import NOT_METRIC_REASONS, find_quantities, parse_number
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [json.loads(line) for line in (ROOT / "tests/cases/numbers.jsonl").read_text(encoding="utf-8").splitlines()

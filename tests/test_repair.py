@@ -1,4 +1,4 @@
-"""Tests for dafu.repair: seed vectors, clean negatives, annotation stripping, samples, the recipe."""
+"""Tests for dafu.normalize.repair: seed vectors, clean negatives, annotation stripping, samples, the recipe."""
 from __future__ import annotations
 
 import csv
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dafu.codes import WarningCode
-from dafu.repair import has_damage_anchor, repair_byte_loss, strip_pinyin
+from dafu.normalize.repair import has_damage_anchor, repair_byte_loss, strip_pinyin
 
 from .damage import damage, s4_decode, s5
 
@@ -187,7 +187,7 @@ def test_clean_text_loads_nothing_heavy() -> None:
     import sys
 
     code = (
-        "import sys; from dafu.repair import repair_byte_loss, _lm;"
+        "import sys; from dafu.normalize.repair import repair_byte_loss, _lm;"
         "t = open(sys.argv[1], encoding='utf-8').read();"
         "assert repair_byte_loss(t)[0] == t;"
         "print(sorted(m for m in ('jieba', 'opencc', 'pypinyin') if m in sys.modules), _lm.cache_info().currsize)"
@@ -205,7 +205,7 @@ def test_runs_of_question_marks_are_left_alone(text: str) -> None:
 
 def test_work_is_bounded_on_a_text_full_of_damage(monkeypatch) -> None:
     """Past the per-text budget, damaged anchors are reported as unresolved instead of searched."""
-    from dafu import repair
+    from dafu.normalize import repair
 
     monkeypatch.setattr(repair, "_MAX_SOLVED", 3)
     text = "收悉?,F(xiàn)答復(fù)如下" * 8
@@ -280,7 +280,7 @@ def test_greek_or_kana_after_a_real_question_mark_is_left_alone(text: str) -> No
 
 
 def test_a_closer_with_nothing_to_close_is_penalised() -> None:
-    from dafu.repair import _brackets
+    from dafu.normalize.repair import _brackets
 
     assert _brackets(")", "聯繫人:王明", "\n") < 0 < _brackets(")", "(聯繫人:王明", "\n")
     assert _brackets("”", "要堅持“技能強市", "戰略") > 0 > _brackets("”", "要堅持技能強市", "戰略")
@@ -289,6 +289,6 @@ def test_a_closer_with_nothing_to_close_is_penalised() -> None:
 @pytest.mark.parametrize(("char", "rank"), [("局", 0), ("侷", 1), ("廳", 0), ("厅", 0)])
 def test_variant_rank(char: str, rank: int) -> None:
     """On a tie in the model (both read 局) the usual form is tried first, not a rare variant."""
-    from dafu.repair import _variant_rank
+    from dafu.normalize.repair import _variant_rank
 
     assert _variant_rank(char) == rank

@@ -1,10 +1,10 @@
-"""Tests for the repair's model (dafu.repair_lm) and the lost-byte priors: tables of cases."""
+"""Tests for the repair's model (dafu.normalize.repair.lm) and the lost-byte priors: tables of cases."""
 from __future__ import annotations
 
 import pytest
 
-from dafu.repair import _swallow_options
-from dafu.repair_lm import bigrams, pmi, word_model
+from dafu.normalize.repair import _swallow_options
+from dafu.normalize.repair.lm import bigrams, pmi, word_model
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 
 from dafu.model import (SCHEMA_ID, Addressee, Contact, Metric, Normalization, Proposal, Record, Source,
                         Unresolved, Warning)
-from dafu.record import json_schema, record_to_dict
+from dafu.output import json_schema, record_to_dict
 from dafu.validate import (Problem, RulesError, Verdict, check, check_rules, check_schema,
                            counts, default_rules, junit_xml, parse_rules, report_dict, unknown_paths)
 

@@ -14,8 +14,8 @@ from dataclasses import replace
 from functools import lru_cache
 from operator import ne
 
-from .model import Normalization, Normalized, Repair, Unresolved, Warning
-from .options import DEFAULT_OPTIONS, Options
+from ..model import Normalization, Normalized, Repair, Unresolved, Warning
+from ..options import DEFAULT_OPTIONS, Options
 
 __all__ = [
     "normalize", "to_script", "detect_script", "tidy_spaces", "tidy_punctuation", "unify_forms",

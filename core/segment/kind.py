@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from .codes import DocType, WarningCode
-from .model import Proposal, Span, Warning
-from .segment_text import CJK, alt
+from ..codes import DocType, WarningCode
+from ..model import Proposal, Span, Warning
+from .text import CJK, alt
 
 __all__ = ["doc_type", "proposal"]
 
@@ -136,7 +136,7 @@ def _kind(sources, p_title: str | None) -> str | None:
     if m:
         return m.group()
     if p_title:
-        from .segment_text import fold
+        from .text import fold
         m = re.search(rf"({alt('proposal_kinds')})$", fold(p_title))
         if m:
             return m.group(1)
@@ -145,7 +145,7 @@ def _kind(sources, p_title: str | None) -> str | None:
 
 
 def _body(meeting_f: str, title_f: str, kind: str | None, roles: tuple[str, ...]) -> str | None:
-    from .segment_text import fold
+    from .text import fold
     m = fold(meeting_f)
     if "政协" in m:
         return "政协"

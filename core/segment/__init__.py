@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from .codes import DocType, WarningCode
-from .model import Section, Segmented, Span, Warning
-from .segment_header import addressees, category, doc_number, header_end, signer, title
-from .segment_kind import doc_type, proposal
-from .segment_sections import sections
-from .segment_tail import CONTACT_LINE, contact_of, parse_date, tail
-from .segment_text import fold, lines, split_sentences
+from ..codes import DocType, WarningCode
+from ..model import Section, Segmented, Span, Warning
+from .header import addressees, category, doc_number, header_end, signer, title
+from .kind import doc_type, proposal
+from .sections import sections
+from .tail import CONTACT_LINE, contact_of, parse_date, tail
+from .text import fold, lines, split_sentences
 
 __all__ = ["segment", "split_sentences", "section_path_at"]
 

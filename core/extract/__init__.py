@@ -9,13 +9,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from pathlib import Path
 
-from .codes import WarningCode
-from .model import CitedDocument, Metric, Quantity, Segmented, Span, Warning
-from .options import DEFAULT_OPTIONS, Options
-
-_DATA = Path(__file__).with_name("data")
+from .._data import data_text
+from ..codes import WarningCode
+from ..model import CitedDocument, Metric, Quantity, Segmented, Span, Warning
+from ..options import DEFAULT_OPTIONS, Options
 
 __all__ = ["extract", "find_label", "find_period", "categorise", "find_cited_documents", "find_organizations"]
 
@@ -40,7 +38,7 @@ _PER = re.compile(r"(?:每(?:人|年|月|名|户|家|个|次|天|期|学时|课�
 
 @lru_cache(maxsize=1)
 def _builtin_lexicon() -> tuple[tuple[str, str], ...]:
-    text = (_DATA / "categories.tsv").read_text("utf-8")
+    text = data_text("categories.tsv")
     return tuple(_parse_lexicon(text))
 
 
@@ -165,7 +163,7 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS
             ) -> tuple[tuple[Metric, ...], tuple[CitedDocument, ...], tuple[Warning, ...]]:
     """Return the metrics, cited documents and extraction warnings of a segmented letter."""
     from .quantities import find_quantities
-    from .segment import split_sentences
+    from ..segment import split_sentences
 
     sentences = seg.sentences or split_sentences(text)
     starts = [s for s, _ in sentences]
@@ -184,7 +182,7 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS
 def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int],
             previous: Metric | None, options: Options) -> Metric:
     """Return the metric of one quantity, placed in its sentence, clause and section."""
-    from .segment import section_path_at
+    from ..segment import section_path_at
 
     s_start, s_end = _sentence_at(sentences, starts, q.span[0], len(text))
     clause_start, clause_end = _clause_bounds(text, q.span, s_start, s_end)

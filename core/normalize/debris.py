@@ -20,10 +20,10 @@ Patterns and keys are data (``core/data/debris.toml``). Decisions:
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+
+from .._data import data_toml
 
 __all__ = ["drop_debris_lines"]
 
@@ -62,7 +62,7 @@ class _Rules:
 @cache
 def _rules() -> _Rules:
     """Return the compiled rules from core/data/debris.toml (loaded once)."""
-    data = tomllib.loads(files("dafu").joinpath("data/debris.toml").read_text(encoding="utf-8"))
+    data = data_toml("debris.toml")
     tools = "|".join(re.escape(w) for w in sorted(data["tools"], key=len, reverse=True))
     items = [_expand(i["pattern"]) for i in data["item"]]
     items.append(rf"{_OPEN}?{_SPACE}{{0,4}}(?:{tools}){_SPACE}{{0,4}}{_CLOSE}?")

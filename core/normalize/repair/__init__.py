@@ -17,14 +17,14 @@ from pathlib import Path
 
 from dafu.codes import WarningCode
 from dafu.model import Repair, Unresolved, Warning
-from dafu.repair_lm import PUNCT as _PUNCT
-from dafu.repair_lm import Scorer as _Scorer
-from dafu.repair_lm import bg_form as _bg_form
-from dafu.repair_lm import bigrams as _bigrams
-from dafu.repair_lm import bonus as _bonus
-from dafu.repair_lm import tri_bonus as _tri_bonus
-from dafu.repair_lm import word_model as _lm
-from dafu.repair_lm import word_neighbours as _word_neighbours
+from .lm import PUNCT as _PUNCT
+from .lm import Scorer as _Scorer
+from .lm import bg_form as _bg_form
+from .lm import bigrams as _bigrams
+from .lm import bonus as _bonus
+from .lm import tri_bonus as _tri_bonus
+from .lm import word_model as _lm
+from .lm import word_neighbours as _word_neighbours
 
 __all__ = ["strip_pinyin", "repair_byte_loss", "has_damage_anchor"]
 

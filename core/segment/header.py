@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from .model import Addressee, DocNumber, Span
-from .segment_text import CJK, alt, fold, split_top, squeeze
+from ..model import Addressee, DocNumber, Span
+from .text import CJK, alt, fold, split_top, squeeze
 
 __all__ = ["header_end", "doc_number", "parse_doc_number", "category", "signer", "title", "addressees",
            "is_org"]

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 
-from .model import Span
+from .._data import data_text, data_toml
+from ..model import Span
 
 __all__ = ["words", "alt", "fold", "lines", "split_sentences", "split_top", "squeeze", "CJK"]
-
-_DATA = Path(__file__).parent / "data"
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
@@ -19,8 +16,7 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 @cache
 def words() -> dict[str, tuple[str, ...]]:
     """The word lists of ``data/segment_words.toml`` as tuples."""
-    with open(_DATA / "segment_words.toml", "rb") as f:
-        return {k: tuple(v) for k, v in tomllib.load(f).items()}
+    return {k: tuple(v) for k, v in data_toml("segment_words.toml").items()}
 
 
 @cache
@@ -36,7 +32,7 @@ def alt(name: str) -> str:
 @cache
 def _fold_table() -> dict[int, int]:
     table: dict[int, int] = {}
-    for line in (_DATA / "segment_fold.tsv").read_text(encoding="utf-8").splitlines():
+    for line in data_text("segment_fold.tsv").splitlines():
         if line and not line.startswith("#"):
             src, dst = line.split("\t")
             table[ord(src)] = ord(dst)

@@ -4,20 +4,20 @@
 - bigrams: running text (People's Daily) plus letters of the genre, line ends included;
 - trigrams: letters of the genre only (genre_trigrams.tsv.gz);
 - the letter's own words and pairs (the document cache).
-The tables are built by bench/build_repair_data.py. Used by dafu.repair to score candidate readings
+The tables are built by bench/build_repair_data.py. Used by dafu.normalize.repair to score candidate readings
 of a damaged run (REPAIR.md §3 'Scoring'). Everything is loaded lazily, once per process, and only
 when a text has a damage anchor.
 """
 from __future__ import annotations
 
-import gzip
 import importlib.util
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+
+from ..._data import data_text
 
 __all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi",
            "bonus", "tri_bonus", "clip", "word_neighbours", "PUNCT"]
@@ -71,13 +71,13 @@ def word_model() -> tuple[dict, dict, float]:
 
 def _variants() -> list[tuple[str, str]]:
     """(traditional form read character by character, jieba word): 答覆 -> 答复 (see the data file)."""
-    raw = (resources.files("dafu") / "data" / "repair_variants.tsv").read_text(encoding="utf-8")
+    raw = data_text("repair_variants.tsv")
     return [tuple(line.split("\t")) for line in raw.splitlines() if line and not line.startswith("#")]
 
 
 def _genre_words() -> dict[str, float]:
     """word -> its probability among the Chinese tokens of letters of the genre (see the data file)."""
-    raw = (resources.files("dafu") / "data" / "genre_words.tsv").read_text(encoding="utf-8")
+    raw = data_text("genre_words.tsv")
     rows = [line.split("\t") for line in raw.splitlines() if line and not line.startswith("#")]
     total = int(rows[0][1])
     return {w: int(n) / total for w, n in rows[1:]}
@@ -85,7 +85,7 @@ def _genre_words() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def _domain_words() -> tuple[str, ...]:
-    raw = (resources.files("dafu") / "data" / "repair_words.txt").read_text(encoding="utf-8")
+    raw = data_text("repair_words.txt")
     return tuple(w for w in (x.strip() for x in raw.splitlines()) if w and not w.startswith("#"))
 
 
@@ -183,7 +183,7 @@ class Bigrams:
 
 def _gz_rows(name: str) -> list[list[str]]:
     """The tab-separated rows of a gzipped table in dafu/data, comment lines left out."""
-    raw = gzip.decompress((resources.files("dafu") / "data" / name).read_bytes()).decode("utf-8")
+    raw = data_text(name)
     return [line.split("\t") for line in raw.splitlines() if not line.startswith("#")]
 
 

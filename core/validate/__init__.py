@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .codes import DocType
+from ..codes import DocType
 
 __all__ = [
     "Rules", "RuleBook", "RulesError", "Problem", "Verdict",
@@ -219,9 +219,9 @@ def _flag(value: Any) -> bool:
 @cache
 def default_rules() -> RuleBook:
     """Return the built-in rules (core/data/default_rules.toml), parsed once."""
-    from importlib.resources import files
+    from .._data import data_text
 
-    return parse_rules(files("dafu").joinpath("data/default_rules.toml").read_text("utf-8"))
+    return parse_rules(data_text("default_rules.toml"))
 
 
 # ---------------------------------------------------------------- checking
@@ -277,7 +277,7 @@ def check_schema(doc: dict[str, Any]) -> tuple[Problem, ...]:
 def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    from .record import json_schema
+    from ..output import json_schema
 
     return Draft202012Validator(json_schema())
 

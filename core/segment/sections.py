@@ -5,9 +5,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .codes import SectionKind
-from .model import Section, Span
-from .segment_text import alt, split_sentences
+from ..codes import SectionKind
+from ..model import Section, Span
+from .text import alt, split_sentences
 
 __all__ = ["sections", "MARKERS"]
 

@@ -5,10 +5,10 @@ import re
 from dataclasses import dataclass
 from datetime import date as _date
 
-from .codes import WarningCode
-from .model import Contact, Span, Warning
-from .segment_header import is_org
-from .segment_text import CJK, alt, fold, split_top
+from ..codes import WarningCode
+from ..model import Contact, Span, Warning
+from .header import is_org
+from .text import CJK, alt, fold, split_top
 
 __all__ = ["Tail", "tail", "parse_date", "contact_of", "CONTACT_LINE"]
 

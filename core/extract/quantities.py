@@ -16,9 +16,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-from dafu.model import Quantity
+from .._data import data_text
+from ..model import Quantity
 
 __all__ = ["find_quantities", "parse_number", "NOT_METRIC_REASONS"]
 
@@ -26,13 +26,12 @@ NOT_METRIC_REASONS = (
     "year", "date", "period", "doc_number", "proposal_number", "ordinal", "enumerator",
     "quoted", "title", "name", "phone", "marker", "no_unit", "damaged", "duration", "age",
 )
-_DATA = Path(__file__).with_name("data")
 _MAX_RUN = 64
 
 
 def _rows(name: str) -> list[list[str]]:
     """Return the tab-separated rows of a data file, comments and blank lines left out."""
-    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    lines = data_text(name).splitlines()
     return [line.split("\t") for line in lines if line and not line.startswith("#")]
 
 

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from .model import Addressee, CitedDocument, Metric, Normalization, Record, Section, Span, Warning
+from .._data import data_text
+from ..model import Addressee, CitedDocument, Metric, Normalization, Record, Section, Span, Warning
 
-_DATA = Path(__file__).with_name("data")
 
 __all__ = [
     "record_to_dict", "record_to_json", "csv_rows", "csv_rows_from_dict", "CSV_COLUMNS", "json_schema",
@@ -158,4 +157,4 @@ def _span_start(metric: Metric) -> tuple[int, ...]:
 @lru_cache(maxsize=1)
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a record, as shipped in dafu/data."""
-    return json.loads((_DATA / "record.schema.json").read_text("utf-8"))
+    return json.loads(data_text("record.schema.json"))
