@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 
+from ._chars import PHONE
 from .codes import WarningCode
 from .model import SCHEMA_ID, Normalization, Normalized, Record, Segmented, Source, Warning
 from .options import DEFAULT_OPTIONS, Options
@@ -25,8 +26,6 @@ def redact_text(text: str, names: tuple[str, ...]) -> tuple[str, Callable[[int],
     >>> redact_text("联系人：朱华，电话：0763-3362101", ("朱华",))[0]
     '联系人：[redacted]，电话：[redacted]'
     """
-    from .segment.tail import PHONE
-
     words = "|".join(re.escape(n) for n in sorted({n for n in names if n}, key=len, reverse=True))
     pattern = re.compile(f"{words}|{PHONE.pattern}" if words else PHONE.pattern)
     pieces, old_starts, old_ends, new_starts, last, shift = [], [], [], [], 0, 0

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .._chars import CJK_BASIC
 from .._data import data_text
 from ..model import Quantity
 
@@ -534,7 +535,7 @@ def _is_marker(text: str, s: int, e: int) -> bool:
     return starts and (after == "、" or (after in (".", "．") and not text[e + 1:e + 2].isdigit()))
 
 
-_ISSUER_CODE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}[〔\[【［][12][0-9]{3}[〕\]】］]")
+_ISSUER_CODE_AFTER = re.compile(rf"[{CJK_BASIC}]{{0,8}}[〔\[【［][12][0-9]{{3}}[〕\]】］]")
 
 
 def _unit_reason(c: _Context) -> str:

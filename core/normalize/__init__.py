@@ -14,6 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 from operator import ne
 
+from .._chars import CJK_WIDE as _CJK
 from ..model import Normalization, Normalized, Repair, Unresolved, Warning
 from ..options import DEFAULT_OPTIONS, Options
 
@@ -22,7 +23,6 @@ __all__ = [
     "unify_doc_brackets",
 ]
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CJK_RE = re.compile(f"[{_CJK}]")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..model import Addressee, DocNumber, Span
-from .text import CJK, alt, fold, split_top, squeeze
+from .text import CJK, SEAL, alt, fold, split_top, squeeze
 
 __all__ = ["header_end", "doc_number", "parse_doc_number", "category", "signer", "title", "addressees",
            "is_org"]
@@ -34,7 +34,7 @@ def is_org(folded: str) -> bool:
     >>> is_org("清远市人力资源和社会保障局")
     True
     """
-    core = re.sub(r"[（(](?:盖章|印章|章|印)[）)]$", "", folded.strip())
+    core = SEAL.sub("", folded.strip())
     return (4 <= len(core) <= 40 and not re.search(r"[。，；：:,]", core)
             and not core.startswith(("我", "本", "贵")) and _ORG_END.search(core) is not None
             and _NOT_ORG.search(core) is None)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..codes import SectionKind
 from ..model import Section, Span
+from .text import CLOSING as _CLOSING
 from .text import alt, split_sentences
 
 __all__ = ["sections", "MARKERS"]
@@ -21,7 +22,6 @@ MARKERS = (  # (level, pattern at line start, group that is the path token)
 _ITEM = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[，、,]")
 _ITEM_AFTER = frozenset("。；！？：")
 _OPENING = re.compile(alt("opening"))
-_CLOSING = re.compile(rf"(?:{alt('closing')})")
 _NEXT = re.compile(rf"(?:{alt('next_steps')})")
 _NEXT_HEADING = re.compile(alt("next_steps_heading"))
 _SHORT = 40

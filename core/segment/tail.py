@@ -5,10 +5,12 @@ import re
 from dataclasses import dataclass
 from datetime import date as _date
 
+from .._chars import PHONE
 from ..codes import WarningCode
 from ..model import Contact, Span, Warning
 from .header import is_org
-from .text import CJK, alt, fold, split_top
+from .text import CJK, SEAL, alt, fold, split_top
+from .text import CLOSING as _CLOSING
 
 __all__ = ["Tail", "tail", "parse_date", "contact_of", "CONTACT_LINE"]
 
@@ -26,10 +28,8 @@ _ORG_DATE_LINE = re.compile(rf"(?P<org>[^\s。，]{{4,40}})\s+(?P<date>{_DATE.pa
 _CC = re.compile(r"抄\s*送\s*[:：]?\s*")
 CONTACT_LINE = re.compile(r"[（(]?\s*(?:联\s*系\s*人|联系电话|联系单位|联系方式|经办人|承办人|联\s*系)")
 _NOTE = re.compile(r"[（(][^（）()]{1,24}[）)]$|附\s*件")
-_CLOSING = re.compile(rf"(?:{alt('closing')})")
 _CONTACT_KEY = re.compile(r"(?P<key>联\s*系\s*人[^:：]{0,6}|联系单位[^:：]{0,6}|联系电话|联系方式|经办人|承办人"
                           r"|承办单位|办公电话|手机|电话|传真)\s*[:：]\s*")
-PHONE = re.compile(r"(?<![\d-])(?:0\d{2,3}[-－—]?\d{7,8}(?:[-转]\d{1,6})?|1[3-9]\d{9}|\d{7,8})(?![\d])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ def _read_tail(text, folded, lines, kinds: list[tuple[int, str]]) -> Tail:
                 date, warning = _iso(folded, m.start("date"), m.end("date"))
                 warnings += [warning] if warning else []
         elif k == "org" and date is None and issuer is None:
-            issuer = re.sub(r"[（(](?:盖章|印章|章|印)[）)]$", "", text[s:e]).strip()
+            issuer = SEAL.sub("", text[s:e]).strip()
         elif k == "contact":
             contact_lines.append(lines[i])
         elif k == "cc":

@@ -5,12 +5,12 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+from .._chars import BRACKETS, CJK
 from .._data import data_text, data_toml
 from ..model import Span
 
-__all__ = ["words", "alt", "fold", "lines", "split_sentences", "split_top", "squeeze", "CJK"]
+__all__ = ["words", "alt", "fold", "lines", "split_sentences", "split_top", "squeeze", "CJK", "CLOSING", "SEAL"]
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 
 @cache
@@ -74,7 +74,7 @@ def lines(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-_OPEN = dict(zip("（([〔【《“‘「『〈", "）)]〕】》”’」』〉"))
+_OPEN = BRACKETS
 _CLOSE = frozenset(_OPEN.values())
 _ENDS = frozenset("。！？；")
 _SPECIAL = re.compile("[\n。！？；" + re.escape("".join(_OPEN) + "".join(_CLOSE)) + "]")
@@ -153,3 +153,10 @@ def squeeze(text: str) -> str:
     '对市政协十三届二次会议第82号提案的答复'
     """
     return _SPACE_NEAR_CJK.sub("", text)
+
+
+CLOSING = re.compile(rf"(?:{alt('closing')})")
+"""The closing formulas of a letter (此复, 特此函复, ...), from data/segment_words.toml."""
+
+SEAL = re.compile(r"[（(](?:盖章|印章|章|印)[）)]$")
+"""The seal note after an issuer's name: 清远市人力资源和社会保障局（盖章）."""

@@ -15,8 +15,10 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
-from dafu.codes import WarningCode
-from dafu.model import Repair, Unresolved, Warning
+from ..._chars import CJK as _CJK
+from ..._chars import NUMERALS as _NUMERALS
+from ...codes import WarningCode
+from ...model import Repair, Unresolved, Warning
 from .lm import PUNCT as _PUNCT
 from .lm import Scorer as _Scorer
 from .lm import bg_form as _bg_form
@@ -30,7 +32,6 @@ __all__ = ["strip_pinyin", "repair_byte_loss", "has_damage_anchor"]
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _SYL = f"[a-z{_TONED}]{{1,7}}"
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ANNOT_RE = re.compile(rf"([{_CJK}])[(（]({_SYL})[)）]")
 _SYL_CLOSE_RE = re.compile(rf"({_SYL})\)")
 _SYL_PAREN_RE = re.compile(rf"\(({_SYL})\)")
@@ -59,7 +60,6 @@ _DEEP_WIDTH = 48  # beam width for those paths
 _X80_PRIOR = -3.0
 _SCRIPT_PEN = 6.0  # a simplified-only character in a traditional letter (or the reverse), unseen in it
 _SENT_END = frozenset("。:;!?”\n")
-_NUMERALS = "一二三四五六七八九十"
 _ENUM_RE = re.compile(rf"([{_NUMERALS}])是|[(（]([{_NUMERALS}])[)）]|^[ \t　]*([{_NUMERALS}])、", re.M)
 _ENUM_BONUS = 6.0  # for a repair that continues the letter's enumeration (一是 … 二是, (二) … (三))
 _UNIT_CHARS = frozenset("个個人万萬亿億元年月日号號家项項名次所天条條期批%.")
