@@ -91,8 +91,8 @@ def _clean_lines(text: str) -> list[str]:
 
 def _body(lines: list[str]) -> list[str]:
     """Return the lines between the opening (…答复如下 / 汇报如下) and the closing formulas."""
-    start = next((i + 1 for i, l in enumerate(lines) if "如下" in l[-8:]), 0)
-    end = next((i for i, l in enumerate(lines) if i >= start and l.startswith(("感谢", "衷心感谢", "再次感谢",
+    start = next((i + 1 for i, line in enumerate(lines) if "如下" in line[-8:]), 0)
+    end = next((i for i, line in enumerate(lines) if i >= start and line.startswith(("感谢", "衷心感谢", "再次感谢",
                                                                                "此复", "专此答复", "以上答复"))),
                len(lines))
     return lines[start:end]

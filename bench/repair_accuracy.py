@@ -158,7 +158,7 @@ def evaluate(texts: list[tuple[str, str]], seeds: int, show: int) -> None:
             for a, b, c, d in bad:
                 errors += _lev(truth[a:b], repaired[c:d])
                 err_pos.update(range(a, max(b, a + 1)))
-            for a, b, c, d in dmg:
+            for a, b, _c, _d in dmg:
                 sites += 1
                 truth_chars += max(1, b - a)
                 if not err_pos.intersection(range(a - 1, b + 1)):
@@ -172,7 +172,8 @@ def evaluate(texts: list[tuple[str, str]], seeds: int, show: int) -> None:
             print(f"[{name}#{seed}] regions {sites}  char acc {1 - errors / truth_chars:.4f}  exact {exact / sites:.4f}"
                   f"  fp {fp}  cpu/site {seconds / sites:.3f}s", flush=True)
     print(f"letters: {len(texts)} x {seeds} seeds; damaged regions: {sites}")
-    print(f"character accuracy on damaged regions: {1 - errors / truth_chars:.4f} ({errors} edits / {truth_chars} chars)")
+    print(f"character accuracy on damaged regions: {1 - errors / truth_chars:.4f} "
+          f"({errors} edits / {truth_chars} chars)")
     print(f"exact regions: {exact / sites:.4f} ({exact}/{sites})")
     print(f"false positives on clean truth text (repairs + warnings): {fp}")
     print(f"CPU time per damaged site: {seconds / sites:.3f} s ({seconds:.1f} s total, model load excluded)")

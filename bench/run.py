@@ -127,14 +127,15 @@ def variants(corpus: Path) -> dict[str, str]:
     return {str(corpus / rel): variant for rel, variant, _ in (line.split("\t") for line in lines)}
 
 
-def stage_times(paths: list[Path], kinds: dict[str, str] | None = None) -> tuple[dict[str, float], dict[str, list[float]]]:
+def stage_times(paths: list[Path], kinds: dict[str, str] | None = None
+                ) -> tuple[dict[str, float], dict[str, list[float]]]:
     """Return (seconds per stage, [letters, seconds] per corpus variant) of the `--jobs 1` path, in this process."""
     import importlib
 
     import dafu
     from dafu.cli.writers import atomic_write
-    from dafu.read import read_file
     from dafu.output import record_to_json
+    from dafu.read import read_file
 
     totals = dict.fromkeys(STAGES, 0.0)
     by_variant: dict[str, list[float]] = {}
@@ -153,7 +154,8 @@ def stage_times(paths: list[Path], kinds: dict[str, str] | None = None) -> tuple
     out = OUT / "stages" / "letters"
     shutil.rmtree(out.parent, ignore_errors=True)
     out.mkdir(parents=True)
-    dafu.process("关于第1号提案的答复\n张三委员：\n现答复如下：培训100人次。\n某某局\n2020年1月1日\n")  # load tables first
+    # load tables first
+    dafu.process("关于第1号提案的答复\n张三委员：\n现答复如下：培训100人次。\n某某局\n2020年1月1日\n")
     for name, mod in modules.items():
         setattr(mod, name, wrap(name, originals[name]))
     try:
@@ -188,8 +190,8 @@ def top_costs(paths: list[Path], count: int = 10) -> list[dict[str, object]]:
     import pstats
 
     import dafu
-    from dafu.read import read_file
     from dafu.output import record_to_json
+    from dafu.read import read_file
 
     dafu.process("关于第1号提案的答复\n张三委员：\n现答复如下：培训100人次。\n某某局\n2020年1月1日\n")
     profiler = cProfile.Profile()
@@ -238,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-100k", action="store_true", help="do not build or run the 100,000-letter corpus")
     parser.add_argument("--rss-small", type=int, default=1000, help="small corpus for the RSS comparison")
-    parser.add_argument("--rss-jobs", default="", help="comma list of --jobs values for the RSS runs (default: 1 and all cores)")
+    parser.add_argument("--rss-jobs", default="",
+                        help="comma list of --jobs values for the RSS runs (default: 1 and all cores)")
     parser.add_argument("--cold-runs", type=int, default=11, help="runs per cold-start command (median)")
     parser.add_argument("--profile-letters", type=int, default=1000, help="letters in the stage profile (0: skip)")
     parser.add_argument("--cprofile-letters", type=int, default=300, help="letters under cProfile (0: skip)")
@@ -263,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         n = cores()
         jobsn = timed_convert(corpus, n, f"jobs{n}")
         print(f"dafu --jobs {n}   {_fmt_rate(args.letters, size, jobsn)}", flush=True)
-        results["throughput"] = {"bytes": size, "floor": asdict(floor), "jobs1": asdict(jobs1), f"jobs{n}": asdict(jobsn)}
+        results["throughput"] = {"bytes": size, "floor": asdict(floor), "jobs1": asdict(jobs1),
+                                 f"jobs{n}": asdict(jobsn)}
         print(f"ratio dafu --jobs 1 / floor: {jobs1.wall / floor.wall:.1f} x wall, {jobs1.cpu / floor.cpu:.1f} x cpu "
               f"(target <= 3)")
         print(f"speedup --jobs {n} / --jobs 1: {jobs1.wall / jobsn.wall:.2f} x (target >= 1.7 on 2 cores)", flush=True)

@@ -112,7 +112,7 @@ class Section:
     heading: str | None
     path: str  # 一/（二）
     span: Span
-    children: tuple["Section", ...] = ()
+    children: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,7 @@ def _internal(stage: str, exc: Exception) -> Warning:
     where = traceback.extract_tb(exc.__traceback__)[-1]
     return Warning(
         code=WarningCode.INTERNAL_ERROR.value,
-        message=f"{stage} failed ({type(exc).__name__}: {exc} at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}); please report it",
+        message=(f"{stage} failed ({type(exc).__name__}: {exc} at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}); "
+                 "please report it"),
         span=None,
     )

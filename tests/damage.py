@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 __all__ = ["damage", "TABLE_CORE", "s4_decode", "s5"]
 
@@ -23,7 +23,7 @@ def _cc(name: str = "s2t"):
     return opencc.OpenCC(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reading(c: str) -> str | None:
     from pypinyin import Style, pinyin
 

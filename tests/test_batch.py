@@ -88,7 +88,8 @@ def test_csv_and_jsonl_paths_next_to_the_folder(cli, samples, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "m.csv").read_bytes() == (out / "metrics.csv").read_bytes()
     lines = (tmp_path / "r.jsonl").read_bytes().splitlines()
-    assert lines == [(out / "letters" / f"{p.stem}.json").read_bytes().rstrip(b"\n") for p in sorted(SAMPLES.glob("*.txt"))]
+    expected = [(out / "letters" / f"{p.stem}.json").read_bytes().rstrip(b"\n") for p in sorted(SAMPLES.glob("*.txt"))]
+    assert lines == expected
 
 
 @pytest.mark.parametrize("excel", [False, True])

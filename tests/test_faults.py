@@ -61,7 +61,7 @@ def assert_complete(out: Path) -> None:
             raise AssertionError(f"unexpected file {path}")
 
 
-# ---------------------------------------------------------------- unusable letters: message, errors.jsonl, batch goes on
+# ------------------------------------------------------------ unusable letters: message, errors.jsonl, batch goes on
 @pytest.mark.parametrize("name, data, reason", [
     ("empty.txt", b"", "empty file"),
     ("blank.txt", " \n\r\n\t\u3000".encode("utf-8"), "whitespace only"),

@@ -11,7 +11,7 @@ import datetime
 import json
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -59,7 +59,7 @@ def loose(text: str) -> str:
     return _t2s().convert(text).translate(ASCII_TO_FULL)
 
 
-@lru_cache(maxsize=None)
+@cache
 def letter_text(case_id: str) -> str:
     """Return the loosely normalized text of one letter."""
     case = next(c for c in CASES if c["id"] == case_id)
@@ -226,5 +226,6 @@ def test_variants_are_covered():
                      "〇", "联系单位及电话", "议案", "区政协", "县政协"):
         assert spelling in joined or spelling in loose(joined), spelling
     assert sum(_t2s().convert(t) != t for t in raw_texts.values()) >= 2, "two traditional letters"
-    assert any(c["expect"]["issuer"] is None and c["expect"]["date"] is None and c["expect"]["doc_type"] == "reply_letter"
+    assert any(c["expect"]["issuer"] is None and c["expect"]["date"] is None
+               and c["expect"]["doc_type"] == "reply_letter"
                for c in CASES)

@@ -114,7 +114,7 @@ def test_truncated_utf8_file_stays_utf8() -> None:
         ("\u3000\u3000\n\u00a0\u200b\n".encode("utf-8"), "whitespace only"),
         ("\u3000 \r\n".encode("gbk"), "whitespace only"),
         (b"abc\x00def\n", "not text (NUL bytes)"),
-        ("您提出的建议收悉。\x00现答复如下。".encode("utf-8"), "not text (NUL bytes)"),
+        ("您提出的建议收悉。\x00现答复如下。".encode(), "not text (NUL bytes)"),
         (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00", "not text (NUL bytes)"),
         (bytes(range(1, 9)) * 50 + b"text", "not text (control bytes)"),
         ("caf\u00e9 r\u00e9sum\u00e9 na\u00efve\n".encode("latin-1"), "undecodable bytes"),

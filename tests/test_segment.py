@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -40,14 +40,14 @@ def _jsonl(name: str) -> list[dict]:
 LETTERS = _jsonl("letters.jsonl") + _jsonl("segment_samples.jsonl")
 
 
-@lru_cache(maxsize=None)
+@cache
 def normalized(file: str, script: str = "simplified") -> tuple[str, tuple[tuple[str, str], ...]]:
     """The normalized text and metadata of a letter file (relative to the repository)."""
     norm = normalize(decode((ROOT / file).read_bytes()).text, options=Options(script=script))
     return norm.text, norm.metadata
 
 
-@lru_cache(maxsize=None)
+@cache
 def segmented(file: str, script: str = "simplified") -> tuple[str, Segmented]:
     text, metadata = normalized(file, script)
     return text, segment(text, metadata=metadata)

@@ -14,8 +14,21 @@ import orjson
 import pytest
 
 from dafu import process
-from dafu.model import (Addressee, CitedDocument, Contact, DocNumber, Metric, Normalization, Proposal,
-                        Record, Repair, Section, Source, Unresolved, Warning)
+from dafu.model import (
+    Addressee,
+    CitedDocument,
+    Contact,
+    DocNumber,
+    Metric,
+    Normalization,
+    Proposal,
+    Record,
+    Repair,
+    Section,
+    Source,
+    Unresolved,
+    Warning,
+)
 from dafu.output import csv_rows, csv_rows_from_dict, record_to_dict, record_to_json
 
 ROOT = Path(__file__).resolve().parent.parent

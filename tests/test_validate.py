@@ -8,12 +8,33 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dafu.model import (SCHEMA_ID, Addressee, Contact, Metric, Normalization, Proposal, Record, Source,
-                        Unresolved, Warning)
+from dafu.model import (
+    SCHEMA_ID,
+    Addressee,
+    Contact,
+    Metric,
+    Normalization,
+    Proposal,
+    Record,
+    Source,
+    Unresolved,
+    Warning,
+)
 from dafu.output import json_schema, record_to_dict
-from dafu.validate import (Problem, RulesError, Verdict, check, check_rules, check_schema,
-                           counts, default_rules, junit_xml, parse_rules, report_dict, unknown_paths)
-
+from dafu.validate import (
+    Problem,
+    RulesError,
+    Verdict,
+    check,
+    check_rules,
+    check_schema,
+    counts,
+    default_rules,
+    junit_xml,
+    parse_rules,
+    report_dict,
+    unknown_paths,
+)
 
 ROOT = Path(__file__).parent.parent
 CASES = Path(__file__).parent / "cases"
@@ -34,7 +55,8 @@ def _record(**change) -> dict:
         schema=SCHEMA_ID, id="suzhou_0235", source=Source("letters/suzhou_0235.txt", "0" * 64, 120, "utf-8", 1.0),
         doc_type="reply_letter", title="关于市政协十五届一次会议第0235号提案的答复", doc_number=None,
         category="B", signer=None, metadata=(("索引号", "014000/2022-00058"),),
-        proposal=Proposal("提案", "政协", "市政协十五届一次会议", "第0235号", "关于加强新就业形态劳动者技能培训的建议", None),
+        proposal=Proposal("提案", "政协", "市政协十五届一次会议", "第0235号",
+                          "关于加强新就业形态劳动者技能培训的建议", None),
         addressees=(Addressee("王建华", "委员", False, (0, 3)),), issuer="苏州市人力资源和社会保障局",
         date="2022-06-15", contact=Contact("陈明", None, ("0512-68880000",), (30, 40)), cc=(),
         sections=(), metrics=(_metric("12.6万人次", 126000, "人次", "training", 13),),
@@ -459,14 +481,16 @@ def test_quiet_prints_only_failures(tmp_path):
     cut.write_text(SIGNATURE_CUT, "utf-8")
     bad = invoke(["validate", str(tmp_path / "letters"), str(cut), "--quiet"])
     assert bad.exit_code == 1
-    assert bad.stdout.splitlines() == ["FAIL cut: missing date (reply_letter); missing issuer or contact.unit (reply_letter)"]
+    assert bad.stdout.splitlines() == [
+        "FAIL cut: missing date (reply_letter); missing issuer or contact.unit (reply_letter)"]
 
 
 def test_strict_stops_at_the_first_failing_letter(tmp_path):
     folder = _folder(tmp_path, {"a_cut": SIGNATURE_CUT, **GOOD})
     result = invoke(["validate", str(folder), "--strict", "--jobs", "1"])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == ["FAIL a_cut: missing date (reply_letter); missing issuer or contact.unit (reply_letter)"]
+    assert result.stdout.splitlines() == [
+        "FAIL a_cut: missing date (reply_letter); missing issuer or contact.unit (reply_letter)"]
 
 
 def test_jobs_give_the_same_verdicts_in_the_same_order(tmp_path):

@@ -158,7 +158,8 @@ def _tidy_line(line: str) -> str:
         else:
             before = line[left[i]] if left[i] >= 0 else ""
             after = line[right[i]] if right[i] >= 0 else ""
-            if before and after and _ALNUM.fullmatch(before) and _ALNUM.fullmatch(after) and right[i] == i + 1 and left[i] == i - 1:
+            if (before and after and _ALNUM.fullmatch(before) and _ALNUM.fullmatch(after)
+                    and right[i] == i + 1 and left[i] == i - 1):
                 chinese = False  # 3,500  10:30  ?id=1
             else:
                 chinese = _is_chinese(line, left[i]) or _is_chinese(line, right[i])
@@ -339,8 +340,8 @@ def normalize(text: str, *, options: Options = DEFAULT_OPTIONS) -> Normalized:
     if converted != text:
         steps.append(("to_script", trad if converted is simplified else _count_changes(text, converted)))
         text = converted
-    for name, step in (("unify_forms", unify_forms), ("tidy_spaces", tidy_spaces), ("tidy_punctuation", tidy_punctuation),
-                       ("unify_doc_brackets", unify_doc_brackets)):
+    for name, step in (("unify_forms", unify_forms), ("tidy_spaces", tidy_spaces),
+                       ("tidy_punctuation", tidy_punctuation), ("unify_doc_brackets", unify_doc_brackets)):
         out = step(text)
         if out != text:
             steps.append((name, _count_changes(text, out)))

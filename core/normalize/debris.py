@@ -70,8 +70,8 @@ def _rules() -> _Rules:
     tail = "(?:" + "|".join(f"(?:{_expand(t['pattern'])})" for t in data["tail"]) + ")"
 
     meta = data["metadata"]
-    kinds = {k: "strong" for k in meta["strong"]} | {k: "weak" for k in meta["weak"]}
-    kinds |= {k: "body" for k in meta["body"]}
+    kinds = dict.fromkeys(meta["strong"], "strong") | dict.fromkeys(meta["weak"], "weak")
+    kinds |= dict.fromkeys(meta["body"], "body")
     # A key-shaped word (2 to 6 letters that are not ASCII, e.g. hanzi, spaces allowed between them)
     # is looked up in ``kinds``: one small pattern instead of an alternation of every key, fast to
     # compile and to run (a [\u4e00-\u9fff] class alone costs milliseconds to compile).
@@ -129,7 +129,9 @@ def drop_debris_lines(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str,
     """Return (text without debris lines, removed lines as written, metadata (key, value) pairs).
 
     >>> drop_debris_lines("当前位置：首页 > 建议提案\\n信息来源：本网 时间：2024-10-14\\n苏灿等代表：")
-    ('苏灿等代表：', ('当前位置：首页 > 建议提案', '信息来源：本网 时间：2024-10-14'), (('信息来源', '本网'), ('时间', '2024-10-14')))
+    ('苏灿等代表：',
+     ('当前位置：首页 > 建议提案', '信息来源：本网 时间：2024-10-14'),
+     (('信息来源', '本网'), ('时间', '2024-10-14')))
     """
     rules = _rules()
     lines = text.split("\n")

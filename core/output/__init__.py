@@ -8,7 +8,6 @@ from typing import Any
 from .._data import data_text
 from ..model import Addressee, CitedDocument, Metric, Normalization, Record, Section, Span, Warning
 
-
 __all__ = [
     "record_to_dict", "record_to_json", "csv_rows", "csv_rows_from_dict", "CSV_COLUMNS", "json_schema",
     "neutralise_cell",

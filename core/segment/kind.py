@@ -114,7 +114,7 @@ def _meeting_ok(s: str) -> bool:
 
 def _proposal_title(text, folded, o_s, o_e, title_o, title_f) -> tuple[str, Span | None] | None:
     for orig, f, base in ((text[o_s:o_e], folded[o_s:o_e], o_s), (title_o, title_f, None)):
-        quoted = [m for m in _QUOTED.finditer(f)]
+        quoted = list(_QUOTED.finditer(f))
         best = next((m for m in quoted if "关于" in m.group() or _PROPOSAL_WORD.search(m.group())), None)
         if best:
             g = 1 if best.group(1) is not None else 2

@@ -36,8 +36,8 @@ class _Node:
     marker: Span | None = None
     token: str | None = None
     heading: Span | None = None
-    children: list["_Node"] = field(default_factory=list)  # marked sections, in text order
-    items: list["_Node"] = field(default_factory=list)  # 一是 / 第一 items, in text order
+    children: list[_Node] = field(default_factory=list)  # marked sections, in text order
+    items: list[_Node] = field(default_factory=list)  # 一是 / 第一 items, in text order
 
 
 def sections(text: str, folded: str, paras: tuple[Span, ...]) -> tuple[Section, ...]:

@@ -9,7 +9,7 @@ from .._chars import PHONE
 from ..codes import WarningCode
 from ..model import Contact, Span, Warning
 from .header import is_org
-from .text import CJK, SEAL, alt, fold, split_top
+from .text import CJK, SEAL, fold, split_top
 from .text import CLOSING as _CLOSING
 
 __all__ = ["Tail", "tail", "parse_date", "contact_of", "CONTACT_LINE"]

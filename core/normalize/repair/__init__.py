@@ -11,7 +11,7 @@ import importlib.util
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -63,7 +63,8 @@ _SENT_END = frozenset("。:;!?”\n")
 _ENUM_RE = re.compile(rf"([{_NUMERALS}])是|[(（]([{_NUMERALS}])[)）]|^[ \t　]*([{_NUMERALS}])、", re.M)
 _ENUM_BONUS = 6.0  # for a repair that continues the letter's enumeration (一是 … 二是, (二) … (三))
 _UNIT_CHARS = frozenset("个個人万萬亿億元年月日号號家项項名次所天条條期批%.")
-_NO_LINE_START = frozenset("个個万萬亿億元年月日号號项項次%.,，。、;；:：)）》”〕】")  # a line does not begin with these
+# a line does not begin with these
+_NO_LINE_START = frozenset("个個万萬亿億元年月日号號项項次%.,，。、;；:：)）》”〕】")
 
 
 # ---------------------------------------------------------------- cheap detection
@@ -161,31 +162,31 @@ def _s2t_cc():
     return opencc.OpenCC("s2t")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _t2s(c: str) -> str:
     return _t2s_cc().convert(c)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _variant_rank(c: str) -> int:
     """0 for a character's usual form, 1 for a rare variant of it (侷 for 局): on a tie the usual form wins."""
     s = _t2s(c)
     return 0 if s == c or _s2t_cc().convert(s) == c else 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lmform(c: str) -> str:
     """A candidate character as the scoring model sees it: after S5 and t2s."""
     s = _t2s(_s5(c))
     return s if len(s) == 1 else _s5(c)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _is_trad_only(c: str) -> bool:
     return _t2s(c) != c
 
 
-@lru_cache(maxsize=None)
+@cache
 def _is_simp_only(c: str) -> bool:
     return _s2t_cc().convert(c) != c and _t2s(c) == c
 
@@ -205,13 +206,13 @@ def _char_readings() -> dict:
     return module.pinyin_dict
 
 
-@lru_cache(maxsize=None)
+@cache
 def _default_reading(c: str) -> str:
     found = _char_readings().get(ord(c))
     return found.split(",")[0] if found else c
 
 
-@lru_cache(maxsize=None)
+@cache
 def _readings(c: str) -> frozenset:
     table, out = _char_readings(), set()
     for x in {c, _t2s(c)}:

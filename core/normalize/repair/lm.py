@@ -231,7 +231,10 @@ def pmi(bg: Bigrams, a: str, b: str) -> float:
 
 @lru_cache(maxsize=1)
 def word_neighbours() -> tuple[dict, dict]:
-    """(a -> characters that follow a in two-character words, b -> those before b): domain words, then frequent first."""
+    """(a -> characters that follow a in two-character words, b -> those before b).
+
+    Domain words first, then frequent ones.
+    """
     vocab = word_model()[0]
     after, before = {}, {}
     pairs = [w[i : i + 2] for w in _domain_words() for i in range(len(w) - 1)]  # the genre's own pairs first
