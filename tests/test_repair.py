@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from dafu.codes import WarningCode
-from dafu.normalize.repair import has_damage_anchor, repair_byte_loss, strip_pinyin
+from dafu.normalize.pinyin import strip_pinyin
+from dafu.normalize.repair import has_damage_anchor, repair_byte_loss
 
 from .damage import damage, s4_decode, s5
 
@@ -187,10 +188,12 @@ def test_clean_text_loads_nothing_heavy() -> None:
     import sys
 
     code = (
-        "import sys; from dafu.normalize.repair import repair_byte_loss, _lm;"
+        "import sys; from dafu.normalize.repair import repair_byte_loss;"
+        "from dafu.normalize.repair.lm import word_model;"
         "t = open(sys.argv[1], encoding='utf-8').read();"
         "assert repair_byte_loss(t)[0] == t;"
-        "print(sorted(m for m in ('jieba', 'opencc', 'pypinyin') if m in sys.modules), _lm.cache_info().currsize)"
+        "heavy = sorted(m for m in ('jieba', 'opencc', 'pypinyin') if m in sys.modules);"
+        "print(heavy, word_model.cache_info().currsize)"
     )
     out = subprocess.run([sys.executable, "-c", code, str(SAMPLES / "003_396f2fedd0fdd60e.txt")],
                          capture_output=True, text=True, check=True).stdout
@@ -280,7 +283,7 @@ def test_greek_or_kana_after_a_real_question_mark_is_left_alone(text: str) -> No
 
 
 def test_a_closer_with_nothing_to_close_is_penalised() -> None:
-    from dafu.normalize.repair import _brackets
+    from dafu.normalize.repair.score import brackets as _brackets
 
     assert _brackets(")", "聯繫人:王明", "\n") < 0 < _brackets(")", "(聯繫人:王明", "\n")
     assert _brackets("”", "要堅持“技能強市", "戰略") > 0 > _brackets("”", "要堅持技能強市", "戰略")
@@ -289,6 +292,6 @@ def test_a_closer_with_nothing_to_close_is_penalised() -> None:
 @pytest.mark.parametrize(("char", "rank"), [("局", 0), ("侷", 1), ("廳", 0), ("厅", 0)])
 def test_variant_rank(char: str, rank: int) -> None:
     """On a tie in the model (both read 局) the usual form is tried first, not a rare variant."""
-    from dafu.normalize.repair import _variant_rank
+    from dafu.normalize.script import variant_rank as _variant_rank
 
     assert _variant_rank(char) == rank

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from dafu.normalize.repair import _swallow_options
 from dafu.normalize.repair.lm import bigrams, pmi, word_model
+from dafu.normalize.repair.score import swallow_options as _swallow_options
 
 
 @pytest.mark.parametrize(

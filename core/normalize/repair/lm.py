@@ -18,11 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..._data import data_text
+from .weights import weight
 
 __all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi",
            "bonus", "tri_bonus", "clip", "word_neighbours", "PUNCT"]
 
-_PEN = 2.0
 PUNCT = {
     ",": 0.06, "。": 0.025, "、": 0.02, ":": 0.01, ";": 0.005, "“": 0.01, "”": 0.01, "《": 0.005,
     "》": 0.005, "(": 0.005, ")": 0.005, "\n": 0.3, "?": 0.002, "!": 0.001, "〔": 0.001,
@@ -30,12 +30,20 @@ PUNCT = {
     "|": 0.001, " ": 0.0005, "‘": 0.001, "’": 0.001,
 }
 _DIGITS_RE = re.compile(r"[0-9□]")
-_BIGRAM_W = 1.0
-_PMI_W = 0.8  # weight of the bigram term (log P(b|a) - log P(b), inside words too)
-_PMI_CLIP = 6.0
-_TRI_W = 0.8  # weight of the genre trigram term
-_TRI_PRIOR = 4.0  # pseudo-count of the bigram estimate in the trigram's
-_GENRE_MIX = 0.3  # share of the genre letters' word frequencies in the word model
+_BIGRAM_W = weight("lm", "doc_bigram")
+_PMI_W = weight("lm", "pmi")
+_PMI_CLIP = weight("lm", "pmi_clip")
+_TRI_W = weight("lm", "trigram")
+_TRI_PRIOR = weight("lm", "trigram_prior")
+_GENRE_MIX = weight("lm", "genre_mix")
+_WORD_COST = weight("lm", "word_cost")
+_UNKNOWN_CJK = weight("lm", "unknown_cjk")
+_UNKNOWN_DIGIT = weight("lm", "unknown_digit")
+_UNKNOWN_LATIN = weight("lm", "unknown_latin")
+_UNKNOWN_OTHER = weight("lm", "unknown_other")
+_RUN_ON = weight("lm", "run_on")
+_DOC_WORD = weight("lm", "doc_word")
+_DOC_ONLY_WORD = weight("lm", "doc_only_word")
 _NEIGHBOURS = 40  # characters kept per character in the follower and word-neighbour indexes
 
 
@@ -97,12 +105,12 @@ def _char_cost(c: str, vocab: dict) -> float:
         return math.log(PUNCT[c])
     o = ord(c)
     if 0x3400 <= o <= 0x9FFF:
-        return -16.0
+        return _UNKNOWN_CJK
     if "0" <= c <= "9":
-        return -4.0
+        return _UNKNOWN_DIGIT
     if c.isascii() and c.isalpha():
-        return -9.0
-    return -18.0
+        return _UNKNOWN_LATIN
+    return _UNKNOWN_OTHER
 
 
 class Scorer:
@@ -136,12 +144,12 @@ class Scorer:
                 if len(w) < n or not all("\u4e00" <= c <= "\u9fff" for c in w):
                     break
                 if w in self.vocab:
-                    ov[w] = self.vocab[w] + 2.0
+                    ov[w] = self.vocab[w] + _DOC_WORD
                 else:
                     seen[w] = seen.get(w, 0) + 1
         for w, k in seen.items():
             if k >= 2:
-                ov[w] = -12.0
+                ov[w] = _DOC_ONLY_WORD
         return ov
 
     def word(self, w: str) -> float | None:
@@ -157,14 +165,14 @@ class Scorer:
                 best.append(best[p - 1])  # a line break is a free boundary
                 continue
             if p >= 2 and c.isascii() and c.isalnum() and s[p - 2].isascii() and s[p - 2].isalnum():
-                best.append(best[p - 1] - 0.5)  # digits and Latin letters run on as one token
+                best.append(best[p - 1] + _RUN_ON)  # digits and Latin letters run on as one token
                 continue
             v = self.overlay.get(c)
-            b = best[p - 1] + (v if v is not None else _char_cost(c, self.vocab)) - _PEN
+            b = best[p - 1] + (v if v is not None else _char_cost(c, self.vocab)) + _WORD_COST
             for n in range(2, min(6, p) + 1):
                 v = self.word(s[p - n : p])
-                if v is not None and best[p - n] + v - _PEN > b:
-                    b = best[p - n] + v - _PEN
+                if v is not None and best[p - n] + v + _WORD_COST > b:
+                    b = best[p - n] + v + _WORD_COST
             best.append(b)
         return best
 
