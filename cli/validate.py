@@ -238,8 +238,7 @@ def _write_report(fmt: str, path: Path, verdicts: list[Verdict], rules: Path | N
     """Write the report atomically; exit 2 when the location turns out to be unusable."""
     import orjson
 
-    from dafu.validate import junit_xml, report_dict
-
+    from .reports import junit_xml, report_dict
     from .writers import atomic_write
 
     if fmt == "junit":

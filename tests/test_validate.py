@@ -8,6 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from dafu.cli.reports import junit_xml, report_dict
 from dafu.model import (
     SCHEMA_ID,
     Addressee,
@@ -30,9 +31,7 @@ from dafu.validate import (
     check_schema,
     counts,
     default_rules,
-    junit_xml,
     parse_rules,
-    report_dict,
     unknown_paths,
 )
 
