@@ -1,4 +1,4 @@
-"""process(): one letter's text through normalize -> segment -> extract -> Record."""
+"""process(): one letter's text through normalize -> redact (optional) -> segment -> extract -> Record."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,7 @@ from .codes import WarningCode
 from .model import SCHEMA_ID, Normalization, Normalized, Record, Segmented, Source, Warning
 from .options import DEFAULT_OPTIONS, Options
 
-__all__ = ["process", "redact_text", "REDACTED"]
+__all__ = ["process", "redact", "redact_text", "REDACTED"]
 
 REDACTED = "[redacted]"
 
@@ -49,6 +49,23 @@ def redact_text(text: str, names: tuple[str, ...]) -> tuple[str, Callable[[int],
     return "".join(pieces), move
 
 
+def redact(norm: Normalized) -> Normalized:
+    """Return the normalized letter with the contact person's name and every phone number replaced.
+
+    A named step of ``process`` between normalize and segment: the name is found without segmenting
+    (``segment.contact_person``), so the letter is segmented once, already redacted. The normalization
+    report's offsets are moved into the redacted text.
+    """
+    from .segment import contact_person
+
+    try:
+        person = contact_person(norm.text)
+    except Exception:  # segment will report its own failure; redact the phone numbers at least
+        person = None
+    text, move = redact_text(norm.text, (person,) if person else ())
+    return _moved_report(norm, text, move) if text != norm.text else norm
+
+
 def _moved_report(norm: Normalized, text: str, move: Callable[[int], int]) -> Normalized:
     """Return the normalization report and warnings with their offsets moved into the redacted text."""
     report = norm.report
@@ -62,39 +79,57 @@ def _moved_report(norm: Normalized, text: str, move: Callable[[int], int]) -> No
 
 
 def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", source: Source | None = None) -> Record:
-    """Return the Record of one letter; never raises on a string (problems become warnings)."""
-    from .extract import extract, find_organizations
-    from .normalize import normalize
-    from .segment import segment
+    """Return the Record of one letter; never raises on a string (problems become warnings).
 
+    The steps: normalize, redact (with ``options.redact``), segment, extract; a step that fails on a
+    bug becomes an ``internal_error`` warning and the letter goes on.
+    """
     if not isinstance(text, str):
         raise TypeError("process() takes str; decode bytes first with dafu.read.decode()")
-    try:
-        norm = normalize(text, options=options)
-    except Exception as exc:  # a bug must not cost the letter: keep the raw text, say so
-        norm = Normalized(text=text, report=Normalization(), warnings=(_internal("normalize", exc),))
-    body = norm.text
-    seg = _safe_segment(segment, body, norm.metadata)
+    norm = _safe_normalize(text, options)
     if options.redact:
-        body, move = redact_text(body, (seg.contact.person,) if seg.contact and seg.contact.person else ())
-        if body != norm.text:
-            norm = _moved_report(norm, body, move)
-            seg = _safe_segment(segment, body, norm.metadata)
-    try:
-        metrics, cited, extract_warnings = extract(body, seg, options=options)
-    except Exception as exc:
-        metrics, cited, extract_warnings = (), (), (_internal("extract", exc),)
+        norm = redact(norm)
+    seg = _safe_segment(norm.text, norm.metadata)
+    metrics, cited, extract_warnings = _safe_extract(norm.text, seg, options)
+    return _record(norm, seg, metrics, cited, extract_warnings, id=id, source=source)
+
+
+def _record(norm: Normalized, seg: Segmented, metrics, cited, extract_warnings, *, id: str,
+            source: Source | None) -> Record:
+    """Return the Record assembled from the stages' results."""
+    from .extract import find_organizations
+
     return Record(
         schema=SCHEMA_ID, id=id, source=source, doc_type=seg.doc_type, title=seg.title,
         doc_number=seg.doc_number, category=seg.category, signer=seg.signer, metadata=norm.metadata,
         proposal=seg.proposal, addressees=seg.addressees, issuer=seg.issuer, date=seg.date,
         contact=seg.contact, cc=seg.cc, sections=seg.sections, metrics=metrics, cited_documents=cited,
         organizations=find_organizations(seg, norm.metadata), normalization=norm.report,
-        warnings=norm.warnings + seg.warnings + extract_warnings, text=body,
+        warnings=norm.warnings + seg.warnings + extract_warnings, text=norm.text,
     )
 
 
-def _safe_segment(segment, text: str, metadata) -> Segmented:
+def _safe_normalize(text: str, options: Options) -> Normalized:
+    from .normalize import normalize
+
+    try:
+        return normalize(text, options=options)
+    except Exception as exc:  # a bug must not cost the letter: keep the raw text, say so
+        return Normalized(text=text, report=Normalization(), warnings=(_internal("normalize", exc),))
+
+
+def _safe_extract(text: str, seg: Segmented, options: Options):
+    from .extract import extract
+
+    try:
+        return extract(text, seg, options=options)
+    except Exception as exc:
+        return (), (), (_internal("extract", exc),)
+
+
+def _safe_segment(text: str, metadata) -> Segmented:
+    from .segment import segment
+
     try:
         return segment(text, metadata=metadata)
     except Exception as exc:

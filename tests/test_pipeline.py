@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import orjson
 import pytest
 from hypothesis import given, settings
 
-from dafu import process
+from dafu import normalize, process, segment
 from dafu.output import json_schema, record_to_dict, record_to_json
 
 from .strategies import any_text
@@ -113,3 +114,18 @@ def test_redaction_keeps_every_offset_valid():
     d = check(process(text, options=Options(redact=True)))
     assert "朱华" not in d["text"] and "18926661293" not in d["text"]
     assert len(d["normalization"]["mojibake_repaired"]) == 4
+
+
+def test_contact_person_agrees_with_segment():
+    """Redaction finds the contact's name without segmenting; it must be the name segment finds."""
+    from dafu.read import read_file
+    from dafu.segment import contact_person
+
+    root = Path(__file__).parent.parent
+    paths = sorted((root / "samples").glob("*.txt")) + sorted((root / "tests" / "letters").glob("*.txt"))
+    paths += sorted((root / "tests" / "holdout").glob("*.txt"))
+    assert len(paths) > 30
+    for path in paths:
+        text = normalize(read_file(path).text).text
+        seg = segment(text)
+        assert contact_person(text) == (seg.contact.person if seg.contact else None), path.name

@@ -16,7 +16,7 @@ from .sections import sections
 from .tail import CONTACT_LINE, contact_of, parse_date, tail
 from .text import fold, lines, split_sentences
 
-__all__ = ["segment", "split_sentences", "section_path_at"]
+__all__ = ["segment", "contact_person", "split_sentences", "section_path_at"]
 
 _DATE_KEYS = ("成文日期", "成文时间")  # never 时间 / 发布日期 / 公开日期: those are the web page's
 
@@ -90,3 +90,19 @@ def section_path_at(sections: tuple[Section, ...], offset: int) -> str | None:
     if i < 0 or not sections[i].span[0] <= offset < sections[i].span[1]:
         return None
     return section_path_at(sections[i].children, offset) or sections[i].path
+
+
+def contact_person(text: str) -> str | None:
+    """Return the contact person's name as ``segment`` finds it, without the rest of segment's work.
+
+    The pipeline's redaction runs this before the one ``segment`` call; tests/test_pipeline.py checks that it
+    agrees with ``segment(text).contact`` on every sample and test letter.
+
+    >>> contact_person("关于培训的答复\\n张三委员：\\n现答复如下。\\n某局\\n2020年1月1日\\n（联系人：李四）")
+    '李四'
+    """
+    folded, all_lines = fold(text), lines(text)
+    body_start, addr_line = header_end(folded, all_lines)
+    head = all_lines[:addr_line if addr_line is not None else body_start]
+    found = tail(text, folded, all_lines, body_start).contact or _head_contact(text, folded, head)
+    return found.person if found else None
