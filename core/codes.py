@@ -10,7 +10,6 @@
 | no_signature             | segment    | no issuer or date was found at the end of the letter            |
 | date_invalid             | segment    | a date-like phrase is not a valid calendar date                 |
 | metric_damaged           | extract    | a number overlaps damaged text and is not reported as a metric  |
-| metric_unit_unknown      | extract    | a number with an unknown unit was skipped                       |
 | id_collision             | cli        | two inputs mapped to the same id; a suffix was added            |
 | internal_error           | any stage  | a stage failed on this text (a bug); the rest of the record stands |
 """
@@ -32,7 +31,6 @@ class WarningCode(StrEnum):
     NO_SIGNATURE = "no_signature"
     DATE_INVALID = "date_invalid"
     METRIC_DAMAGED = "metric_damaged"
-    METRIC_UNIT_UNKNOWN = "metric_unit_unknown"
     ID_COLLISION = "id_collision"
     INTERNAL_ERROR = "internal_error"
 
@@ -50,7 +48,6 @@ _TEMPLATES = {
     WarningCode.NO_SIGNATURE: "no signature block (issuer and date) found",
     WarningCode.DATE_INVALID: "not a valid date: {text!r}",
     WarningCode.METRIC_DAMAGED: "number {raw!r} overlaps damaged text; not reported as a metric",
-    WarningCode.METRIC_UNIT_UNKNOWN: "number {raw!r} has no known unit; skipped",
     WarningCode.ID_COLLISION: "id {id!r} already used; this letter is {new_id!r}",
     WarningCode.INTERNAL_ERROR: "{stage} failed ({error}); please report it",
 }

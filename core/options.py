@@ -14,7 +14,7 @@ class Options:
 
     script: str = "simplified"  # simplified | traditional | keep
     redact: bool = False
-    repair_min_confidence: float = 0.0  # spans repaired below this stay as they are (strict mode: 0.5)
+    repair_min_confidence: float = 0.0  # repairs less sure than this are left as they were (and warned)
     lexicon: tuple[tuple[str, str], ...] = ()  # extra (keyword, category) pairs, checked before the built-in ones
 
     def __post_init__(self) -> None:
