@@ -17,18 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..._data import data_text
+from ..._data import data_text, data_toml
 from .weights import weight
 
 __all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi",
            "bonus", "tri_bonus", "clip", "word_neighbours", "PUNCT"]
 
-PUNCT = {
-    ",": 0.06, "。": 0.025, "、": 0.02, ":": 0.01, ";": 0.005, "“": 0.01, "”": 0.01, "《": 0.005,
-    "》": 0.005, "(": 0.005, ")": 0.005, "\n": 0.3, "?": 0.002, "!": 0.001, "〔": 0.001,
-    "〕": 0.001, "—": 0.001, "…": 0.0005, "·": 0.0005, "-": 0.001, ".": 0.001, "%": 0.002,
-    "|": 0.001, " ": 0.0005, "‘": 0.001, "’": 0.001,
-}
+PUNCT: dict[str, float] = dict(data_toml("repair_chars.toml")["punct"])  # mark -> its share of running text
 _DIGITS_RE = re.compile(r"[0-9□]")
 _BIGRAM_W = weight("lm", "doc_bigram")
 _PMI_W = weight("lm", "pmi")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..._chars import NUMERALS as _NUMERALS
+from ..._data import data_toml
 from ..script import converter, is_simp_only, is_trad_only
 from .lm import Scorer as _Scorer
 from .weights import weight
@@ -24,10 +25,11 @@ __all__ = [
     "extras", "open_bracket", "brackets", "lm_phrase", "BRACKETS", "TAIL_LM",
 ]
 
-_SENT_END = frozenset("。:;!?”\n")
+_CHARS = data_toml("repair_chars.toml")
+_SENT_END = frozenset(_CHARS["sentence_end"])
 _ENUM_RE = re.compile(rf"([{_NUMERALS}])是|[(（]([{_NUMERALS}])[)）]|^[ \t　]*([{_NUMERALS}])、", re.M)
-_UNIT_CHARS = frozenset("个個人万萬亿億元年月日号號家项項名次所天条條期批%.")
-_NO_LINE_START = frozenset("个個万萬亿億元年月日号號项項次%.,，。、;；:：)）》”〕】")
+_UNIT_CHARS = frozenset(_CHARS["unit_chars"])
+_NO_LINE_START = frozenset(_CHARS["no_line_start"])
 _HEADING_RE = re.compile(r"[一二三四五六七八九十]+、|[(（]|第|附件|抄送|聯系|联系")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d(?:年|[.-]\d)")
 _DIGIT_LINE_START_RE = re.compile(r"(?:19|20)\d\d年|\d{1,2}[.、．](?!\d)")
