@@ -95,3 +95,40 @@ def test_imports_run_forward():
             if there is not None and there > here:
                 backward.append(f"{path.relative_to(ROOT)} imports {target}")
     assert backward == []
+
+
+def _graph() -> dict[str, set[str]]:
+    """Return module -> the dafu modules it imports (anywhere in its body), for every module of core/."""
+    mods = {}
+    for path in sorted(CORE.rglob("*.py")):
+        parts = list(path.relative_to(CORE).with_suffix("").parts)
+        mods[".".join(["dafu", *(parts[:-1] if parts[-1] == "__init__" else parts)])] = path
+    graph = {}
+    for name, path in mods.items():
+        targets = set()
+        for target in _imports(path):
+            while target and target not in mods:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                targets.add(target)
+        graph[name] = targets
+    return graph
+
+
+def test_no_import_cycle():
+    """The modules of core/ import each other without a cycle (lazy imports inside functions included)."""
+    graph, done, path = _graph(), set(), []
+
+    def visit(name: str) -> None:
+        if name in path:
+            pytest.fail("import cycle: " + " -> ".join([*path[path.index(name):], name]))
+        if name in done:
+            return
+        path.append(name)
+        for target in sorted(graph[name]):
+            visit(target)
+        path.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name)
