@@ -9,6 +9,13 @@
 | no_title                 | segment    | no title line was found                                         |
 | no_signature             | segment    | no issuer or date was found at the end of the letter            |
 | date_invalid             | segment    | a date-like phrase is not a valid calendar date                 |
+| no_issuer                | segment    | a reply letter with a date but no issuing organisation          |
+| no_date                  | segment    | a reply letter with an issuer but no date of its own            |
+| no_proposal              | segment    | a reply letter that names no proposal number                    |
+| date_ambiguous           | segment    | glued date digits (2009112) read more than one way: date null   |
+| weak_evidence            | segment    | a header field taken from weaker evidence than the signature    |
+| injected_text            | segment    | injected text (mirror name, spam, URL) kept out of a field      |
+| truncated                | segment    | the text stops mid-sentence: the page was cut off               |
 | metric_damaged           | extract    | a number overlaps damaged text and is not reported as a metric  |
 | id_collision             | cli        | two inputs mapped to the same id; a suffix was added            |
 | internal_error           | any stage  | a stage failed on this text (a bug); the rest of the record stands |
@@ -30,6 +37,13 @@ class WarningCode(StrEnum):
     NO_TITLE = "no_title"
     NO_SIGNATURE = "no_signature"
     DATE_INVALID = "date_invalid"
+    NO_ISSUER = "no_issuer"
+    NO_DATE = "no_date"
+    NO_PROPOSAL = "no_proposal"
+    DATE_AMBIGUOUS = "date_ambiguous"
+    WEAK_EVIDENCE = "weak_evidence"
+    INJECTED_TEXT = "injected_text"
+    TRUNCATED = "truncated"
     METRIC_DAMAGED = "metric_damaged"
     ID_COLLISION = "id_collision"
     INTERNAL_ERROR = "internal_error"
@@ -47,6 +61,13 @@ _TEMPLATES = {
     WarningCode.NO_TITLE: "no title line found",
     WarningCode.NO_SIGNATURE: "no signature block (issuer and date) found",
     WarningCode.DATE_INVALID: "not a valid date: {text!r}",
+    WarningCode.NO_ISSUER: "reply letter without an issuing organisation",
+    WarningCode.NO_DATE: "reply letter without a date of its own",
+    WarningCode.NO_PROPOSAL: "reply letter that names no proposal number",
+    WarningCode.DATE_AMBIGUOUS: "date digits {text!r} can be read more than one way; date left null",
+    WarningCode.WEAK_EVIDENCE: "{field} taken from weaker evidence: {source}",
+    WarningCode.INJECTED_TEXT: "injected text kept out of {field}: {text!r}",
+    WarningCode.TRUNCATED: "the text stops mid-sentence: {text!r}",
     WarningCode.METRIC_DAMAGED: "number {raw!r} overlaps damaged text; not reported as a metric",
     WarningCode.ID_COLLISION: "id {id!r} already used; this letter is {new_id!r}",
     WarningCode.INTERNAL_ERROR: "{stage} failed ({error}); please report it",

@@ -372,8 +372,8 @@ def test_a_letter_with_its_signature_cut_off_fails(tmp_path):
     folder = _folder(tmp_path, {**GOOD, "suzhou_cut": SIGNATURE_CUT})
     result = invoke(["validate", str(folder)])
     assert result.exit_code == 1
-    assert _lines(result.stdout)["suzhou_cut"] == (
-        "FAIL suzhou_cut: missing date (reply_letter); missing issuer or contact.unit (reply_letter)")
+    # the issuer is still named by the title (苏州市…局关于…的答复); the date is lost with the signature
+    assert _lines(result.stdout)["suzhou_cut"] == "FAIL suzhou_cut: missing date (reply_letter)"
     assert "5 letters: 4 valid, 1 invalid, 0 unreadable" in result.stderr
 
 
@@ -427,7 +427,7 @@ def test_json_report(tmp_path):
     assert (data["letters"], data["passed"], data["failed"], data["errors"]) == (6, 4, 1, 1)
     by_id = {r["id"]: r for r in data["results"]}
     assert by_id["suzhou_cut"]["status"] == "fail"
-    assert [p["rule"] for p in by_id["suzhou_cut"]["problems"]] == ["required", "required"]
+    assert [p["rule"] for p in by_id["suzhou_cut"]["problems"]] == ["required"]
     assert by_id["binary"] == {"id": "binary", "path": str(folder / "binary.txt"), "status": "error",
                                "error": "not text (NUL bytes)", "problems": []}
     assert by_id["suzhou_0235"]["path"] == str(folder / "suzhou_0235.txt")
@@ -481,7 +481,7 @@ def test_quiet_prints_only_failures(tmp_path):
     bad = invoke(["validate", str(tmp_path / "letters"), str(cut), "--quiet"])
     assert bad.exit_code == 1
     assert bad.stdout.splitlines() == [
-        "FAIL cut: missing date (reply_letter); missing issuer or contact.unit (reply_letter)"]
+        "FAIL cut: missing date (reply_letter)"]
 
 
 def test_strict_stops_at_the_first_failing_letter(tmp_path):
@@ -489,7 +489,7 @@ def test_strict_stops_at_the_first_failing_letter(tmp_path):
     result = invoke(["validate", str(folder), "--strict", "--jobs", "1"])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "FAIL a_cut: missing date (reply_letter); missing issuer or contact.unit (reply_letter)"]
+        "FAIL a_cut: missing date (reply_letter)"]
 
 
 def test_jobs_give_the_same_verdicts_in_the_same_order(tmp_path):

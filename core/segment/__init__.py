@@ -6,19 +6,22 @@ sliced from the original text at the same offsets.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from dataclasses import replace
 
 from ..codes import DocType, WarningCode
 from ..model import Section, Segmented, Span, Warning
-from .header import addressees, category, doc_number, header_end, signer, title
+from .evidence import banner_issuer, injected, meta_date, meta_issuer, meta_title, title_issuer, undertaker
+from .header import addressees, category, doc_number, header_end, is_org, signer, title
 from .kind import doc_type, proposal
 from .sections import sections
-from .tail import CONTACT_LINE, contact_of, parse_date, tail
+from .signature import signature
+from .tail import CONTACT_LINE, contact_of, tail
 from .text import fold, lines, split_sentences
 
 __all__ = ["segment", "contact_person", "split_sentences", "section_path_at"]
 
-_DATE_KEYS = ("成文日期", "成文时间")  # never 时间 / 发布日期 / 公开日期: those are the web page's
 
 
 def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segmented:
@@ -28,7 +31,7 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
     meta = {k.strip(): v.strip() for k, v in metadata}
     body_start, addr_line = header_end(folded, all_lines)
     head = all_lines[:addr_line if addr_line is not None else body_start]
-    the_title = title(text, folded, head)
+    the_title = title(text, folded, head) or meta_title(meta)
     people = addressees(text, folded, all_lines[addr_line] if addr_line is not None else None)
     roles = tuple(a.role for a in people if a.role)
     end = tail(text, folded, all_lines, body_start)
@@ -42,36 +45,101 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
     if kind == DocType.REPLY_LETTER:
         the_proposal = proposal(text, the_title, fold(the_title) if the_title else None, opening, folded, roles)
     warnings = [unsure] if unsure else []
-    warnings += list(end.warnings)
+    warnings += [w for w in end.warnings if w.code != WarningCode.DATE_INVALID]
+    sign = signature(text, folded, all_lines, min(body_start, len(all_lines)))
+    if sign.issuer is None and end.issuer:  # an organisation closing the letter without a date
+        sign = replace(sign, issuer=end.issuer)
+    issuer, date, found = _issuer_and_date(text, folded, all_lines, head, the_title, meta, sign)
+    warnings += found
     if the_title is None:
         warnings.append(Warning(WarningCode.NO_TITLE, WarningCode.NO_TITLE.template))
-    if kind == DocType.REPLY_LETTER and end.issuer is None and end.date is None:
-        warnings.append(Warning(WarningCode.NO_SIGNATURE, WarningCode.NO_SIGNATURE.template))
+    if end.start is None and sign.line is None:
+        warnings += _truncated(text, folded, all_lines)
+    if kind == DocType.REPLY_LETTER:
+        doubted = any(w.code in (WarningCode.DATE_INVALID, WarningCode.DATE_AMBIGUOUS) for w in found)
+        warnings += _missing(issuer, date or ("doubted" if doubted else None), the_proposal)
     return Segmented(
         doc_type=str(kind), title=the_title, doc_number=doc_number(text, folded, head, meta),
         category=category(folded, head, meta), signer=signer(text, folded, head, meta),
-        proposal=the_proposal, addressees=people, issuer=end.issuer,
-        date=end.date or _meta_date(meta), contact=end.contact or _head_contact(text, folded, head),
+        proposal=the_proposal, addressees=people, issuer=issuer,
+        date=date, contact=end.contact or _head_contact(text, folded, head),
         cc=end.cc, sections=tree, sentences=split_sentences(text), warnings=tuple(warnings),
     )
+
+
+def _warn(code: WarningCode, span=None, **values) -> Warning:
+    return Warning(code, code.template.format(**values), span)
+
+
+def _issuer_and_date(text, folded, all_lines, head, the_title, meta, sign) -> tuple[str | None, str | None, list]:
+    """(issuer, date, warnings) from the best evidence, in the order of evidence.py's docstring."""
+    warnings = []
+    issuer = sign.issuer
+    if issuer and injected(issuer):
+        warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=issuer))
+        issuer = None
+    if issuer is None:
+        for source, value in (("承办单位", lambda: undertaker(text, folded, all_lines)),
+                              ("banner", lambda: banner_issuer(text, folded, head)),
+                              ("title", lambda: title_issuer(the_title))):
+            issuer = value()
+            if issuer:
+                warnings.append(_warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=source))
+                break
+    if issuer is None:
+        issuer, key, refused = meta_issuer(meta)
+        if refused:
+            warnings.append(_warn(WarningCode.INJECTED_TEXT, field="issuer", text=meta.get(key, "")))
+        elif issuer:
+            warnings.append(_warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=f"metadata {key}"))
+    date = sign.date
+    if sign.doubt == "ambiguous":
+        warnings.append(_warn(WarningCode.DATE_AMBIGUOUS, sign.date_span, text=folded[slice(*sign.date_span)]))
+    elif sign.doubt == "invalid":
+        warnings.append(_warn(WarningCode.DATE_INVALID, sign.date_span, text=folded[slice(*sign.date_span)]))
+    elif sign.doubt == "glued":
+        warnings.append(_warn(WarningCode.WEAK_EVIDENCE, sign.date_span, field="date",
+                              source=f"glued digits {folded[slice(*sign.date_span)]!r}"))
+    if date is None and sign.doubt is None:
+        date, key = meta_date(meta)
+        if date:
+            warnings.append(_warn(WarningCode.WEAK_EVIDENCE, field="date", source=f"metadata {key}"))
+    return issuer, date, warnings
+
+
+_COMPLETE_END = frozenset("。！？!?；;…」』”’）)】》>|")
+_LABELLED = re.compile(r"[^，。：:]{1,10}[：:]")  # 承办单位：… / 联系电话：… / 抄送：… end a letter whole
+_CUT_TAIL = 24  # characters of the cut line shown in the warning
+
+
+def _truncated(text: str, folded: str, all_lines: tuple[Span, ...]) -> list[Warning]:
+    """A truncated warning when the text's last line stops mid-sentence (no end punctuation, no signature)."""
+    if not all_lines:
+        return []
+    s, e = all_lines[-1]
+    if text[e - 1] in _COMPLETE_END or _LABELLED.match(folded, s, e) or is_org(folded[s:e]):
+        return []
+    return [_warn(WarningCode.TRUNCATED, (max(s, e - _CUT_TAIL), e), text=text[max(s, e - _CUT_TAIL):e])]
+
+
+def _missing(issuer, date, the_proposal) -> list[Warning]:
+    """Warnings for what a reply letter should say but does not (date: a doubted date counts as said)."""
+    out = []
+    if issuer is None and date is None:
+        out.append(_warn(WarningCode.NO_SIGNATURE))
+    elif issuer is None:
+        out.append(_warn(WarningCode.NO_ISSUER))
+    elif date is None:
+        out.append(_warn(WarningCode.NO_DATE))
+    if the_proposal is None or the_proposal.number is None:
+        out.append(_warn(WarningCode.NO_PROPOSAL))
+    return out
 
 
 def _opening_span(tree: tuple[Section, ...], paras: tuple[Span, ...]) -> Span | None:
     if tree and tree[0].kind == "opening":
         return tree[0].span
     return paras[0] if paras else None
-
-
-def _meta_date(meta: dict[str, str]) -> str | None:
-    for key in _DATE_KEYS:
-        parts = parse_date(fold(meta.get(key, "")))
-        if parts:
-            try:
-                from datetime import date
-                return date(*parts).isoformat()
-            except ValueError:
-                return None
-    return None
 
 
 def _head_contact(text: str, folded: str, head: tuple[Span, ...]):

@@ -24,7 +24,10 @@ _CATEGORY = (
 _SIGNER = re.compile(rf"签\s*发\s*人\s*[:：]\s*([{CJK}·]{{2,6}})")
 _KEY_VALUE = re.compile(rf"(?:{alt('header_keys')}|[{CJK}\s]{{1,6}}(?=\s*[:：]\s*\S))")
 _BRACKET_LINE = re.compile(r"^[〔\[【（(][^〔〕\[\]【】（）()]{1,10}[〕\]】）)]$")
-_TITLE_END = re.compile(r"(?:答复|复函|的函|回复|通知|意见|报告|方案|办法|决定|建议|提案|议案|情况)$")
+_TITLE_END = re.compile(
+    r"(?:答复|复函|的函|回复|通知|意见|报告|方案|办法|决定|建议|提案|议案|情况|总结|汇报|说明|摘要|纪要|细则)$")
+_MARKER_LINE = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
+_COLUMN_TAG = re.compile(r"【[^【】]{1,12}】\s*")
 _ADDRESSEE_PREFIX = re.compile(r"(?:尊敬的|亲爱的)")
 
 
@@ -36,11 +39,12 @@ def is_org(folded: str) -> bool:
     """
     core = SEAL.sub("", folded.strip())
     return (4 <= len(core) <= 40 and not re.search(r"[。，；：:,]", core)
-            and not core.startswith(("我", "本", "贵")) and _ORG_END.search(core) is not None
+            and _OWN.match(core) is None and _ORG_END.search(core) is not None
             and _NOT_ORG.search(core) is None)
 
 
 _ORG_END = re.compile(rf"(?:{alt('org_suffixes')}|文件)$")
+_OWN = re.compile(rf"[我本]|贵(?:{alt('org_suffixes')})")  # 我局, 本单位, 贵委: not a name (贵州省… is)
 _NOT_ORG = re.compile(r"召开|举办|举行|关于|答复|开展|印发")
 
 
@@ -50,8 +54,12 @@ def _is_paragraph(folded_line: str) -> bool:
 
 def header_end(folded: str, lines: tuple[Span, ...]) -> tuple[int, int | None]:
     """(index of the first body line, index of the addressee line or None)."""
+    from .evidence import injected
+
     for i, (s, e) in enumerate(lines[:_HEADER_SCAN]):
         line = folded[s:e]
+        if injected(line):  # a spam or upload-boilerplate line above the title
+            continue
         if _is_paragraph(line):
             return i, None
         if _is_addressee_line(line):
@@ -116,12 +124,19 @@ def signer(text: str, folded: str, head: tuple[Span, ...], meta: dict[str, str])
 
 
 def title(text: str, folded: str, head: tuple[Span, ...]) -> str | None:
-    """The title: title-like header lines joined, a one-line repeat of a split title dropped."""
+    """The title: title-like header lines joined, a one-line repeat of a split title dropped.
+
+    A column tag before it (【工作动态】) is not part of it; injected lines (spam, mirror names) are skipped.
+    """
+    from .evidence import injected
+
     titles: list[str] = []
     block: list[str] = []
     for s, e in head:
+        tag = _COLUMN_TAG.match(folded, s, e)
+        s = tag.end() if tag and tag.end() < e else s
         f = folded[s:e]
-        if not _title_like(f):
+        if not _title_like(f) or injected(f):
             block = _flush(block, titles)
             continue
         block.append(text[s:e])
@@ -149,7 +164,7 @@ def _title_like(f: str) -> bool:
     return (len(f) <= _TITLE_LINE_MAX and "。" not in f and "|" not in f and not f.endswith((":", "："))
             and not _KEY_VALUE.match(f) and not _BRACKET_LINE.match(f) and not _DOC_NUMBER.search(f)
             and not (is_org(f) and "关于" not in f) and re.search(f"[{CJK}]{{2}}", f) is not None
-            and not re.fullmatch(r"[ABC]\s*类", f))
+            and not re.fullmatch(r"[ABC]\s*类", f) and not _MARKER_LINE.match(f))
 
 
 _ETC = r"等(?:\d{1,3}|[一二三四五六七八九十]{1,3})?[位名]?"

@@ -5,12 +5,17 @@ import re
 
 from ..codes import DocType, WarningCode
 from ..model import Proposal, Span, Warning
-from .text import CJK, alt
+from .text import CJK, alt, squeeze
 
 __all__ = ["doc_type", "proposal"]
 
 _REPLY_TITLE = re.compile(alt("reply_title"))
+_REPLY_END = re.compile(rf"(?:{alt('reply_title_end')})$")
+_REPORT_END = re.compile(rf"(?:{alt('report_title_end')})$")
 _NOTICE_TITLE = re.compile(rf"(?:{alt('notice_title')})$")
+_TRAILING_NOTE = re.compile(r"(?:\s*[（(][^（）()]{1,40}[）)])+$")
+_ONE_PROPOSAL = re.compile(rf"第\s*[A-Za-z]{{0,3}}\d{{1,10}}\s*号.{{0,12}}(?:{alt('proposal_kinds')})")
+_REPLY_BODY = re.compile(alt("reply_body_cues"))
 _PROPOSAL_WORD = re.compile(alt("proposal_kinds"))
 _CONVENED = re.compile(r"召开[^。\n]{0,40}?(?:会议|会|座谈|论坛)")
 _MEETING_CUES = re.compile(rf"{alt('meeting_cues')}|出席会议|主持会议|参加会议")
@@ -51,16 +56,30 @@ def _unsure(kind: str, evidence: str) -> Warning:
 
 
 def _from_title(t: str) -> tuple[str, str] | None:
+    """(kind, evidence) from the title's last words, then from words anywhere in it; None: undecided.
+
+    Endings first (a trailing bracketed note such as (县交通局) set aside): 答复 / 复函 / 会办意见 … make a
+    reply letter, 通知 a notice, 报告 / 总结 / 汇报 / 情况说明 a report (``other``; a reply when the title names
+    one proposal by number), 意见 / 方案 / 办法 a notice on weaker evidence; then 召开 or a title ending in
+    会 / 会议 makes a meeting report, and 答复 / 复函 anywhere a reply letter.
+    """
     if not t:
         return None
-    if _REPLY_TITLE.search(t):
+    end = _TRAILING_NOTE.sub("", squeeze(t)) or t
+    if _REPLY_END.search(end):
         return DocType.REPLY_LETTER, f"title {t!r}"
-    if t.endswith("通知"):
+    if end.endswith("通知"):
         return DocType.NOTICE, f"title {t!r}"
-    if _NOTICE_TITLE.search(t):
+    if _REPORT_END.search(end):
+        if _ONE_PROPOSAL.search(end):
+            return DocType.REPLY_LETTER, f"title {t!r} names one proposal"
+        return DocType.OTHER, f"title {t!r}"
+    if _NOTICE_TITLE.search(end):
         return DocType.NOTICE, f"weak title {t!r}"
-    if "召开" in t or t.endswith(("会", "会议")):
+    if "召开" in end or end.endswith(("会", "会议")):
         return DocType.MEETING_REPORT, f"title {t!r}"
+    if _REPLY_TITLE.search(end):
+        return DocType.REPLY_LETTER, f"title {t!r}"
     return None
 
 
@@ -71,6 +90,9 @@ def _from_body(opening_f: str, body_f: str, roles: tuple[str, ...]) -> tuple[str
         return DocType.REPLY_LETTER, "opening: 收悉 and a proposal", False
     if "收悉" in head or any(r in ("委员", "代表", "委員") for r in roles):
         return DocType.REPLY_LETTER, "opening: 收悉 or a deputy addressed", True
+    cue = _REPLY_BODY.search(body_f)
+    if cue:
+        return DocType.REPLY_LETTER, f"body: {cue.group()!r}", True
     convened = _CONVENED.search(body_f[:300])
     if convened:
         cues = _MEETING_CUES.search(body_f)

@@ -1,0 +1,136 @@
+"""Header fields from the best evidence the page holds, in a fixed order, and injected text kept out.
+
+issuer, first found of:
+  1. the signature: the organisation line(s) directly above the date line (signature.py);
+  2. a ``承办单位：<org>`` line of the letter;
+  3. a ``<org>文件`` banner among the header lines;
+  4. the title's own issuer: ``<org>关于…`` / ``<org>对…`` / ``<org>2023年…总结`` / a trailing ``(<org>)``;
+  5. the page metadata 发布机构 / 发文机关 / 发文单位 / 发布机关 / 发布单位 / 制发机关.
+  Never 来源, a footer's 主办单位, neighbouring-letter links (prev/next lines are debris) or injected text.
+date, first found of: the signature date; the metadata 成文日期 / 发文日期 / 生成日期 / 成文时间 / 发文时间.
+  Never 发布时间 / 发布日期 / 公开日期 / 时间 / bylines (the web page's dates).
+Steps 2–5 (issuer) and the metadata date are weaker evidence: the record says where the value came from
+(warning ``weak_evidence``). A value that reads as injected text (injected.toml: URLs, ``$ _ @`` inside
+Chinese, brand and app words, SEO placeholders) is never taken (warning ``injected_text``).
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .._data import data_toml
+from .dates import read_date
+from .header import is_org
+from .text import CJK, fold, squeeze
+
+__all__ = ["injected", "title_issuer", "banner_issuer", "undertaker", "meta_issuer", "meta_date",
+           "META_TITLE_KEYS"]
+
+META_ISSUER_KEYS = ("发布机构", "发文机关", "发文单位", "发布机关", "发布单位", "制发机关", "成文单位")
+META_DATE_KEYS = ("成文日期", "发文日期", "生成日期", "成文时间", "发文时间")
+META_TITLE_KEYS = ("标题", "信息名称", "文件名称", "名称", "题名")
+
+_AFTER_ORG = re.compile(r"关于|对于|对|就|(?:19|20)\d\d年|[〇零一二三四五六七八九○0]{4}年|年度|印发|转发|办理")
+_TRAILING_ORG = re.compile(r"[（(]([^（）()]{3,30})[）)]$")
+_BANNER = re.compile(r"(.{3,40}?)\s*文\s*件$")
+_UNDERTAKER = re.compile(r"(?:承\s*办\s*单\s*位|答\s*复\s*单\s*位)\s*[:：]\s*(\S{3,40})")
+
+
+@cache
+def _injected_pattern() -> re.Pattern[str]:
+    data = data_toml("injected.toml")
+    words = "|".join(re.escape(w) for w in sorted(data["words"], key=lambda w: (-len(w), w)))
+    return re.compile(
+        rf"https?://|www\.|\.(?:com|cn|net)\b|[{CJK}][$_@!+#]|[$_@!+#][{CJK}]|关键词\d|{words}", re.IGNORECASE)
+
+
+def injected(value: str) -> bool:
+    """Whether a short value reads as text a mirror site or spammer injected.
+
+    >>> injected("某某体育_某某app$官网平台"), injected("贵州省水利厅")
+    (True, False)
+    """
+    return _injected_pattern().search(value) is not None
+
+
+def _clean_org(value: str) -> str | None:
+    value = squeeze(value.strip(" ：:|"))
+    return value if value and is_org(fold(value)) and not injected(value) else None
+
+
+def title_issuer(title: str | None) -> str | None:
+    """The issuer a title names: <org>关于… / <org>对… / <org>2023年… / …的答复(<org>).
+
+    >>> title_issuer("天水市财政局对市三届人大二次会议第71号建议的答复")
+    '天水市财政局'
+    """
+    if not title:
+        return None
+    f = fold(title)
+    for m in _AFTER_ORG.finditer(f):
+        if m.start() >= 4:
+            org = _clean_org(title[:m.start()])
+            if org:
+                return org
+            break
+    m = _TRAILING_ORG.search(f)
+    return _clean_org(title[m.start(1):m.end(1)]) if m else None
+
+
+def banner_issuer(text: str, folded: str, head) -> str | None:
+    """The organisation of a ``<org>文件`` banner line among the header lines."""
+    for s, e in head:
+        m = _BANNER.fullmatch(folded, s, e)
+        if m:
+            org = _clean_org(text[m.start(1):m.end(1)])
+            if org:
+                return org
+    return None
+
+
+def undertaker(text: str, folded: str, lines) -> str | None:
+    """The organisation of a ``承办单位：<org>`` line (the last one)."""
+    for s, e in reversed(lines):
+        m = _UNDERTAKER.match(folded, s, e)
+        if m:
+            return _clean_org(text[m.start(1):m.end(1)])
+    return None
+
+
+def _meta_get(meta: dict[str, str], keys: tuple[str, ...]) -> tuple[str, str] | None:
+    bare = {re.sub(r"\s+", "", fold(k)): (k, v) for k, v in meta.items()}
+    for key in keys:
+        if key in bare and bare[key][1].strip():
+            return bare[key]
+    return None
+
+
+def meta_issuer(meta: dict[str, str]) -> tuple[str | None, str | None, bool]:
+    """(issuer, key it came from, whether a value was refused as injected) from the page metadata."""
+    found = _meta_get(meta, META_ISSUER_KEYS)
+    if not found:
+        return None, None, False
+    key, value = found
+    if injected(value):
+        return None, key, True
+    org = _clean_org(value)
+    return org, key, False
+
+
+def meta_date(meta: dict[str, str]) -> tuple[str | None, str | None]:
+    """(ISO date, key) of the metadata's document date (成文日期 …), never of a publication time."""
+    found = _meta_get(meta, META_DATE_KEYS)
+    if not found:
+        return None, None
+    key, value = found
+    value = re.sub(r"\s+\d{1,2}:\d{1,2}(?::\d{1,2})?$", "", value.strip())
+    iso, _ = read_date(fold(value))
+    return iso, key
+
+
+def meta_title(meta: dict[str, str]) -> str | None:
+    """The metadata 标题 / 信息名称 value, when it is not injected text."""
+    found = _meta_get(meta, META_TITLE_KEYS)
+    if not found or injected(found[1]):
+        return None
+    return squeeze(found[1].strip())

@@ -1,0 +1,84 @@
+"""The signature: the issuing organisation(s) directly above the letter's date line, wherever it sits.
+
+A date line is a line holding only a written date (2018年5月21日, 二00八年五月十二日, 2019-3-5, glued 2023531),
+maybe after 成文日期： or after the organisation on the same line. The signature is the LAST date line with an
+organisation line directly above it (several organisation lines above one date are joint issuers, joined by 、);
+else the last date line among the closing lines of the text (a date without an organisation). It may sit in the
+middle of the text: a notice signs before ``(此件公开发布)`` and its attached document. Publication times
+(2020-01-02 10:20) and bylines are not date lines; footers, contact lines and neighbour links after the date
+do not matter, since the date is searched, not reached from the end.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Span
+from .dates import DATE, read_date
+from .header import is_org
+from .text import CLOSING, SEAL
+
+__all__ = ["Signature", "signature", "DATE_LINE"]
+
+DATE_LINE = re.compile(rf"(?:(?:成文日期|发文日期|日期)\s*[:：]?\s*)?[（(]?(?P<date>{DATE.pattern})[）)]?\s*$")
+_ORG_DATE_LINE = re.compile(rf"(?P<org>[^\s。，]{{4,40}})\s+(?P<date>{DATE.pattern})\s*$")
+_MAX_ORGS = 6  # joint issuers stacked above one date
+_LAST_LINES = 8  # a date without an organisation counts only among the last lines
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    issuer: str | None = None
+    issuer_span: Span | None = None
+    date: str | None = None
+    date_span: Span | None = None
+    doubt: str | None = None  # invalid | ambiguous | glued (see dates.read_date)
+    line: int | None = None  # index of the date line
+
+
+def _date_at(folded: str, s: int, e: int) -> tuple[Span, Span | None] | None:
+    """(date span, org span on the same line or None) when the line is a date line."""
+    m = DATE_LINE.fullmatch(folded, s, e)
+    if m:
+        return (m.start("date"), m.end("date")), None
+    m = _ORG_DATE_LINE.fullmatch(folded, s, e)
+    if m and is_org(m["org"]):
+        return (m.start("date"), m.end("date")), (m.start("org"), m.end("org"))
+    return None
+
+
+def _org_line(text: str, folded: str, s: int, e: int) -> Span | None:
+    f = folded[s:e]
+    if not is_org(f) or CLOSING.match(f):
+        return None
+    seal = SEAL.search(f)
+    end = s + seal.start() if seal else e
+    while end > s and text[end - 1].isspace():
+        end -= 1
+    return s, end
+
+
+def signature(text: str, folded: str, lines: tuple[Span, ...], lo: int = 0) -> Signature:
+    """The signature block's issuer and date (see the module docstring), never raising."""
+    fallback: Signature | None = None
+    for i in range(len(lines) - 1, lo - 1, -1):
+        s, e = lines[i]
+        found = _date_at(folded, s, e)
+        if not found:
+            continue
+        (ds, de), same_line_org = found
+        orgs = [same_line_org] if same_line_org else []
+        j = i - 1
+        while not same_line_org and j >= lo and len(orgs) < _MAX_ORGS:
+            span = _org_line(text, folded, *lines[j])
+            if span is None:
+                break
+            orgs.insert(0, span)
+            j -= 1
+        iso, doubt = read_date(folded[ds:de])
+        if orgs:
+            issuer = "、".join(text[a:b] for a, b in orgs)
+            return Signature(issuer, (orgs[0][0], orgs[-1][1]), iso, (ds, de), doubt, i)
+        if fallback is None and i >= len(lines) - _LAST_LINES:
+            fallback = Signature(None, None, iso, (ds, de), doubt, i)
+    return fallback or Signature()
