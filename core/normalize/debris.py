@@ -41,13 +41,16 @@ _SEP = r"[ |/·]{0,8}"
 _TRIM = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\r"
 _CELL_SPLIT = re.compile(r"[|｜]")
 _SPACES = re.compile(" ")
-_LETTER = r"[^\W\d_A-Za-z]"
 _RULE_ROW = re.compile(r":?-{1,50}:?")
 _CUT_BEFORE = "[|"
 
 # Line verdicts. WEAK (one weak key: 来源：本网) and RULE (|---|) are settled by their neighbours.
 KEEP, BLANK, DEBRIS, META, META_KEEP = "keep", "blank", "debris", "meta", "meta_keep"
-WEAK, RULE = "weak", "rule"
+WEAK, RULE, LABEL, FOOTER, FOOTER_AFTER = "weak", "rule", "label", "footer", "footer_after"
+_RULE_LINE = re.compile(r"[ |:]*-{2,}[ |:-]*\|[ |:-]*")  # ---|---|--- without the leading pipe
+_FOOTER_KEY = re.compile(r"([^\W\d_A-Za-z]{2,6}) {0,4}:")
+_SENTENCE_END = re.compile("[。！？；]")
+_VALUE_MAX = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +58,12 @@ class _Rules:
     item: re.Pattern[str]  # one page item (font sizes, a tool word, a counter…) and the separator after it
     tail: re.Pattern[str]  # an item that runs to the end of the line (a breadcrumb…)
     key_in_line: re.Pattern[str]  # a key followed by a colon, at a field boundary
-    key_cell: re.Pattern[str]  # a table cell holding only a key
+    key_bare: re.Pattern[str]  # a key followed by a colon, two spaces, a pipe or the line end
+    key_cell: re.Pattern[str]  # a table cell (or a line) holding only a key
     kinds: dict[str, str]  # key without spaces -> strong | weak | body
+    footer: re.Pattern[str]  # a mark of a web-site footer line (ICP备, 公网安备, 网站标识码 …)
+    footer_keys: dict[str, str]  # key starting a footer line -> FOOTER (beside one) | FOOTER_AFTER (under one)
+    image: re.Pattern[str]  # an image file name or markdown image alone on a line
 
 
 @cache
@@ -72,16 +79,22 @@ def _rules() -> _Rules:
     meta = data["metadata"]
     kinds = dict.fromkeys(meta["strong"], "strong") | dict.fromkeys(meta["weak"], "weak")
     kinds |= dict.fromkeys(meta["body"], "body")
-    # A key-shaped word (2 to 6 letters that are not ASCII, e.g. hanzi, spaces allowed between them)
-    # is looked up in ``kinds``: one small pattern instead of an alternation of every key, fast to
-    # compile and to run (a [\u4e00-\u9fff] class alone costs milliseconds to compile).
-    word = rf"({_LETTER}(?:{_SPACE}{{0,3}}{_LETTER}){{1,5}})"
+    # Keys are matched as an alternation of the known keys (longest first), each written with up to six
+    # spaces between its characters (索  引  号, 标      题): a key is recognised, never guessed.
+    spaced = sorted(kinds, key=lambda k: (-len(k), k))
+    word = "(" + "|".join(f"{_SPACE}{{0,6}}".join(map(re.escape, k)) for k in spaced) + ")"
+    boundary = r"(?:^|(?<=[\s|\[\]()/·•]))"
     return _Rules(
         item=re.compile(item, re.IGNORECASE),
         tail=re.compile(tail, re.IGNORECASE),
-        key_in_line=re.compile(rf"(?:^|(?<=[\s|\[\]()/·])){word}{_PLACEHOLDERS['{C}']}"),
-        key_cell=re.compile(rf"{word} {{0,4}}:?"),
+        key_in_line=re.compile(rf"{boundary}{word}{_PLACEHOLDERS['{C}']}"),
+        key_bare=re.compile(rf"{boundary}{word}(?:{_PLACEHOLDERS['{C}']}|(?= {{2}}| ?\||$))"),
+        key_cell=re.compile(rf"[•·]? {{0,2}}{word} {{0,4}}:?"),
         kinds=kinds,
+        footer=re.compile("|".join(re.escape(w) for w in data["footer"]["marks"]), re.IGNORECASE),
+        footer_keys=(dict.fromkeys(data["footer"]["keys"], FOOTER)
+                     | dict.fromkeys(data["footer"]["keys_after"], FOOTER_AFTER)),
+        image=re.compile(data["image"]["pattern"], re.IGNORECASE),
     )
 
 
@@ -142,6 +155,7 @@ def drop_debris_lines(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str,
         verdicts.append(verdict)
         found.append(pairs)
     _settle(verdicts)
+    _pair_label_lines(lines, verdicts, found, rules)
     if not any(v in (DEBRIS, META, META_KEEP) for v in verdicts):
         return text, (), ()
     kept = "\n".join(ln for ln, v in zip(lines, verdicts) if v not in (DEBRIS, META))
@@ -159,20 +173,36 @@ def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
     if core[0] in "|｜":
         return _classify_row(core, rules)
     head = _fold(core[:_HEAD])
-    pairs = _line_pairs(core, rules, head)
-    kinds = [rules.kinds[_bare(k)] for k, _ in pairs or ()]
-    if kinds and kinds != ["weak"]:
-        return (META_KEEP if "body" in kinds else META), pairs or []
+    if _RULE_LINE.fullmatch(head):
+        return RULE, []
+    label = rules.key_cell.fullmatch(head) if len(core) <= _HEAD else None
+    if label and _kind(label, rules) in ("strong", "body"):
+        return LABEL, [(core[label.start(1):label.end(1)], "")]
+    found = _line_pairs(core, rules, head)
+    pairs, colon = found or ([], False)
+    kinds = [rules.kinds[_bare(k)] for k, _ in pairs]
+    if pairs and "weak" in kinds and kinds != ["weak"] or "strong" in kinds or "body" in kinds:
+        if colon or len(pairs) >= 2:
+            return (META_KEEP if "body" in kinds and "strong" not in kinds else META), pairs
+    if rules.footer.search(core) or rules.image.fullmatch(core):
+        return DEBRIS, []
     if (rules.tail.match(head) or rules.item.match(head)) and _is_debris(_fold(core), rules):
         return DEBRIS, []
-    return (WEAK, pairs) if pairs else (KEEP, [])
+    if pairs:
+        return WEAK, pairs
+    footer_key = _FOOTER_KEY.match(head)
+    if footer_key and _bare(footer_key.group(1)) in rules.footer_keys:
+        return rules.footer_keys[_bare(footer_key.group(1))], []
+    return KEEP, []
 
 
 def _settle(verdicts: list[str]) -> None:
-    """Settle rule rows (|---|) next to a metadata row and lone weak keys next to page furniture.
+    """Settle rule rows (|---|), lone weak keys and footer-key lines by their neighbours.
 
     A markdown rule row beside a metadata table row is debris; a line with one weak key (来源：本网)
-    is metadata when the nearest non-blank line above or below is metadata, debris or another such line.
+    is metadata when the nearest non-blank line above or below is metadata, debris or another such line;
+    a line starting with a footer key is debris next to a debris line (主办单位：) or under one (联系电话：
+    under an ICP / 公网安备 line: the site's phone, not the letter's), else body text.
     """
     filled = [i for i, v in enumerate(verdicts) if v != BLANK]
     settled = list(verdicts)
@@ -181,8 +211,39 @@ def _settle(verdicts: list[str]) -> None:
         if verdicts[i] == RULE:
             settled[i] = DEBRIS if META in near else KEEP
         elif verdicts[i] == WEAK:
-            settled[i] = META if {META, DEBRIS, WEAK} & set(near) else KEEP
+            settled[i] = META if {META, DEBRIS, WEAK, LABEL} & set(near) else KEEP
+    for n, i in enumerate(filled):  # top-down, so a footer block settles line after line
+        if settled[i] in (FOOTER, FOOTER_AFTER):
+            above = settled[filled[n - 1]] if n else KEEP
+            below = verdicts[filled[n + 1]] if n + 1 < len(filled) and settled[i] == FOOTER else KEEP
+            settled[i] = DEBRIS if above == DEBRIS or below == DEBRIS else KEEP
     verdicts[:] = settled
+
+
+def _pair_label_lines(lines: list[str], verdicts: list[str], found: list[list[tuple[str, str]]],
+                      rules: _Rules) -> None:
+    """Give each label line (索 引 号：alone) the value on the next non-blank line, if that line is one.
+
+    A value line is short, has no sentence end and is not itself a key or furniture; a label line followed
+    by another label line has an empty value (文 号：⏎发布机构：⏎某局). Label lines of letter elements
+    (签发人, 类别) and their values stay in the text, like the other body keys.
+    """
+    for i, v in enumerate(verdicts):
+        if v != LABEL:
+            continue
+        key = found[i][0][0]
+        kind = rules.kinds[_bare(key)]
+        j = next((k for k in range(i + 1, len(lines)) if verdicts[k] != BLANK), None)
+        value = ""
+        if j is not None and verdicts[j] == KEEP:
+            cand = lines[j].strip(_TRIM).lstrip("•· ").strip(_TRIM)
+            if len(cand) <= _VALUE_MAX and not _SENTENCE_END.search(cand):
+                value = cand
+                verdicts[j] = META_KEEP if kind == "body" else META
+        found[i] = [(key, value)]
+        verdicts[i] = META_KEEP if kind == "body" else META if kind == "strong" or value else WEAK
+        if verdicts[i] == WEAK:
+            verdicts[i] = KEEP
 
 
 def _bare(key: str) -> str:
@@ -195,22 +256,27 @@ def _kind(match: re.Match[str] | None, rules: _Rules) -> str | None:
     return rules.kinds.get(_bare(match.group(1))) if match else None
 
 
-def _line_pairs(core: str, rules: _Rules, head: str | None = None) -> list[tuple[str, str]] | None:
-    """Return the (key, value) pairs of a line that starts with a known key, else None.
+def _line_pairs(core: str, rules: _Rules, head: str | None = None) -> tuple[list[tuple[str, str]], bool] | None:
+    """Return (the (key, value) pairs, whether a key had a colon) of a line that starts with a known key.
 
+    A key ends at a colon, at two spaces or at a pipe; a value runs to the next key (it may be empty).
     ``head`` is the folded start of the line when the caller has it already.
 
     >>> _line_pairs("发布日期:2021-09-03  来源:区人社局  阅读:1234次", _rules())
-    [('发布日期', '2021-09-03'), ('来源', '区人社局'), ('阅读', '1234次')]
+    ([('发布日期', '2021-09-03'), ('来源', '区人社局'), ('阅读', '1234次')], True)
+    >>> _line_pairs("索 引 号  000/2019-1  发布机构  某市某局", _rules())[0]
+    [('索 引 号', '000/2019-1'), ('发布机构', '某市某局')]
     """
     head = _fold(core[:_HEAD]) if head is None else head
-    first = rules.key_in_line.match(head, len(head) - len(head.lstrip("[( ")))
+    first = rules.key_bare.match(head, len(head) - len(head.lstrip("[( |•·")))
     if not first or _kind(first, rules) is None:
         return None
     folded = _fold(core)
-    found = [m for m in rules.key_in_line.finditer(folded, first.start()) if _kind(m, rules)]
+    found = [m for m in rules.key_bare.finditer(folded, first.start()) if _kind(m, rules)]
+    colon = any(":" in folded[m.end(1):m.end()] for m in found)
     ends = [m.start() for m in found[1:]] + [len(core)]
-    return [(core[m.start(1):m.end(1)], _clean_value(core[m.end():end], rules)) for m, end in zip(found, ends)]
+    pairs = [(core[m.start(1):m.end(1)], _clean_value(core[m.end():end], rules)) for m, end in zip(found, ends)]
+    return pairs, colon
 
 
 def _clean_value(value: str, rules: _Rules) -> str:

@@ -91,9 +91,10 @@ def doc_number(text: str, folded: str, head: tuple[Span, ...],
         found = parse_doc_number(text[s:e], folded[s:e], s)
         if found:
             return found
+    bare = {re.sub(r"\s+", "", k): v for k, v in meta.items()}  # 文 号 / 发文字号 as written
     for key in ("文号", "发文字号", "發文字號", "文號"):
-        if key in meta:
-            found = parse_doc_number(meta[key], fold(meta[key]), with_span=False)
+        if key in bare:
+            found = parse_doc_number(bare[key], fold(bare[key]), with_span=False)
             if found:
                 return found
     return None
