@@ -49,8 +49,12 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
     sign = signature(text, folded, all_lines, min(body_start, len(all_lines)))
     if sign.issuer is None and end.issuer:  # an organisation closing the letter without a date
         sign = replace(sign, issuer=end.issuer)
-    issuer, date, found = _issuer_and_date(text, folded, all_lines, head, the_title, meta, sign)
+    named = the_title if kind != DocType.MEETING_REPORT else None  # 市某局召开…会: a subject, not an issuer
+    issuer, date, found = _issuer_and_date(text, folded, all_lines, head, named, meta, sign)
     warnings += found
+    spam = next(((s, e) for s, e in head if injected(folded[s:e])), None)
+    if spam:
+        warnings.append(_warn(WarningCode.INJECTED_TEXT, spam, field="the header", text=text[spam[0]:spam[1]]))
     if the_title is None:
         warnings.append(Warning(WarningCode.NO_TITLE, WarningCode.NO_TITLE.template))
     if end.start is None and sign.line is None:

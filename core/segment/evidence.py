@@ -23,7 +23,7 @@ from .dates import read_date
 from .header import is_org
 from .text import CJK, fold, squeeze
 
-__all__ = ["injected", "title_issuer", "banner_issuer", "undertaker", "meta_issuer", "meta_date",
+__all__ = ["injected", "strip_injected", "title_issuer", "banner_issuer", "undertaker", "meta_issuer", "meta_date",
            "META_TITLE_KEYS"]
 
 META_ISSUER_KEYS = ("发布机构", "发文机关", "发文单位", "发布机关", "发布单位", "制发机关", "成文单位")
@@ -51,6 +51,21 @@ def injected(value: str) -> bool:
     (True, False)
     """
     return _injected_pattern().search(value) is not None
+
+
+_BRACKETED = re.compile(r"[\[【(（][^\[\]【】()（）\n]{1,80}[\]】)）]")
+
+
+def strip_injected(value: str) -> str:
+    """The value without injected runs: a bracketed run holding one, then space-separated tokens holding one.
+
+    >>> strip_injected("某某影视官方网站 县人大第21号建议的答复")
+    '县人大第21号建议的答复'
+    >>> strip_injected("某局关于提案办理工[某素材库:https://example.cn/公众号:某某]作的总结")
+    '某局关于提案办理工作的总结'
+    """
+    value = _BRACKETED.sub(lambda m: "" if injected(m.group()) else m.group(), value)
+    return " ".join(t for t in value.split() if not injected(t)).strip()
 
 
 def _clean_org(value: str) -> str | None:

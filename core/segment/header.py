@@ -9,7 +9,9 @@ from .text import CJK, SEAL, alt, fold, split_top, squeeze
 __all__ = ["header_end", "doc_number", "parse_doc_number", "category", "signer", "title", "addressees",
            "is_org"]
 
-_HEADER_SCAN = 20  # a header never has more lines than this
+_HEADER_SCAN = 30  # a header never has more lines than this (page chrome included)
+_LEAD_LINES = 8  # a news lead before a wrapped letter is shorter than this
+_OPENS_REPLY = re.compile(r"收悉|收到|答复如下|回复如下|您好|你好")
 _TITLE_LINE_MAX = 80
 
 _DOC_NUMBER = re.compile(
@@ -27,6 +29,8 @@ _BRACKET_LINE = re.compile(r"^[〔\[【（(][^〔〕\[\]【】（）()]{1,10}[�
 _TITLE_END = re.compile(
     r"(?:答复|复函|的函|回复|通知|意见|报告|方案|办法|决定|建议|提案|议案|情况|总结|汇报|说明|摘要|纪要|细则)$")
 _MARKER_LINE = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
+_TITLE_WORDS = re.compile(r"关于|答复|答覆|复函|通知|会办意见|第\s*[A-Za-z]{0,4}\d{1,10}\s*号")
+_TITLE_MIN = 8  # shorter title-like lines are section names of the site (建议提案, 政务公开)
 _COLUMN_TAG = re.compile(r"【[^【】]{1,12}】\s*")
 _ADDRESSEE_PREFIX = re.compile(r"(?:尊敬的|亲爱的)")
 
@@ -53,7 +57,11 @@ def _is_paragraph(folded_line: str) -> bool:
 
 
 def header_end(folded: str, lines: tuple[Span, ...]) -> tuple[int, int | None]:
-    """(index of the first body line, index of the addressee line or None)."""
+    """(index of the first body line, index of the addressee line or None).
+
+    A news page may wrap the letter: headline, a lead paragraph, then the letter from its addressee line.
+    An addressee line a few lines into the body counts when the line after it opens a reply (收悉 …).
+    """
     from .evidence import injected
 
     for i, (s, e) in enumerate(lines[:_HEADER_SCAN]):
@@ -61,10 +69,20 @@ def header_end(folded: str, lines: tuple[Span, ...]) -> tuple[int, int | None]:
         if injected(line):  # a spam or upload-boilerplate line above the title
             continue
         if _is_paragraph(line):
-            return i, None
+            return _wrapped_letter(folded, lines, i) or (i, None)
         if _is_addressee_line(line):
             return i + 1, i
     return 0, None
+
+
+def _wrapped_letter(folded: str, lines: tuple[Span, ...], first: int) -> tuple[int, int] | None:
+    """(body start, addressee line) of a letter that starts after a news lead, else None."""
+    for j in range(first + 1, min(first + _LEAD_LINES, len(lines) - 1)):
+        s, e = lines[j]
+        n_s, n_e = lines[j + 1]
+        if _is_addressee_line(folded[s:e]) and _OPENS_REPLY.search(folded, n_s, min(n_e, n_s + 120)):
+            return j + 1, j
+    return None
 
 
 def _is_addressee_line(line: str) -> bool:
@@ -129,27 +147,33 @@ def title(text: str, folded: str, head: tuple[Span, ...]) -> str | None:
 
     A column tag before it (【工作动态】) is not part of it; injected lines (spam, mirror names) are skipped.
     """
-    from .evidence import injected
+    from .evidence import injected, strip_injected
 
     titles: list[str] = []
     block: list[str] = []
     for s, e in head:
         tag = _COLUMN_TAG.match(folded, s, e)
         s = tag.end() if tag and tag.end() < e else s
-        f = folded[s:e]
-        if not _title_like(f) or injected(f):
+        f, o = folded[s:e], text[s:e]
+        if injected(f):  # keep what is left of a title a mirror or spammer wrote into, if it reads as one
+            f, o = strip_injected(f), strip_injected(o)
+            if not (_TITLE_WORDS.search(f) or _TITLE_END.search(squeeze(f))):
+                f = o = ""
+        if not _title_like(f) or injected(f) or len(f) != len(o):
             block = _flush(block, titles)
             continue
-        block.append(text[s:e])
+        block.append(o)
         if _TITLE_END.search(squeeze(f)):
             block = _flush(block, titles)
     _flush(block, titles)
     if not titles:
         return None
-    for t in titles:  # prefer one that says what it is
-        if re.search(r"关于|關於|答复|答復|答覆|复函|復函|通知", t):
-            return t
-    return titles[0]
+    # Prefer one that says what it is, the last such (the letter's own heading sits nearest the addressee,
+    # a page title or news headline above it); else the first that is not a short section name.
+    named = [t for t in titles if _TITLE_WORDS.search(fold(t))]
+    if named:
+        return named[-1]
+    return next((t for t in titles if len(t) >= _TITLE_MIN), titles[0])
 
 
 def _flush(block: list[str], titles: list[str]) -> list[str]:

@@ -19,7 +19,8 @@ _REPLY_BODY = re.compile(alt("reply_body_cues"))
 _PROPOSAL_WORD = re.compile(alt("proposal_kinds"))
 _CONVENED = re.compile(r"召开[^。\n]{0,40}?(?:会议|会|座谈|论坛)")
 _MEETING_CUES = re.compile(rf"{alt('meeting_cues')}|出席会议|主持会议|参加会议")
-_NOTICE_CUES = re.compile(r"通知如下|特此通知|请遵照执行|请认真贯彻执行|请结合实际")
+_NOTICE_CUES = re.compile(
+    r"通知如下|特此通知|请遵照执行|请认真贯彻执行|请结合实际|印发给你们|请认真贯彻落实|请抓好落实")
 
 _NUM = r"[一二三四五六七八九十〇零\d]{1,4}"
 _MEETING = re.compile(
@@ -28,8 +29,10 @@ _MEETING = re.compile(
     r"会议"
 )
 _PLACE_STOP = re.compile(r".*(?:关于|对于|对|就|于|的|厅|局|在|我|您|你|将|向)")
-_NUMBER = re.compile(r"第\s*[A-Za-z]?\d{1,10}\s*号")
-_KIND_AFTER_NUMBER = re.compile(r"第\s*[A-Za-z]?\d{1,10}\s*号\s*(?:代表|委员|人大代表|政协委员)?(建议|提案|议案)")
+_NUMBER = re.compile(  # 第0087号, 第JY20240001号; 15号提案 (no 第) only right before the kind, never 〔2020〕15号
+    rf"第\s*[A-Za-z]{{0,4}}\d{{1,10}}\s*号"
+    rf"|(?<![\d〕\]】）)])\d{{1,6}}\s*号(?=\s*(?:代表|委员)?(?:{alt('proposal_kinds')}))")
+_KIND_AFTER_NUMBER = re.compile(r"第?\s*[A-Za-z]{0,4}\d{1,10}\s*号\s*(?:代表|委员|人大代表|政协委员)?(建议|提案|议案)")
 _QUOTED = re.compile(r"《([^《》\n]{2,160})》|“([^“”\n]{2,160})”")
 _UNQUOTED = re.compile(r"(关于[^。；\n]{2,160}?的?(?:建议|提案|议案))(?=收悉|已收悉|（|\(|的办理|办理)")
 
