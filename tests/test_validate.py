@@ -182,6 +182,11 @@ DEFAULT_CASES = [
     ({"issuer": None, "contact": Contact(None, "市人社局职建科", ("3026260",), (0, 5))}, []),
     ({"doc_type": "meeting_report", "title": None, "issuer": None, "date": None, "proposal": None}, []),
     ({"doc_type": "notice", "date": None}, []),
+    # header doubts (issue 16): a glued date read two ways, injected text in the header, a cut-off page
+    ({"date": None, "warnings": (Warning("date_ambiguous", "date digits '2009112' ..."),)}, ["warning", "required"]),
+    ({"warnings": (Warning("injected_text", "injected text kept out of issuer: 'x'"),)}, ["warning"]),
+    ({"warnings": (Warning("truncated", "the text stops mid-sentence: 'x'"),)}, ["warning"]),
+    ({"warnings": (Warning("weak_evidence", "issuer taken from weaker evidence: title"),)}, []),
 ]
 
 

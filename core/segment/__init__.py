@@ -6,14 +6,13 @@ sliced from the original text at the same offsets.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import replace
 
 from ..codes import DocType, WarningCode
 from ..model import Section, Segmented, Span, Warning
-from .evidence import banner_issuer, injected, meta_date, meta_issuer, meta_title, title_issuer, undertaker
-from .header import addressees, category, doc_number, header_end, is_org, signer, title
+from .evidence import date_of, injected, issuer_of, meta_title, missing, truncated
+from .header import addressees, category, doc_number, header_end, signer, title
 from .kind import doc_type, proposal
 from .sections import sections
 from .signature import signature
@@ -21,7 +20,6 @@ from .tail import CONTACT_LINE, contact_of, tail
 from .text import fold, lines, split_sentences
 
 __all__ = ["segment", "contact_person", "split_sentences", "section_path_at"]
-
 
 
 def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segmented:
@@ -44,24 +42,13 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
     the_proposal = None
     if kind == DocType.REPLY_LETTER:
         the_proposal = proposal(text, the_title, fold(the_title) if the_title else None, opening, folded, roles)
-    warnings = [unsure] if unsure else []
-    warnings += [w for w in end.warnings if w.code != WarningCode.DATE_INVALID]
-    sign = signature(text, folded, all_lines, min(body_start, len(all_lines)))
-    if sign.issuer is None and end.issuer:  # an organisation closing the letter without a date
-        sign = replace(sign, issuer=end.issuer)
-    named = the_title if kind != DocType.MEETING_REPORT else None  # 市某局召开…会: a subject, not an issuer
-    issuer, date, found = _issuer_and_date(text, folded, all_lines, head, named, meta, sign)
-    warnings += found
-    spam = next(((s, e) for s, e in head if injected(folded[s:e])), None)
-    if spam:
-        warnings.append(_warn(WarningCode.INJECTED_TEXT, spam, field="the header", text=text[spam[0]:spam[1]]))
+    issuer, date, warnings = _signed(text, folded, all_lines, head, the_title, meta, kind, end)
+    warnings = ([unsure] if unsure else []) + warnings
     if the_title is None:
         warnings.append(Warning(WarningCode.NO_TITLE, WarningCode.NO_TITLE.template))
-    if end.start is None and sign.line is None:
-        warnings += _truncated(text, folded, all_lines)
     if kind == DocType.REPLY_LETTER:
-        doubted = any(w.code in (WarningCode.DATE_INVALID, WarningCode.DATE_AMBIGUOUS) for w in found)
-        warnings += _missing(issuer, date or ("doubted" if doubted else None), the_proposal)
+        doubted = any(w.code in (WarningCode.DATE_INVALID, WarningCode.DATE_AMBIGUOUS) for w in warnings)
+        warnings += missing(issuer, date, the_proposal, doubted)
     return Segmented(
         doc_type=str(kind), title=the_title, doc_number=doc_number(text, folded, head, meta),
         category=category(folded, head, meta), signer=signer(text, folded, head, meta),
@@ -71,73 +58,22 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
     )
 
 
-def _warn(code: WarningCode, span=None, **values) -> Warning:
-    return Warning(code, code.template.format(**values), span)
-
-
-def _issuer_and_date(text, folded, all_lines, head, the_title, meta, sign) -> tuple[str | None, str | None, list]:
-    """(issuer, date, warnings) from the best evidence, in the order of evidence.py's docstring."""
-    warnings = []
-    issuer = sign.issuer
-    if issuer and injected(issuer):
-        warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=issuer))
-        issuer = None
-    if issuer is None:
-        for source, value in (("承办单位", lambda: undertaker(text, folded, all_lines)),
-                              ("banner", lambda: banner_issuer(text, folded, head)),
-                              ("title", lambda: title_issuer(the_title))):
-            issuer = value()
-            if issuer:
-                warnings.append(_warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=source))
-                break
-    if issuer is None:
-        issuer, key, refused = meta_issuer(meta)
-        if refused:
-            warnings.append(_warn(WarningCode.INJECTED_TEXT, field="issuer", text=meta.get(key, "")))
-        elif issuer:
-            warnings.append(_warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=f"metadata {key}"))
-    date = sign.date
-    if sign.doubt == "ambiguous":
-        warnings.append(_warn(WarningCode.DATE_AMBIGUOUS, sign.date_span, text=folded[slice(*sign.date_span)]))
-    elif sign.doubt == "invalid":
-        warnings.append(_warn(WarningCode.DATE_INVALID, sign.date_span, text=folded[slice(*sign.date_span)]))
-    elif sign.doubt == "glued":
-        warnings.append(_warn(WarningCode.WEAK_EVIDENCE, sign.date_span, field="date",
-                              source=f"glued digits {folded[slice(*sign.date_span)]!r}"))
-    if date is None and sign.doubt is None:
-        date, key = meta_date(meta)
-        if date:
-            warnings.append(_warn(WarningCode.WEAK_EVIDENCE, field="date", source=f"metadata {key}"))
+def _signed(text, folded, all_lines, head, the_title, meta, kind, end) -> tuple[str | None, str | None, list[Warning]]:
+    """(issuer, date, warnings): who signed and when, injected header text and a cut-off page."""
+    sign = signature(text, folded, all_lines, min(len(all_lines), len(head)))
+    if sign.issuer is None and end.issuer:  # an organisation closing the letter without a date
+        sign = replace(sign, issuer=end.issuer)
+    named = the_title if kind != DocType.MEETING_REPORT else None  # 市某局召开…会: a subject, not an issuer
+    issuer, warnings = issuer_of(text, folded, all_lines, head, named, meta, sign)
+    date, found = date_of(folded, meta, sign)
+    warnings += found
+    spam = next(((s, e) for s, e in head if injected(folded[s:e])), None)
+    if spam:
+        warnings.append(Warning(WarningCode.INJECTED_TEXT, WarningCode.INJECTED_TEXT.template.format(
+            field="the header", text=text[spam[0]:spam[1]]), spam))
+    if end.start is None and sign.line is None:
+        warnings += truncated(text, folded, all_lines)
     return issuer, date, warnings
-
-
-_COMPLETE_END = frozenset("。！？!?；;…」』”’）)】》>|")
-_LABELLED = re.compile(r"[^，。：:]{1,10}[：:]")  # 承办单位：… / 联系电话：… / 抄送：… end a letter whole
-_CUT_TAIL = 24  # characters of the cut line shown in the warning
-
-
-def _truncated(text: str, folded: str, all_lines: tuple[Span, ...]) -> list[Warning]:
-    """A truncated warning when the text's last line stops mid-sentence (no end punctuation, no signature)."""
-    if not all_lines:
-        return []
-    s, e = all_lines[-1]
-    if text[e - 1] in _COMPLETE_END or _LABELLED.match(folded, s, e) or is_org(folded[s:e]):
-        return []
-    return [_warn(WarningCode.TRUNCATED, (max(s, e - _CUT_TAIL), e), text=text[max(s, e - _CUT_TAIL):e])]
-
-
-def _missing(issuer, date, the_proposal) -> list[Warning]:
-    """Warnings for what a reply letter should say but does not (date: a doubted date counts as said)."""
-    out = []
-    if issuer is None and date is None:
-        out.append(_warn(WarningCode.NO_SIGNATURE))
-    elif issuer is None:
-        out.append(_warn(WarningCode.NO_ISSUER))
-    elif date is None:
-        out.append(_warn(WarningCode.NO_DATE))
-    if the_proposal is None or the_proposal.number is None:
-        out.append(_warn(WarningCode.NO_PROPOSAL))
-    return out
 
 
 def _opening_span(tree: tuple[Section, ...], paras: tuple[Span, ...]) -> Span | None:

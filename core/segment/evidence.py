@@ -19,12 +19,15 @@ import re
 from functools import cache
 
 from .._data import data_toml
+from ..codes import WarningCode
+from ..model import Proposal, Warning
 from .dates import read_date
 from .header import is_org
+from .signature import Signature
 from .text import CJK, fold, squeeze
 
 __all__ = ["injected", "strip_injected", "title_issuer", "banner_issuer", "undertaker", "meta_issuer", "meta_date",
-           "META_TITLE_KEYS"]
+           "meta_title", "issuer_of", "date_of", "missing", "truncated"]
 
 META_ISSUER_KEYS = ("发布机构", "发文机关", "发文单位", "发布机关", "发布单位", "制发机关", "成文单位")
 META_DATE_KEYS = ("成文日期", "发文日期", "生成日期", "成文时间", "发文时间")
@@ -149,3 +152,78 @@ def meta_title(meta: dict[str, str]) -> str | None:
     if not found or injected(found[1]):
         return None
     return squeeze(found[1].strip())
+
+
+def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dict[str, str],
+              sign: Signature) -> tuple[str | None, list[Warning]]:
+    """(issuer, warnings) from the best evidence, in the order of this module's docstring."""
+    warnings = []
+    if sign.issuer and injected(sign.issuer):
+        warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=sign.issuer))
+    elif sign.issuer:
+        return sign.issuer, warnings
+    for source, find in (("承办单位", lambda: undertaker(text, folded, lines)),
+                         ("banner", lambda: banner_issuer(text, folded, head)),
+                         ("title", lambda: title_issuer(title_))):
+        issuer = find()
+        if issuer:
+            return issuer, [*warnings, _warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=source)]
+    issuer, key, refused = meta_issuer(meta)
+    if refused:
+        warnings.append(_warn(WarningCode.INJECTED_TEXT, field="issuer", text=meta.get(key, "")))
+    elif issuer:
+        warnings.append(_warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=f"metadata {key}"))
+    return issuer, warnings
+
+
+_DOUBTS = {"ambiguous": WarningCode.DATE_AMBIGUOUS, "invalid": WarningCode.DATE_INVALID}
+
+
+def date_of(folded: str, meta: dict[str, str], sign: Signature) -> tuple[str | None, list[Warning]]:
+    """(date, warnings): the signature date (a doubted one stays null), else the metadata's document date."""
+    if sign.date_span:
+        written = folded[sign.date_span[0]:sign.date_span[1]]
+        if sign.doubt in _DOUBTS:
+            return None, [_warn(_DOUBTS[sign.doubt], sign.date_span, text=written)]
+        if sign.doubt == "glued":
+            return sign.date, [_warn(WarningCode.WEAK_EVIDENCE, sign.date_span, field="date",
+                                     source=f"glued digits {written!r}")]
+        return sign.date, []
+    date, key = meta_date(meta)
+    if date:
+        return date, [_warn(WarningCode.WEAK_EVIDENCE, field="date", source=f"metadata {key}")]
+    return None, []
+
+
+def missing(issuer: str | None, date: str | None, proposal: Proposal | None, date_doubted: bool) -> list[Warning]:
+    """Warnings for what a reply letter should say but does not (a doubted date was said, and warned about)."""
+    out = []
+    if issuer is None and date is None and not date_doubted:
+        out.append(_warn(WarningCode.NO_SIGNATURE))
+    elif issuer is None:
+        out.append(_warn(WarningCode.NO_ISSUER))
+    elif date is None and not date_doubted:
+        out.append(_warn(WarningCode.NO_DATE))
+    if proposal is None or proposal.number is None:
+        out.append(_warn(WarningCode.NO_PROPOSAL))
+    return out
+
+
+_COMPLETE_END = frozenset("。！？!?；;…」』”’）)】》>|")
+_LABELLED = re.compile(r"[^，。：:]{1,10}[：:]")  # 承办单位：… / 联系电话：… / 抄送：… end a letter whole
+_CUT_TAIL = 24  # characters of the cut line shown in the warning
+
+
+def truncated(text: str, folded: str, lines) -> list[Warning]:
+    """A truncated warning when the last line stops mid-sentence (call it only when no signature was found)."""
+    if not lines:
+        return []
+    s, e = lines[-1]
+    if text[e - 1] in _COMPLETE_END or _LABELLED.match(folded, s, e) or is_org(folded[s:e]):
+        return []
+    cut = (max(s, e - _CUT_TAIL), e)
+    return [_warn(WarningCode.TRUNCATED, cut, text=text[cut[0]:cut[1]])]
+
+
+def _warn(code: WarningCode, span=None, **values) -> Warning:
+    return Warning(code, code.template.format(**values), span)

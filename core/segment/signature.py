@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Span
-from .dates import DATE, read_date
+from .dates import DATE, glued_readings, read_date
 from .header import is_org
 from .text import CLOSING, SEAL
 
@@ -39,7 +39,7 @@ class Signature:
 def _date_at(folded: str, s: int, e: int) -> tuple[Span, Span | None] | None:
     """(date span, org span on the same line or None) when the line is a date line."""
     m = DATE_LINE.fullmatch(folded, s, e)
-    if m:
+    if m and not (m["glued"] and not glued_readings(m["glued"])):  # 20381547: a page id, not a date
         return (m.start("date"), m.end("date")), None
     m = _ORG_DATE_LINE.fullmatch(folded, s, e)
     if m and is_org(m["org"]):
