@@ -12,7 +12,7 @@ from dataclasses import replace
 from ..codes import DocType, WarningCode
 from ..model import Section, Segmented, Span, Warning
 from .evidence import date_of, injected, issuer_of, meta_title, missing, truncated
-from .header import addressees, category, doc_number, header_end, signer, title
+from .header import addressees, category, doc_number, glued_addressee, header_end, signer, title
 from .kind import doc_type, proposal
 from .sections import sections
 from .signature import signature
@@ -30,7 +30,11 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
     body_start, addr_line = header_end(folded, all_lines)
     head = all_lines[:addr_line if addr_line is not None else body_start]
     the_title = title(text, folded, head) or meta_title(meta)
-    people = addressees(text, folded, all_lines[addr_line] if addr_line is not None else None)
+    if addr_line is not None:
+        people = addressees(text, folded, all_lines[addr_line])
+    else:  # 王某代表：您提出的…收悉 on one line
+        glued = glued_addressee(folded, all_lines[body_start]) if body_start < len(all_lines) else None
+        people = addressees(text, folded, glued)
     roles = tuple(a.role for a in people if a.role)
     end = tail(text, folded, all_lines, body_start)
     paras = all_lines[body_start:end.start if end.start is not None else len(all_lines)]

@@ -211,7 +211,8 @@ def missing(issuer: str | None, date: str | None, proposal: Proposal | None, dat
 
 _COMPLETE_END = frozenset("。！？!?；;…」』”’）)】》>|")
 _LABELLED = re.compile(r"[^，。：:]{1,10}[：:]")  # 承办单位：… / 联系电话：… / 抄送：… end a letter whole
-_CUT_TAIL = 24  # characters of the cut line shown in the warning
+_CUT_TAIL = 24
+_CJK_CHAR = re.compile(f"[{CJK}]")  # characters of the cut line shown in the warning
 
 
 def truncated(text: str, folded: str, lines) -> list[Warning]:
@@ -219,7 +220,8 @@ def truncated(text: str, folded: str, lines) -> list[Warning]:
     if not lines:
         return []
     s, e = lines[-1]
-    if text[e - 1] in _COMPLETE_END or _LABELLED.match(folded, s, e) or is_org(folded[s:e]):
+    if (text[e - 1] in _COMPLETE_END or _LABELLED.match(folded, s, e) or is_org(folded[s:e])
+            or not _CJK_CHAR.search(folded, s, e)):  # a page id or a stray code is not a cut sentence
         return []
     cut = (max(s, e - _CUT_TAIL), e)
     return [_warn(WarningCode.TRUNCATED, cut, text=text[cut[0]:cut[1]])]

@@ -6,8 +6,8 @@ import re
 from ..model import Addressee, DocNumber, Span
 from .text import CJK, SEAL, alt, fold, split_top, squeeze
 
-__all__ = ["header_end", "doc_number", "parse_doc_number", "category", "signer", "title", "addressees",
-           "is_org"]
+__all__ = ["header_end", "glued_addressee", "doc_number", "parse_doc_number", "category", "signer", "title",
+           "addressees", "is_org"]
 
 _HEADER_SCAN = 30  # a header never has more lines than this (page chrome included)
 _LEAD_LINES = 8  # a news lead before a wrapped letter is shorter than this
@@ -29,6 +29,8 @@ _BRACKET_LINE = re.compile(r"^[〔\[【（(][^〔〕\[\]【】（）()]{1,10}[�
 _TITLE_END = re.compile(
     r"(?:答复|复函|的函|回复|通知|意见|报告|方案|办法|决定|建议|提案|议案|情况|总结|汇报|说明|摘要|纪要|细则)$")
 _MARKER_LINE = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
+_GLUED_ADDRESSEE = re.compile(rf"(?:尊敬的)?[^:：，。；\s]{{1,60}}?(?:{alt('roles')})[:：]")
+_CITING = re.compile(r"关于|《")  # a line citing a document (a title), not a doc-number line
 _TITLE_WORDS = re.compile(r"关于|答复|答覆|复函|通知|会办意见|第\s*[A-Za-z]{0,4}\d{1,10}\s*号")
 _TITLE_MIN = 8  # shorter title-like lines are section names of the site (建议提案, 政务公开)
 _COLUMN_TAG = re.compile(r"【[^【】]{1,12}】\s*")
@@ -85,6 +87,18 @@ def _wrapped_letter(folded: str, lines: tuple[Span, ...], first: int) -> tuple[i
     return None
 
 
+def glued_addressee(folded: str, line: Span) -> Span | None:
+    """The addressee at the start of a line glued to the opening (王某代表：您提出的…收悉), or None.
+
+    Only names ending in a role (代表, 委员 …) count here, so a paragraph that merely starts with a colon
+    phrase is never taken.
+    """
+    m = _GLUED_ADDRESSEE.match(folded, *line)
+    if m and _is_addressee_line(m.group()):
+        return m.start(), m.end()
+    return None
+
+
 def _is_addressee_line(line: str) -> bool:
     if not line.endswith((":", "：")) or len(line) > 60 or _KEY_VALUE.match(line):
         return False
@@ -104,8 +118,13 @@ def parse_doc_number(text: str, folded: str, base: int = 0, with_span: bool = Tr
 
 def doc_number(text: str, folded: str, head: tuple[Span, ...],
                meta: dict[str, str]) -> DocNumber | None:
-    """The doc number of the header lines, else of the metadata 文号 (then with the empty span)."""
+    """The doc number of the header lines, else of the metadata 文号 (then with the empty span).
+
+    A number cited in a title (关于转发《…》(某发〔2020〕3号)的通知) is another document's.
+    """
     for s, e in head:
+        if _CITING.search(folded, s, e):
+            continue
         found = parse_doc_number(text[s:e], folded[s:e], s)
         if found:
             return found
@@ -187,7 +206,8 @@ def _flush(block: list[str], titles: list[str]) -> list[str]:
 def _title_like(f: str) -> bool:
     f = f.strip()
     return (len(f) <= _TITLE_LINE_MAX and "。" not in f and "|" not in f and not f.endswith((":", "："))
-            and not _KEY_VALUE.match(f) and not _BRACKET_LINE.match(f) and not _DOC_NUMBER.search(f)
+            and not _KEY_VALUE.match(f) and not _BRACKET_LINE.match(f)
+            and not (_DOC_NUMBER.search(f) and not _CITING.search(f))
             and not (is_org(f) and "关于" not in f) and re.search(f"[{CJK}]{{2}}", f) is not None
             and not re.fullmatch(r"[ABC]\s*类", f) and not _MARKER_LINE.match(f))
 

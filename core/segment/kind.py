@@ -16,6 +16,7 @@ _NOTICE_TITLE = re.compile(rf"(?:{alt('notice_title')})$")
 _TRAILING_NOTE = re.compile(r"(?:\s*[（(][^（）()]{1,40}[）)])+$")
 _ONE_PROPOSAL = re.compile(rf"第\s*[A-Za-z]{{0,3}}\d{{1,10}}\s*号.{{0,12}}(?:{alt('proposal_kinds')})")
 _REPLY_BODY = re.compile(alt("reply_body_cues"))
+_HANDLING = re.compile(alt("handling_cues"))
 _PROPOSAL_WORD = re.compile(alt("proposal_kinds"))
 _CONVENED = re.compile(r"召开[^。\n]{0,40}?(?:会议|会|座谈|论坛)")
 _MEETING_CUES = re.compile(rf"{alt('meeting_cues')}|出席会议|主持会议|参加会议")
@@ -97,6 +98,9 @@ def _from_body(opening_f: str, body_f: str, roles: tuple[str, ...]) -> tuple[str
     if cue:
         return DocType.REPLY_LETTER, f"body: {cue.group()!r}", True
     convened = _CONVENED.search(body_f[:300])
+    handled = _HANDLING.search(body_f[:300])
+    if handled and (convened is None or handled.start() < convened.start()):
+        return DocType.OTHER, f"body: {handled.group()!r} (a handling summary)", True
     if convened:
         cues = _MEETING_CUES.search(body_f)
         return DocType.MEETING_REPORT, f"opening: {convened.group()!r}", cues is None

@@ -3,7 +3,8 @@
 A date line is a line holding only a written date (2018年5月21日, 二00八年五月十二日, 2019-3-5, glued 2023531),
 maybe after 成文日期： or after the organisation on the same line. The signature is the LAST date line with an
 organisation line directly above it (several organisation lines above one date are joint issuers, joined by 、);
-else the last date line among the closing lines of the text (a date without an organisation). It may sit in the
+else the last date line among the closing lines of the text written with 年 (a date without an organisation;
+a bare 2021-05-06 there is a page's time stamp). It may sit in the
 middle of the text: a notice signs before ``(此件公开发布)`` and its attached document. Publication times
 (2020-01-02 10:20) and bylines are not date lines; footers, contact lines and neighbour links after the date
 do not matter, since the date is searched, not reached from the end.
@@ -79,6 +80,6 @@ def signature(text: str, folded: str, lines: tuple[Span, ...], lo: int = 0) -> S
         if orgs:
             issuer = "、".join(text[a:b] for a, b in orgs)
             return Signature(issuer, (orgs[0][0], orgs[-1][1]), iso, (ds, de), doubt, i)
-        if fallback is None and i >= len(lines) - _LAST_LINES:
+        if fallback is None and i >= len(lines) - _LAST_LINES and "年" in folded[ds:de]:
             fallback = Signature(None, None, iso, (ds, de), doubt, i)
     return fallback or Signature()
