@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from ..codes import DocType, WarningCode
 from ..model import Section, Segmented, Span, Warning
-from .evidence import date_of, injected, issuer_of, meta_title, missing, truncated
+from .evidence import date_of, issuer_of, meta_title, missing, truncated
 from .header import addressees, category, doc_number, glued_addressee, header_end, signer, title
+from .injected import injected
 from .kind import doc_type, proposal
 from .sections import sections
 from .signature import signature

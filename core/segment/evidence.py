@@ -16,13 +16,12 @@ Chinese, brand and app words, SEO placeholders) is never taken (warning ``inject
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from .._data import data_toml
 from ..codes import WarningCode
 from ..model import Proposal, Warning
 from .dates import read_date
-from .header import is_org
+from .injected import injected, strip_injected
+from .orgs import is_org
 from .signature import Signature
 from .text import CJK, fold, squeeze
 
@@ -37,38 +36,6 @@ _AFTER_ORG = re.compile(r"关于|对于|对|就|(?:19|20)\d\d年|[〇零一二�
 _TRAILING_ORG = re.compile(r"[（(]([^（）()]{3,30})[）)]$")
 _BANNER = re.compile(r"(.{3,40}?)\s*文\s*件$")
 _UNDERTAKER = re.compile(r"(?:承\s*办\s*单\s*位|答\s*复\s*单\s*位)\s*[:：]\s*(\S{3,40})")
-
-
-@cache
-def _injected_pattern() -> re.Pattern[str]:
-    data = data_toml("injected.toml")
-    words = "|".join(re.escape(w) for w in sorted(data["words"], key=lambda w: (-len(w), w)))
-    return re.compile(
-        rf"https?://|www\.|\.(?:com|cn|net)\b|[{CJK}][$_@!+#]|[$_@!+#][{CJK}]|关键词\d|{words}", re.IGNORECASE)
-
-
-def injected(value: str) -> bool:
-    """Whether a short value reads as text a mirror site or spammer injected.
-
-    >>> injected("某某体育_某某app$官网平台"), injected("贵州省水利厅")
-    (True, False)
-    """
-    return _injected_pattern().search(value) is not None
-
-
-_BRACKETED = re.compile(r"[\[【(（][^\[\]【】()（）\n]{1,80}[\]】)）]")
-
-
-def strip_injected(value: str) -> str:
-    """The value without injected runs: a bracketed run holding one, then space-separated tokens holding one.
-
-    >>> strip_injected("某某影视官方网站 县人大第21号建议的答复")
-    '县人大第21号建议的答复'
-    >>> strip_injected("某局关于提案办理工[某素材库:https://example.cn/公众号:某某]作的总结")
-    '某局关于提案办理工作的总结'
-    """
-    value = _BRACKETED.sub(lambda m: "" if injected(m.group()) else m.group(), value)
-    return " ".join(t for t in value.split() if not injected(t)).strip()
 
 
 def _clean_org(value: str) -> str | None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 import re
 
 from ..model import Addressee, DocNumber, Span
-from .text import CJK, SEAL, alt, fold, split_top, squeeze
+from .injected import injected, strip_injected
+from .orgs import is_org
+from .text import CJK, alt, fold, split_top, squeeze
 
 __all__ = ["header_end", "glued_addressee", "doc_number", "parse_doc_number", "category", "signer", "title",
            "addressees", "is_org"]
 
 _HEADER_SCAN = 30  # a header never has more lines than this (page chrome included)
 _LEAD_LINES = 8  # a news lead before a wrapped letter is shorter than this
-_OPENS_REPLY = re.compile(r"收悉|收到|答复如下|回复如下|您好|你好")
+_OPENS_REPLY = re.compile(r"收悉|收到|答复如下|回复如下|您好|你好|提出的")
 _TITLE_LINE_MAX = 80
 
 _DOC_NUMBER = re.compile(
@@ -37,21 +39,6 @@ _COLUMN_TAG = re.compile(r"【[^【】]{1,12}】\s*")
 _ADDRESSEE_PREFIX = re.compile(r"(?:尊敬的|亲爱的)")
 
 
-def is_org(folded: str) -> bool:
-    """Whether a short line or phrase reads as an organization's name.
-
-    >>> is_org("清远市人力资源和社会保障局")
-    True
-    """
-    core = SEAL.sub("", folded.strip())
-    return (4 <= len(core) <= 40 and not re.search(r"[。，；：:,]", core)
-            and _OWN.match(core) is None and _ORG_END.search(core) is not None
-            and _NOT_ORG.search(core) is None)
-
-
-_ORG_END = re.compile(rf"(?:{alt('org_suffixes')}|文件)$")
-_OWN = re.compile(rf"[我本]|贵(?:{alt('org_suffixes')})")  # 我局, 本单位, 贵委: not a name (贵州省… is)
-_NOT_ORG = re.compile(r"召开|举办|举行|关于|答复|开展|印发")
 
 
 def _is_paragraph(folded_line: str) -> bool:
@@ -64,11 +51,9 @@ def header_end(folded: str, lines: tuple[Span, ...]) -> tuple[int, int | None]:
     A news page may wrap the letter: headline, a lead paragraph, then the letter from its addressee line.
     An addressee line a few lines into the body counts when the line after it opens a reply (收悉 …).
     """
-    from .evidence import injected
-
     for i, (s, e) in enumerate(lines[:_HEADER_SCAN]):
         line = folded[s:e]
-        if injected(line):  # a spam or upload-boilerplate line above the title
+        if injected(line) and not _OPENS_REPLY.search(line):  # a spam or upload-boilerplate line
             continue
         if _is_paragraph(line):
             return _wrapped_letter(folded, lines, i) or (i, None)
@@ -166,8 +151,6 @@ def title(text: str, folded: str, head: tuple[Span, ...]) -> str | None:
 
     A column tag before it (【工作动态】) is not part of it; injected lines (spam, mirror names) are skipped.
     """
-    from .evidence import injected, strip_injected
-
     titles: list[str] = []
     block: list[str] = []
     for s, e in head:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..model import Span
 from .dates import DATE, glued_readings, read_date
-from .header import is_org
+from .orgs import is_org
 from .text import CLOSING, SEAL
 
 __all__ = ["Signature", "signature", "DATE_LINE"]

@@ -8,7 +8,7 @@ from datetime import date as _date
 from .._chars import PHONE
 from ..codes import WarningCode
 from ..model import Contact, Span, Warning
-from .header import is_org
+from .orgs import is_org
 from .text import CJK, SEAL, fold, split_top
 from .text import CLOSING as _CLOSING
 

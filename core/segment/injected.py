@@ -1,0 +1,48 @@
+"""Text a mirror site, content farm or spammer injected into a page: found, cut out, never taken as a field.
+
+The vocabulary is data (``core/data/injected.toml``); besides it: URLs, ``$ _ @ ! + #`` glued to Chinese
+characters, and SEO placeholders (关键词2).
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .._data import data_toml
+from .text import CJK
+
+__all__ = ["injected", "strip_injected"]
+
+
+@cache
+def _injected_pattern() -> re.Pattern[str]:
+    data = data_toml("injected.toml")
+    words = "|".join(re.escape(w) for w in sorted(data["words"], key=lambda w: (-len(w), w)))
+    return re.compile(
+        rf"https?://|www\.|\.(?:com|cn|net)\b|[{CJK}][$_@!+#]|[$_@!+#][{CJK}]|关键词\d|{words}", re.IGNORECASE)
+
+
+def injected(value: str) -> bool:
+    """Whether a short value reads as text a mirror site or spammer injected.
+
+    >>> injected("某某体育_某某app$官网平台"), injected("贵州省水利厅")
+    (True, False)
+    """
+    return _injected_pattern().search(value) is not None
+
+
+_BRACKETED = re.compile(r"[\[【(（][^\[\]【】()（）\n]{1,80}[\]】)）]")
+
+
+def strip_injected(value: str) -> str:
+    """The value without injected runs: a bracketed run holding one, then space-separated tokens holding one.
+
+    >>> strip_injected("某某影视官方网站 县人大第21号建议的答复")
+    '县人大第21号建议的答复'
+    >>> strip_injected("某局关于提案办理工[某素材库:https://example.cn/公众号:某某]作的总结")
+    '某局关于提案办理工作的总结'
+    """
+    value = _BRACKETED.sub(lambda m: "" if injected(m.group()) else m.group(), value)
+    return " ".join(t for t in value.split() if not injected(t)).strip()
+
+
