@@ -32,6 +32,7 @@ _TITLE_END = re.compile(
     r"(?:答复|复函|的函|回复|通知|意见|报告|方案|办法|决定|建议|提案|议案|情况|总结|汇报|说明|摘要|纪要|细则)$")
 _MARKER_LINE = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
 _GLUED_ADDRESSEE = re.compile(rf"(?:尊敬的)?[^:：，。；\s]{{1,60}}?(?:{alt('roles')})[:：]")
+_TITLE_GOES_ON = re.compile(r"关于|对")
 _CITING = re.compile(r"关于|《")  # a line citing a document (a title), not a doc-number line
 _TITLE_WORDS = re.compile(r"关于|答复|答覆|复函|通知|会办意见|第\s*[A-Za-z]{0,4}\d{1,10}\s*号")
 _TITLE_MIN = 8  # shorter title-like lines are section names of the site (建议提案, 政务公开)
@@ -153,7 +154,10 @@ def title(text: str, folded: str, head: tuple[Span, ...]) -> str | None:
     """
     titles: list[str] = []
     block: list[str] = []
-    for s, e in head:
+    for n, (s, e) in enumerate(head):
+        if not block and _org_opens_title(folded, head, n):  # 某市某局⏎关于对…第N号建议的⏎答 复
+            block.append(text[s:e])
+            continue
         tag = _COLUMN_TAG.match(folded, s, e)
         s = tag.end() if tag and tag.end() < e else s
         f, o = folded[s:e], text[s:e]
@@ -178,6 +182,15 @@ def title(text: str, folded: str, head: tuple[Span, ...]) -> str | None:
     return next((t for t in titles if len(t) >= _TITLE_MIN), titles[0])
 
 
+def _org_opens_title(folded: str, head: tuple[Span, ...], n: int) -> bool:
+    """Whether head line n is an organisation's name whose title goes on in the next line (关于… / 对…)."""
+    s, e = head[n]
+    if n + 1 >= len(head) or not is_org(folded[s:e]) or folded[s:e].endswith("文件"):
+        return False
+    ns, ne = head[n + 1]
+    return _TITLE_GOES_ON.match(folded, ns, ne) is not None and _title_like(folded[ns:ne])
+
+
 def _flush(block: list[str], titles: list[str]) -> list[str]:
     if block:
         joined = squeeze("".join(block))
@@ -191,7 +204,7 @@ def _title_like(f: str) -> bool:
     return (len(f) <= _TITLE_LINE_MAX and "。" not in f and "|" not in f and not f.endswith((":", "："))
             and not _KEY_VALUE.match(f) and not _BRACKET_LINE.match(f)
             and not (_DOC_NUMBER.search(f) and not _CITING.search(f))
-            and not (is_org(f) and "关于" not in f) and re.search(f"[{CJK}]{{2}}", f) is not None
+            and not (is_org(f) and "关于" not in f) and re.search(f"[{CJK}]{{2}}", squeeze(f)) is not None
             and not re.fullmatch(r"[ABC]\s*类", f) and not _MARKER_LINE.match(f))
 
 
