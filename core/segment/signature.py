@@ -19,10 +19,10 @@ from .dates import DATE, glued_readings, read_date
 from .orgs import is_org
 from .text import CLOSING, SEAL
 
-__all__ = ["Signature", "signature", "DATE_LINE"]
+__all__ = ["Signature", "signature", "DATE_LINE", "ORG_DATE_LINE"]
 
 DATE_LINE = re.compile(rf"(?:(?:成文日期|发文日期|日期)\s*[:：]?\s*)?[（(]?(?P<date>{DATE.pattern})[）)]?\s*$")
-_ORG_DATE_LINE = re.compile(rf"(?P<org>[^\s。，]{{4,40}})\s+(?P<date>{DATE.pattern})\s*$")
+ORG_DATE_LINE = re.compile(rf"(?P<org>[^\s。，]{{4,40}})\s+(?P<date>{DATE.pattern})\s*$")
 _MAX_ORGS = 6  # joint issuers stacked above one date
 _LAST_LINES = 8  # a date without an organisation counts only among the last lines
 
@@ -42,7 +42,7 @@ def _date_at(folded: str, s: int, e: int) -> tuple[Span, Span | None] | None:
     m = DATE_LINE.fullmatch(folded, s, e)
     if m and not (m["glued"] and not glued_readings(m["glued"])):  # 20381547: a page id, not a date
         return (m.start("date"), m.end("date")), None
-    m = _ORG_DATE_LINE.fullmatch(folded, s, e)
+    m = ORG_DATE_LINE.fullmatch(folded, s, e)
     if m and is_org(m["org"]):
         return (m.start("date"), m.end("date")), (m.start("org"), m.end("org"))
     return None

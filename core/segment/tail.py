@@ -1,30 +1,20 @@
-"""The signature block at the end of a letter: issuer, date, contact and cc."""
+"""The closing block at the end of a letter: where it starts (the body ends there), contact and cc."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date as _date
 
 from .._chars import PHONE
-from ..codes import WarningCode
-from ..model import Contact, Span, Warning
+from ..model import Contact, Span
 from .orgs import is_org
+from .signature import DATE_LINE, ORG_DATE_LINE
 from .text import CJK, SEAL, fold, split_top
 from .text import CLOSING as _CLOSING
 
-__all__ = ["Tail", "tail", "parse_date", "contact_of", "CONTACT_LINE"]
+__all__ = ["Tail", "tail", "contact_of", "CONTACT_LINE"]
 
 _TAIL_SCAN = 12  # a signature block never has more lines than this
 
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "o": 0, "O": 0}
-_DATE = re.compile(
-    r"(?:(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-    r"|(?P<cy>[〇零一二三四五六七八九oO]{4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,2})\s*月"
-    r"\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日"
-    r"|(?P<ny>(?:19|20)\d\d)(?P<sep>[-./])(?P<nm>\d{1,2})(?P=sep)(?P<nd>\d{1,2})(?!\d))"
-)
-_DATE_LINE = re.compile(rf"(?:(?:成文日期|日期)\s*[:：]?\s*)?(?P<date>{_DATE.pattern})\s*$")
-_ORG_DATE_LINE = re.compile(rf"(?P<org>[^\s。，]{{4,40}})\s+(?P<date>{_DATE.pattern})\s*$")
 _CC = re.compile(r"抄\s*送\s*[:：]?\s*")
 CONTACT_LINE = re.compile(r"[（(]?\s*(?:联\s*系\s*人|联系电话|联系单位|联系方式|经办人|承办人|联\s*系)")
 _NOTE = re.compile(r"[（(][^（）()]{1,24}[）)]$|附\s*件")
@@ -34,37 +24,12 @@ _CONTACT_KEY = re.compile(r"(?P<key>联\s*系\s*人[^:：]{0,6}|联系单位[^:�
 
 @dataclass(frozen=True, slots=True)
 class Tail:
+    """The closing block's lines; its date is read by signature.py, which also finds a mid-text signature."""
+
     start: int | None  # line index where the signature block starts (None: no block)
-    issuer: str | None = None
-    date: str | None = None
+    issuer: str | None = None  # an organisation line closing the letter (used when no date line has one)
     contact: Contact | None = None
     cc: tuple[str, ...] = ()
-    warnings: tuple[Warning, ...] = ()
-
-
-def parse_date(folded: str) -> tuple[int, int, int] | None:
-    """(year, month, day) of one written date, valid or not.
-
-    >>> parse_date("二〇二四年五月十六日")
-    (2024, 5, 16)
-    """
-    m = _DATE.fullmatch(folded.strip())
-    if not m:
-        return None
-    if m["y"]:
-        return int(m["y"]), int(m["m"]), int(m["d"])
-    if m["ny"]:
-        return int(m["ny"]), int(m["nm"]), int(m["nd"])
-    year = int("".join(str(_CN_DIGIT[c]) for c in m["cy"]))
-    return year, _cn_small(m["cm"]), _cn_small(m["cd"])
-
-
-def _cn_small(s: str) -> int:
-    """一 … 三十一 as an int (十六 → 16, 二十一 → 21)."""
-    if "十" not in s:
-        return _CN_DIGIT[s]
-    tens, _, ones = s.partition("十")
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
 
 
 def _kind(f: str) -> str | None:
@@ -73,9 +38,9 @@ def _kind(f: str) -> str | None:
         return "cc"
     if CONTACT_LINE.match(f):
         return "contact"
-    if _DATE_LINE.match(f):
+    if DATE_LINE.match(f):
         return "date"
-    m = _ORG_DATE_LINE.match(f)
+    m = ORG_DATE_LINE.match(f)
     if m and is_org(m["org"]):
         return "orgdate"
     if is_org(f) and not _CLOSING.match(f):
@@ -103,35 +68,24 @@ def tail(text: str, folded: str, lines: tuple[Span, ...], lo: int) -> Tail:
 
 
 def _read_tail(text, folded, lines, kinds: list[tuple[int, str]]) -> Tail:
-    issuer = date = None
-    warnings: list[Warning] = []
+    issuer = None
+    dated = False
     contact_lines, cc = [], ()
     for i, k in kinds:
         s, e = lines[i]
         if k in ("date", "orgdate"):
-            m = (_DATE_LINE if k == "date" else _ORG_DATE_LINE).match(folded, s, e)
             if k == "orgdate" and issuer is None:
+                m = ORG_DATE_LINE.match(folded, s, e)
                 issuer = text[m.start("org"):m.end("org")]
-            if date is None:
-                date, warning = _iso(folded, m.start("date"), m.end("date"))
-                warnings += [warning] if warning else []
-        elif k == "org" and date is None and issuer is None:
+            dated = True
+        elif k == "org" and not dated and issuer is None:
             issuer = SEAL.sub("", text[s:e]).strip()
         elif k == "contact":
             contact_lines.append(lines[i])
         elif k == "cc":
             cc = _cc(text, folded, s, e)
     contact = contact_of(text, folded, contact_lines) if contact_lines else None
-    return Tail(start=kinds[0][0], issuer=issuer, date=date, contact=contact, cc=cc, warnings=tuple(warnings))
-
-
-def _iso(folded: str, s: int, e: int) -> tuple[str | None, Warning | None]:
-    y, m, d = parse_date(folded[s:e]) or (0, 0, 0)
-    try:
-        return _date(y, m, d).isoformat(), None
-    except ValueError:
-        code = WarningCode.DATE_INVALID
-        return None, Warning(code, code.template.format(text=folded[s:e]), (s, e))
+    return Tail(start=kinds[0][0], issuer=issuer, contact=contact, cc=cc)
 
 
 def _cc(text: str, folded: str, s: int, e: int) -> tuple[str, ...]:
