@@ -15,11 +15,16 @@ __all__ = ["Tail", "tail", "contact_of", "CONTACT_LINE"]
 
 _TAIL_SCAN = 12  # a signature block never has more lines than this
 
+_SPACED_NAME = re.compile(rf"[{CJK}]{{1,2}} [{CJK}]{{1,2}}(?![{CJK}])")
+_PERSON_NAME = re.compile(rf"[{CJK}·]{{2,6}}|{_SPACED_NAME.pattern}")
 _CC = re.compile(r"抄\s*送\s*[:：]?\s*")
-CONTACT_LINE = re.compile(r"[（(]?\s*(?:联\s*系\s*人|联系电话|联系单位|联系方式|经办人|承办人|联\s*系)")
+CONTACT_LINE = re.compile(  # 联系人 / 承 办 人 / 承办负责人 / 具体经办人姓名 / 邮 政 编 码 / 领导签字
+    r"[（(]?\s*(?:联\s*系\s*人|联\s*系\s*电\s*话|联系单位|联系方式|经\s*办\s*人|承\s*办\s*(?:负\s*责\s*)?人|联\s*系"
+    r"|(?:主管|具体|分管)?[^\s:：]{0,4}(?:领导|经办)人?(?:员)?姓名|邮\s*政\s*编\s*码|领导签字|签\s*字\s*[:：])")
 _NOTE = re.compile(r"[（(][^（）()]{1,24}[）)]$|附\s*件")
-_CONTACT_KEY = re.compile(r"(?P<key>联\s*系\s*人[^:：]{0,6}|联系单位[^:：]{0,6}|联系电话|联系方式|经办人|承办人"
-                          r"|承办单位|办公电话|手机|电话|传真)\s*[:：]\s*")
+_CONTACT_KEY = re.compile(r"(?P<key>联\s*系\s*人[^:：]{0,6}|联系单位[^:：]{0,6}|联\s*系\s*电\s*话|联系方式|经\s*办\s*人"
+                          r"|承\s*办\s*(?:负\s*责\s*)?人[^:：]{0,6}|[^\s:：]{0,6}经办人姓名|承办单位|办公电话|手机|电话|传真)"
+                          r"\s*[:：]\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +112,13 @@ def contact_of(text: str, folded: str, spans: list[Span]) -> Contact | None:
             value_o = text[base + v_s:base + v_e]
             phones += [p.group() for p in PHONE.finditer(value_o)]
             rest = PHONE.sub(" ", value_o).strip(" ，,；;、：:。").strip()
-            rest = re.split(r"[\s，,；;]+", rest)[0] if rest else ""
+            spaced = _SPACED_NAME.match(rest)  # 赵 磊: a layout space between family and given name, kept
+            rest = spaced.group() if spaced else re.split(r"[\s，,；;]+", rest)[0] if rest else ""
             if not rest:
                 continue
             if "单位" in k["key"] or is_org(fold(rest)):
                 unit = unit or rest
-            elif "人" in k["key"] and re.fullmatch(rf"[{CJK}·]{{2,6}}", rest):
+            elif ("人" in k["key"] or "姓名" in k["key"]) and _PERSON_NAME.fullmatch(rest):
                 person = person or rest
     if person is None and unit is None and not phones:
         return None
