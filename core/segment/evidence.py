@@ -32,7 +32,10 @@ META_ISSUER_KEYS = ("发布机构", "发文机关", "发文单位", "发布机�
 META_DATE_KEYS = ("成文日期", "发文日期", "生成日期", "成文时间", "发文时间")
 META_TITLE_KEYS = ("标题", "信息名称", "文件名称", "名称", "题名")
 
-_AFTER_ORG = re.compile(r"关于|对于|对|就|(?:19|20)\d\d年|[〇零一二三四五六七八九○0]{4}年|年度|印发|转发|办理")
+_AFTER_ORG = re.compile(r"关于|对于|对|就|印发|转发")  # <org>关于… : the grammar of a document's title
+# <org>2023年…总结 / <org>办理…情况: the author of a report or plan (of a news headline, only its subject)
+_AFTER_ORG_REPORT = re.compile(r"(?:19|20)\d\d年|[〇零一二三四五六七八九○0]{4}年|年度|上半年|办理")
+_REPORT_TITLE = re.compile(r"(?:总结|报告|汇报|情况|说明|通报|综述|计划|要点|安排)$")
 _TRAILING_ORG = re.compile(r"[（(]([^（）()]{3,30})[）)]$")
 _BANNER = re.compile(r"(.{3,40}?)\s*文\s*件$")
 _UNDERTAKER = re.compile(r"(?:承\s*办\s*单\s*位|答\s*复\s*单\s*位)\s*[:：]\s*(\S{3,40})")
@@ -44,7 +47,7 @@ def _clean_org(value: str) -> str | None:
 
 
 def title_issuer(title: str | None) -> str | None:
-    """The issuer a title names: <org>关于… / <org>对… / <org>2023年… / …的答复(<org>).
+    """The issuer a title names: <org>关于… / <org>对… / a report's <org>2023年… / …的答复(<org>).
 
     >>> title_issuer("天水市财政局对市三届人大二次会议第71号建议的答复")
     '天水市财政局'
@@ -52,7 +55,10 @@ def title_issuer(title: str | None) -> str | None:
     if not title:
         return None
     f = fold(title)
-    for m in _AFTER_ORG.finditer(f):
+    pattern = _AFTER_ORG
+    if _REPORT_TITLE.search(_TRAILING_ORG.sub("", squeeze(f))):
+        pattern = re.compile(f"{_AFTER_ORG.pattern}|{_AFTER_ORG_REPORT.pattern}")
+    for m in pattern.finditer(f):
         if m.start() >= 4:
             org = _clean_org(title[:m.start()])
             if org:

@@ -70,8 +70,10 @@ def _from_title(t: str) -> tuple[str, str] | None:
     if not t:
         return None
     end = _TRAILING_NOTE.sub("", squeeze(t)) or t
-    if _REPLY_END.search(end):
+    if _REPLY_END.search(end) and (not end.endswith("函") or _PROPOSAL_WORD.search(end)):  # not 商请…的函
         return DocType.REPLY_LETTER, f"title {t!r}"
+    if end.endswith("纪要"):
+        return DocType.MEETING_REPORT, f"title {t!r}"
     if end.endswith("通知"):
         return DocType.NOTICE, f"title {t!r}"
     if _REPORT_END.search(end):
