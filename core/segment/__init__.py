@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..codes import DocType, WarningCode
 from ..model import Section, Segmented, Span, Warning
-from .evidence import date_of, issuer_of, meta_title, missing, truncated
+from .evidence import date_of, in_text_script, issuer_of, meta_title, missing, truncated
 from .header import addressees, category, doc_number, glued_addressee, header_end, signer, title
 from .injected import injected
 from .kind import doc_type, proposal
@@ -30,7 +30,7 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
     meta = {k.strip(): v.strip() for k, v in metadata}
     body_start, addr_line = header_end(folded, all_lines)
     head = all_lines[:addr_line if addr_line is not None else body_start]
-    the_title = title(text, folded, head) or meta_title(meta)
+    the_title = title(text, folded, head) or in_text_script(meta_title(meta) or "", text) or None
     if addr_line is not None:
         people = addressees(text, folded, all_lines[addr_line])
     else:  # 王某代表：您提出的…收悉 on one line

@@ -26,7 +26,7 @@ from .signature import Signature
 from .text import CJK, fold, squeeze
 
 __all__ = ["injected", "strip_injected", "title_issuer", "banner_issuer", "undertaker", "meta_issuer", "meta_date",
-           "meta_title", "issuer_of", "date_of", "missing", "truncated"]
+           "meta_title", "in_text_script", "issuer_of", "date_of", "missing", "truncated"]
 
 META_ISSUER_KEYS = ("发布机构", "发文机关", "发文单位", "发布机关", "发布单位", "制发机关", "成文单位")
 META_DATE_KEYS = ("成文日期", "发文日期", "生成日期", "成文时间", "发文时间")
@@ -96,6 +96,24 @@ def _meta_get(meta: dict[str, str], keys: tuple[str, ...]) -> tuple[str, str] | 
     return None
 
 
+def in_text_script(value: str, text: str) -> str:
+    """A metadata value (lifted before script conversion) in the script of the letter's text.
+
+    >>> in_text_script("臨海市民政局", "关于提案的答复"), in_text_script("臨海市民政局", "關於提案的答覆")
+    ('临海市民政局', '臨海市民政局')
+    """
+    from ..normalize import to_script  # lazy: OpenCC is loaded only for a value that needs it
+
+    simplified = to_script(value, "simplified")
+    if simplified == value:
+        return value
+    sample = text[:_SCRIPT_SAMPLE]
+    return simplified if to_script(sample, "simplified") == sample else value
+
+
+_SCRIPT_SAMPLE = 400
+
+
 def meta_issuer(meta: dict[str, str]) -> tuple[str | None, str | None, bool]:
     """(issuer, key it came from, whether a value was refused as injected) from the page metadata."""
     found = _meta_get(meta, META_ISSUER_KEYS)
@@ -142,6 +160,7 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
         if issuer:
             return issuer, [*warnings, _warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=source)]
     issuer, key, refused = meta_issuer(meta)
+    issuer = in_text_script(issuer, text) if issuer else None
     if refused:
         warnings.append(_warn(WarningCode.INJECTED_TEXT, field="issuer", text=meta.get(key, "")))
     elif issuer:
