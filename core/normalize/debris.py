@@ -51,6 +51,10 @@ _RULE_LINE = re.compile(r"[ |:]*-{2,}[ |:-]*\|[ |:-]*")  # ---|---|--- without t
 _FOOTER_KEY = re.compile(r"([^\W\d_A-Za-z]{2,6}) {0,4}:")
 _SENTENCE_END = re.compile("[。！？；]")
 _VALUE_MAX = 80
+# A line led by a publication time stamp: with a time part, or followed by known keys (a bare date may sign).
+_STAMP = re.compile(r"(?P<stamp>(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?P<time> \d{1,2}:\d{1,2}(?::\d{1,2})?)?)"
+                    r"(?= {2,}| ?\||$)")
+_STAMP_KEY = "时间"  # the key a bare stamp is lifted under (a publication time, never the letter's date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +185,9 @@ def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
     found = _line_pairs(core, rules, head)
     pairs, colon = found or ([], False)
     kinds = [rules.kinds[_bare(k)] for k, _ in pairs]
+    stamp = _STAMP.fullmatch(pairs[0][1]) if pairs and pairs[0][0] == _STAMP_KEY else None
+    if stamp and stamp["time"]:  # a line led by a time stamp: a byline, never the letter's text
+        return META, pairs
     if pairs and "weak" in kinds and kinds != ["weak"] or "strong" in kinds or "body" in kinds:
         if colon or len(pairs) >= 2:
             return (META_KEEP if "body" in kinds and "strong" not in kinds else META), pairs
@@ -266,9 +273,16 @@ def _line_pairs(core: str, rules: _Rules, head: str | None = None) -> tuple[list
     ([('发布日期', '2021-09-03'), ('来源', '区人社局'), ('阅读', '1234次')], True)
     >>> _line_pairs("索 引 号  000/2019-1  发布机构  某市某局", _rules())[0]
     [('索 引 号', '000/2019-1'), ('发布机构', '某市某局')]
+    >>> _line_pairs("2019-05-06 10:11:12  作者:  点击数:", _rules())[0]
+    [('时间', '2019-05-06 10:11:12'), ('作者', ''), ('点击数', '')]
     """
     head = _fold(core[:_HEAD]) if head is None else head
-    first = rules.key_bare.match(head, len(head) - len(head.lstrip("[( |•·")))
+    stamp = _STAMP.match(head)  # 2019-05-06 10:11:12␣␣作者:␣点击数: (a byline led by its time stamp)
+    start = stamp.end() if stamp else len(head) - len(head.lstrip("[( |•·"))
+    first = rules.key_bare.match(head, start + (len(head[start:]) - len(head[start:].lstrip(" |"))))
+    if stamp and (stamp["time"] or first and _kind(first, rules)):
+        pairs, colon = _line_pairs(core[stamp.end():].lstrip(" |"), rules) or ([], True)
+        return [(_STAMP_KEY, stamp["stamp"]), *pairs], True
     if not first or _kind(first, rules) is None:
         return None
     folded = _fold(core)
