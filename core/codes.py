@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["WarningCode", "UnitKind", "Qualifier", "DocType", "SectionKind"]
+__all__ = ["WarningCode", "UnitKind", "Qualifier", "Role", "DocType", "SectionKind"]
 
 
 class WarningCode(StrEnum):
@@ -81,7 +81,9 @@ class UnitKind(StrEnum):
     ITEMS = "items"
     MONEY_CNY = "money_cny"
     PERCENT = "percent"
+    PERCENTAGE_POINT = "percentage_point"  # 个百分点: a difference of percentages, not a percentage
     RATIO = "ratio"
+    MEASURE = "measure"  # 公里, 米, 亩, 公顷, 平方米, 吨, 立方米, 千瓦
     OTHER = "other"
 
 
@@ -91,6 +93,12 @@ class Qualifier(StrEnum):
     ABOUT = "about"
     AT_LEAST = "at_least"
     UP_TO = "up_to"
+
+
+class Role(StrEnum):
+    RESULT = "result"  # achieved or measured
+    TARGET = "target"  # a goal, plan or commitment
+    STANDARD = "standard"  # a rate, cap or threshold of a policy
 
 
 class DocType(StrEnum):

@@ -1,71 +1,32 @@
-"""The quantity grammar (DESIGN §3.4): find and value every number in a text, metric or not.
+"""The quantity scanner (DESIGN §3.4): find and value every number in a text, metric or not.
 
 One left-to-right pass: a compiled regex proposes a candidate (a run of at most 64 numeral
-characters, a 百分之 prefix, a dotted date, a clock time or a phone number), a small
-table-driven parser values the run, and a few anchored regexes read the unit, the qualifier and
-a range after it. Every step looks at a bounded window, so the pass is linear in the text.
+characters, a 百分之 prefix, a dotted date, a clock time or a phone number), ``numerals`` values
+the run, a few anchored regexes read the unit, the qualifier and a range after it, and ``reasons``
+says why a number is not a metric. Every step looks at a bounded window, so the pass is linear.
 
-The numeral, unit, qualifier, context and word tables are the files ``core/data/numerals.tsv``,
-``units.tsv``, ``quantity_qualifiers.tsv``, ``quantity_context.tsv`` and ``quantity_words.tsv``.
-cn2an is not used: importing it takes ~300 ms (the one-letter budget) and it rejects
-两千余, 十多, 一千多万, 4.78万亿, 千三 and 百分之三十.
+The unit, qualifier, context and word tables are the files ``core/data/units.tsv``,
+``quantity_qualifiers.tsv``, ``quantity_context.tsv`` and ``quantity_words.tsv``.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from .._chars import CJK_BASIC
-from .._data import data_text
 from ..model import Quantity
+from ._tables import _CONTEXT, _INFO, _PREFIXES, _QUAL, _QUOTES, _UNIT_WORDS, _UNITS, _quoted, _word_end
+from .numerals import (_ARABIC, _CN_DIGIT, _CONT, _FINANCIAL, _FULLWIDTH, _ROLE, _START, _alternation, _out, _parse,
+                       _scale, parse_number)
+from .reasons import NOT_METRIC_REASONS, _Context, _reason
 
 __all__ = ["find_quantities", "parse_number", "NOT_METRIC_REASONS"]
 
-NOT_METRIC_REASONS = (
-    "year", "date", "period", "doc_number", "proposal_number", "ordinal", "enumerator",
-    "quoted", "title", "name", "phone", "marker", "no_unit", "damaged", "duration", "age",
-)
 _MAX_RUN = 64
 
-
-def _rows(name: str) -> list[list[str]]:
-    """Return the tab-separated rows of a data file, comments and blank lines left out."""
-    lines = data_text(name).splitlines()
-    return [line.split("\t") for line in lines if line and not line.startswith("#")]
-
-
-_ROLE = {r[0]: (r[2], r[1]) for r in _rows("numerals.tsv")}
-_UNITS = {r[0]: (r[1], None if r[2] == "-" else r[2], "" if r[3] == "-" else r[3])
-          for r in _rows("units.tsv")}
-_QUAL = {(r[1], r[0]): r[2] for r in _rows("quantity_qualifiers.tsv")}
-_CONTEXT = {(r[0], r[1]): r[2] for r in _rows("quantity_context.tsv")}
 _ONLY_BEFORE_WORDS = ("上", "数")  # 上千, 数十万: qualifiers only before a Chinese multiplier
 _BEFORE_LAST = frozenset(w[-1] for (pos, w) in _QUAL if pos == "before")
-_PREFIXES = tuple(w for (side, w) in _CONTEXT if side == "prefix")
-_INFO = {**{w: (_CONTEXT[("prefix", w)], None, "") for w in _PREFIXES}, **_UNITS}  # units and currency signs
-_WORDS = frozenset(r[0] for r in _rows("quantity_words.tsv"))
-_WORD_SHAPES: dict[str, list[tuple[int, int]]] = {}  # char -> (word length, offset of the char), longest first
-for _w in _WORDS:
-    for _off, _ch in enumerate(_w):
-        _WORD_SHAPES.setdefault(_ch, []).append((len(_w), _off))
-_WORD_SHAPES = {ch: sorted(set(shapes), key=lambda t: (-t[0], t[1])) for ch, shapes in _WORD_SHAPES.items()}
 
-
-def _chars(*roles: str) -> str:
-    return "".join(c for c, (role, _) in _ROLE.items() if role in roles)
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-
-
-_CN_DIGIT = _chars("digit", "zero")
-_FINANCIAL = frozenset("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
-_ASCII = "0-9０-９"
-_START = f"{_ASCII}□{_CN_DIGIT}{_chars('unit')}"
-_CONT = f"{_START}{_chars('magnitude', 'point', 'approx')}.．,，"
 _CANDIDATE = re.compile(
     r"(?P<pre>[百千万佰仟萬]分之)(?=[" + _START + r"])"
     r"|(?<![0-9])(?P<date>[0-9]{4})(?P<sep>[-/.])(?P<mon>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})(?![0-9.])"
@@ -76,139 +37,10 @@ _CANDIDATE = re.compile(
 )
 _FIRST = re.compile(f"[{_START}百千万佰仟萬亿億]")  # every candidate starts with one of these
 _REST_OF_RUN = re.compile(f"[{_CONT}]*")
-_ARABIC = re.compile(
-    r"(?:[0-9]{1,3}(?:,[0-9]{3}(?![0-9]))+|[０-９]{1,3}(?:[,，][０-９]{3}(?![０-９]))+|[0-9０-９□]+)"
-    r"(?:[.．][0-9０-９□]+)?"
-)
-_CN_DIGITS = re.compile(f"[{_CN_DIGIT}]{{2,}}")
-_CN_FRACTION = re.compile(f"[{_CN_DIGIT}]+")
 _UNIT = re.compile(r"(?P<gap>[ \t\u3000]{0,2}\n?[ \t\u3000]{0,2})(?P<mag>[万亿萬億]{0,2})(?P<u>"
-                   + _alternation(_UNITS) + ")")
+                   + _UNIT_WORDS + ")")
 _AFTER = re.compile(_alternation(w for (pos, w) in _QUAL if pos == "after"))
 _RANGE = re.compile(r" ?(?:至|到|-|~|～|—|－|–) ?(?=[" + _START + "])")
-_QUOTES = re.compile(r"“[^“”\n]{0,80}”|「[^「」\n]{0,80}」|\"[^\"\n]{0,80}\""
-                     r"|(?P<t>《[^《》\n]{0,120}》)")
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，□", "0123456789.,0")
-_CLAUSE_END = frozenset("，。；：！？、,;:!?\n（）()“”《》")
-_PHONE_CUE = re.compile(r"电话|传真|热线|手机|联系方式|咨询")
-
-
-# ---------------------------------------------------------------- values
-def _out(d: Decimal) -> int | float:
-    """An int when whole and within 64 bits (JSON readers and orjson stop there), else a float."""
-    return int(d) if d == d.to_integral_value() and abs(d) < 2**63 else float(d)
-
-
-def _digit_by_digit(text: str, i: int, end: int) -> tuple[Decimal, int] | None | bool:
-    """Value 二〇二三 digit by digit; False for runs like 九九 that are no number; None to go on."""
-    m = _CN_DIGITS.match(text, i, end)
-    if not m or (m.end() < end and _ROLE.get(text[m.end()], ("",))[0] in ("unit", "magnitude", "point")):
-        return None
-    s = m.group()
-    if any(_ROLE[c][0] == "zero" for c in s) or (len(s) == 4 and text.startswith("年", m.end())):
-        return Decimal("".join(_ROLE[c][1] for c in s)), m.end()
-    return False
-
-
-def _parse(text: str, i: int, end: int):
-    """Value the numeral at text[i:end]: (value, stop, approx, chinese) or None.
-
-    >>> _parse("拨付补贴资金1000多万元", 6, 12)[:3]
-    (Decimal('10000000'), 12, True)
-    """
-    if i >= end:
-        return None  # nothing left to read: "5分之" at the end of a text
-    if "0" <= text[i] <= "9" and (m := _ARABIC.match(text, i, end)) and (m.end() == end or text[m.end()] not in _ROLE):
-        try:  # the common case, 68715 or 137.43, without the state machine
-            return Decimal(m.group().replace(",", "").replace("□", "0")), m.end(), False, False
-        except InvalidOperation:
-            return None
-    dd = _digit_by_digit(text, i, end)
-    if dd is False:
-        return None
-    if dd:
-        return dd[0], dd[1], False, True
-    total = section = Decimal(0)
-    pending, pending_cn, last_mult = None, False, 0
-    after_zero = approx = frac = chinese = False
-    k = i
-    while k < end:
-        ch = text[k]
-        role, val = _ROLE.get(ch, ("", ""))
-        m = _ARABIC.match(text, k, end) if not role else None
-        if m:
-            if pending is not None or approx or frac or (k > i and not last_mult and not after_zero):
-                break
-            try:
-                pending = Decimal(m.group().translate(_FULLWIDTH).replace(",", ""))
-            except InvalidOperation:
-                break
-            pending_cn, k = False, m.end()
-            continue
-        if role in ("digit", "zero") and k == i or role == "digit":
-            if pending is not None or approx or frac:
-                break
-            pending, pending_cn, chinese = Decimal(val), True, True
-        elif role == "zero":
-            if pending is not None or approx or frac:
-                break
-            after_zero = True
-        elif role == "unit":
-            if approx or frac or (pending is None and 0 < last_mult <= int(val)):
-                break
-            section += (pending if pending is not None else 1) * int(val)
-            pending, last_mult, after_zero, chinese = None, int(val), False, True
-        elif role == "magnitude":
-            if k == i:
-                break
-            sec = section + (pending or 0)
-            total = (total + sec) * int(val) if int(val) > 10000 else total + sec * int(val)
-            section, pending, last_mult, after_zero = Decimal(0), None, int(val), False
-        elif role == "point":
-            digits = _CN_FRACTION.match(text, k + 1, end)
-            if frac or approx or not digits or (pending is None and not section and not total):
-                break
-            section += _elide(pending, pending_cn, last_mult, after_zero)
-            pending = total + section + Decimal("0." + "".join(_ROLE[c][1] for c in digits.group()))
-            total = section = Decimal(0)
-            pending_cn, frac, k = False, True, digits.end()
-            continue
-        elif role == "approx":
-            if approx or k == i or frac:
-                break
-            section += pending or 0
-            pending, approx = None, True
-        else:
-            break
-        k += 1
-    if k == i or (k == i + 1 and text[i] in "百千佰仟零〇○"):
-        return None
-    value = total + section + _elide(pending, pending_cn, last_mult, after_zero)
-    return value, k, approx, chinese
-
-
-def _elide(pending, pending_cn: bool, last_mult: int, after_zero: bool) -> Decimal:
-    """Return the pending digit's worth: 四百五 → 5 × 10 (the elided unit), else the digit itself."""
-    if pending is None:
-        return Decimal(0)
-    if pending_cn and last_mult >= 100 and not after_zero:
-        return pending * last_mult / 10
-    return pending
-
-
-def parse_number(s: str) -> int | float | None:
-    """Return the value of a whole numeral (Arabic, Chinese, financial or mixed), else None.
-
-    >>> parse_number("2286.4万"), parse_number("一百二十"), parse_number("十多"), parse_number("二〇二三")
-    (22864000, 120, 10, 2023)
-    """
-    s = s.strip()
-    neg = s[:1] in ("负", "負", "-", "－")
-    body = s[1:] if neg else s
-    got = _parse(body, 0, len(body)) if body else None
-    if not got or got[1] != len(body):
-        return None
-    return _out(-got[0] if neg else got[0])
 
 
 # ---------------------------------------------------------------- the pass
@@ -279,22 +111,6 @@ def _after(text: str, e: int, qualifier: str | None) -> tuple[int, str | None]:
     if m and qualifier is None:
         return m.end(), _QUAL[("after", m.group())]
     return e, qualifier
-
-
-def _quoted(quotes, s: int) -> str | None:
-    """Return 'title' or 'quoted' when s lies inside 《…》 or “…”."""
-    i = bisect_right(quotes, (s, float("inf"))) - 1
-    if i >= 0 and quotes[i][0] < s < quotes[i][1]:
-        return "title" if quotes[i][2] else "quoted"
-    return None
-
-
-def _word_end(text: str, s: int) -> int:
-    """Return the end of a listed word (统一, 四川, 千方百计) that covers s, else 0."""
-    for size, off in _WORD_SHAPES.get(text[s], ()):
-        if off <= s and text[s - off:s - off + size] in _WORDS:
-            return s - off + size
-    return 0
 
 
 def _unit_at(text: str, e: int) -> tuple[str, int] | None:
@@ -372,14 +188,6 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
                     unit, kind, qualifier, (qs, e), reason is None, reason)
 
 
-def _scale(raw: str) -> int:
-    """Return the trailing magnitude of a numeral: 5万 → 10000, 4.78万亿 → 10**12, 35 → 1."""
-    scale, i = 1, len(raw)
-    while i and _ROLE.get(raw[i - 1], ("",))[0] == "magnitude":
-        scale, i = scale * int(_ROLE[raw[i - 1]][1]), i - 1
-    return scale
-
-
 def _range(text: str, e: int, low: Decimal, number: str, unit: str | None):
     """Read the high end of 3至5个, 3-5万元, 10%-20%, 2016-2020年: (end, low, high, unit)."""
     r = _RANGE.match(text, e)
@@ -449,127 +257,3 @@ def _before(text: str, qs: int) -> tuple[int, str | None]:
     return qs, None
 
 
-@dataclass(slots=True)
-class _Context:
-    """A valued numeral and its surroundings, as the classifier sees them."""
-
-    text: str
-    s: int  # start of the numeral (qualifiers and signs excluded)
-    e: int  # end of the quantity (unit, range and trailing qualifier included)
-    number: str
-    chinese: bool
-    unit: str | None
-    value: Decimal
-    value_high: Decimal | None
-    quotes: list
-    prev: str  # the character before s ("" at the start)
-    next: str  # the character at e ("" at the end)
-
-    @property
-    def url_like(self) -> bool:
-        return self.prev in ("=", "&", "?", "/", "%", "#") or (self.unit in ("%", "％") and self.next.isalnum()
-                                                                 and self.next.isascii())
-
-
-def _reason(c: _Context, qs: int) -> str | None:
-    """Return why the quantity is not a metric, or None when it is one."""
-    text, s, e, unit = c.text, c.s, c.e, c.unit
-    ordinal = _CONTEXT.get(("before", c.prev))
-    if ordinal == "name" and not c.chinese:
-        ordinal = None  # “原阳预制菜”3个品牌 counts; “…”四个自主权 names
-    if "□" in c.number:
-        return "damaged"
-    if c.url_like or _latin(c.prev) or _latin(c.next) or "+" in (c.prev, c.next):
-        return "name"
-    if ordinal == "ordinal":
-        return "proposal_number" if unit == "号" else "ordinal"
-    if quoted := _quoted(c.quotes, s):
-        return quoted
-    if ordinal:
-        return ordinal
-    if _is_phone(c):
-        return "phone"
-    if unit is None and _is_marker(text, s, e):
-        return "marker"
-    if c.chinese and (c.unit in (None, "年") and _in_named_clause(c) or _names_programme(c)):
-        return "name"
-    if unit and _INFO[unit][1]:
-        return _unit_reason(c)
-    if _is_year(c) and c.prev in "〔[【（(" and c.next in ("〕", "]", "】", "）", ")"):
-        return "doc_number"
-    if _ISSUER_CODE_AFTER.match(text, e):
-        return "doc_number"  # 九人社字〔2019〕8号: the numeral is part of an issuer code
-    if c.value_high is not None and _is_year(c) and c.value_high < 2100:
-        return "period"
-    if unit is None and ("after", c.next) in _CONTEXT:
-        return _CONTEXT[("after", c.next)]
-    if _is_name(c):
-        return "name"
-    if c.chinese and c.number == "一" and unit and _INFO[unit][0] not in ("percent", "ratio"):
-        return "enumerator"  # 一批, 一支队伍, 一方面: an article, not a count
-    if unit == "次" and text.startswith(("会议", "全会", "全体会议"), e) and "届" in text[max(0, s - 8):s]:
-        return "ordinal"
-    return "no_unit" if unit is None else None
-
-
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha()
-
-
-def _is_year(c: _Context) -> bool:
-    return c.value == c.value.to_integral_value() and 1900 <= c.value <= 2100 and len(c.number) == 4
-
-
-def _is_phone(c: _Context) -> bool:
-    """A bare 7- or 8-digit number after 电话 / 传真 / 热线 is a phone number."""
-    return (not c.chinese and c.number.isdigit() and 5 <= len(c.number) <= 8 and c.unit is None
-            and _PHONE_CUE.search(c.text, max(0, c.s - 12), c.s) is not None)
-
-
-def _is_marker(text: str, s: int, e: int) -> bool:
-    """一、 （二） 1. 1、 (1) at the start of a line or clause are section markers."""
-    after = text[e:e + 1]
-    if text[s - 1:s] in ("（", "(") and after in ("）", ")"):
-        return True
-    starts = s == 0 or text[s - 1] in "\n \t\u3000。；;：:！？"
-    return starts and (after == "、" or (after in (".", "．") and not text[e + 1:e + 2].isdigit()))
-
-
-_ISSUER_CODE_AFTER = re.compile(rf"[{CJK_BASIC}]{{0,8}}[〔\[【［][12][0-9]{{3}}[〕\]】］]")
-
-
-def _unit_reason(c: _Context) -> str:
-    """Return year / period / date / doc_number / ordinal for 年, 月, 日, 号, 届 and the like."""
-    reason = _UNITS[c.unit][1]
-    if reason == "year" and c.unit == "年":
-        return "year" if _is_year(c) and c.value_high is None else "period"
-    if c.unit == "号":
-        before = c.text[c.s - 1:c.s]
-        return "date" if before == "月" else "doc_number"
-    return reason
-
-
-def _is_name(c: _Context) -> bool:
-    """一县一品牌, 五个百亿: names, not counts."""
-    text, s, e = c.text, c.s, c.e
-    if c.chinese and c.number == "一" and (text[e + 1:e + 2] == "一" or s >= 2 and text[s - 2] == "一"):
-        return True
-    if c.unit and text[e:e + 1] and text[e] in _START and not text[e].isdigit() and not _word_end(text, e):
-        return True  # 五个百亿 (but not 5000元一次性奖励: 一次性 is a word)
-    return False
-
-
-def _in_named_clause(c: _Context) -> bool:
-    """三年提升行动, 五年培训规划: a Chinese-numeral count that names a programme later in the clause."""
-    window = c.text[c.e:c.e + 8]
-    cut = next((i for i, ch in enumerate(window) if ch in _CLAUSE_END), len(window))
-    return any(("clause", w) in _CONTEXT for w in _substrings(window[:cut], 2))
-
-
-def _names_programme(c: _Context) -> bool:
-    """三项工程, 五大行动: a Chinese-numeral count whose unit is followed at once by a programme word."""
-    return ("clause", c.text[c.e:c.e + 2]) in _CONTEXT
-
-
-def _substrings(s: str, size: int):
-    return (s[i:i + size] for i in range(len(s) - size + 1))

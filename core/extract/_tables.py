@@ -1,0 +1,40 @@
+"""The number tables of core/data/ as the scanner and the reasons read them (loaded once, at import)."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from .numerals import _alternation, _rows
+
+_UNITS = {r[0]: (r[1], None if r[2] == "-" else r[2], "" if r[3] == "-" else r[3])
+          for r in _rows("units.tsv")}
+_QUAL = {(r[1], r[0]): r[2] for r in _rows("quantity_qualifiers.tsv")}
+_CONTEXT = {(r[0], r[1]): r[2] for r in _rows("quantity_context.tsv")}
+_PREFIXES = tuple(w for (side, w) in _CONTEXT if side == "prefix")
+_INFO = {**{w: (_CONTEXT[("prefix", w)], None, "") for w in _PREFIXES}, **_UNITS}  # units and currency signs
+_WORDS = frozenset(r[0] for r in _rows("quantity_words.tsv"))
+_WORD_SHAPES: dict[str, list[tuple[int, int]]] = {}  # char -> (word length, offset of the char), longest first
+for _w in _WORDS:
+    for _off, _ch in enumerate(_w):
+        _WORD_SHAPES.setdefault(_ch, []).append((len(_w), _off))
+_WORD_SHAPES = {ch: sorted(set(shapes), key=lambda t: (-t[0], t[1])) for ch, shapes in _WORD_SHAPES.items()}
+_UNIT_WORDS = _alternation(_UNITS)
+_QUOTES = re.compile(r"“[^“”\n]{0,80}”|「[^「」\n]{0,80}」|\"[^\"\n]{0,80}\""
+                     r"|(?P<t>《[^《》\n]{0,120}》)")
+_CLAUSE_END = frozenset("，。；：！？、,;:!?\n（）()“”《》")
+
+
+def _quoted(quotes, s: int) -> str | None:
+    """Return 'title' or 'quoted' when s lies inside 《…》 or “…”."""
+    i = bisect_right(quotes, (s, float("inf"))) - 1
+    if i >= 0 and quotes[i][0] < s < quotes[i][1]:
+        return "title" if quotes[i][2] else "quoted"
+    return None
+
+
+def _word_end(text: str, s: int) -> int:
+    """Return the end of a listed word (统一, 四川, 千方百计) that covers s, else 0."""
+    for size, off in _WORD_SHAPES.get(text[s], ()):
+        if off <= s and text[s - off:s - off + size] in _WORDS:
+            return s - off + size
+    return 0
