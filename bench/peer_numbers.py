@@ -29,10 +29,11 @@ FILES = {
 
 def counted(quantities, model: str) -> list[float]:
     """Return the values of the quantities that the given peer model scores."""
+    percent = ("percent", "percentage_point")  # the peer's percent model reads 个百分点 as a percentage
     if model == "number":
-        return [q.value for q in quantities if q.unit_kind != "percent"]
+        return [q.value for q in quantities if q.unit_kind not in percent]
     if model == "percent":
-        return [q.value for q in quantities if q.unit_kind == "percent"]
+        return [q.value for q in quantities if q.unit_kind in percent]
     return [q.value for q in quantities if q.unit_kind == "money_cny"]
 
 

@@ -114,7 +114,12 @@ def _parse(text: str, i: int, end: int):
             if k == i:
                 break
             sec = section + (pending or 0)
-            total = (total + sec) * int(val) if int(val) > 10000 else total + sec * int(val)
+            if not sec and _ROLE.get(text[k - 1], ("",))[0] == "magnitude":
+                total *= int(val)  # 四万万, 万亿: a magnitude of a magnitude multiplies
+            elif int(val) > 10000:
+                total = (total + sec) * int(val)
+            else:
+                total += sec * int(val)
             section, pending, last_mult, after_zero = Decimal(0), None, int(val), False
         elif role == "point":
             digits = _CN_FRACTION.match(text, k + 1, end)

@@ -26,6 +26,7 @@ _MAX_RUN = 64
 
 _ONLY_BEFORE_WORDS = ("上", "数")  # 上千, 数十万: qualifiers only before a Chinese multiplier
 _BEFORE_LAST = frozenset(w[-1] for (pos, w) in _QUAL if pos == "before")
+_BEFORE_SIZES = sorted({len(w) for (pos, w) in _QUAL if pos == "before"}, reverse=True)
 
 _CANDIDATE = re.compile(
     r"(?P<pre>[百千万佰仟萬]分之)(?=[" + _START + r"])"
@@ -50,7 +51,7 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
     >>> [(q.raw, q.value, q.unit, q.qualifier) for q in find_quantities("拨付补贴资金1000多万元。")]
     [('1000多万元', 10000000, '元', 'more_than')]
     """
-    quotes = [(m.start(), m.end(), bool(m.group("t"))) for m in _QUOTES.finditer(text)]
+    quotes = [(m.start(), m.end(), bool(m.group("t"))) for m in _QUOTES.finditer(text) if not _is_speech(m.group())]
     found: list[Quantity] = []
     pos = 0
     while (first := _FIRST.search(text, pos)) is not None:
@@ -72,7 +73,37 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         if q is not None:
             found.append(q)
             pos = q.span[1]
-    return tuple(found)
+    return tuple(_share_series_unit(text, found))
+
+
+def _is_speech(quoted: str) -> bool:
+    """“今年底前，主办件要全部办结，满意率力争达到95%以上。”: reported speech, whose figures are figures."""
+    return len(quoted) > 14 and any(ch in quoted for ch in "，。；！？,;!?")
+
+
+_SERIES_GAP = re.compile(r"[、，,]?[\u4e00-\u9fff]{0,4}")
+
+
+def _share_series_unit(text: str, found: list[Quantity]) -> list[Quantity]:
+    """国家级400万、省级200万、市级80万元: the unit written after the last item belongs to every item."""
+    for k in range(len(found) - 1, 0, -1):
+        last = found[k]
+        if not last.is_metric or not last.unit or last.value_high is not None:
+            continue
+        j = k
+        while j > 0 and _bare_series_item(text, found[j - 1], found[j]):
+            j -= 1
+            found[j] = Quantity(found[j].raw, found[j].value, None, last.unit, last.unit_kind, found[j].qualifier,
+                                found[j].span, True, None)
+    return found
+
+
+def _bare_series_item(text: str, item: Quantity, after: Quantity) -> bool:
+    """True when item is a numeral ending in 万/亿 with no unit, separated from the next item by 、 and a name."""
+    if item.reason != "no_unit" or item.raw[-1:] not in "万亿萬億":
+        return False
+    gap = text[item.span[1]:after.span[0]]
+    return gap[:1] == "、" and _SERIES_GAP.fullmatch(gap) is not None
 
 
 def _identifier(text: str, m: re.Match, reason: str) -> list[Quantity]:
@@ -90,14 +121,14 @@ def _run_end(text: str, start: int) -> int:
 
 
 def _percent_prefixed(text: str, s: int, e: int, quotes) -> Quantity | None:
-    """Return 百分之三十 (30, %), 千分之一 (0.1, ‰) or 万分之三 (0.03, ‱) as a percentage."""
+    """Return 百分之三十 (30 %), 千分之一 (0.1 %) or 万分之三 (0.03 %) as a percentage, valued in per cent."""
     got = _parse(text, e, _run_end(text, e))
     if got is None and text[e] in "百佰":  # 百分之百
         got = (Decimal(100), e + 1, False, True)
     if got is None:
         return None
     per = {"百": 1, "佰": 1, "千": 10, "仟": 10, "万": 100, "萬": 100}[text[s]]
-    unit = {1: "%", 10: "‰", 100: "‱"}[per]
+    unit = "%"
     end, qualifier = _after(text, got[1], "more_than" if got[2] else None)
     reason = _quoted(quotes, s)
     s, neg = _sign(text, s)
@@ -126,6 +157,15 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
     return unit, m.end()
 
 
+_NUMERAL_UNITS = re.compile("(?<=[0-9０-９])(?:" + _alternation(u for u in _UNITS if u[0] in _CONT) + ")")
+
+
+def _unit_inside_run(text: str, s: int, run_end: int) -> int:
+    """Return where the numeral of a run ends when a unit that starts with a numeral (千瓦, 千克) follows digits."""
+    m = _NUMERAL_UNITS.search(text, s + 1, run_end + 3)
+    return m.start() if m and m.start() < run_end else run_end
+
+
 def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
     """Value the numeral run m and read what follows: (quantity or None, where to go on)."""
     s, run_end = m.start(), m.end()
@@ -139,6 +179,7 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         word_end = _word_end(text, s)
         if word_end:
             return None, word_end
+        run_end = _unit_inside_run(text, s, run_end)
         got = _parse(text, s, run_end)
         if got is None or text[s:got[1]].strip("□") == "":
             return None, max(run_end, s + 1)
@@ -155,6 +196,8 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
     unit = value_high = None
     if text.startswith("分之", e) and (b := _parse(text, e + 2, _run_end(text, e + 2))) and value:
         value, e = b[0] / value, b[1]
+    elif text[e:e + 1] == "/" and (u := _unit_at(text, e)) is not None:
+        unit, e = u  # 2.1/10万: a rate per 100,000
     elif not chinese and text[e:e + 1] in ("/", "／") and (b := _ARABIC.match(text, e + 1)) \
             and len(number) <= 3 and len(b.group()) <= 3 and "." not in number + b.group():
         denominator = Decimal(b.group().translate(_FULLWIDTH))
@@ -162,15 +205,21 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
     elif (u := _unit_at(text, e)) is not None:
         value *= _scale(text[e:u[1] - len(u[0])])  # 86.5 万元: a magnitude after the space
         unit, e = u
+        if (alt := _ALTERNATIVE_UNIT.match(text, e)) and alt.group(1) in _UNITS:
+            e = alt.end()  # 62台（套）: one count in either unit; the first is the unit
     elif (prefix := _money_prefix(text, s)) is not None:
         unit = prefix
     e, value, value_high, unit = _range(text, e, value, number, unit)
     value, e = _money_or_share(text, e, value, unit)
     e, qualifier = _after(text, e, qualifier)
     qs, neg = _sign(text, s)
+    if neg and (value_high is not None or (unit and _INFO[unit][0] not in _SIGNED_KINDS)):
+        qs, neg = s, False  # 负3至5个, 负623亿元: a sign word never makes a count, an amount or a range negative
     qs2, before = _before(text, qs)
     if before and qualifier is None:
         qualifier = before
+    elif qualifier is None and unit in ("%", "％") and _SHARE_ABOUT.search(text, max(0, qs - 10), qs):
+        qualifier = "about"  # 约占全省的12%: 约 written before the share's base
     ctx = _Context(text, s, e, number, chinese, unit, value, value_high, quotes, text[s - 1:s], text[e:e + 1])
     reason = _reason(ctx, qs2 if qualifier == before and before else qs)
     if reason in ("year", "date", "period", "doc_number", "proposal_number", "ordinal", "phone",
@@ -186,6 +235,11 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
     sign = -1 if neg else 1
     return Quantity(text[qs:e], _out(sign * value), None if value_high is None else _out(sign * value_high),
                     unit, kind, qualifier, (qs, e), reason is None, reason)
+
+
+_SHARE_ABOUT = re.compile(r"约占[^，。；：、,;:\n]{0,8}$")
+_SIGNED_KINDS = ("percent", "percentage_point", "ratio")
+_ALTERNATIVE_UNIT = re.compile(r"[（(]([^（()）]{1,2})[）)]")
 
 
 def _range(text: str, e: int, low: Decimal, number: str, unit: str | None):
@@ -209,7 +263,7 @@ def _range(text: str, e: int, low: Decimal, number: str, unit: str | None):
 
 
 def _money_or_share(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Decimal, int]:
-    """Fold 角/分 into 元, 成 (and 成半) into per cent, ‰ into per cent."""
+    """Fold 角/毛/分 into 元 (五元三毛 → 5.3), 成 (and 成半) into tenths."""
     if unit == "元":
         m = _JIAO_FEN.match(text, e)
         if m and m.group():
@@ -220,12 +274,10 @@ def _money_or_share(text: str, e: int, value: Decimal, unit: str | None) -> tupl
     if unit == "成":
         half = text.startswith("半", e)
         return value * 10 + (5 if half else 0), e + half
-    if unit == "‰":
-        return value / 10, e
     return value, e
 
 
-_JIAO_FEN = re.compile(f"(?:(?P<jiao>[0-9{_CN_DIGIT}])角)?(?:(?P<fen>[0-9{_CN_DIGIT}])分)?")
+_JIAO_FEN = re.compile(f"(?:(?P<jiao>[0-9{_CN_DIGIT}])[角毛])?(?:(?P<fen>[0-9{_CN_DIGIT}])分(?!之))?")
 
 
 def _money_prefix(text: str, s: int) -> str | None:
@@ -248,7 +300,7 @@ def _before(text: str, qs: int) -> tuple[int, str | None]:
     """Return the start and qualifier of 近 / 约 / 超过 / 不少于 written just before qs."""
     if qs == 0 or text[qs - 1] not in _BEFORE_LAST:
         return qs, None
-    for size in (3, 2, 1):
+    for size in _BEFORE_SIZES:
         word = text[max(0, qs - size):qs]
         if len(word) < size or ("before", word) not in _QUAL:
             continue

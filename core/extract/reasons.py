@@ -18,6 +18,7 @@ __all__ = ["NOT_METRIC_REASONS"]
 NOT_METRIC_REASONS = (
     "year", "date", "period", "doc_number", "proposal_number", "ordinal", "enumerator",
     "quoted", "title", "name", "phone", "marker", "no_unit", "damaged", "duration", "age",
+    "masked", "threshold", "specification", "proposers", "package", "rate_base",
 )
 _PHONE_CUE = re.compile(r"电话|传真|热线|手机|联系方式|咨询")
 
@@ -52,6 +53,8 @@ def _reason(c: _Context, qs: int) -> str | None:
         ordinal = None  # “原阳预制菜”3个品牌 counts; “…”四个自主权 names
     if "□" in c.number:
         return "damaged"
+    if _is_masked(c):
+        return "masked"
     if c.url_like or _latin(c.prev) or _latin(c.next) or "+" in (c.prev, c.next):
         return "name"
     if ordinal == "ordinal":
@@ -82,7 +85,106 @@ def _reason(c: _Context, qs: int) -> str | None:
         return "enumerator"  # 一批, 一支队伍, 一方面: an article, not a count
     if unit == "次" and text.startswith(("会议", "全会", "全体会议"), e) and "届" in text[max(0, s - 8):s]:
         return "ordinal"
-    return "no_unit" if unit is None else None
+    if unit is None:
+        return "no_unit"
+    return next((name for name, holds in _METRIC_CHECKS if holds(c, qs)), None)
+
+
+# ---------------------------------------------------------------- a unit that looks like a metric but is not
+# The checks run in this order on a quantity with a unit that passed every check above; the first that holds
+# names the reason. Their word lists are rows of core/data/quantity_context.tsv (side = the reason).
+def _words(side: str) -> tuple[str, ...]:
+    return tuple(sorted((w for (sd, w) in _CONTEXT if sd == side), key=len, reverse=True))
+
+
+_SPEC_WORDS = _words("specification")
+_PACKAGE_WORDS = _words("package")
+_PROPOSER_NOUNS = _words("proposers")
+_MASK = "xX*＊×ｘＸ"
+_NUMERAL_CLASSIFIER = re.compile(rf"[{CJK_BASIC}]{{0,12}}?(?:有|共|计)?[0-9０-９一二两三四五六七八九十百千万]+[个座家所场条项处件名人户台辆间]")
+_THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（")
+
+
+def _is_masked(c: _Context) -> bool:
+    """xx.6万人, X%, ***件: a figure with masked digits is no figure."""
+    text, s = c.text, c.s
+    before = text[max(0, s - 2):s]
+    masked = (c.prev, c.next, before[:1] if before[-1:] in (".", "．") else "")
+    return any(ch and ch in _MASK for ch in masked)
+
+
+def _is_threshold(c: _Context, qs: int) -> bool:
+    """产值超十亿元的镇, 30户以上村民组, 日处理能力200吨的厂一座: a figure that defines what is counted."""
+    text, e = c.text, c.e
+    if _INFO[c.unit][0] == "percent" and "率" not in text[max(0, qs - 8):qs]:
+        return False  # 拿出不低于30%的岗位: a share of what follows, not a condition on it
+    if text.startswith(_THRESHOLD_AFTER, e) or text.startswith(("以上的", "以下的"), e - 2):
+        return True
+    if text[e - 2:e] in ("以上", "以下") and _cjk(text[e:e + 1]) and text[e] not in _NOT_NOUN_START \
+            and _INFO[c.unit][0] != "percent":
+        return True  # 30户以上村民组: 以上 binds to the noun after it
+    if text[e:e + 1] == "的" and not text.startswith(_STANDARD_NOUNS, e + 1):
+        if qs < c.s and text[qs:c.s] in _THRESHOLD_BEFORE:
+            return True  # 超十亿元的镇
+        m = _NUMERAL_CLASSIFIER.match(text, e + 1)
+        return m is not None and not any(ch in _CLAUSE_END for ch in m.group())
+    return False
+
+
+_NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
+_STANDARD_NOUNS = ("标准", "比例", "水平", "幅度", "额度", "限额", "上限")  # 不低于12元的标准: the standard's value
+_THRESHOLD_BEFORE = frozenset(("超", "超过", "不低于", "不少于", "不足", "低于", "高于", "不超过", "达到"))
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
+def _is_specification(c: _Context, qs: int) -> bool:
+    """路面宽度4.5米及以上, 路基宽度不低于8.5米: a measure written as a requirement of a rule."""
+    if _INFO[c.unit][0] != "measure":
+        return False
+    window = c.text[max(0, qs - 6):qs]
+    if not any(w in window for w in _SPEC_WORDS):
+        return False
+    sentence = c.text[max(0, qs - 30):qs]
+    cut = max(sentence.rfind(ch) for ch in "。；;\n")
+    return _RULE_CUE.search(sentence, cut + 1) is not None or c.text.startswith(_THRESHOLD_AFTER, c.e)
+
+
+_RULE_CUE = re.compile(r"按照|按|标准|要求|规定|不低于|不小于|不少于|不超过|不大于|以上|以下")
+
+
+def _is_proposers(c: _Context, qs: int) -> bool:
+    """张某等3位代表 (提出的…), 陈某、林某3位委员: the count of the addressees or proposers, not a figure."""
+    text, s, e = c.text, c.s, c.e
+    if not text.startswith(_PROPOSER_NOUNS, e) or c.unit not in ("位", "名"):
+        return False
+    if c.prev == "等":
+        return True
+    return "、" in text[max(0, s - 8):s] and _PROPOSAL.search(text, max(0, s - 30), s) is not None
+
+
+_PROPOSAL = re.compile("提案|建议|议案")
+
+
+def _is_package(c: _Context, qs: int) -> bool:
+    """稳增长政策20条: a named policy package counted by its articles."""
+    return c.unit == "条" and c.text[max(0, qs - 3):qs].endswith(_PACKAGE_WORDS)
+
+
+def _is_rate_base(c: _Context, qs: int) -> bool:
+    """每100人配备1名: the base of a rate, not a count."""
+    return c.text[qs - 1:qs] == "每"
+
+
+_METRIC_CHECKS = (
+    ("threshold", _is_threshold),
+    ("specification", _is_specification),
+    ("proposers", _is_proposers),
+    ("package", _is_package),
+    ("rate_base", _is_rate_base),
+)
 
 
 def _latin(ch: str) -> bool:
