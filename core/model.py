@@ -166,6 +166,7 @@ class Metric:
     section: str | None
     sentence: str
     span: Span
+    role: str = "result"  # result (achieved or measured), target (a goal or plan), standard (a rate, cap or threshold)
 
 
 @dataclass(frozen=True, slots=True)

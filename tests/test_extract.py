@@ -5,7 +5,8 @@ from importlib.resources import files
 
 import pytest
 
-from dafu.extract import _parse_lexicon, categorise, find_cited_documents, find_period
+from dafu.extract import categorise, find_cited_documents, find_period
+from dafu.extract.labels import _parse_lexicon
 from dafu.model import Segmented
 
 
@@ -36,6 +37,30 @@ def test_label(sentence, raw, label):
 ])
 def test_per(sentence, raw, per):
     assert metrics_of(sentence)[raw].per == per
+
+
+@pytest.mark.parametrize("sentence, raw, role, per", [
+    ("全市开展各类技能培训68715人次。", "68715人次", "result", None),
+    ("下一步，力争新增城镇就业3万个以上。", "3万个以上", "target", None),
+    ("今年计划改造老旧小区146个，涉及居民2.7万户。", "2.7万户", "target", None),
+    ("新增就业2100人，占全年目标任务1800人的116.7%。", "1800人", "target", None),
+    ("新增就业2100人，占全年目标任务1800人的116.7%。", "116.7%", "result", None),
+    ("一季度完成投资1.86亿元，占年度计划的31%。", "31%", "result", None),
+    ("对吸纳毕业生的企业给予社保补贴，每人最高不超过5000元。", "最高不超过5000元", "standard", "每人"),
+    ("按每张床位不超过3000元给予补助。", "不超过3000元", "standard", "每张床位"),
+    ("分别按每人每月50元、100元、300元发放高龄津贴，上半年共发放382.6万元。", "300元", "standard", "每人每月"),
+    ("分别按每人每月50元、100元、300元发放高龄津贴，上半年共发放382.6万元。", "382.6万元", "result", None),
+    ("筹资标准为每人每年630元，其中个人缴费180元。", "180元", "standard", "每人每年"),
+    ("政策范围内费用报销比例为90%。", "90%", "standard", None),
+    ("处理设施标准化运维率达到95%以上。", "95%以上", "result", None),
+    ("村医人均年增收约6500元。", "约6500元", "result", "人均"),
+    ("每万人拥有高技能人才120人。", "120人", "result", "每万人"),
+    ("孕产妇死亡率为2.1/10万。", "2.1/10万", "result", "每10万"),
+    ("全市公交日均客运量约37.5万人次。", "约37.5万人次", "result", "日均"),
+])
+def test_role_and_per(sentence, raw, role, per):
+    found = metrics_of(sentence)[raw]
+    assert (found.role, found.per) == (role, per)
 
 
 @pytest.mark.parametrize("sentence, upto, period", [

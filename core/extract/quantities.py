@@ -11,11 +11,10 @@ The unit, qualifier, context and word tables are the files ``core/data/units.tsv
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from decimal import Decimal
 
 from ..model import Quantity
-from ._tables import _CONTEXT, _INFO, _PREFIXES, _QUAL, _QUOTES, _UNIT_WORDS, _UNITS, _quoted, _word_end
+from ._tables import _INFO, _PREFIXES, _QUAL, _QUOTES, _UNIT_WORDS, _UNITS, _quoted, _word_end
 from .numerals import (_ARABIC, _CN_DIGIT, _CONT, _FINANCIAL, _FULLWIDTH, _ROLE, _START, _alternation, _out, _parse,
                        _scale, parse_number)
 from .reasons import NOT_METRIC_REASONS, _Context, _reason

@@ -15,7 +15,7 @@ __all__ = [
 
 CSV_COLUMNS = (
     "letter_id", "source_path", "doc_type", "issuer", "date", "doc_number", "section", "label",
-    "category", "raw", "value", "value_high", "unit", "unit_kind", "qualifier", "period",
+    "category", "raw", "value", "value_high", "unit", "unit_kind", "qualifier", "role", "per", "period",
     "sentence", "start", "end",
 )
 
@@ -50,7 +50,8 @@ def _section(s: Section) -> dict[str, Any]:
 def _metric(m: Metric) -> dict[str, Any]:
     return {"raw": m.raw, "value": _num(m.value), "value_high": _num(m.value_high), "unit": m.unit,
             "unit_kind": m.unit_kind, "qualifier": m.qualifier, "label": m.label, "category": m.category,
-            "period": m.period, "per": m.per, "section": m.section, "sentence": m.sentence, "span": _span(m.span)}
+            "period": m.period, "per": m.per, "section": m.section, "sentence": m.sentence, "span": _span(m.span),
+            "role": m.role}
 
 
 def _warning(w: Warning) -> dict[str, Any]:
@@ -141,7 +142,7 @@ def csv_rows(record: Record) -> list[list[str]]:
                                                record.issuer, record.date, number.raw if number else None)]
     return [head + [_cell(m.section), _cell(m.label), _cell(m.category), _cell(m.raw), _number(m.value),
                     _number(m.value_high), _cell(m.unit), _cell(m.unit_kind), _cell(m.qualifier),
-                    _cell(m.period), _cell(m.sentence), _number(m.span[0]), _number(m.span[1])]
+                    _cell(m.role), _cell(m.per), _cell(m.period), _cell(m.sentence), _number(m.span[0]), _number(m.span[1])]
             for m in sorted(record.metrics, key=_span_start)]
 
 

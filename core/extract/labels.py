@@ -1,0 +1,130 @@
+"""Labels (what is counted), periods (the time phrase that scopes a figure) and categories (keyword lexicon)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .._chars import CJK_BASIC
+from .._data import data_text
+from ..model import Quantity, Span
+
+__all__ = ["find_label", "find_period", "categorise"]
+
+# Units after which the counted thing is named: 18个代表队, 14家企业, 近80名选手.
+_CLASSIFIERS = frozenset("个 家 所 项 条 批 位 名 支 座 件 套 期 场 届 只 台 种 类 座 处 部 门 间".split())
+_PARTICIPATION = re.compile(rf"(?:参加|参与|出席|参会|参赛|列席)[{CJK_BASIC}]{{0,6}}")
+_LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|已|新增|全市|全省|全区|全县|我市|我省|我局|目前|现有|达到|为|有|了|和|及|与|、|以及)+")
+_TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|(?<![下到传表发抵送通])达|约|近|超过|逾|为|有|了|的|计|分别|均)+$")
+_AFTER_NOUN = re.compile(rf"[{CJK_BASIC}]{{1,8}}")
+_AFTER_STOP = re.compile(
+    r"(?:参加|参与|同台|成为|被|获|在|和|与|及|等|的|中|提供|提出|实现|开展|完成|通过|取得|带动|进行|共同|分别|协同|联合|发力|设立|设置|建立|成立|组建|入选|落户|承担|承接|获评|作为|已|均|为|是|有).*$"
+)
+_CONNECTIVE = re.compile(r"[、和及与或\s]{1,3}$")
+_PERIOD = re.compile(
+    r"(?:截至|截止|自)?(?:(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|全年|度)?(?:[1-9]|1[0-2])?(?:月(?:底|末|份)?)?"
+    r"|近[一二三四五六七八九十两\d]{1,2}年(?:来)?|今年(?:以来|上半年|下半年)?|去年|上半年|下半年|目前|截至目前|截止目前|"
+    r"“?十[一二三四五]五”?(?:期间|以来)?)(?:以来)?"
+)
+_PER = re.compile(r"(?:每(?:人|年|月|名|户|家|个|次|天|期|学时|课时)){1,3}$")
+
+
+@lru_cache(maxsize=1)
+def _builtin_lexicon() -> tuple[tuple[str, str], ...]:
+    text = data_text("categories.tsv")
+    return tuple(_parse_lexicon(text))
+
+
+def _parse_lexicon(text: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            keyword, category = line.split("\t")[:2]
+            rows.append((keyword.strip(), category.strip()))
+    return rows
+
+
+def categorise(label: str | None, context: str, unit_kind: str, extra: tuple[tuple[str, str], ...] = (),
+               sentence: str = "") -> str:
+    """Return the category of a metric from the user's keywords, then money, then the built-in ones.
+
+    Keywords are looked for in the label, then the clause, then the sentence.
+
+    >>> categorise("开展各类技能培训", "开展各类技能培训68715人次", "person_times")
+    'training'
+    """
+    places = (label or "", context, sentence)
+    for where in places:
+        for keyword, category in extra:
+            if keyword in where:
+                return category
+    if unit_kind == "money_cny":
+        return "funding"
+    for where in places:
+        for keyword, category in _builtin_lexicon():
+            if keyword in where:
+                return category
+    return "other"
+
+
+def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip: tuple[Span, ...] = ()) -> str | None:
+    """Return the words that say what is counted, after a classifier or before the number.
+
+    ``skip`` are spans of other numbers inside the clause, left out of the label.
+
+    >>> s = "开展各类技能培训68715人次"
+    >>> from dafu.model import Quantity
+    >>> find_label(s, Quantity("68715人次", 68715, None, "人次", "person_times", None, (8, 16), True), 0, len(s))
+    '开展各类技能培训'
+    """
+    start, end = q.span
+    participation = _PARTICIPATION.match(text, end, clause_end)
+    if participation:
+        return participation.group()
+    if q.unit in _CLASSIFIERS:
+        after = _AFTER_NOUN.match(text, end, clause_end)
+        if after:
+            noun = _AFTER_STOP.sub("", after.group())
+            if len(noun) >= 2:
+                return noun
+    before, at = [], clause_start
+    for s_start, s_end in skip:
+        if clause_start <= s_start and s_end <= start:
+            before.append(text[at:s_start])
+            at = s_end
+    before.append(text[at:start])
+    words = _PERIOD.sub("", "".join(before)).strip()
+    words = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", words))
+    per = _PER.search(words)
+    if per:
+        words = words[: per.start()]
+    return words[-20:] or None
+
+
+def find_period(sentence: str, upto: int) -> str | None:
+    """Return the last time phrase in ``sentence[:upto]`` (the one that scopes the number).
+
+    >>> find_period("截至2024年4月底，全省共有备案评价机构3292家", 24)
+    '截至2024年4月底'
+    """
+    found = None
+    for m in _PERIOD.finditer(sentence, _period_scan_start(sentence, upto), upto):
+        if m.group() and m.group() not in ("目前",) or (m.group() == "目前" and found is None):
+            found = m.group()
+    return found
+
+
+# Every time phrase holds 年, 目 or 十, at most 6 characters after its start (截至2024年, 截至“十).
+_PERIOD_CUES = ("年", "目", "十")
+_PERIOD_LEAD = 6
+
+
+def _period_scan_start(sentence: str, upto: int) -> int:
+    """Return where a time phrase can first start in sentence[:upto] (upto: nowhere)."""
+    first = upto
+    for cue in _PERIOD_CUES:
+        at = sentence.find(cue, 0, first)
+        if at >= 0:
+            first = at
+    return max(0, first - _PERIOD_LEAD) if first < upto else upto
+
+

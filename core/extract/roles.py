@@ -1,0 +1,89 @@
+"""Role and rate base of a metric (DESIGN §3.4): a result, a target or a standard; ``per`` for a rate.
+
+The cue words are the file ``core/data/metric_roles.tsv``: a target cue anywhere before the number in its
+sentence (计划, 力争, 下一步) unless a result cue (已, 累计) follows it in the number's clause; a standard cue in
+the clause (标准, 比例, 限额) or a cap (最高, 不超过) on money or a share; a money rate (每人每年5000元).
+"""
+from __future__ import annotations
+
+import re
+
+from .numerals import _rows
+
+__all__ = ["find_role", "find_per"]
+
+_CUES: dict[tuple[str, str], list[str]] = {}
+for _role, _side, _word in _rows("metric_roles.tsv"):
+    _CUES.setdefault((_role, _side), []).append(_word)
+
+
+def _pattern(role: str, side: str, guard: str = "") -> re.Pattern[str]:
+    words = sorted(_CUES.get((role, side), ()), key=len, reverse=True)
+    return re.compile("(?:" + ("|".join(map(re.escape, words)) or "(?!)") + ")" + guard)
+
+
+# 纳入改造计划的小区, 素质提升计划和…, 锚定“两个确保”: a cue followed by one of these is a noun or a name
+_TARGET_SENTENCE = _pattern("target", "sentence", "(?![的和、，。；”）)」中内及与生])")
+_TARGET_BEFORE = _pattern("target", "before")
+_TARGET_AFTER = _pattern("target", "after")
+_RESULT_BEFORE = _pattern("result", "before")
+_STANDARD_BEFORE = _pattern("standard", "before", "(?!化)")  # 标准化运维率: not a standard
+_STANDARD_AFTER = _pattern("standard", "after")
+_SHARE_OF_PLAN = re.compile(r"(?:计划|任务|目标)[^，。；]{0,10}的$")  # 完成年度计划的105.3%: a result
+_CAP_WORD = re.compile("最高|最低|不超过|不低于|不高于|不超")
+_CAP_KINDS = ("money_cny", "percent")
+_UNIT_PER = {"‰": "每千", "‱": "每万", "/10万": "每10万", "/万": "每万", "/千": "每千", "/100万": "每100万",
+             "/十万": "每十万"}
+_AVERAGE = re.compile(r"(?:人均|户均|年均|亩均|日均|月均|村均|校均)")
+# A 每-phrase ends where its verb starts (每人每年最高不超过 → 每人每年; 每公里补助 → 每公里).
+_PER_STOP = re.compile(r"补助|补贴|给予|获得|发放|奖励|最高|最低|不超过|不低于|不少于|不高于|按|配备|抽检|完成|"
+                       r"可|达|提供|落实|平均|安排|增收|缴费|支付|筹资|标准|约|为|是|有|拥有|需|要|减少|增加|新增|培训|"
+                       r"检测|处理|接待|服务|开展|组织|收取|缴纳|报销|享受|扶持|建设|新建|改造|投入|配送|招聘|培养|"
+                       r"(?<=[\u4e00-\u9fff])[0-9]")
+
+
+def find_per(text: str, clause_start: int, start: int, unit: str) -> str | None:
+    """Return the base of a rate written before the number in its clause (每人每年, 人均, 每万人), else None.
+
+    >>> find_per("中级工每人每年最高5000元", 0, 9, "元"), find_per("村医人均年增收约6500元", 0, 8, "元")
+    ('每人每年', '人均')
+    """
+    if unit in _UNIT_PER:
+        return _UNIT_PER[unit]
+    window_start = max(clause_start, start - 20)
+    at = text.find("每", window_start, start)
+    if at >= 0:
+        stop = _PER_STOP.search(text, at + 2, start)
+        per = text[at:stop.start() if stop else start].rstrip("的 ")
+        return per if len(per) >= 2 else None
+    average = None
+    for average in _AVERAGE.finditer(text, window_start, start):
+        pass
+    return average.group() if average else None
+
+
+def find_role(text: str, sentence_start: int, clause_start: int, span: tuple[int, int], clause_end: int,
+              qualifier: str | None, per: str | None, unit_kind: str) -> str:
+    """Return 'target', 'standard' or 'result' from the words around a metric.
+
+    >>> find_role("下一步，力争新增就业3万人", 0, 5, (10, 13), 13, None, None, "persons")
+    'target'
+    """
+    start, end = span
+    clause, after = text[clause_start:start], text[end:clause_end]
+    if _STANDARD_AFTER.match(after) or (unit_kind in _CAP_KINDS and _STANDARD_BEFORE.search(clause)):
+        return "standard"
+    if unit_kind in _CAP_KINDS and qualifier in ("up_to", "at_least") and _CAP_WORD.search(text, start, end):
+        return "standard"  # 最高不超过1000元: a cap
+    if unit_kind == "money_cny" and per and per.startswith("每"):
+        return "standard"  # 每人每年5000元: a rate of a policy
+    if unit_kind == "percent" and _SHARE_OF_PLAN.search(clause):
+        return "result"
+    if _TARGET_AFTER.match(after) or _TARGET_BEFORE.search(clause):
+        return "target"
+    cue = None
+    for cue in _TARGET_SENTENCE.finditer(text, sentence_start, start):
+        pass
+    if cue is None:
+        return "result"
+    return "result" if _RESULT_BEFORE.search(text, max(cue.end(), clause_start), start) else "target"
