@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +120,25 @@ def test_extract_on_empty_segmentation_does_not_fail():
     from dafu.extract import extract
     metrics, cited, warnings = extract("全市培训3000人次。", Segmented(doc_type="other"))
     assert [m.raw for m in metrics] == ["3000人次"]
+
+
+# ---------------------------------------------------------------- script parity
+ROOT = Path(__file__).resolve().parent.parent
+LETTERS = sorted([*ROOT.glob("tests/letters/*.txt"), *ROOT.glob("tests/holdout/*.txt"), *ROOT.glob("samples/*.txt"),
+                  *ROOT.glob("tests/pages/dev/*.txt")])
+
+
+@pytest.mark.parametrize("path", LETTERS, ids=[p.stem for p in LETTERS])
+def test_script_never_changes_the_metrics(path):
+    """--script simplified, traditional and keep give the same metrics (span, value, unit, qualifier, role)."""
+    from dafu import Options, process
+    from dafu.normalize import to_script
+
+    text = path.read_text("utf-8")
+    found = {}
+    for script in ("simplified", "traditional", "keep"):
+        record = process(text, options=Options(script=script))
+        assert all(record.text[m.span[0]:m.span[1]] == m.raw for m in record.metrics)
+        found[script] = [(m.span, m.value, m.value_high, to_script(m.unit), m.unit_kind, m.qualifier, m.role, m.category)
+                         for m in record.metrics]
+    assert found["traditional"] == found["simplified"] == found["keep"]

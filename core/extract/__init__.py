@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 
 from ..codes import WarningCode
 from ..model import CitedDocument, Metric, Quantity, Segmented, Span, Warning
@@ -35,22 +36,55 @@ def find_organizations(seg: Segmented, metadata: tuple[tuple[str, str], ...] = (
 
 def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS
             ) -> tuple[tuple[Metric, ...], tuple[CitedDocument, ...], tuple[Warning, ...]]:
-    """Return the metrics, cited documents and extraction warnings of a segmented letter."""
+    """Return the metrics, cited documents and extraction warnings of a segmented letter.
+
+    Numbers are read in a simplified view of the text whatever the output script (OpenCC t2s keeps the length,
+    so every offset holds in both); the strings of a metric are then taken from the text itself.
+    """
     from ..segment import split_sentences
     from .quantities import find_quantities
 
+    view = text if options.script == "simplified" else _simplified(text)
     sentences = seg.sentences or split_sentences(text)
     starts = [s for s, _ in sentences]
     metrics: list[Metric] = []
     warnings: list[Warning] = []
-    for q in find_quantities(text):
+    for q in find_quantities(view):
         if not q.is_metric:
             if q.reason == "damaged":
+                raw = text[q.span[0]:q.span[1]]
                 warnings.append(Warning(WarningCode.METRIC_DAMAGED.value,
-                                        WarningCode.METRIC_DAMAGED.template.format(raw=q.raw), q.span))
+                                        WarningCode.METRIC_DAMAGED.template.format(raw=raw), q.span))
             continue
-        metrics.append(_metric(text, q, seg, sentences, starts, metrics[-1] if metrics else None, options))
+        metrics.append(_metric(view, q, seg, sentences, starts, metrics[-1] if metrics else None, options))
+    if view is not text:
+        metrics = [_in_text(view, text, m) for m in metrics]
     return tuple(metrics), find_cited_documents(text), tuple(warnings)
+
+
+def _simplified(text: str) -> str:
+    """Return the simplified view of text, character for character (same length, same offsets)."""
+    from ..normalize import to_script
+
+    view = to_script(text, "simplified")
+    return view if len(view) == len(text) else text
+
+
+def _in_text(view: str, text: str, m: Metric) -> Metric:
+    """Return a metric read in the simplified view with its strings taken from the text at the same places."""
+    start, end = m.span
+    sentence_start = view.rfind(m.sentence, max(0, start - len(m.sentence)), start + len(m.sentence))
+
+    def same_place(words: str | None, lo: int, hi: int) -> str | None:
+        if not words:
+            return words
+        at = view.rfind(words, max(0, lo), hi)
+        return text[at:at + len(words)] if at >= 0 else words
+
+    lo = sentence_start if sentence_start >= 0 else start - 200
+    return replace(m, raw=text[start:end], unit=same_place(m.unit, start, end) or m.unit,
+                   label=same_place(m.label, lo, end + 40), period=same_place(m.period, lo, end),
+                   per=same_place(m.per, lo, end), sentence=same_place(m.sentence, lo, lo + len(m.sentence)) or "")
 
 
 def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int],
