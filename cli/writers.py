@@ -230,7 +230,7 @@ _FIELDS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("doc_number", "string", "document number (发文字号) as written, e.g. 清人社函〔2018〕192号", {}),
     ("section", "string", "section path of the metric, e.g. 一/（二）", {}),
     ("label", "string", "the words that say what is counted", {}),
-    ("category", "string", "category from the keyword lexicon (training, certification, employment, funding, institutions, competitions, talent, participants, policy, other)", {}),
+    ("category", "string", "category from the keyword lexicon (training, certification, employment, funding, institutions, competitions, talent, participants, policy, proposals, social_insurance, education, health, transport, agriculture, environment, civil_affairs, housing, culture, finance, other; users extend it with Options(lexicon=...))", {}),
     ("raw", "string", "the number exactly as written in the normalized text (a leading ' marks a neutralised formula sign)", {"required": True}),
     ("value", "number", "value in the base unit: magnitudes applied (1.6万人次 -> 16000; money in 元 (CNY); percent as percentage points: 34.9% -> 34.9); the low end of a range", {"required": True}),
     ("value_high", "number", "high end of a range (3至5个 -> 5), same unit as value; empty otherwise", {}),

@@ -20,6 +20,7 @@ from .roles import find_per, find_role
 __all__ = ["extract", "find_label", "find_period", "categorise", "find_cited_documents", "find_organizations"]
 
 _CLAUSE_BREAK = re.compile(r"[，。；：！？、（）\n,;:]")
+_SENTENCE_END = frozenset("。；！？;!?：:")
 _LIST_GAP = 10  # characters between two items of one list of rates (、初中生, ，其中个人缴费)
 _RESULT_CUE = re.compile(r"共|累计|全年|上半年|已|惠及|[0-9]{4}年")
 
@@ -93,6 +94,11 @@ def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int]
     from ..segment import section_path_at
 
     s_start, s_end = _sentence_at(sentences, starts, q.span[0], len(text))
+    if s_end < q.span[1]:  # 2.35万⏎人: a wrapped line inside the number; the sentence runs on
+        s_end = max(s_end, _sentence_at(sentences, starts, q.span[1] - 1, len(text))[1])
+    if s_start > 0 and not text[s_start:q.span[0]].strip() and text[s_start - 1] == "\n" \
+            and text[s_start - 2:s_start - 1] not in _SENTENCE_END:  # 案件⏎27⏎件: a hard wrap before the number
+        s_start = _sentence_at(sentences, starts, s_start - 2, len(text))[0]
     clause_start, clause_end = _clause_bounds(text, q.span, s_start, s_end)
     in_clause = previous is not None and clause_start <= previous.span[0] and previous.span[1] <= q.span[0]
     skip = (previous.span,) if in_clause else ()
@@ -100,6 +106,8 @@ def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int]
     in_list = previous is not None and _CONNECTIVE.match(text, previous.span[1], q.span[0]) is not None
     if in_list and (not label or in_clause):
         label = previous.label  # 541.6%、174.1%和115.8%: an item of a list shares the list's label
+    elif not label and previous is not None and previous.span[0] >= s_start:
+        label = previous.label  # 18件，占14.2%; 是1.5倍: a share or change of the figure before it
     unit_kind = q.unit_kind or "other"
     per = find_per(text, clause_start, q.span[0], q.unit or "")
     role = find_role(text, s_start, clause_start, q.span, clause_end, q.qualifier, per, unit_kind)
@@ -132,7 +140,8 @@ def _clause_bounds(text: str, span: Span, s_start: int, s_end: int) -> Span:
     """Return the clause around a number: between the nearest breaks inside its sentence."""
     start = s_start
     for m in _CLAUSE_BREAK.finditer(text, max(s_start, span[0] - 200), span[0]):
-        start = m.end()
+        if m.group() != "\n" or text[m.start() - 1:m.start()] in _SENTENCE_END:  # a hard wrap is no break
+            start = m.end()
     if start == span[0] and start > s_start and text[start - 1] in "）)":
         opening = max(text.rfind("（", s_start, start), text.rfind("(", s_start, start))
         if opening > s_start:  # 认定职业（工种）115个: the words before the bracket name the count

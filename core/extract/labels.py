@@ -8,7 +8,7 @@ from .._chars import CJK_BASIC
 from .._data import data_text
 from ..model import Quantity, Span
 
-__all__ = ["find_label", "find_period", "categorise"]
+__all__ = ["find_label", "find_period", "categorise", "tidy_label"]
 
 # Units after which the counted thing is named: 18个代表队, 14家企业, 近80名选手.
 _CLASSIFIERS = frozenset("个 家 所 项 条 批 位 名 支 座 件 套 期 场 届 只 台 种 类 座 处 部 门 间".split())
@@ -78,12 +78,12 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     """
     start, end = q.span
     participation = _PARTICIPATION.match(text, end, clause_end)
-    if participation:
+    if participation and len(participation.group()) > 2:  # 500余人参加。: only the verb, the subject comes first
         return participation.group()
     if q.unit in _CLASSIFIERS:
         after = _AFTER_NOUN.match(text, end, clause_end)
         if after:
-            noun = _AFTER_STOP.sub("", after.group())
+            noun = tidy_label(_AFTER_STOP.sub("", after.group()))
             if len(noun) >= 2:
                 return noun
     before, at = [], clause_start
@@ -97,7 +97,75 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     per = _PER.search(words)
     if per:
         words = words[: per.start()]
-    return words[-20:] or None
+    rate = words.find("每")
+    if rate >= 0:  # 见习补贴标准由每人每月提高到: the rate base is the metric's per, not its label
+        from .roles import find_per
+
+        base = find_per(words, rate, len(words), "") or "每"
+        words = tidy_label(words[:rate]) or tidy_label(words[rate + len(base):]) or words[rate + 2:]
+    task = _TASK_AFTER.match(text, end, clause_end)
+    if task and words:  # 完成省厅下达50000人次任务的: the figure is the task's size
+        return tidy_label(words[-20:] + task.group())
+    return tidy_label(words[-20:]) or _noun_after(text, end, clause_end) or None
+
+
+_TASK_AFTER = re.compile("目标任务|任务|目标")
+
+
+_AFTER_CLAUSE = re.compile(rf"[{CJK_BASIC}“”、0-9.万元]{{1,24}}")
+
+
+def _noun_after(text: str, end: int, clause_end: int) -> str:
+    """Return what is counted when it is named after the number: 分别给予每人1000元、1500元的培训补贴 → 培训补贴."""
+    after = _AFTER_CLAUSE.match(text, end, min(len(text), end + 40))  # past 、: the list may name it at its end
+    if not after:
+        return ""
+    words = after.group()
+    words = words[words.rfind("的") + 1:] if "的" in words else words
+    words = re.sub(r"^[、0-9.万元]+", "", words)
+    if any(ch.isdigit() for ch in words):
+        return ""  # 和115.8%: the next item of a list, not a name
+    return tidy_label(_AFTER_STOP.sub("", words) or words)
+
+
+def _trim_table() -> dict[str, tuple[str, ...]]:
+    sides: dict[str, list[str]] = {"lead": [], "trail": [], "keep": []}
+    for line in data_text("label_trim.tsv").splitlines():
+        if line and not line.startswith("#"):
+            side, word = line.split("\t")
+            sides[side].append(word)
+    return {side: tuple(sorted(words, key=len, reverse=True)) for side, words in sides.items()}
+
+
+_TRIM = _trim_table()
+
+
+def tidy_label(words: str) -> str:
+    """Return words with function words and dangling verbs cut from both ends (core/data/label_trim.tsv).
+
+    >>> tidy_label("高校毕业生去向落实率较同期提高"), tidy_label("分别给予"), tidy_label("占比")
+    ('高校毕业生去向落实率', '', '占比')
+    """
+    words = words.strip(" 、，,：:（(")
+    for side in ("trail", "lead", "trail"):
+        changed = True
+        while words and changed:
+            changed = False
+            for w in _TRIM[side]:
+                if _cuts(words, w, side):
+                    words, changed = (words[: -len(w)] if side == "trail" else words[len(w):]), True
+                    break
+            words = words.strip(" 、，,：:（(")
+    return words
+
+
+def _cuts(words: str, w: str, side: str) -> bool:
+    """True when words ends (trail) or starts (lead) with w, and w is not the edge of a longer kept word."""
+    if side == "trail":
+        return words.endswith(w) and not any(len(k) > len(w) and k.endswith(w) and words.endswith(k)
+                                             for k in _TRIM["keep"])
+    return words.startswith(w) and not any(len(k) > len(w) and k.startswith(w) and words.startswith(k)
+                                           for k in _TRIM["keep"])
 
 
 def find_period(sentence: str, upto: int) -> str | None:
