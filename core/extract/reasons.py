@@ -18,7 +18,7 @@ __all__ = ["NOT_METRIC_REASONS"]
 NOT_METRIC_REASONS = (
     "year", "date", "period", "doc_number", "proposal_number", "ordinal", "enumerator",
     "quoted", "title", "name", "phone", "marker", "no_unit", "damaged", "duration", "age",
-    "masked", "threshold", "specification", "proposers", "package", "rate_base",
+    "masked", "threshold", "specification", "proposers", "package", "rate_base", "rank", "counter", "milepost",
 )
 _PHONE_CUE = re.compile(r"电话|传真|热线|手机|联系方式|咨询")
 
@@ -109,7 +109,8 @@ def _is_masked(c: _Context) -> bool:
     """xx.6万人, X%, ***件: a figure with masked digits is no figure."""
     text, s = c.text, c.s
     before = text[max(0, s - 2):s]
-    masked = (c.prev, c.next, before[:1] if before[-1:] in (".", "．") else "")
+    doubled = before if len(before) == 2 and before[0] == before[1] else ""  # xx6, **6 (X021 is a road code)
+    masked = (c.prev if c.prev in "*＊×" else "", doubled[:1], c.next, before[:1] if before[-1:] in (".", "．") else "")
     return any(ch and ch in _MASK for ch in masked)
 
 
@@ -178,7 +179,28 @@ def _is_rate_base(c: _Context, qs: int) -> bool:
     return c.text[qs - 1:qs] == "每"
 
 
+def _is_rank(c: _Context, qs: int) -> bool:
+    """进入前五名, 前3强: a rank, not a count (目前3家 is a count)."""
+    return c.text[qs - 1:qs] == "前" and c.text[qs - 2:qs] != "目前"
+
+
+def _is_counter(c: _Context, qs: int) -> bool:
+    """浏览次数：1234次: a page's view counter."""
+    return _COUNTER.search(c.text, max(0, qs - 8), qs) is not None
+
+
+_COUNTER = re.compile("浏览|点击|阅读次数|访问量|访问次数")
+
+
+def _is_milepost(c: _Context, qs: int) -> bool:
+    """G205国道250至280公里路段: a kilometre post naming a stretch of road."""
+    return c.value_high is not None and _INFO[c.unit][0] == "measure" and c.text.startswith(("路段", "段", "处"), c.e)
+
+
 _METRIC_CHECKS = (
+    ("rank", _is_rank),
+    ("counter", _is_counter),
+    ("milepost", _is_milepost),
     ("threshold", _is_threshold),
     ("specification", _is_specification),
     ("proposers", _is_proposers),
