@@ -186,10 +186,10 @@ def _is_rank(c: _Context, qs: int) -> bool:
 
 def _is_counter(c: _Context, qs: int) -> bool:
     """浏览次数：1234次: a page's view counter."""
-    return _COUNTER.search(c.text, max(0, qs - 8), qs) is not None
+    return c.unit in (None, "次") and _COUNTER.search(c.text, max(0, qs - 8), qs) is not None
 
 
-_COUNTER = re.compile("浏览|点击|阅读次数|访问量|访问次数")
+_COUNTER = re.compile(r"(?:浏览|点击|阅读|访问)(?:次数|量|数)[：:]?\s*$")
 
 
 def _is_milepost(c: _Context, qs: int) -> bool:
