@@ -59,11 +59,23 @@ def categorise(label: str | None, context: str, unit_kind: str, extra: tuple[tup
                 return category
     if unit_kind == "money_cny":
         return "funding"
+    by_char = _lexicon_by_first_char()
     for where in places:
-        for keyword, category in _builtin_lexicon():
-            if keyword in where:
-                return category
+        rows = [row for ch in set(where) for row in by_char.get(ch, ())]
+        found = min((i for i, keyword, _ in rows if keyword in where), default=None)
+        if found is not None:
+            return _builtin_lexicon()[found][1]
     return "other"
+
+
+@lru_cache(maxsize=1)
+def _lexicon_by_first_char() -> dict[str, tuple[tuple[int, str, str], ...]]:
+    """The built-in rows (table index, keyword, category) by the keyword's first character."""
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for i, (keyword, category) in enumerate(_builtin_lexicon()):
+        if keyword:
+            out.setdefault(keyword[0], []).append((i, keyword, category))
+    return {ch: tuple(rows) for ch, rows in out.items()}
 
 
 def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip: tuple[Span, ...] = ()) -> str | None:
@@ -138,6 +150,10 @@ def _trim_table() -> dict[str, tuple[str, ...]]:
 
 
 _TRIM = _trim_table()
+_alternatives = "|".join
+_TRAIL_REVERSED = re.compile(_alternatives(re.escape(w[::-1]) for w in _TRIM["trail"]))  # longest first
+_LEAD = re.compile(_alternatives(re.escape(w) for w in _TRIM["lead"]))
+_KEEP_LONGER = tuple(tuple(k for k in _TRIM["keep"] if len(k) > n) for n in range(8))  # kept words longer than n
 
 
 def tidy_label(words: str) -> str:
@@ -148,24 +164,18 @@ def tidy_label(words: str) -> str:
     """
     words = words.strip(" 、，,：:（(")
     for side in ("trail", "lead", "trail"):
-        changed = True
-        while words and changed:
-            changed = False
-            for w in _TRIM[side]:
-                if _cuts(words, w, side):
-                    words, changed = (words[: -len(w)] if side == "trail" else words[len(w):]), True
-                    break
-            words = words.strip(" 、，,：:（(")
+        while words and (cut := _cut(words, side)):
+            words = (words[:-cut] if side == "trail" else words[cut:]).strip(" 、，,：:（(")
     return words
 
 
-def _cuts(words: str, w: str, side: str) -> bool:
-    """True when words ends (trail) or starts (lead) with w, and w is not the edge of a longer kept word."""
+def _cut(words: str, side: str) -> int:
+    """Return how many characters to cut at one end of words (0: none), never into a kept word."""
     if side == "trail":
-        return words.endswith(w) and not any(len(k) > len(w) and k.endswith(w) and words.endswith(k)
-                                             for k in _TRIM["keep"])
-    return words.startswith(w) and not any(len(k) > len(w) and k.startswith(w) and words.startswith(k)
-                                           for k in _TRIM["keep"])
+        m = _TRAIL_REVERSED.match(words[::-1])
+        return 0 if m is None or words.endswith(_KEEP_LONGER[min(m.end(), 7)]) else m.end()
+    m = _LEAD.match(words)
+    return 0 if m is None or words.startswith(_KEEP_LONGER[min(m.end(), 7)]) else m.end()
 
 
 def find_period(sentence: str, upto: int) -> str | None:

@@ -101,6 +101,7 @@ _SPEC_WORDS = _words("specification")
 _PACKAGE_WORDS = _words("package")
 _PROPOSER_NOUNS = _words("proposers")
 _MASK = "xX*＊×ｘＸ"
+_MASK_SET = frozenset(_MASK)
 _NUMERAL_CLASSIFIER = re.compile(rf"[{CJK_BASIC}]{{0,12}}?(?:有|共|计)?[0-9０-９一二两三四五六七八九十百千万]+[个座家所场条项处件名人户台辆间]")
 _THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（")
 
@@ -109,6 +110,8 @@ def _is_masked(c: _Context) -> bool:
     """xx.6万人, X%, ***件: a figure with masked digits is no figure."""
     text, s = c.text, c.s
     before = text[max(0, s - 2):s]
+    if not _MASK_SET.intersection(before + c.next):
+        return False
     doubled = before if len(before) == 2 and before[0] == before[1] else ""  # xx6, **6 (X021 is a road code)
     masked = (c.prev if c.prev in "*＊×" else "", doubled[:1], c.next, before[:1] if before[-1:] in (".", "．") else "")
     return any(ch and ch in _MASK for ch in masked)
