@@ -13,8 +13,10 @@ __all__ = ["find_label", "find_period", "categorise", "tidy_label"]
 # Units after which the counted thing is named: 18个代表队, 14家企业, 近80名选手.
 _CLASSIFIERS = frozenset("个 家 所 项 条 批 位 名 支 座 件 套 期 场 届 只 台 种 类 座 处 部 门 间".split())
 _PARTICIPATION = re.compile(rf"(?:参加|参与|出席|参会|参赛|列席)[{CJK_BASIC}]{{0,6}}")
-_LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|已|新增|全市|全省|全区|全县|我市|我省|我局|目前|现有|达到|为|有|了|和|及|与|、|以及)+")
-_TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|(?<![下到传表发抵送通])达|约|近|超过|逾|为|有|了|的|计|分别|均)+$")
+_LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|已|新增|全市|全省|全区|全县"
+                          r"|我市|我省|我局|目前|现有|达到|为|有|了|和|及|与|、|以及)+")
+_TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|(?<![下到传表发抵送通])达|约|近|超过|逾|为|有|了|的|计"
+                           r"|分别|均)+$")
 _AFTER_NOUN = re.compile(rf"[{CJK_BASIC}]{{1,8}}")
 _AFTER_STOP = re.compile(
     r"(?:参加|参与|同台|成为|被|获|在|和|与|及|等|的|中|提供|提出|实现|开展|完成|通过|取得|带动|进行|共同|分别|协同|联合|发力|设立|设置|建立|成立|组建|入选|落户|承担|承接|获评|作为|已|均|为|是|有).*$"

@@ -15,8 +15,20 @@ from decimal import Decimal
 
 from ..model import Quantity
 from ._tables import _INFO, _PREFIXES, _QUAL, _QUOTES, _UNIT_WORDS, _UNITS, _quoted, _word_end
-from .numerals import (_ARABIC, _CN_DIGIT, _CONT, _FINANCIAL, _FULLWIDTH, _ROLE, _START, _alternation, _out, _parse,
-                       _scale, parse_number)
+from .numerals import (
+    _ARABIC,
+    _CN_DIGIT,
+    _CONT,
+    _FINANCIAL,
+    _FULLWIDTH,
+    _ROLE,
+    _START,
+    _alternation,
+    _out,
+    _parse,
+    _scale,
+    parse_number,
+)
 from .reasons import NOT_METRIC_REASONS, _Context, _reason
 
 __all__ = ["find_quantities", "parse_number", "NOT_METRIC_REASONS"]

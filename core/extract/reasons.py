@@ -102,7 +102,8 @@ _PACKAGE_WORDS = _words("package")
 _PROPOSER_NOUNS = _words("proposers")
 _MASK = "xX*＊×ｘＸ"
 _MASK_SET = frozenset(_MASK)
-_NUMERAL_CLASSIFIER = re.compile(rf"[{CJK_BASIC}]{{0,12}}?(?:有|共|计)?[0-9０-９一二两三四五六七八九十百千万]+[个座家所场条项处件名人户台辆间]")
+_NUMERAL_CLASSIFIER = re.compile(rf"[{CJK_BASIC}]{{0,12}}?(?:有|共|计)?[0-9０-９一二两三四五六七八九十百千万]+"
+                                 r"[个座家所场条项处件名人户台辆间]")
 _THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（")
 
 

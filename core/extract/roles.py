@@ -56,10 +56,8 @@ def find_per(text: str, clause_start: int, start: int, unit: str) -> str | None:
         stop = _PER_STOP.search(text, at + 2, start)
         per = text[at:stop.start() if stop else start].rstrip("的 ")
         return per if len(per) >= 2 else None
-    average = None
-    for average in _AVERAGE.finditer(text, window_start, start):
-        pass
-    return average.group() if average else None
+    averages = [m.group() for m in _AVERAGE.finditer(text, window_start, start)]
+    return averages[-1] if averages else None
 
 
 def find_role(text: str, sentence_start: int, clause_start: int, span: tuple[int, int], clause_end: int,
@@ -81,9 +79,7 @@ def find_role(text: str, sentence_start: int, clause_start: int, span: tuple[int
         return "result"
     if _TARGET_AFTER.match(after) or _TARGET_BEFORE.search(clause):
         return "target"
-    cue = None
-    for cue in _TARGET_SENTENCE.finditer(text, sentence_start, start):
-        pass
-    if cue is None:
+    cues = [m.end() for m in _TARGET_SENTENCE.finditer(text, sentence_start, start)]
+    if not cues:
         return "result"
-    return "result" if _RESULT_BEFORE.search(text, max(cue.end(), clause_start), start) else "target"
+    return "result" if _RESULT_BEFORE.search(text, max(cues[-1], clause_start), start) else "target"

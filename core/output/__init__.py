@@ -142,7 +142,8 @@ def csv_rows(record: Record) -> list[list[str]]:
                                                record.issuer, record.date, number.raw if number else None)]
     return [head + [_cell(m.section), _cell(m.label), _cell(m.category), _cell(m.raw), _number(m.value),
                     _number(m.value_high), _cell(m.unit), _cell(m.unit_kind), _cell(m.qualifier),
-                    _cell(m.role), _cell(m.per), _cell(m.period), _cell(m.sentence), _number(m.span[0]), _number(m.span[1])]
+                    _cell(m.role), _cell(m.per), _cell(m.period), _cell(m.sentence), _number(m.span[0]),
+                    _number(m.span[1])]
             for m in sorted(record.metrics, key=_span_start)]
 
 
