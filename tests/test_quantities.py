@@ -79,6 +79,7 @@ def _table(name: str) -> list[list[str]]:
 @pytest.mark.parametrize("name, width, key", [
     ("units.tsv", 4, 1), ("numerals.tsv", 3, 1), ("quantity_qualifiers.tsv", 3, 2),
     ("quantity_context.tsv", 3, 2), ("quantity_words.tsv", 1, 1), ("metric_roles.tsv", 3, 3),
+    ("quantity_bare_units.tsv", 2, 1),
 ])
 def test_table_is_well_formed_sorted_and_unique(name, width, key):
     rows = _table(name)

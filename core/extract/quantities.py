@@ -26,6 +26,7 @@ from .numerals import (
     _alternation,
     _out,
     _parse,
+    _rows,
     _scale,
     parse_number,
 )
@@ -84,7 +85,7 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         if q is not None:
             found.append(q)
             pos = q.span[1]
-    return tuple(_share_series_unit(text, found))
+    return tuple(_bare_magnitude_units(text, _share_series_unit(text, found)))
 
 
 def _is_speech(quoted: str) -> bool:
@@ -106,6 +107,28 @@ def _share_series_unit(text: str, found: list[Quantity]) -> list[Quantity]:
             j -= 1
             found[j] = Quantity(found[j].raw, found[j].value, None, last.unit, last.unit_kind, found[j].qualifier,
                                 found[j].span, True, None)
+    return found
+
+
+_BARE_NOUNS = {r[0]: r[1] for r in _rows("quantity_bare_units.tsv")}
+_BARE_NOUN = re.compile("|".join(sorted(map(re.escape, _BARE_NOUNS), key=len, reverse=True)))
+_BARE_BEFORE, _BARE_AFTER = 16, 6  # characters looked at before and after the number, inside its clause
+
+
+def _bare_magnitude_units(text: str, found: list[Quantity]) -> list[Quantity]:
+    """技能人才超过3000万, 1206万农村人口: a number ending in 万/亿 takes its unit from the noun that names it."""
+    for k, q in enumerate(found):
+        if q.reason != "no_unit" or q.raw[-1:] not in "万亿萬億":
+            continue
+        start, end = q.span
+        after = _BARE_NOUN.search(text[end:end + _BARE_AFTER].split("，")[0])
+        window = text[max(0, start - _BARE_BEFORE):start]
+        window = window[max(window.rfind(ch) for ch in "，。；：！？\n") + 1:]
+        before = [m.group() for m in _BARE_NOUN.finditer(window)]
+        noun = after.group() if after else (before[-1] if before else None)
+        if noun:
+            unit = _BARE_NOUNS[noun]
+            found[k] = Quantity(q.raw, q.value, q.value_high, unit, _INFO[unit][0], q.qualifier, q.span, True, None)
     return found
 
 
