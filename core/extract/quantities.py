@@ -194,6 +194,9 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
 _NUMERAL_UNITS = re.compile("(?<=[0-9０-９])(?:" + _alternation(u for u in _UNITS if u[0] in _CONT) + ")")
 
 
+_SPACE_GROUPS = re.compile(r"(?: [0-9]{3})+(?![0-9.])")
+
+
 def _unit_inside_run(text: str, s: int, run_end: int) -> int:
     """Return where the numeral of a run ends when a unit that starts with a numeral (千瓦, 千克) follows digits."""
     m = _NUMERAL_UNITS.search(text, s + 1, run_end + 3)
@@ -219,6 +222,9 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
             return None, max(run_end, s + 1)
         if got[1] - s == 1 and text[s] in _FINANCIAL:  # 队伍, 陆地, 收拾: a lone financial numeral
             return None, s + 1
+        if (groups := _SPACE_GROUPS.match(text, got[1])) and text[s:got[1]].isdigit() and got[1] - s <= 3 \
+                and _unit_at(text, groups.end()) is not None:  # 12 604人: a space as the thousands separator
+            got = (Decimal(text[s:groups.end()].replace(" ", "")), groups.end(), False, False)
     return _quantity(text, s, got, quotes), got[1]
 
 
