@@ -58,9 +58,31 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS
                                         WarningCode.METRIC_DAMAGED.template.format(raw=raw), q.span))
             continue
         metrics.append(_metric(view, q, seg, sentences, starts, metrics[-1] if metrics else None, options))
+    metrics = _respectively(view, metrics)
     if view is not text:
         metrics = [_in_text(view, text, m) for m in metrics]
     return tuple(metrics), find_cited_documents(text), tuple(warnings)
+
+
+def _respectively(text: str, metrics: list[Metric]) -> list[Metric]:
+    """乙300人，丙80人，分别完成年计划的80.2%和90.3%: the i-th figure of a 分别 list belongs to the i-th item before."""
+    out = list(metrics)
+    k = 0
+    while k < len(out):
+        first = out[k]
+        cue = text.rfind("分别", max(0, first.span[0] - 12), first.span[0])
+        if cue < 0 or any(ch in text[cue:first.span[0]] for ch in "，。；"):
+            k += 1
+            continue
+        n = 1
+        while k + n < len(out) and _CONNECTIVE.match(text, out[k + n - 1].span[1], out[k + n].span[0]):
+            n += 1
+        items = [m for m in out[:k] if m.sentence == first.sentence and m.unit != first.unit][-n:]
+        if n > 1 and len(items) == n and all(m.label for m in items):
+            for i in range(n):
+                out[k + i] = replace(out[k + i], label=f"{items[i].label}{out[k + i].label or ''}")
+        k += n
+    return out
 
 
 def _simplified(text: str) -> str:
