@@ -61,13 +61,19 @@ def categorise(label: str | None, context: str, unit_kind: str, extra: tuple[tup
                 return category
     if unit_kind == "money_cny":
         return "funding"
-    by_char = _lexicon_by_first_char()
     for where in places:
-        rows = [row for ch in set(where) for row in by_char.get(ch, ())]
-        found = min((i for i, keyword, _ in rows if keyword in where), default=None)
-        if found is not None:
-            return _builtin_lexicon()[found][1]
+        if (found := _builtin_category(where)) is not None:
+            return found
     return "other"
+
+
+@lru_cache(maxsize=256)  # the metrics of one sentence look in the same sentence
+def _builtin_category(where: str) -> str | None:
+    """Return the category of the first built-in row whose keyword occurs in where, else None."""
+    by_char = _lexicon_by_first_char()
+    rows = [row for ch in set(where) for row in by_char.get(ch, ())]
+    found = min((i for i, keyword, _ in rows if keyword in where), default=None)
+    return None if found is None else _builtin_lexicon()[found][1]
 
 
 @lru_cache(maxsize=1)
