@@ -272,8 +272,8 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
     if reason == "name" and ctx.url_like:
         unit = None
     kind = _INFO[unit][0] if unit else None
-    sign = -1 if neg else 1
-    return Quantity(text[qs:e], _out(sign * value), None if value_high is None else _out(sign * value_high),
+    sign = -1 if neg else 1  # the sign is written on the low end only: 负3至5个 is -3 to 5
+    return Quantity(text[qs:e], _out(sign * value), None if value_high is None else _out(value_high),
                     unit, kind, qualifier, (qs, e), reason is None, reason)
 
 
