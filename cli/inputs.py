@@ -1,6 +1,7 @@
 """Walk the inputs a user names and give every letter a safe, unique id."""
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import os
@@ -27,22 +28,33 @@ class Item:
     display: str
     id: str
     collision_of: str | None = None  # the id it would have had, when it was renamed
+    follow: bool = True  # False: found in a folder walk as a plain file; a symlink put there later is refused
+    stream: bool = False  # a pipe named on the command line (`<(cat x.txt)`): read as a stream
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """An input path that yields no letter: missing, unreadable folder, symlink loop."""
+    """An input path that yields no letter.
+
+    level: usage (exit 2, nothing is written), error (that part is skipped, exit 1), warning.
+    kind: missing | unreadable | loop | special | outside | output | empty
+    """
 
     display: str
     reason: str
-    kind: str  # missing | unreadable | loop
-    fatal: bool = True  # False: a warning only (a loop is skipped, the rest is walked)
+    kind: str
+    level: str = "usage"
+
+    @property
+    def fatal(self) -> bool:
+        return self.level == "usage"
 
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
     items: tuple[Item, ...]
     problems: tuple[Problem, ...]
+    roots: tuple[str, ...] = ()  # absolute paths of the inputs given (files and folders)
 
 
 def display_path(path: str) -> str:
@@ -83,81 +95,170 @@ def _id_for(relparts: Iterable[str]) -> str:
     return sanitize_id("__".join(parts))
 
 
-def _walk(root: str, pattern: str, problems: list[Problem]) -> Iterator[tuple[str, tuple[str, ...]]]:
-    """Yield (path, parts relative to root) of matching files, sorted, following folder symlinks once."""
+_NEVER_INPUT = (".dafu.lock", ".dafu-state.json")
+_TEMP_MARK = ".dafu-tmp"
+
+
+def _matcher(pattern: str):
+    """Return match(name, relparts): a pattern with `/` is matched against the relative path (`**/` is any depth)."""
+    while pattern.startswith("**/"):
+        pattern = pattern[3:]
+    if "/" not in pattern:
+        return lambda name, rel: fnmatch.fnmatchcase(name, pattern)
+    return lambda name, rel: fnmatch.fnmatchcase("/".join(rel), pattern)
+
+
+def _special(mode: int) -> str | None:
+    """Return what a non-regular, non-folder file is (fifo, device, socket), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _walk(root: str, pattern: str, problems: list[Problem], skip: frozenset, outputs: dict
+          ) -> Iterator[tuple[str, tuple[str, ...], bool]]:
+    """Yield (path, parts relative to root, is a symlink) of matching files, sorted.
+
+    Folder symlinks are followed once; a symlink (file or folder) leading outside the root is not
+    followed; FIFOs, devices and sockets are skipped unopened; the output folder is never walked.
+    """
+    match = _matcher(pattern)
     try:
         top = os.stat(root)
+        real_root = os.path.realpath(root)
     except OSError as exc:
         problems.append(Problem(display_path(root), exc.strerror or str(exc), "unreadable"))
         return
     visited: set[tuple[int, int]] = {(top.st_dev, top.st_ino)}
     stack: list[tuple[str, tuple[str, ...], frozenset[tuple[int, int]]]] = [
         (root, (), frozenset(visited))]
+    first = True
     while stack:
         folder, rel, ancestors = stack.pop()
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: os.fsencode(e.name))
         except OSError as exc:
-            problems.append(Problem(display_path(folder), exc.strerror or str(exc), "unreadable"))
+            level = "usage" if first else "error"
+            problems.append(Problem(display_path(folder), f"unreadable folder ({exc.strerror or exc})",
+                                    "unreadable", level))
+            first = False
             continue
+        first = False
         subfolders = []
         for entry in entries:
+            name = entry.name
+            if name in _NEVER_INPUT or name.endswith(_TEMP_MARK):
+                continue
+            link = entry.is_symlink()
             try:
                 st = entry.stat()  # follows symlinks
             except OSError:
-                if entry.is_symlink():
-                    problems.append(Problem(display_path(entry.path), "broken symbolic link", "missing", False))
-                elif fnmatch.fnmatchcase(entry.name, pattern):
-                    yield entry.path, rel + (entry.name,)
+                if link:
+                    problems.append(Problem(display_path(entry.path), "broken symbolic link", "missing", "warning"))
+                elif match(name, rel + (name,)):
+                    yield entry.path, rel + (name,), False
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in skip:
+                continue  # the output folder (and its lock) is never read as input
+            if link and not _inside(os.path.realpath(entry.path), real_root):
+                if stat.S_ISDIR(st.st_mode) or match(name, rel + (name,)):
+                    problems.append(Problem(display_path(entry.path), "symbolic link leading outside the input "
+                                            "folder; not followed", "outside", "warning"))
                 continue
             if stat.S_ISDIR(st.st_mode):
-                key = (st.st_dev, st.st_ino)
                 if key in ancestors:
-                    problems.append(Problem(display_path(entry.path), "folder symlink loop; not followed", "loop", False))
+                    problems.append(Problem(display_path(entry.path), "folder symlink loop; not followed", "loop", "warning"))
                 elif key in visited:
-                    problems.append(Problem(display_path(entry.path), "folder already read through another path; not read again", "loop", False))
+                    problems.append(Problem(display_path(entry.path), "folder already read through another path; not read again", "loop", "warning"))
                 else:
                     visited.add(key)
-                    subfolders.append((entry.path, rel + (entry.name,), ancestors | {key}))
-            elif fnmatch.fnmatchcase(entry.name, pattern):
-                yield entry.path, rel + (entry.name,)
+                    subfolders.append((entry.path, rel + (name,), ancestors | {key}))
+                continue
+            if not match(name, rel + (name,)):
+                continue
+            if key in outputs:
+                problems.append(Problem(display_path(entry.path), f"is the {outputs[key]} output; an input is never "
+                                        "overwritten", "output"))
+                continue
+            kind = _special(st.st_mode)
+            if kind is not None:
+                problems.append(Problem(display_path(entry.path), f"{kind}, not a regular file; skipped unopened",
+                                        "special", "warning"))
+                continue
+            yield entry.path, rel + (name,), link
         stack.extend(reversed(subfolders))
 
 
-def _assign(found: list[tuple[str, str | None, str]]) -> list[Item]:
+def _assign(found: list[tuple[str, str | None, str, bool, bool]]) -> list[Item]:
     """Return items sorted by id; a repeated id gets `-2`, `-3`, … (first path in byte order keeps it)."""
     found.sort(key=lambda f: (f[0], os.fsencode(f[1]) if f[1] is not None else b""))
     taken = {f[0] for f in found}
     used: set[str] = set()
     items = []
-    for base, path, disp in found:
+    for base, path, disp, follow, stream in found:
         new = base
         n = 2
         while new in used or (new != base and new in taken):
             new = f"{base}-{n}"
             n += 1
         used.add(new)
-        items.append(Item(path, disp, new, base if new != base else None))
+        items.append(Item(path, disp, new, base if new != base else None, follow, stream))
     items.sort(key=lambda i: i.id)
     return items
 
 
-def collect(inputs: Iterable[str], pattern: str = "*.txt") -> Inputs:
-    """Return the letters named by `inputs` (files, folders walked recursively, `-` for stdin)."""
+def collect(inputs: Iterable[str], pattern: str = "*.txt", *, skip: Iterable[tuple[int, int]] = (),
+            outputs: dict[tuple[int, int], str] | None = None) -> Inputs:
+    """Return the letters named by `inputs` (files, folders walked recursively, `-` for stdin).
+
+    `skip`: (dev, inode) of folders never walked (the output folder); `outputs`: (dev, inode) of
+    output files -> option name (an input that is an output is a usage problem). A folder given that
+    yields no letter is a problem of kind "empty".
+    """
     problems: list[Problem] = []
-    found: list[tuple[str, str | None, str]] = []
+    found: list[tuple[str, str | None, str, bool, bool]] = []
+    roots: list[str] = []
+    skip = frozenset(skip)
+    outputs = outputs or {}
     for given in inputs:
         if given == STDIN:
-            found.append((_STDIN_ID, None, "<stdin>"))
+            found.append((_STDIN_ID, None, "<stdin>", True, True))
             continue
-        if os.path.isdir(given):
-            for path, parts in _walk(given, pattern, problems):
-                found.append((_id_for(parts), path, display_path(path)))
-        elif os.path.lexists(given) and not os.path.exists(given):
-            problems.append(Problem(display_path(given), "broken symbolic link", "missing"))
-        elif not os.path.lexists(given):
-            problems.append(Problem(display_path(given), "no such file or folder", "missing"))
+        roots.append(os.path.abspath(given))
+        try:
+            st = os.stat(given)
+        except OSError as exc:
+            if os.path.lexists(given):
+                reason = "broken symbolic link" if exc.errno == errno.ENOENT else (exc.strerror or str(exc))
+                problems.append(Problem(display_path(given), reason, "missing"))
+            else:
+                problems.append(Problem(display_path(given), "no such file or folder", "missing"))
+            continue
+        if (st.st_dev, st.st_ino) in outputs:
+            problems.append(Problem(display_path(given), f"is the {outputs[(st.st_dev, st.st_ino)]} output; an "
+                                    "input is never overwritten", "output"))
+        elif stat.S_ISDIR(st.st_mode):
+            before = len(found)
+            for path, parts, _link in _walk(given, pattern, problems, skip, outputs):
+                found.append((_id_for(parts), path, display_path(path), _link, False))
+            if len(found) == before and not any(p.kind == "unreadable" and p.fatal and p.display == display_path(given)
+                                                for p in problems):
+                problems.append(Problem(display_path(given), f"no letters found (--glob {pattern!r})", "empty"))
+        elif stat.S_ISFIFO(st.st_mode) or stat.S_ISREG(st.st_mode):
+            found.append((_id_for([os.path.basename(given) or given]), given, display_path(given), True,
+                          stat.S_ISFIFO(st.st_mode)))
         else:
-            found.append((_id_for([os.path.basename(given) or given]), given, display_path(given)))
-    return Inputs(tuple(_assign(found)), tuple(problems))
+            problems.append(Problem(display_path(given), f"{_special(st.st_mode)}, not a letter file", "special"))
+    return Inputs(tuple(_assign(found)), tuple(problems), tuple(roots))

@@ -19,6 +19,7 @@ Decisions (DESIGN §3.1, §6):
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
@@ -28,7 +29,7 @@ from typing import BinaryIO
 
 from dafu.model import Source
 
-__all__ = ["ReadError", "Decoded", "decode", "read_file", "read_stream", "DEFAULT_MAX_BYTES"]
+__all__ = ["ReadError", "Decoded", "decode", "read_file", "read_stream", "is_text_encoding", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = 20_000_000
 
@@ -60,13 +61,18 @@ class ReadError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """Decoded text (LF line ends) with how it was decoded and the raw bytes' hash and size."""
+    """Decoded text (LF line ends) with how it was decoded and the raw bytes' hash and size.
+
+    ``replaced`` counts the characters that could not be decoded (or were lone surrogates) and
+    stand as U+FFFD in ``text``.
+    """
 
     text: str
     encoding: str
     confidence: float
     sha256: str
     size: int
+    replaced: int = 0
 
     def source(self, path: str) -> Source:
         """Return the record's ``Source`` for this text read from ``path``."""
@@ -85,23 +91,64 @@ def decode(data: bytes, *, encoding: str | None = None) -> Decoded:
     if not data:
         raise ReadError("empty file")
     text, encoding, confidence = _decode_forced(data, encoding) if encoding else _decode_any(data)
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode()) if encoding in ("utf-8", None) else 0
+    text, surrogates = _no_surrogates(text)
     _check_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Decoded(text, encoding, round(confidence, 3), hashlib.sha256(data).hexdigest(), len(data))
+    return Decoded(text, encoding, round(confidence, 3), hashlib.sha256(data).hexdigest(), len(data),
+                   max(0, replaced) + surrogates)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> tuple[str, int]:
+    """Return text with lone surrogates (which no UTF-8 output can hold) as U+FFFD, and how many there were.
+
+    >>> _no_surrogates("a\\ud800b")
+    ('a\\ufffdb', 1)
+    """
+    return _SURROGATE.subn("\ufffd", text)
+
+
+def is_text_encoding(name: str) -> bool:
+    """Return True when Python knows ``name`` as a bytes-to-text codec (not rot13, base64, zlib ...)."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return False
+    return bool(getattr(info, "_is_text_encoding", True))
 
 
 def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
-              encoding: str | None = None) -> Decoded:
-    """Return the decoded text of the file at ``path``; refuse files over ``max_bytes`` unread."""
+              encoding: str | None = None, follow: bool = True, stream: bool = False) -> Decoded:
+    """Return the decoded text of the file at ``path``; refuse files over ``max_bytes`` unread.
+
+    Only a regular file is read (a pipe too when ``stream``); a FIFO, device or socket is refused
+    without blocking. ``follow=False`` refuses a symbolic link.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     try:
-        st = os.stat(path)
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise ReadError("is now a symbolic link; not followed") from exc
+        raise ReadError(f"unreadable: {exc.strerror or exc}") from exc
+    try:
+        st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             raise ReadError("unreadable: Is a directory")
-        _check_size(st.st_size, max_bytes)
-        with open(path, "rb") as fp:
+        if stat.S_ISREG(st.st_mode):
+            _check_size(st.st_size, max_bytes)
+        elif not (stream and stat.S_ISFIFO(st.st_mode)):
+            raise ReadError("not a regular file; skipped unopened")
+        os.set_blocking(fd, True)
+        with open(fd, "rb", closefd=False) as fp:
             data = fp.read(max_bytes + 1)
     except OSError as exc:
         raise ReadError(f"unreadable: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
     _check_size(len(data), max_bytes)  # the file grew, or stat could not tell (a pipe)
     return decode(data, encoding=encoding)
 
@@ -128,10 +175,16 @@ def _decode_forced(data: bytes, encoding: str) -> tuple[str, str, float]:
         name = codecs.lookup(encoding).name
     except LookupError:
         raise ReadError(f"unknown encoding {encoding!r}") from None
+    if not is_text_encoding(name):
+        raise ReadError(f"{encoding!r} is not a text encoding")
     try:
         text = data.decode(name)
     except UnicodeDecodeError as exc:
         raise ReadError(f"undecodable bytes (not {name} at byte {exc.start})") from None
+    except Exception as exc:  # a codec that fails otherwise (a bad escape in unicode_escape ...)
+        raise ReadError(f"undecodable bytes (not {name}: {type(exc).__name__})") from None
+    if not isinstance(text, str):
+        raise ReadError(f"{encoding!r} is not a text encoding")
     return text.removeprefix("\ufeff"), name, 1.0
 
 

@@ -20,15 +20,24 @@ from .score import enumerators
 from .search import Hyp, decide, solve
 from .weights import weight
 
-__all__ = ["repair_byte_loss", "has_damage_anchor"]
+__all__ = ["repair_byte_loss", "repair_budget", "has_damage_anchor"]
 
 _MARGIN = weight("choice", "margin")
 _MAX_SOLVED = 400  # anchors solved per text; beyond it the rest are reported, not searched (bounded time)
 _LINE_MAX = 300  # characters of the current line kept as context for brackets
 
 
+_BUDGET_BASE = 5_000  # work units any letter may spend on repairs (about 1 s of CPU at most)
+_BUDGET_PER_CHAR = 50  # and per character (damaged held-out letters use at most 28): bounded, linear in the text
+
+
+def repair_budget(text: str) -> int:
+    """Return the work units a letter of this length may spend on repairs (proportional to its length)."""
+    return _BUDGET_BASE + _BUDGET_PER_CHAR * len(text)
+
+
 def repair_byte_loss(
-    text: str, *, min_confidence: float = 0.0
+    text: str, *, min_confidence: float = 0.0, budget: int | None = None
 ) -> tuple[str, tuple[Repair, ...], tuple[Unresolved, ...], tuple[Warning, ...]]:
     """Return text with GBK byte-shift runs repaired, the repairs, the unresolved spans and warnings.
 
@@ -47,13 +56,18 @@ def repair_byte_loss(
     sc = Scorer(simp(clean), frozenset(clean))  # the document cache; characters seen outside damage
     annotated, trad, enums = annotated_chars(text), _is_trad_text(clean), enumerators(text)
     run, solved_count = _Run(text), 0
+    left = [repair_budget(text) if budget is None else budget]  # work units still to spend
     for i in found:
         if i < run.pos:
             continue
         run.copy_to(i)
-        searched = has_sign(text, i) and solved_count < _MAX_SOLVED
+        searched = has_sign(text, i) and solved_count < _MAX_SOLVED and left[0] >= 0
         solved_count += searched
-        solved = solve(text, i, (sc, run.tail, annotated, trad, enums)) if searched else None
+        solved = solve(text, i, (sc, run.tail, annotated, trad, enums), left) if searched else None
+        if left[0] < 0 and strong_sign(text, i) and not any(
+                w.code == WarningCode.REPAIR_BUDGET_EXHAUSTED for w in run.warns):
+            run.warns.append(_warn(WarningCode.REPAIR_BUDGET_EXHAUSTED, None, done=solved_count - 1,
+                                   total=len(found)))
         if solved is None:
             run.unsolved(i)
         else:

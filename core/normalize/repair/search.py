@@ -144,8 +144,12 @@ def _score_path(text: str, p: RunPath, ctx: Ctx, width: int) -> list[Hyp]:
     return out
 
 
-def solve(text: str, i: int, ctx_base: tuple) -> tuple[list[Hyp], float] | None:
-    """All scored hypotheses for the anchor at i, and the as-is score; None if nothing fits."""
+def solve(text: str, i: int, ctx_base: tuple, budget: list[int] | None = None) -> tuple[list[Hyp], float] | None:
+    """All scored hypotheses for the anchor at i, and the as-is score; None if nothing fits.
+
+    `budget` is the letter's remaining work ([units]); a search that would cost more is not started
+    and the budget is set to -1 (used up).
+    """
     sc, left_raw, annotated, trad, enums = ctx_base
     paths = run_paths(text, i + 1, None)
     leads = p2_leads(text, i)
@@ -154,6 +158,12 @@ def solve(text: str, i: int, ctx_base: tuple) -> tuple[list[Hyp], float] | None:
         paths += run_paths(text, m.end(), leads)
     if not paths or len(paths) > MAX_PATHS:
         return None
+    if budget is not None:
+        cost = sum(len(p.slots) for p in paths) * _FIRST_WIDTH + _DEEP_PATHS * _DEEP_WIDTH * 5
+        if cost > budget[0]:
+            budget[0] = -1
+            return None
+        budget[0] -= cost
     max_end = max(p.end for p in paths)
     nxt = text.find("?", max_end)
     win_end = min(len(text), max_end + _CTX + 2, nxt if nxt >= 0 else len(text))
