@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any, Iterator, NamedTuple
 
-__all__ = ["Task", "Config", "Result", "Runner", "default_jobs", "process_one"]
+__all__ = ["Task", "Config", "Result", "Runner", "default_jobs", "cap_jobs", "process_one"]
 
 ISSUES_URL = "https://github.com/dafu-project/dafu/issues"
 
@@ -28,6 +28,9 @@ class Task(NamedTuple):
     collision_of: str | None = None
     known_sha256: str | None = None  # skip the letter when its bytes still hash to this
     data: bytes | None = None
+    follow: bool = True  # False: refuse a symbolic link (the walk found a plain file)
+    stream: bool = False  # a pipe named on the command line
+    record: str | None = None  # the record file of the last run (with known_sha256)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class Result(NamedTuple):
     reason: str | None = None
     kind: str | None = None  # read | internal
     traceback: str | None = None
+    note: str | None = None  # a message for the user about this letter (a damaged record was redone ...)
 
 
 def default_jobs() -> int:
@@ -67,20 +71,53 @@ def _read(task: Task, config: Config):
     from dafu.read import ReadError, decode, read_file
 
     if task.data is None:
-        return read_file(task.path, max_bytes=config.max_bytes, encoding=config.encoding)
+        return read_file(task.path, max_bytes=config.max_bytes, encoding=config.encoding, follow=task.follow,
+                         stream=task.stream)
     if len(task.data) > config.max_bytes:
         raise ReadError(f"too large (more than --max-bytes {config.max_bytes})")
     return decode(task.data, encoding=config.encoding)
 
 
-def _sha256_of(path: str) -> str | None:
-    """Return the file's SHA-256, or None when it cannot be read."""
+def _sha256_of(path: str, follow: bool = True) -> str | None:
+    """Return the SHA-256 of a regular file, or None when it cannot be read (or is not a regular file)."""
     import hashlib
+    import stat
 
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
     try:
-        with open(path, "rb") as fp:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        os.set_blocking(fd, True)
+        with open(fd, "rb", closefd=False) as fp:
             return hashlib.file_digest(fp, "sha256").hexdigest()
     except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _unchanged(task: Task, config: Config) -> Result | None:
+    """Return the Result of a letter whose bytes and record are as the last run left them, else None."""
+    import orjson
+
+    from dafu.record import csv_rows_from_dict
+
+    from .writers import csv_bytes
+
+    try:
+        with open(task.record, "rb") as fp:
+            data = fp.read().rstrip(b"\n")
+        record = orjson.loads(data)
+        if not isinstance(record, dict) or record.get("id") != task.id:
+            return None
+        rows = csv_bytes(csv_rows_from_dict(record)) if config.want_rows else None
+        return Result("unchanged", task.id, task.display, sha256=task.known_sha256, json=data, csv=rows,
+                      metrics=len(record.get("metrics") or ()), warnings=len(record.get("warnings") or ()))
+    except Exception:  # a damaged record file: convert the letter again
         return None
 
 
@@ -88,18 +125,27 @@ def process_one(task: Task, config: Config) -> Result:
     """Return the Result of one letter; never raises for a bad letter."""
     from dafu.read import ReadError
 
-    if task.known_sha256 is not None and task.path is not None and _sha256_of(task.path) == task.known_sha256:
-        return Result("unchanged", task.id, task.display, sha256=task.known_sha256)
+    note = None
+    if task.known_sha256 is not None and task.path is not None and not task.stream \
+            and _sha256_of(task.path, task.follow) == task.known_sha256:
+        done = _unchanged(task, config) if task.record else None
+        if done is not None:
+            return done
+        note = "the last run's record is damaged; converted again"
     try:
         decoded = _read(task, config)
     except ReadError as exc:
         return Result("error", task.id, task.display, reason=exc.reason, kind="read")
     try:
-        return _convert(task, config, decoded)
+        result = _convert(task, config, decoded)
     except Exception as exc:  # a bug: keep the batch going, keep the traceback for the report
         return Result("error", task.id, task.display, sha256=decoded.sha256,
                       reason=f"internal error ({type(exc).__name__}); please report it at {ISSUES_URL}",
                       kind="internal", traceback=traceback.format_exc())
+    if decoded.replaced:
+        extra = f"{decoded.replaced} undecodable byte(s) replaced by U+FFFD"
+        note = f"{note}; {extra}" if note else extra
+    return result._replace(note=note) if note else result
 
 
 def _convert(task: Task, config: Config, decoded) -> Result:
@@ -112,17 +158,22 @@ def _convert(task: Task, config: Config, decoded) -> Result:
     from .writers import csv_bytes
 
     record = process(decoded.text, options=config.options, id=task.id, source=decoded.source(task.display))
+    notes = []
     if task.collision_of is not None:
-        note = Warning(WarningCode.ID_COLLISION.value,
-                       WarningCode.ID_COLLISION.template.format(id=task.collision_of, new_id=task.id))
-        record = replace(record, warnings=(note,) + record.warnings)
+        notes.append(Warning(WarningCode.ID_COLLISION.value,
+                             WarningCode.ID_COLLISION.template.format(id=task.collision_of, new_id=task.id)))
+    if decoded.replaced:
+        notes.append(Warning(WarningCode.DECODE_REPLACED.value,
+                             WarningCode.DECODE_REPLACED.template.format(count=decoded.replaced)))
+    if notes:
+        record = replace(record, warnings=tuple(notes) + record.warnings)
     return Result("ok", task.id, task.display, sha256=decoded.sha256, json=record_to_json(record),
                   csv=csv_bytes(csv_rows(record)) if config.want_rows else None,
                   metrics=len(record.metrics), warnings=len(record.warnings))
 
 
 # ---------------------------------------------------------------- worker side
-_CONFIG: Config | None = None
+_WORKER_MB = 200  # a worker's private memory at worst (the repair model is shared after fork, mostly)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -131,105 +182,235 @@ def _die_with_parent(parent: int) -> None:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: workers end when the task queue closes
+    except (OSError, AttributeError):  # not Linux: workers end when their pipe closes
         return
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
 
 
-def _init_worker(config: Config, close_fd: int | None, parent: int) -> None:
-    """Set up a worker: Ctrl-C is the parent's business; the output lock is the parent's alone."""
-    global _CONFIG
+def _worker(conn, config: Config, close_fds: tuple[int, ...], parent: int) -> None:
+    """A worker's life: batches of tasks in, lists of results out, until the pipe closes."""
     _die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if close_fd is not None:
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)  # the parent decides when the run stops, and kills its workers
+    for fd in close_fds:
         try:
-            os.close(close_fd)  # the flock stays with the parent's descriptor
+            os.close(fd)  # the flock stays with the parent's descriptor
         except OSError:
             pass
-    _CONFIG = config
-
-
-def _run_batch(tasks: list[Task]) -> list[Result]:
-    assert _CONFIG is not None
-    return [process_one(t, _CONFIG) for t in tasks]
+    while True:
+        try:
+            batch = conn.recv()
+        except (EOFError, OSError):
+            break
+        if batch is None:
+            break
+        index, tasks = batch
+        try:
+            conn.send((index, [process_one(t, config) for t in tasks]))
+        except (BrokenPipeError, OSError):
+            break
+    os._exit(0)
 
 
 def _warm_up(options: Any) -> None:
-    """Load the pipeline's libraries and tables once, before workers are forked (they inherit them)."""
+    """Load the pipeline's libraries and tables (the repair model too) before workers are forked.
+
+    Forked workers then share those pages with the parent; `gc.freeze()` keeps the collector from
+    touching (and so copying) them.
+    """
+    import gc
+
     from dafu import process
 
     try:
         process("关于第1号提案的答复\n张三委员：\n现答复如下：培训100人次。\n某某局\n2020年1月1日\n", options=options)
+        from dafu.repair import repair_byte_loss
+
+        repair_byte_loss("议》(第20180218号)收悉?,F(xiàn)答复(fù)如下:")
     except Exception:  # a broken pipeline shows up per letter, with its path; not here
         pass
+    gc.freeze()
+
+
+def _available_mb() -> int | None:
+    """Return the memory available to new processes (MemAvailable), in MB, or None when unknown."""
+    try:
+        with open("/proc/meminfo", "rb") as fp:
+            for line in fp:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def cap_jobs(requested: int | None) -> tuple[int, str | None]:
+    """Return the number of worker processes to use and, when fewer than asked, why.
+
+    At most one per core, and no more than the available memory holds at ~200 MB per worker.
+    """
+    cores = default_jobs()
+    jobs = requested or cores
+    why = None
+    if jobs > cores:
+        jobs, why = cores, f"{cores} core{'s' if cores > 1 else ''}"
+    memory = _available_mb()
+    if memory is not None and jobs > 1 and jobs > max(1, memory // _WORKER_MB):
+        jobs, why = max(1, memory // _WORKER_MB), f"{memory} MB of memory available"
+    return jobs, (why if requested and jobs < requested else None)
+
+
+class WorkerLost(Exception):
+    """A worker process died (killed by the OOM killer, a signal) while holding a batch."""
 
 
 class Runner:
-    """Results of tasks in task order, from `jobs` processes (in this process when jobs is 1)."""
+    """Results of tasks in task order, from `jobs` processes (in this process when jobs is 1).
 
-    def __init__(self, tasks: list[Task], config: Config, *, jobs: int, lock_fd: int | None = None) -> None:
+    Workers are forked after the pipeline is loaded, get paths (not texts) in small batches over a
+    pipe and send back finished results; at most a fixed window of batches is in flight, so memory
+    stays flat however many letters there are. A worker that dies costs its batch (each letter an
+    error naming it), never the run. `stop()` kills the workers through the public Process API.
+    """
+
+    def __init__(self, tasks, config: Config, *, jobs: int, lock_fd: int | None = None) -> None:
         self.tasks = tasks
         self.config = config
         self.jobs = max(1, min(jobs, len(tasks)))
         self.lock_fd = lock_fd
-        self._pool = None
-        self._window: deque = deque()
-        self._batches: Iterator[list[Task]] = iter(())
+        self._workers: list = []  # [process, connection, outstanding batch indexes]
         self._stopped = False
+        self._next = 0  # next batch index to send
+        self._size = 1
+        self._ctx = None
+        self._done: dict[int, list[Result]] = {}  # results received, waiting for their turn
 
     def _batch_size(self) -> int:
         return max(1, min(16, len(self.tasks) // (self.jobs * 8)))
 
     def start(self) -> None:
-        """Fork the workers (before any thread exists in this process) and fill the window."""
+        """Load the pipeline, then fork the workers (before any thread exists in this process)."""
         if self.jobs == 1:
             return
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
         _warm_up(self.config.options)
-        size = self._batch_size()
-        self._batches = (self.tasks[i:i + size] for i in range(0, len(self.tasks), size))
-        self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
-                                         initializer=_init_worker, initargs=(self.config, self.lock_fd, os.getpid()))
-        for _ in range(self.jobs * 4):
-            if not self._submit():
-                break
+        self._ctx = multiprocessing.get_context("fork")
+        self._size = self._batch_size()
+        for _ in range(self.jobs):
+            self._spawn()
 
-    def _submit(self) -> bool:
-        batch = next(self._batches, None)
-        if batch is None:
+    def _spawn(self) -> None:
+        parent_end, child_end = self._ctx.Pipe(duplex=True)
+        close = (self.lock_fd,) if self.lock_fd is not None else ()
+        proc = self._ctx.Process(target=_worker, args=(child_end, self.config, close, os.getpid()), daemon=True)
+        proc.start()
+        child_end.close()
+        self._workers.append([proc, parent_end, deque()])
+
+    def _batches(self) -> int:
+        return (len(self.tasks) + self._size - 1) // self._size
+
+    def _batch(self, index: int) -> list[Task]:
+        return list(self.tasks[index * self._size:(index + 1) * self._size])
+
+    def _send(self, worker) -> bool:
+        """Send the next batch to `worker`; False when none is left.
+
+        A batch holding stdin's bytes is done here, at once: a big message could fill the pipe
+        while the worker is sending its results, and both would wait for ever.
+        """
+        if self._next >= self._batches():
             return False
-        self._window.append(self._pool.submit(_run_batch, batch))
+        index = self._next
+        self._next += 1
+        batch = self._batch(index)
+        if any(t.data is not None for t in batch):
+            self._done[index] = [process_one(t, self.config) for t in batch]
+            return True
+        worker[2].append(index)
+        worker[1].send((index, batch))
         return True
 
     def __iter__(self) -> Iterator[Result]:
         if self.jobs == 1:
-            for task in self.tasks:
+            for i in range(len(self.tasks)):
                 if self._stopped:
                     return
-                yield process_one(task, self.config)
+                yield process_one(self.tasks[i], self.config)
             return
-        while self._window and not self._stopped:
-            results = self._window.popleft().result()
-            self._submit()
-            yield from results
+        yield from self._parallel()
+
+    def _in_flight(self) -> int:
+        return len(self._done) + sum(len(w[2]) for w in self._workers)
+
+    def _feed(self) -> None:
+        """Give each worker up to two batches while the window (4 batches per worker) has room."""
+        for worker in list(self._workers):
+            while len(worker[2]) < 2 and self._in_flight() < 4 * self.jobs:
+                if not self._send(worker):
+                    return
+
+    def _parallel(self) -> Iterator[Result]:
+        from multiprocessing.connection import wait
+
+        done = self._done
+        head, total = 0, self._batches()
+        self._feed()
+        while head < total and not self._stopped:
+            if head in done:
+                results = done.pop(head)
+                head += 1
+                self._feed()
+                yield from results
+                continue
+            busy = {w[1]: w for w in self._workers if w[2]}
+            if not busy:
+                self._feed()
+                if not any(w[2] for w in self._workers) and head not in done:
+                    raise RuntimeError(f"batch {head} was never sent")  # pragma: no cover - a bug
+                continue
+            for conn in wait(list(busy)):
+                worker = busy[conn]
+                try:
+                    index, results = conn.recv()
+                except (EOFError, OSError):
+                    self._lost(worker, done)
+                    continue
+                worker[2].remove(index)
+                done[index] = results
+
+    def _lost(self, worker, done: dict[int, list[Result]]) -> None:
+        """A worker died: its batches become errors naming each letter; a new worker takes its place."""
+        proc, conn, pending = worker
+        proc.join(timeout=5)
+        code = proc.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        reason = f"worker process died ({how}; out of memory?)"
+        for index in pending:
+            done[index] = [Result("error", t.id, t.display, reason=reason, kind="internal")
+                           for t in self._batch(index)]
+        conn.close()
+        self._workers.remove(worker)
+        if not self._stopped:
+            self._spawn()
 
     def stop(self, now: bool = True) -> None:
-        """End the workers: at once (Ctrl-C, --strict, closed pipe) or, after the last result, politely."""
+        """End the workers: ask them to leave (after the last result), or kill them (Ctrl-C, --strict, a closed pipe)."""
         self._stopped = True
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        if not now:
-            pool.shutdown(wait=True)
-            return
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in processes:
+        workers, self._workers = self._workers, []
+        for proc, conn, _ in workers:
+            if not now:
+                try:
+                    conn.send(None)
+                except OSError:
+                    pass
+            else:
+                proc.kill()
+        for proc, conn, _ in workers:
+            proc.join(timeout=10)
             if proc.is_alive():
-                proc.terminate()
-        for proc in processes:
-            proc.join(timeout=5)
+                proc.kill()
+                proc.join(timeout=5)
+            conn.close()
