@@ -60,4 +60,20 @@ _register("inspect", "inspect", "normalize", "schema")
 
 def main() -> None:
     """Run the dafu command line (the `dafu` script and `python -m dafu`)."""
-    app(prog_name="dafu")
+    import os
+    import sys
+
+    from .console import guard_stdio
+
+    guard_stdio()
+    try:
+        app(prog_name="dafu")
+    except KeyboardInterrupt:  # before a command installed its handlers (while importing)
+        sys.exit(130)
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        sys.exit(141)

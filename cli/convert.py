@@ -1,4 +1,15 @@
-"""`dafu convert`: letters in, JSON records, metrics.csv and a run summary out."""
+"""`dafu convert`: letters in, JSON records, metrics.csv and a run summary out.
+
+What a run promises (DESIGN §6; the cron job's view):
+
+- An input that is missing, an unreadable folder, or a folder that yields no letter stops the run
+  before anything is written (exit 2); `--allow-empty` accepts a folder with no letter.
+- Records are staged and put in place together with metrics.csv at the end: an interrupted or failed
+  run leaves the last run's files, and letters/ and the CSVs always describe the same records.
+- A letter that fails keeps its last good record (and its rows); records of inputs no longer given
+  stay (and stay in the CSVs); `--prune` deletes only records dafu wrote (the manifest in
+  `.dafu-state.json`) whose input was under a folder walked in this run and is gone.
+"""
 from __future__ import annotations
 
 import os
@@ -10,12 +21,13 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .options import (DEFAULT_MAX_BYTES, Encoding, Excel, Glob, Jobs, MaxBytes, NoProgress, Quiet,
-                      Redact, Script, Strict)
+from .console import (EXIT_FAILED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, Interrupted, Reporter, deferred_signals,
+                      signals, silence_stdout, stream_closed)
+from .options import (DEFAULT_MAX_BYTES, Encoding, Excel, Glob, Jobs, MaxBytes, NoProgress, Quiet, Redact, Script,
+                      Strict)
+from .outdir import OutputError
 
 __all__ = ["convert", "Settings", "run"]
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
 
 
 def convert(
@@ -25,13 +37,17 @@ def convert(
         "--output", "-o", metavar="DIR",
         help="Write DIR/letters/<id>.json, metrics.csv, run.json, errors.jsonl, datapackage.json.")] = None,
     csv_path: Annotated[Optional[str], typer.Option(
-        "--csv", metavar="PATH|-", help="Also write the metrics CSV here (- is stdout).")] = None,
+        "--csv", metavar="PATH|-", help="Also write the metrics CSV here (- is stdout; a pipe is a stream).")] = None,
     jsonl_path: Annotated[Optional[str], typer.Option(
         "--jsonl", metavar="PATH|-", help="Also write the records as JSON Lines here (- is stdout).")] = None,
     incremental: Annotated[bool, typer.Option(
         "--incremental", help="With -o: skip letters unchanged since the last run (same bytes, version, options).")] = False,
     prune: Annotated[bool, typer.Option(
-        "--prune", help="With -o: delete the records of inputs that are gone.")] = False,
+        "--prune", help="With -o: delete the records dafu wrote for inputs that are gone from the folders given.")] = False,
+    allow_empty: Annotated[bool, typer.Option(
+        "--allow-empty", help="Accept a folder with no letter (otherwise exit 2, outputs untouched).")] = False,
+    wait: Annotated[float, typer.Option(
+        "--wait", metavar="SECONDS", min=0, help="Wait this long for another run's lock on -o (otherwise exit 75).")] = 0.0,
     jobs: Jobs = None,
     script: Script = "simplified",
     redact: Redact = False,
@@ -46,8 +62,8 @@ def convert(
     """Convert letters to JSON records (one per letter) and a flat CSV of their metrics.
 
     Without -o the records go to stdout as JSON Lines, ordered by id.
-    Exit 0: all converted; 1: some letters failed (the rest were written); 2: usage error or unusable
-    output location; 130: interrupted.
+    Exit 0: all converted; 1: some letters failed (the rest were written); 2: usage error, unusable
+    input or output location (nothing written); 75: output folder locked; 130/143/129: interrupted.
     """
     if (incremental or prune) and output is None:
         raise typer.BadParameter("needs -o DIR (the state of the last run is kept there)",
@@ -56,10 +72,13 @@ def convert(
         raise typer.BadParameter("only one of --csv and --jsonl can go to stdout", param_hint="--csv/--jsonl")
     if inputs.count("-") > 1:
         raise typer.BadParameter("stdin (-) can be read only once", param_hint="INPUT")
+    if glob == "":
+        raise typer.BadParameter("empty pattern", param_hint="--glob")
     settings = Settings(
         inputs=tuple(inputs), output=output, csv_path=csv_path, jsonl_path=jsonl_path,
         incremental=incremental, prune=prune, jobs=jobs, script=script, redact=redact, strict=strict,
         quiet=quiet, no_progress=no_progress, excel=excel, max_bytes=max_bytes, glob=glob, encoding=encoding,
+        allow_empty=allow_empty, wait=wait,
     )
     raise typer.Exit(run(settings))
 
@@ -84,55 +103,8 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     glob: str = "*.txt"
     encoding: str | None = None
-
-
-class _Stop(Exception):
-    """The run cannot go on: an unusable output location (exit 2)."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path, self.reason = path, reason
-
-
-class _Terminated(Exception):
-    """SIGTERM arrived: stop like Ctrl-C."""
-
-
-class Reporter:
-    """Messages for people, on stderr, through one rich console made on first use."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self._console = None
-
-    @property
-    def console(self):
-        if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(stderr=True, highlight=False, soft_wrap=True)
-        return self._console
-
-    @property
-    def is_terminal(self) -> bool:
-        """True when stderr is a terminal, or rich is told to treat it as one (FORCE_COLOR, TTY_COMPATIBLE)."""
-        if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
-            return self.console.is_terminal
-        return sys.stderr.isatty() and self.console.is_terminal
-
-    def say(self, line: str) -> None:
-        if self._console is None and not self.is_terminal:
-            sys.stderr.write(line + "\n")  # a plain line: no need to import rich (~20 ms) for a log
-            sys.stderr.flush()
-            return
-        self.console.print(line, markup=False, highlight=False, emoji=False)
-
-    def error(self, path: str, reason: str, outcome: str | None = "skipped") -> None:
-        self.say(f"dafu: error: {path}: {reason}" + (f"; {outcome}" if outcome else ""))
-
-    def warning(self, path: str, reason: str) -> None:
-        if not self.quiet:
-            self.say(f"dafu: warning: {path}: {reason}")
+    allow_empty: bool = False
+    wait: float = 0.0
 
 
 @dataclass
@@ -148,11 +120,8 @@ class _Tally:
     skipped: int = 0
     failed: int = 0
     pruned: int = 0
+    kept: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
-
-
-_STATE = ".dafu-state.json"
-_STATE_FORMAT = "dafu.state/1"
 
 
 def _options_key(settings: Settings, options: Any) -> dict[str, Any]:
@@ -162,169 +131,204 @@ def _options_key(settings: Settings, options: Any) -> dict[str, Any]:
             "lexicon": [list(p) for p in options.lexicon], "encoding": settings.encoding}
 
 
-def _load_state(folder: str) -> dict[str, Any]:
-    """Return the last run's state, or an empty one when there is none or it is unreadable."""
-    import orjson
-
-    try:
-        with open(os.path.join(folder, _STATE), "rb") as fp:
-            state = orjson.loads(fp.read())
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) and state.get("format") == _STATE_FORMAT else {}
-
-
-class _Output:
-    """The output folder: created, locked, cleaned of a killed run's temp files."""
-
-    def __init__(self, folder: str) -> None:
-        self.folder = folder
-        self.letters = os.path.join(folder, "letters")
-        self.lock_fd: int | None = None
-
-    def open(self) -> None:
-        from .writers import LockBusy, lock_folder, remove_stale_temps
-
-        try:
-            os.makedirs(self.letters, exist_ok=True)
-            self.lock_fd = lock_folder(self.folder)
-        except LockBusy:
-            raise _Stop(self.folder, "another dafu run holds the lock") from None
-        except OSError as exc:
-            raise _Stop(self.folder, f"cannot write here ({exc.strerror or exc})") from None
-        if not os.access(self.letters, os.W_OK | os.X_OK):
-            raise _Stop(self.folder, "cannot write here (permission denied)")
-        remove_stale_temps([self.folder, self.letters])
-
-    def record_path(self, id: str) -> str:
-        return os.path.join(self.letters, id + ".json")
-
-    def close(self) -> None:
-        if self.lock_fd is not None:
-            os.close(self.lock_fd)
-            self.lock_fd = None
-
-
 def run(settings: Settings) -> int:
     """Do one `dafu convert` run and return its exit code."""
-    import signal
-
     reporter = Reporter(settings.quiet)
-    out = _Output(settings.output) if settings.output else None
-    previous = signal.getsignal(signal.SIGTERM)
-
-    def on_term(signum, frame):
-        raise _Terminated()
-
-    try:
-        signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread
-        previous = None
-    try:
-        if out is not None:
-            out.open()
-        return _run(settings, out, reporter)
-    except _Stop as stop:
-        reporter.error(stop.path, stop.reason, None)
-        return EXIT_USAGE
-    finally:
-        if out is not None:
-            out.close()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    out = None
+    with signals():
+        try:
+            plan = _Plan(settings, reporter)
+            code = plan.check()
+            if code is not None:
+                return code
+            out = plan.out
+            if out is not None:
+                out.open(settings.wait)
+            return _run(settings, plan, reporter)
+        except OutputError as stop:
+            reporter.error(stop.path, stop.reason, None)
+            return stop.code
+        except Interrupted as sig:
+            reporter.say("dafu: interrupted; nothing written")
+            return sig.code
+        finally:
+            if out is not None:
+                out.close()
 
 
-def _sinks(settings: Settings):
-    """Return (jsonl sink, csv sink) as (stream, AtomicFile|None) pairs or None."""
-    from .writers import open_sink
+class _Plan:
+    """What a run will read and write, checked before anything is written."""
 
-    jsonl = settings.jsonl_path
-    if jsonl is None and settings.output is None and settings.csv_path != "-":
-        jsonl = "-"
-    try:
-        return (open_sink(jsonl) if jsonl else None,
-                open_sink(settings.csv_path) if settings.csv_path else None)
-    except OSError as exc:
-        path = jsonl if settings.csv_path is None else settings.csv_path
-        raise _Stop(path or "-", f"cannot write here ({exc.strerror or exc})") from None
+    def __init__(self, settings: Settings, reporter: Reporter) -> None:
+        from .outdir import OutputFolder
+
+        self.settings, self.reporter = settings, reporter
+        self.out = OutputFolder(settings.output) if settings.output is not None else None
+        self.csv = self.jsonl = None
+        self.found = None
+
+    def check(self) -> int | None:
+        """Check outputs and inputs; return an exit code to stop with (messages printed), or None to go on."""
+        from .outdir import check_output
+
+        settings = self.settings
+        if self.out is not None:
+            self.out.check()
+        if settings.csv_path is not None:
+            self.csv = check_output(settings.csv_path, "--csv")
+        jsonl = settings.jsonl_path
+        if jsonl is None and settings.output is None and settings.csv_path != "-":
+            jsonl = "-"
+        if jsonl is not None:
+            self.jsonl = check_output(jsonl, "--jsonl")
+        if self.csv and self.jsonl and self.csv.kind == "file" and self.csv.path == self.jsonl.path:
+            raise OutputError(settings.csv_path, "given to both --csv and --jsonl")
+        if any(t is not None and t.kind == "stdout" for t in (self.csv, self.jsonl)) and stream_closed(1):
+            raise OutputError("<stdout>", "standard output is closed; nothing written")
+        if "-" in settings.inputs and stream_closed(0):
+            raise OutputError("<stdin>", "standard input is closed")
+        self._inputs_outside_output()
+        return self._collect()
+
+    def _inputs_outside_output(self) -> None:
+        from .inputs import display_path
+
+        if self.out is None or not os.path.exists(self.out.folder):
+            return
+        real_out = os.path.realpath(self.out.folder)
+        for given in self.settings.inputs:
+            if given == "-":
+                continue
+            real = os.path.realpath(given)
+            if real == real_out or real.startswith(real_out.rstrip(os.sep) + os.sep):
+                raise OutputError(display_path(given), "is in the output folder; outputs are never read as input")
+
+    def _collect(self) -> int | None:
+        from .inputs import _matcher, collect
+
+        settings = self.settings
+        skip = [k for k in [self.out.identity()] if k] if self.out is not None else []
+        outputs = {t.identity: option for t, option in ((self.csv, "--csv"), (self.jsonl, "--jsonl"))
+                   if t is not None and t.identity is not None}
+        self.found = found = collect(settings.inputs, settings.glob, skip=skip, outputs=outputs)
+        stop = False
+        for problem in found.problems:
+            if problem.kind == "empty" and settings.allow_empty:
+                self.reporter.warning(problem.display, problem.reason)
+            elif problem.fatal:
+                stop = True
+                outcome = "nothing written" if problem.kind in ("empty", "missing", "unreadable") else None
+                self.reporter.error(problem.display, problem.reason, outcome)
+        if stop:
+            return EXIT_USAGE
+        match = _matcher(settings.glob)
+        for target, option in ((self.csv, "--csv"), (self.jsonl, "--jsonl")):
+            if target is None or target.kind != "file" or target.identity is not None:
+                continue
+            for root in found.roots:
+                real_root = os.path.realpath(root)
+                rel = os.path.relpath(target.path, real_root)
+                if os.path.isdir(real_root) and not rel.startswith(".."):
+                    if match(os.path.basename(target.path), tuple(rel.split(os.sep))):
+                        raise OutputError(target.given, f"{option} would be read as a letter by the next run "
+                                          f"(it is in {root} and matches --glob)")
+        return None
 
 
-def _run(settings: Settings, out: _Output | None, reporter: Reporter) -> int:
+def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
     import dataclasses
 
     import dafu
     from dafu.options import DEFAULT_OPTIONS
 
-    from .inputs import collect
-    from .parallel import Config, Runner, Task, default_jobs
+    from .outdir import State
+    from .parallel import Config, Runner, Task, cap_jobs
 
     started = time.time()
     clock = time.perf_counter()
     options = dataclasses.replace(DEFAULT_OPTIONS, script=settings.script, redact=settings.redact)
     key = _options_key(settings, options)
     tally = _Tally()
-
-    found = collect(settings.inputs, settings.glob)
-    if not found.items and not found.problems:
-        reporter.warning(" ".join(settings.inputs), f"no files matching {settings.glob!r}")
+    found, out = plan.found, plan.out
     for item in found.items:
         if item.collision_of is not None:
             reporter.warning(item.display, f"id {item.collision_of!r} already used; this letter is {item.id!r}")
-    state = _load_state(out.folder) if out else {}
-    same_run = state.get("version") == dafu.__version__ and state.get("options") == key
-    known: dict[str, str] = state.get("letters", {}) if same_run else {}
-    before: dict[str, str] = state.get("letters", {})
+    state = State.load(out.folder) if out else State(letters={}, sources={})
+    if state.damaged:
+        tally.warnings += 1
+        reporter.warning(out.folder, "the last run's state (.dafu-state.json) is damaged; every letter is "
+                                     "converted again and nothing is pruned")
+    same_run = state.version == dafu.__version__ and state.options == key
+    known = state.letters if (same_run and settings.incremental and out) else {}
     stdin_data = None
     if any(i.path is None for i in found.items):
-        stdin_data = sys.stdin.buffer.read(settings.max_bytes + 1)
+        try:
+            stdin_data = sys.stdin.buffer.read(settings.max_bytes + 1)
+        except (OSError, AttributeError, ValueError) as exc:
+            raise OutputError("<stdin>", f"cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+
     def task(i) -> Task:
-        known_sha = known.get(i.id) if settings.incremental and out and os.path.exists(out.record_path(i.id)) else None
-        return Task(i.path, i.display, i.id, i.collision_of, known_sha, stdin_data if i.path is None else None)
+        sha = known.get(i.id)
+        record = out.record_path(i.id) if sha is not None else None
+        return Task(i.path, i.display, i.id, i.collision_of, sha, stdin_data if i.path is None else None,
+                    i.follow, i.stream, record)
 
     tasks = _LazyTasks(found.items, task)
     config = Config(options, settings.max_bytes, settings.encoding,
                     want_rows=out is not None or settings.csv_path is not None)
-    ctx = _Context(settings, out, reporter, tally, before)
+    ctx = _Context(settings, plan, reporter, tally, state)
     for problem in found.problems:
-        if problem.fatal:
+        if problem.level == "error":
             ctx.fail(problem.display, problem.reason, problem.kind)
-        else:
+        elif problem.level == "warning" and not problem.fatal:
             tally.warnings += 1
             reporter.warning(problem.display, problem.reason)
-    jobs = settings.jobs or default_jobs()
-    runner = Runner(tasks if not (settings.strict and tally.failed) else [], config, jobs=jobs,
-                    lock_fd=out.lock_fd if out else None)
+    jobs, why = cap_jobs(settings.jobs)
+    if why:
+        reporter.warning(f"--jobs {settings.jobs}", f"using {jobs} (the machine has {why})")
+    runner = Runner(tasks, config, jobs=jobs, lock_fd=out.lock_fd if out else None)
     status = "complete"
     try:
         ctx.open()
         runner.start()
         status = ctx.consume(runner, len(tasks))
         runner.stop(now=status != "complete")
-        if out is not None:
-            ctx.finish(found.items, key, options, started, clock, status, jobs)
-        else:
-            ctx.close_sinks()
-    except (KeyboardInterrupt, _Terminated) as exc:
+        with deferred_signals() as held:
+            if out is not None:
+                ctx.finish(found, key, options, started, clock, status, jobs)
+            else:
+                ctx.close_sinks()
+    except Interrupted as sig:
         runner.stop()
         ctx.discard()
-        reporter.say(f"dafu: interrupted; {tally.new + tally.changed + tally.unchanged} letters done, "
-                     "every file written is complete")
-        return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + 15
+        if out is not None:
+            ctx.write_run_json(options, started, clock, "interrupted", jobs)
+        reporter.say(f"dafu: interrupted; nothing published ({tally.letters} letters were done); "
+                     "the output keeps the last run's files")
+        return sig.code
     except BrokenPipeError:
         runner.stop()
         ctx.discard()
-        _silence_stdout()
+        silence_stdout()
         return EXIT_PIPE
     except OSError as exc:  # the output location failed mid-run (disk full, removed, read-only)
         runner.stop()
         ctx.discard()
-        reporter.error(getattr(exc, "filename", None) or (out.folder if out else "-"),
-                       f"{exc.strerror or exc}", "stopping")
+        if out is not None:
+            ctx.write_run_json(options, started, clock, "failed", jobs)
+        streams = any(t is not None and t.kind != "file" for t in (plan.csv, plan.jsonl))
+        where = getattr(exc, "filename", None) or ("<stdout>" if streams or out is None else out.folder)
+        reporter.error(str(where), f"{exc.strerror or exc}", "stopping; nothing published")
+        if where == "<stdout>" or (out is None and settings.jsonl_path in (None, "-")):
+            silence_stdout()
         return EXIT_USAGE
     seconds = time.perf_counter() - clock
     if not settings.quiet:
+        kept = f", {tally.kept} kept from the last run" if tally.kept else ""
         reporter.say(f"dafu: {_count(tally.letters, 'letter')}, {tally.metrics} metrics, {tally.warnings} warnings, "
-                     f"{tally.failed} errors in {seconds:.1f} s" + ("" if status == "complete" else f" ({status})"))
+                     f"{tally.failed} errors in {seconds:.1f} s" + kept + ("" if status == "complete" else f" ({status})"))
+    if held.pending:
+        return 128 + held.pending
     return EXIT_FAILED if tally.failed else EXIT_OK
 
 
@@ -333,43 +337,73 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _silence_stdout() -> None:
-    """After a closed pipe, point stdout at /dev/null so that the exit flush stays quiet."""
+def _gone(source: str | None, roots: tuple[str, ...]) -> bool:
+    """True when a record's input was under an input given to this run and is no longer there."""
+    from .outdir import decode_source
+
+    if not source:
+        return False
+    path = decode_source(source)
+    if not any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
+        return False  # not looked at in this run
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False  # unreadable: not looked at
+    return False
 
 
 class _Context:
-    """The state of one run while results stream in: sinks, counts, errors."""
+    """The state of one run while results stream in: sinks, counts, errors, the new manifest."""
 
-    def __init__(self, settings: Settings, out: _Output | None, reporter: Reporter, tally: _Tally,
-                 before: dict[str, str]) -> None:
-        self.settings, self.out, self.reporter, self.tally, self.before = settings, out, reporter, tally, before
+    def __init__(self, settings: Settings, plan: _Plan, reporter: Reporter, tally: _Tally, state) -> None:
+        self.settings, self.plan, self.out, self.reporter, self.tally = settings, plan, plan.out, reporter, tally
+        self.state = state
         self.jsonl = self.csv = None
         self.errors_file = None
         self.metrics_file = None  # metrics.csv of the output folder, written as the results come
-        self.records = None  # BatchWriter of letters/
-        self.done: dict[str, str] = {}  # id -> sha256 of every letter in this run's output
+        self.records = None  # StagedRecords of letters/
+        self.letters: dict[str, str] = {}  # the new manifest: id -> sha256 of the input
+        self.sources: dict[str, str] = {}  # id -> absolute input path
+        self.pruned: list[str] = []
+        self._old: list[str] = []  # ids of records from the last run not in this run (merged into the CSVs)
+        self._old_pos = 0
 
     def open(self) -> None:
+        from .outdir import open_target
         from .writers import BOM, AtomicFile, csv_bytes
 
-        self.jsonl, self.csv = _sinks(self.settings)
+        self.jsonl = open_target(self.plan.jsonl) if self.plan.jsonl else None
+        self.csv = open_target(self.plan.csv) if self.plan.csv else None
         head = (BOM if self.settings.excel else b"") + csv_bytes([_columns()])
         if self.csv is not None:
             self.csv[0].write(head)
         if self.out is not None:
-            from .writers import BatchWriter
+            from .writers import StagedRecords
 
-            self.records = BatchWriter(self.out.letters)
+            self.records = StagedRecords(self.out.letters)
             self.metrics_file = AtomicFile(os.path.join(self.out.folder, "metrics.csv"))
             self.metrics_file.write(head)
             self.errors_file = AtomicFile(os.path.join(self.out.folder, "errors.jsonl"))
             for error in self.tally.errors:
                 self._log_error(error)
+            self._plan_old()
+
+    def _plan_old(self) -> None:
+        """Split the last run's records that this run does not convert into pruned and kept ones."""
+        current = {i.id for i in self.plan.found.items}
+        roots = self.plan.found.roots
+        old = []
+        for id in sorted(self.state.letters):
+            if id in current:
+                continue
+            if self.settings.prune and _gone(self.state.sources.get(id), roots):
+                self.pruned.append(id)
+            elif os.path.exists(self.out.record_path(id)):
+                old.append(id)
+        self._old = old
 
     def fail(self, display: str, reason: str, kind: str, trace: str | None = None) -> None:
         self.tally.failed += 1
@@ -387,41 +421,89 @@ class _Context:
         self.errors_file.write(orjson.dumps(error) + b"\n")
 
     def consume(self, runner, total: int) -> str:
-        """Handle results as they come; return "complete" or why the run stopped early."""
+        """Handle results as they come; return "complete" or "partial" (some letters failed, or --strict stopped)."""
+        done = 0
         with self._progress(total) as advance:
             for res in runner:
                 advance()
+                done += 1
+                self._old_before(res.id)
                 if res.status == "error":
                     self.fail(res.display, res.reason, res.kind, res.traceback)
+                    self._keep(res.id)
                     if self.settings.strict:
-                        if self.records is not None:
-                            self.records.flush()
-                        return "stopped at the first error (--strict)"
+                        break
                     continue
                 self._take(res)
-        if self.records is not None:
-            self.records.flush()
-        return "complete" if not (self.settings.strict and self.tally.failed) else "stopped at the first error (--strict)"
+        if self.out is not None:  # the letters not reached (--strict) keep their records too
+            rest = [i.id for i in self.plan.found.items[done:] if i.id in self.state.letters]
+            self._old = sorted(set(self._old[self._old_pos:]) | set(rest))
+            self._old_pos = 0
+            self._old_before(None)
+        return "partial" if self.tally.failed else "complete"
+
+    def _old_before(self, id: str | None) -> None:
+        """Put the rows of the last run's records with ids before `id` (all, for None) in the CSVs."""
+        old = self._old
+        while self._old_pos < len(old) and (id is None or old[self._old_pos] < id):
+            self._keep(old[self._old_pos], failed=False)
+            self._old_pos += 1
+
+    def _keep(self, id: str, failed: bool = True) -> None:
+        """Keep the last run's record of `id` (a letter that failed now, or is not in this run): its rows stay."""
+        import orjson
+
+        from dafu.output import csv_rows_from_dict
+
+        from .writers import csv_bytes
+
+        if self.out is None or id not in self.state.letters:
+            return
+        path = self.out.record_path(id)
+        try:
+            with open(path, "rb") as fp:
+                record = orjson.loads(fp.read())
+            rows = csv_bytes(csv_rows_from_dict(record))
+            if not isinstance(record, dict) or record.get("id") != id:
+                raise ValueError("not this letter's record")
+        except FileNotFoundError:
+            return
+        except Exception:
+            self.tally.warnings += 1
+            self.reporter.warning(path, "damaged record from the last run; left out of the CSVs")
+            return
+        self.tally.kept += 1
+        self.letters[id] = self.state.letters[id]
+        if id in self.state.sources:
+            self.sources[id] = self.state.sources[id]
+        self.metrics_file.write(rows)
+        if self.csv is not None:
+            self.csv[0].write(rows)
 
     def _take(self, res) -> None:
         """Write a converted (or unchanged) letter's record, JSON line and CSV rows; count it."""
+        from .outdir import encode_source
+
+        if res.note:
+            self.tally.warnings += 1 if "damaged" in res.note else 0
+            self.reporter.warning(res.display, res.note)
         if res.status == "unchanged":
             self.tally.unchanged += 1
             self.tally.skipped += 1
-            with open(self.out.record_path(res.id), "rb") as fp:
-                data = fp.read().rstrip(b"\n")
-            res = _from_record_file(res, data)
         else:
             self._count_change(res.id, res.sha256)
-            data = res.json
             if self.records is not None:
-                self.records.write(res.id + ".json", data + b"\n")
-        self.done[res.id] = res.sha256
+                self.records.write(res.id + ".json", res.json + b"\n")
+        if self.out is not None and res.sha256 is not None:
+            self.letters[res.id] = res.sha256
+            path = next_path(self.plan.found.items, res.id)
+            if path is not None:
+                self.sources[res.id] = encode_source(os.path.abspath(path))
         self.tally.letters += 1
         self.tally.metrics += res.metrics
         self.tally.warnings += res.warnings
         if self.jsonl is not None:
-            self.jsonl[0].write(data + b"\n")
+            self.jsonl[0].write(res.json + b"\n")
         if res.csv is not None:
             if self.metrics_file is not None:
                 self.metrics_file.write(res.csv)
@@ -429,7 +511,7 @@ class _Context:
                 self.csv[0].write(res.csv)
 
     def _count_change(self, id: str, sha: str | None) -> None:
-        old = self.before.get(id)
+        old = self.state.letters.get(id)
         if old is None:
             self.tally.new += 1
         elif old == sha:
@@ -457,40 +539,53 @@ class _Context:
 
         return bar()
 
-    def finish(self, items, key, options, started: float, clock: float, status: str, jobs: int) -> None:
-        """Prune, put metrics.csv in place, write state, errors, package, run.json."""
+    def finish(self, found, key, options, started: float, clock: float, status: str, jobs: int) -> None:
+        """Put records, metrics.csv, errors, state (the manifest), package and run.json in place."""
         import orjson
 
         import dafu
 
+        from .outdir import STATE_NAME, State
         from .writers import atomic_write, datapackage, fsync_folder
 
         out, settings, tally = self.out, self.settings, self.tally
-        current = {i.id for i in items}
-        if settings.prune:
-            for name in sorted(os.listdir(out.letters)):
-                if name.endswith(".json") and not name.startswith(".") and name[:-5] not in current:
-                    os.unlink(os.path.join(out.letters, name))
-                    tally.pruned += 1
+        self.records.commit()
+        for id in self.pruned:
+            try:
+                os.unlink(out.record_path(id))
+                tally.pruned += 1
+            except FileNotFoundError:
+                pass
         self.metrics_file.commit()
         self.metrics_file = None
-        letters = {k: v for k, v in self.before.items() if k in current or not settings.prune}
-        letters.update(self.done)
-        state = {"format": _STATE_FORMAT, "version": dafu.__version__, "options": key,
-                 "letters": dict(sorted(letters.items()))}
-        atomic_write(os.path.join(out.folder, _STATE), orjson.dumps(state) + b"\n")
+        state = State(dafu.__version__, key, self.letters, self.sources)
+        atomic_write(os.path.join(out.folder, STATE_NAME), state.dump())
         self.errors_file.commit()
         self.errors_file = None
         atomic_write(os.path.join(out.folder, "datapackage.json"),
                      orjson.dumps(datapackage(excel=settings.excel, version=dafu.__version__),
                                   option=orjson.OPT_INDENT_2) + b"\n")
-        seconds = round(time.perf_counter() - clock, 3)
-        summary = _run_summary(settings, options, tally, started, seconds, status, jobs)
-        atomic_write(os.path.join(out.folder, "run.json"), orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
+        self.write_run_json(options, started, clock, status, jobs, strict=True)
         self.close_sinks()
         fsync_folder(out.letters)
         fsync_folder(out.folder)
         self.records = None
+
+    def write_run_json(self, options, started: float, clock: float, status: str, jobs: int,
+                       strict: bool = False) -> None:
+        """Write run.json (status complete, partial, interrupted or failed); best effort unless `strict`."""
+        import orjson
+
+        from .writers import atomic_write
+
+        seconds = round(time.perf_counter() - clock, 3)
+        summary = _run_summary(self.settings, options, self.tally, started, seconds, status, jobs)
+        try:
+            atomic_write(os.path.join(self.out.folder, "run.json"),
+                         orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
+        except OSError:
+            if strict:
+                raise
 
     def close_sinks(self) -> None:
         for sink in (self.jsonl, self.csv):
@@ -501,6 +596,8 @@ class _Context:
                 atomic.commit()
             else:
                 stream.flush()
+                if stream is not sys.stdout.buffer:
+                    stream.close()
         self.jsonl = self.csv = None
 
     def discard(self) -> None:
@@ -508,12 +605,27 @@ class _Context:
         for sink in (self.jsonl, self.csv):
             if sink is not None and sink[1] is not None:
                 sink[1].discard()
+            elif sink is not None and sink[0] is not sys.stdout.buffer:
+                try:
+                    sink[0].close()
+                except OSError:
+                    pass
         for atomic in (self.errors_file, self.metrics_file):
             if atomic is not None:
                 atomic.discard()
         if self.records is not None:
             self.records.discard()
         self.jsonl = self.csv = self.errors_file = self.metrics_file = self.records = None
+
+
+def next_path(items, id: str) -> str | None:
+    """Return the input path of the item with `id` (items are sorted by id)."""
+    from bisect import bisect_left
+
+    k = bisect_left(items, id, key=lambda i: i.id)
+    if k < len(items) and items[k].id == id:
+        return items[k].path
+    return None
 
 
 class _LazyTasks(Sequence):
@@ -529,19 +641,6 @@ class _LazyTasks(Sequence):
         if isinstance(k, slice):
             return [self.make(i) for i in self.items[k]]
         return self.make(self.items[k])
-
-
-def _from_record_file(res, data: bytes):
-    """Return an unchanged letter's result with its counts and CSV rows read from its record file."""
-    import orjson
-
-    from dafu.output import csv_rows_from_dict
-
-    from .writers import csv_bytes
-
-    record = orjson.loads(data)
-    return res._replace(csv=csv_bytes(csv_rows_from_dict(record)), metrics=len(record.get("metrics") or ()),
-                        warnings=len(record.get("warnings") or ()))
 
 
 def _columns() -> list[str]:
@@ -568,10 +667,12 @@ def _versions() -> dict[str, str | None]:
 
 def _run_summary(settings: Settings, options, tally: _Tally, started: float, seconds: float,
                  status: str, jobs: int) -> dict[str, Any]:
-    """Return the content of run.json."""
+    """Return the content of run.json; status is one of complete, partial, interrupted, failed."""
     from datetime import datetime, timezone
 
     from dafu.model import SCHEMA_ID
+
+    from .inputs import display_path
 
     def iso(t: float) -> str:
         return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="seconds")
@@ -582,12 +683,12 @@ def _run_summary(settings: Settings, options, tally: _Tally, started: float, sec
         "counts": {"letters": tally.letters, "metrics": tally.metrics, "warnings": tally.warnings,
                    "errors": tally.failed, "new": tally.new, "changed": tally.changed,
                    "unchanged": tally.unchanged, "failed": tally.failed, "skipped": tally.skipped,
-                   "pruned": tally.pruned},
+                   "pruned": tally.pruned, "kept": tally.kept},
         "errors": [{k: v for k, v in e.items() if k != "traceback"} for e in tally.errors],
         "versions": {**_versions(), "record_schema": SCHEMA_ID},
-        "options": {"inputs": list(settings.inputs), "script": options.script, "redact": options.redact,
-                    "incremental": settings.incremental, "prune": settings.prune, "strict": settings.strict,
-                    "excel": settings.excel, "max_bytes": settings.max_bytes, "glob": settings.glob,
-                    "encoding": settings.encoding, "jobs": jobs},
+        "options": {"inputs": [display_path(i) for i in settings.inputs], "script": options.script,
+                    "redact": options.redact, "incremental": settings.incremental, "prune": settings.prune,
+                    "strict": settings.strict, "excel": settings.excel, "max_bytes": settings.max_bytes,
+                    "glob": display_path(settings.glob), "encoding": settings.encoding, "jobs": jobs},
         "timings": {"started": iso(started), "finished": iso(started + seconds), "seconds": seconds},
     }

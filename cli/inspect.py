@@ -47,14 +47,33 @@ def inspect(
     item, decoded = _read_one(file, max_bytes, encoding)
     options = dataclasses.replace(DEFAULT_OPTIONS, script=script, redact=redact)
     record = process(decoded.text, options=options, id=item.id, source=decoded.source(item.display))
+    if decoded.replaced:
+        from dafu.codes import WarningCode
+        from dafu.model import Warning
+
+        code = WarningCode.DECODE_REPLACED
+        record = dataclasses.replace(record, warnings=(Warning(code.value, code.template.format(
+            count=decoded.replaced)),) + record.warnings)
     if json:
         from dafu.output import record_to_json
 
         _write_stdout(record_to_json(record) + b"\n")
         return
     console = _console()
-    for part in _view(record):
-        console.print(part)
+    try:
+        for part in _view(record):
+            console.print(part)
+        console.file.flush()
+    except BrokenPipeError:
+        from .console import EXIT_PIPE, silence_stdout
+
+        silence_stdout()
+        raise typer.Exit(EXIT_PIPE) from None
+    except OSError as exc:
+        from .console import fail, silence_stdout
+
+        silence_stdout()
+        fail("<stdout>", f"cannot write ({exc.strerror or exc})")
 
 
 def normalize(
@@ -71,7 +90,7 @@ def normalize(
 
     _, decoded = _read_one(file, max_bytes, encoding)
     text = normalize_text(decoded.text, options=dataclasses.replace(DEFAULT_OPTIONS, script=script)).text
-    _write_stdout((text if text.endswith("\n") or not text else text + "\n").encode("utf-8"))
+    _write_stdout((text if text.endswith("\n") or not text else text + "\n").encode("utf-8", "replace"))
 
 
 def schema(
@@ -97,8 +116,13 @@ def _read_one(file: str, max_bytes: int, encoding: str | None) -> tuple[Item, De
 
     from dafu.read import ReadError, read_file, read_stream
 
+    from .console import STDOUT_NAME, Reporter, stream_closed
     from .inputs import collect, display_path
 
+    if stream_closed(1):
+        _error(STDOUT_NAME, "standard output is closed; nothing written", 2)
+    if file == "-" and stream_closed(0):
+        _error("<stdin>", "standard input is closed", 2)
     if file != "-" and os.path.isdir(file):
         _error(display_path(file), "is a folder; give one letter", 2)
     found = collect([file], "*")
@@ -107,10 +131,15 @@ def _read_one(file: str, max_bytes: int, encoding: str | None) -> tuple[Item, De
     item = found.items[0]
     try:
         if item.path is None:
-            return item, read_stream(sys.stdin.buffer, max_bytes=max_bytes, encoding=encoding)
-        return item, read_file(item.path, max_bytes=max_bytes, encoding=encoding)
+            decoded = read_stream(sys.stdin.buffer, max_bytes=max_bytes, encoding=encoding)
+        else:
+            decoded = read_file(item.path, max_bytes=max_bytes, encoding=encoding, follow=item.follow,
+                                stream=item.stream)
     except ReadError as exc:
         _error(item.display, exc.reason, 1)
+    if decoded.replaced:
+        Reporter(quiet=False).warning(item.display, f"{decoded.replaced} undecodable byte(s) replaced by U+FFFD")
+    return item, decoded
 
 
 def _console():
@@ -126,13 +155,15 @@ def _console():
 
 
 def _write_stdout(data: bytes) -> None:
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
+    from .console import write_stdout
+
+    write_stdout(data)
 
 
 def _error(path: str, reason: str, code: int) -> NoReturn:
-    sys.stderr.write(f"dafu: error: {path}: {reason}\n")
-    raise typer.Exit(code)
+    from .console import fail
+
+    fail(path, reason, code)
 
 
 # ---------------------------------------------------------------- the view (pure: record -> renderables)

@@ -41,9 +41,11 @@ def _check_encoding(value: Optional[str]) -> Optional[str]:
         import codecs
 
         try:
-            codecs.lookup(value)
-        except LookupError:
+            info = codecs.lookup(value)
+        except (LookupError, ValueError, TypeError):  # a NUL or odd characters in the name
             raise typer.BadParameter(f"unknown encoding {value!r}") from None
+        if not getattr(info, "_is_text_encoding", True):
+            raise typer.BadParameter(f"{value!r} is not a text encoding (rot13, base64 ... are not)")
     return value
 
 

@@ -104,7 +104,7 @@ def _unchanged(task: Task, config: Config) -> Result | None:
     """Return the Result of a letter whose bytes and record are as the last run left them, else None."""
     import orjson
 
-    from dafu.record import csv_rows_from_dict
+    from dafu.output import csv_rows_from_dict
 
     from .writers import csv_bytes
 
@@ -225,7 +225,7 @@ def _warm_up(options: Any) -> None:
 
     try:
         process("关于第1号提案的答复\n张三委员：\n现答复如下：培训100人次。\n某某局\n2020年1月1日\n", options=options)
-        from dafu.repair import repair_byte_loss
+        from dafu.normalize.repair import repair_byte_loss
 
         repair_byte_loss("议》(第20180218号)收悉?,F(xiàn)答复(fù)如下:")
     except Exception:  # a broken pipeline shows up per letter, with its path; not here

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Iterator, NoReturn, Optional
 
 import typer
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
     from dafu.options import Options
     from dafu.validate import RuleBook, Verdict
 
-    from .convert import Reporter
+    from .console import Reporter
     from .inputs import Item
 
 __all__ = ["validate"]
@@ -35,11 +34,11 @@ REPORT_FORMATS = ("json", "junit")
 def validate(
     inputs: Annotated[list[str], typer.Argument(
         metavar="INPUT", help="Letters: files, folders (walked recursively) or - for stdin.")],
-    rules: Annotated[Optional[Path], typer.Option(
+    rules: Annotated[Optional[str], typer.Option(
         "--rules", metavar="FILE",
         help="TOML rules checked on top of the defaults (required fields, min_metrics, categories, "
              "doc_types, date_min/date_max, per-doc_type tables).")] = None,
-    report: Annotated[Optional[tuple[str, Path]], typer.Option(
+    report: Annotated[Optional[tuple[str, str]], typer.Option(
         "--report", metavar="json|junit PATH", help="Also write a JSON or JUnit XML report to PATH.")] = None,
     glob: Glob = "*.txt",
     script: Script = "simplified",
@@ -51,80 +50,128 @@ def validate(
     no_progress: NoProgress = False,
 ) -> None:
     """Check that every letter parses to a valid record; exit 0 if all are valid, 1 if not."""
+    from .console import Interrupted, Reporter, signals
+
+    reporter = Reporter(quiet)
+    with signals():
+        try:
+            code = _validate(inputs, rules, report, glob, script, max_bytes, encoding, jobs, strict, quiet,
+                             no_progress, reporter)
+        except Interrupted as sig:
+            reporter.say("dafu: interrupted; no report written")
+            code = sig.code
+    raise typer.Exit(code)
+
+
+def _validate(inputs, rules, report, glob, script, max_bytes, encoding, jobs, strict, quiet, no_progress,
+              reporter) -> int:
     import dataclasses
 
     from dafu.options import DEFAULT_OPTIONS
 
-    from .convert import Reporter
+    from .console import STDOUT_NAME, stream_closed
     from .inputs import collect
 
-    reporter = Reporter(quiet)
     book = _load_rules(rules)
-    if report is not None:
-        _check_report(*report)
+    target = _check_report(*report) if report is not None else None
     if inputs.count("-") > 1:
         raise typer.BadParameter("stdin (-) can be read only once", param_hint="INPUT")
-    found = collect(inputs, glob)
+    if glob == "":
+        raise typer.BadParameter("empty pattern", param_hint="--glob")
+    if stream_closed(1):
+        _usage(STDOUT_NAME, "standard output is closed; nothing written")
+    if "-" in inputs and stream_closed(0):
+        _usage("<stdin>", "standard input is closed")
+    outputs = {target.identity: "--report"} if target is not None and target.identity else None
+    found = collect(inputs, glob, outputs=outputs)
     for problem in found.problems:
-        if problem.fatal:
-            reporter.error(problem.display, problem.reason, None)
-        else:
+        if problem.level == "warning":
             reporter.warning(problem.display, problem.reason)
+        else:
+            reporter.error(problem.display, problem.reason, None if problem.fatal else "skipped")
     if any(p.fatal for p in found.problems):
-        raise typer.Exit(2)
+        return 2
     for item in found.items:
         if item.collision_of is not None:
             reporter.warning(item.display, f"id {item.collision_of!r} already used; this letter is {item.id!r}")
     if not found.items:
         reporter.error(" ".join(inputs), f"no letters found (--glob {glob!r})", None)
-        raise typer.Exit(2)
+        return 2
 
     options = dataclasses.replace(DEFAULT_OPTIONS, script=script)
     started = time.perf_counter()
-    try:
-        verdicts = _run(found.items, options, book, reporter, max_bytes=max_bytes, encoding=encoding, jobs=jobs,
-                        strict=strict, quiet=quiet, progress=not (quiet or no_progress))
-    except KeyboardInterrupt:
-        reporter.say("dafu: interrupted; no report written")
-        raise typer.Exit(130) from None
+    verdicts = _run(found.items, options, book, reporter, max_bytes=max_bytes, encoding=encoding, jobs=jobs,
+                    strict=strict, quiet=quiet, progress=not (quiet or no_progress))
     seconds = round(time.perf_counter() - started, 3)
-    if report is not None:
-        _write_report(report[0], report[1], verdicts, rules, seconds)
+    if target is not None:
+        _write_report(report[0], target, verdicts, rules, seconds)
     _summary(reporter, verdicts, seconds)
-    raise typer.Exit(0 if all(v.status == "pass" for v in verdicts) else 1)
+    problems = any(p.level == "error" for p in found.problems)
+    return 0 if all(v.status == "pass" for v in verdicts) and not problems else 1
 
 
 # ---------------------------------------------------------------- options
-def _load_rules(path: Path | None) -> RuleBook:
+def _load_rules(path: str | None) -> RuleBook:
     """Return the user's rule book (an empty one without --rules); exit 2 when it is unusable."""
+    import os
+    import stat
+
     from dafu.output import json_schema
     from dafu.validate import RuleBook, RulesError, parse_rules, unknown_paths
 
+    from .inputs import display_path
+
     if path is None:
         return RuleBook()
+    shown = display_path(path)
+    if path == "":
+        _usage("--rules ''", "empty path (an unset shell variable?)")
     try:
-        book = parse_rules(path.read_bytes().decode("utf-8"))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        try:
+            mode = os.fstat(fd).st_mode
+            if not (stat.S_ISREG(mode) or (stat.S_ISFIFO(mode) and path.startswith(("/dev/fd/", "/proc/")))):
+                _usage(shown, "rules file is not a regular file")
+            os.set_blocking(fd, True)
+            with open(fd, "rb", closefd=False) as fp:
+                data = fp.read(10_000_001)
+        finally:
+            os.close(fd)
     except OSError as exc:
-        _usage(str(path), f"cannot read rules file ({exc.strerror or exc})")
+        _usage(shown, f"cannot read rules file ({exc.strerror or exc})")
+    if len(data) > 10_000_000:
+        _usage(shown, "rules file is too large (over 10 MB)")
+    try:
+        book = parse_rules(data.decode("utf-8"))
     except UnicodeDecodeError:
-        _usage(str(path), "rules file is not UTF-8")
+        _usage(shown, "rules file is not UTF-8")
     except RulesError as exc:
-        _usage(str(path), str(exc))
+        _usage(shown, str(exc))
+    except RecursionError:
+        _usage(shown, "rules file is nested too deeply")
+    except (ValueError, TypeError, KeyError, MemoryError) as exc:
+        _usage(shown, f"rules file is not usable ({type(exc).__name__}: {exc})")
     unknown = unknown_paths(book, json_schema())
     if unknown:
-        _usage(str(path), "required: no record has the field(s) " + ", ".join(unknown))
+        _usage(shown, "required: no record has the field(s) " + ", ".join(unknown))
     return book
 
 
-def _check_report(fmt: str, path: Path) -> None:
-    """Exit 2 before any work when --report names an unknown format or an unusable folder."""
+def _check_report(fmt: str, path: str):
+    """Exit 2 before any work when --report names an unknown format or an unusable location."""
+    from .outdir import OutputError, check_output
+
     if fmt not in REPORT_FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(REPORT_FORMATS)}", param_hint="--report")
-    folder = path.parent
-    if not folder.is_dir():
-        raise typer.BadParameter(f"{path}: folder {str(folder)!r} does not exist", param_hint="--report")
-    if path.is_dir():
-        raise typer.BadParameter(f"{path} is a folder", param_hint="--report")
+    if path == "-":
+        _usage("--report -", "give a file (stdout carries the verdicts)")
+    try:
+        target = check_output(path, "--report")
+    except OutputError as exc:
+        from .inputs import display_path
+
+        _usage(display_path(exc.path), exc.reason)
+    return target
 
 
 # ---------------------------------------------------------------- checking
@@ -137,7 +184,8 @@ def _run(items: tuple[Item, ...], options: Options, book: RuleBook, reporter: Re
 
     out = Console(highlight=False, soft_wrap=True)
     stdin = sys.stdin.buffer.read(max_bytes + 1) if any(i.path is None for i in items) else None
-    tasks = [Task(i.path, i.display, i.id, i.collision_of, None, stdin if i.path is None else None) for i in items]
+    tasks = [Task(i.path, i.display, i.id, i.collision_of, None, stdin if i.path is None else None, i.follow, i.stream)
+             for i in items]
     runner = Runner(tasks, Config(options, max_bytes, encoding), jobs=jobs or default_jobs())
     verdicts: list[Verdict] = []
     runner.start()
@@ -195,14 +243,9 @@ def _line(verdict: Verdict) -> str:
 
 def _print_line(verdict: Verdict, quiet: bool) -> None:
     if not (quiet and verdict.status == "pass"):
-        try:
-            sys.stdout.buffer.write(_line(verdict).encode("utf-8", "replace") + b"\n")
-            sys.stdout.flush()
-        except BrokenPipeError:  # `dafu validate … | head`: end quietly, as convert does
-            from .convert import EXIT_PIPE, _silence_stdout
+        from .console import write_stdout
 
-            _silence_stdout()
-            raise typer.Exit(EXIT_PIPE) from None
+        write_stdout(_line(verdict).encode("utf-8", "replace") + b"\n")  # 141 on a closed pipe, 2 on a full device
 
 
 _STYLES = {"pass": "green", "fail": "bold red", "error": "bold magenta"}
@@ -234,27 +277,34 @@ def _summary(reporter: Reporter, verdicts: list[Verdict], seconds: float) -> Non
                  f"{n['errors']} unreadable ({seconds:.1f} s)")
 
 
-def _write_report(fmt: str, path: Path, verdicts: list[Verdict], rules: Path | None, seconds: float) -> None:
-    """Write the report atomically; exit 2 when the location turns out to be unusable."""
+def _write_report(fmt: str, target, verdicts: list[Verdict], rules: str | None, seconds: float) -> None:
+    """Write the report (atomically to a file, or to a pipe); exit 2 when the location turns out to be unusable."""
     import orjson
 
+    from .inputs import display_path
+    from .outdir import OutputError, open_target
     from .reports import junit_xml, report_dict
-    from .writers import atomic_write
 
     if fmt == "junit":
         data = junit_xml(verdicts, seconds=seconds)
     else:
-        data = orjson.dumps(report_dict(verdicts, rules=str(rules) if rules else None, seconds=seconds),
+        data = orjson.dumps(report_dict(verdicts, rules=display_path(rules) if rules else None, seconds=seconds),
                             option=orjson.OPT_INDENT_2) + b"\n"
     try:
-        atomic_write(str(path), data)
+        stream, atomic = open_target(target)
+        stream.write(data)
+        if atomic is not None:
+            atomic.commit()
+        else:
+            stream.close()
+    except OutputError as exc:
+        _usage(display_path(exc.path), exc.reason)
     except OSError as exc:
-        _usage(str(path), f"cannot write report ({exc.strerror or exc})")
+        _usage(display_path(target.given), f"cannot write report ({exc.strerror or exc})")
 
 
 def _usage(path: str, reason: str) -> NoReturn:
     """Print a one-line error naming `path` and exit 2."""
-    from .convert import Reporter
+    from .console import fail
 
-    Reporter(quiet=False).error(path, reason, None)
-    raise typer.Exit(2)
+    fail(path, reason)

@@ -14,7 +14,7 @@ import secrets
 from typing import IO, Any, Iterable, Iterator
 
 __all__ = [
-    "AtomicFile", "atomic_write", "BatchWriter", "sync_filesystem", "LockBusy", "lock_folder", "remove_stale_temps", "fsync_folder",
+    "AtomicFile", "atomic_write", "StagedRecords", "sync_filesystem", "LockBusy", "lock_folder", "remove_stale_temps", "fsync_folder",
     "csv_bytes", "datapackage", "TEMP_MARK", "BOM",
 ]
 
@@ -112,26 +112,35 @@ def _syncfs(fd: int) -> int:
         return -1
 
 
-class BatchWriter:
-    """Atomic writes of many small files with one disk flush per batch instead of one per file.
+class StagedRecords:
+    """Records written beside their final names and put in place all together at the end of a run.
 
-    Files are written under hidden temp names; every `max_files` files (or `max_seconds`) the file
-    system is synced once and the batch is renamed into place. So a file appears under its name only
-    when its bytes are on disk, and 10,000 records cost some 100 flushes instead of 10,000.
+    Each record goes to `.<name>.dafu-tmp` in the folder; every `max_files` files (or `max_seconds`)
+    the file system is synced once, so 10,000 records cost some 100 flushes instead of 10,000.
+    `commit()` renames every staged record into place (the run then publishes its CSVs too);
+    `discard()` (an interrupted or failed run) removes them, and the folder keeps the last run's
+    records, in step with its CSVs. Nothing is kept in memory per record.
     """
 
     def __init__(self, folder: str, *, max_files: int = 64, max_seconds: float = 1.0) -> None:
         self.folder, self.max_files, self.max_seconds = folder, max_files, max_seconds
-        self._pending: list[tuple[str, str]] = []
+        self._unsynced = 0
         self._since = 0.0
+        self.staged = 0
+
+    def _temp(self, name: str) -> str:
+        return os.path.join(self.folder, f".{name}{TEMP_MARK}")
 
     def write(self, name: str, data: bytes) -> None:
-        """Write `folder/name` (in place at the next flush)."""
+        """Stage `folder/name` (in place at `commit()`)."""
         import time
 
         path = os.path.join(self.folder, name)
-        temp = os.path.join(self.folder, f".{name}.{secrets.token_hex(4)}{TEMP_MARK}")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        temp = self._temp(name)
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, path) from exc
         try:
             _write_all(fd, data)
         except OSError as exc:
@@ -139,29 +148,48 @@ class BatchWriter:
             os.unlink(temp)
             raise OSError(exc.errno, exc.strerror, path) from exc
         os.close(fd)
-        if not self._pending:
+        self.staged += 1
+        if not self._unsynced:
             self._since = time.monotonic()
-        self._pending.append((temp, path))
-        if len(self._pending) >= self.max_files or time.monotonic() - self._since >= self.max_seconds:
+        self._unsynced += 1
+        if self._unsynced >= self.max_files or time.monotonic() - self._since >= self.max_seconds:
             self.flush()
 
     def flush(self) -> None:
-        """Sync the batch to disk and rename every file of it into place."""
-        if not self._pending:
-            return
+        """Sync the staged files to disk."""
+        if self._unsynced:
+            sync_filesystem(self.folder)
+            self._unsynced = 0
+
+    def _staged_names(self) -> Iterator[tuple[str, str]]:
+        """Yield (temp, final path) of the staged records (the folder holds no other temp file: the lock)."""
+        with os.scandir(self.folder) as it:
+            for entry in it:
+                name = entry.name
+                if name.startswith(".") and name.endswith(".json" + TEMP_MARK):
+                    yield entry.path, os.path.join(self.folder, name[1:-len(TEMP_MARK)])
+
+    def commit(self) -> None:
+        """Put every staged record in place under its name (after one sync)."""
         sync_filesystem(self.folder)
-        for temp, path in self._pending:
-            os.replace(temp, path)
-        self._pending.clear()
+        self._unsynced = 0
+        for temp, path in list(self._staged_names()):
+            try:
+                os.replace(temp, path)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, path) from exc
+        self.staged = 0
 
     def discard(self) -> None:
-        """Drop the files not yet in place; the previous ones stay."""
-        for temp, _ in self._pending:
+        """Drop every staged record; the previous ones stay."""
+        if not self.staged:
+            return
+        for temp, _ in list(self._staged_names()):
             try:
                 os.unlink(temp)
             except FileNotFoundError:
                 pass
-        self._pending.clear()
+        self.staged = 0
 
 
 def fsync_folder(folder: str) -> None:

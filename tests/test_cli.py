@@ -141,17 +141,20 @@ def test_exit_codes(cli, tmp_path, files, exit_code, stderr_fragments):
     assert len(_jsonl(result.stdout_bytes)) == sum(1 for d in files.values() if d == SAMPLE.read_bytes())
 
 
-def test_missing_input_is_that_files_error(cli, tmp_path):
-    result = cli("convert", SAMPLE, tmp_path / "nope.txt", "-j", "1")
-    assert result.exit_code == 1
-    assert f"dafu: error: {tmp_path / 'nope.txt'}: no such file or folder; skipped" in result.stderr
-    assert len(_jsonl(result.stdout_bytes)) == 1
+def test_missing_input_stops_before_anything_is_written(cli, tmp_path):
+    result = cli("convert", SAMPLE, tmp_path / "nope.txt", "-o", tmp_path / "out", "-j", "1")
+    assert result.exit_code == 2
+    assert result.stderr == f"dafu: error: {tmp_path / 'nope.txt'}: no such file or folder; nothing written\n"
+    assert not (tmp_path / "out").exists()
 
 
-def test_empty_folder_is_not_an_error_but_says_so(cli, tmp_path):
+def test_empty_folder_is_a_usage_error_unless_allowed(cli, tmp_path):
     result = cli("convert", tmp_path, "-j", "1")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"dafu: error: {tmp_path}: no letters found (--glob '*.txt'); nothing written\n"
+    result = cli("convert", tmp_path, "-j", "1", "--allow-empty")
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr.splitlines()[0] == f"dafu: warning: {tmp_path}: no files matching '*.txt'"
+    assert result.stderr.splitlines()[0] == f"dafu: warning: {tmp_path}: no letters found (--glob '*.txt')"
 
 
 def test_quiet_prints_nothing_on_success(cli, samples, tmp_path):
@@ -194,7 +197,7 @@ def test_strict_stops_at_the_first_failure(cli, samples, tmp_path):
     result = cli("convert", samples, "-o", tmp_path / "out", "--strict", "-j", "1")
     assert result.exit_code == 1
     assert list((tmp_path / "out" / "letters").iterdir()) == []
-    assert orjson.loads((tmp_path / "out" / "run.json").read_bytes())["status"].startswith("stopped")
+    assert orjson.loads((tmp_path / "out" / "run.json").read_bytes())["status"] == "partial"
 
 
 # ---------------------------------------------------------------- ids
