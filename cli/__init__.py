@@ -59,21 +59,37 @@ _register("inspect", "inspect", "normalize", "schema")
 
 
 def main() -> None:
-    """Run the dafu command line (the `dafu` script and `python -m dafu`)."""
-    import os
+    """Run the dafu command line (the `dafu` script and `python -m dafu`).
+
+    Signals end the process with 128 + their number (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), a closed
+    stdout with 141, whatever the command was doing; a signal that comes while dafu exits is ignored.
+    """
+    import signal
     import sys
 
-    from .console import guard_stdio
+    from .console import Interrupted, guard_stdio, signals, silence_stdout
 
     guard_stdio()
+    code: int | str | None = 0
     try:
-        app(prog_name="dafu")
-    except KeyboardInterrupt:  # before a command installed its handlers (while importing)
-        sys.exit(130)
+        with signals():
+            app(prog_name="dafu")
+    except SystemExit as exc:
+        code = exc.code
+    except Interrupted as sig:
+        code = sig.code
+    except KeyboardInterrupt:
+        code = 130
     except BrokenPipeError:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
-        sys.exit(141)
+        silence_stdout()
+        code = 141
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        code = code or 141
+    except (OSError, ValueError, AttributeError):
+        silence_stdout()
+    sys.exit(code)

@@ -1,52 +1,27 @@
 """process(): one letter's text through normalize -> redact (optional) -> segment -> extract -> Record."""
 from __future__ import annotations
 
-import re
 import traceback
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 
-from ._chars import PHONE
 from .codes import WarningCode
 from .model import SCHEMA_ID, Normalization, Normalized, Record, Segmented, Source, Warning
 from .options import DEFAULT_OPTIONS, Options
+from .redact import REDACTED, contact_names, redact_plain
+from .redact import redact as redact_spans
 
 __all__ = ["process", "redact", "redact_text", "REDACTED"]
 
-REDACTED = "[redacted]"
-
-
 def redact_text(text: str, names: tuple[str, ...]) -> tuple[str, Callable[[int], int]]:
-    """Return text with the names and every phone number replaced by [redacted], and an offset map.
+    """Return text with contact names, phone numbers and e-mail addresses as [redacted], and an offset map.
 
-    The map moves an offset of the old text to the new one (an offset inside a replaced span goes to
-    the start of its [redacted]).
+    The names of every contact line are found in the text (``core/redact.py``); ``names`` adds more.
 
     >>> redact_text("联系人：朱华，电话：0763-3362101", ("朱华",))[0]
     '联系人：[redacted]，电话：[redacted]'
     """
-    words = "|".join(re.escape(n) for n in sorted({n for n in names if n}, key=len, reverse=True))
-    pattern = re.compile(f"{words}|{PHONE.pattern}" if words else PHONE.pattern)
-    pieces, old_starts, old_ends, new_starts, last, shift = [], [], [], [], 0, 0
-    for m in pattern.finditer(text):
-        pieces += [text[last:m.start()], REDACTED]
-        old_starts.append(m.start())
-        old_ends.append(m.end())
-        new_starts.append(m.start() + shift)
-        shift += len(REDACTED) - (m.end() - m.start())
-        last = m.end()
-    pieces.append(text[last:])
-
-    def move(pos: int) -> int:
-        k = bisect_right(old_starts, pos) - 1
-        if k < 0:
-            return pos
-        if pos < old_ends[k]:
-            return new_starts[k]
-        return pos + new_starts[k] + len(REDACTED) - old_ends[k]
-
-    return "".join(pieces), move
+    return redact_spans(text, names)
 
 
 def redact(norm: Normalized) -> Normalized:
@@ -62,8 +37,17 @@ def redact(norm: Normalized) -> Normalized:
         person = contact_person(norm.text)
     except Exception:  # segment will report its own failure; redact the phone numbers at least
         person = None
-    text, move = redact_text(norm.text, (person,) if person else ())
+    names = ((person,) if person else ()) + contact_names(norm.text)
+    text, move = redact_text(norm.text, names)
+    norm = _redact_aside(norm, names)
     return _moved_report(norm, text, move) if text != norm.text else norm
+
+
+def _redact_aside(norm: Normalized, names: tuple[str, ...]) -> Normalized:
+    """Return `norm` with the metadata values and removed debris lines redacted too (they are in the record)."""
+    metadata = tuple((k, redact_plain(v, names)) for k, v in norm.metadata)
+    debris = tuple(redact_plain(line, names) for line in norm.report.debris_removed)
+    return replace(norm, metadata=metadata, report=replace(norm.report, debris_removed=debris))
 
 
 def _moved_report(norm: Normalized, text: str, move: Callable[[int], int]) -> Normalized:

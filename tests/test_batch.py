@@ -157,10 +157,12 @@ def test_prune_drops_records_of_inputs_that_are_gone(cli, samples, tmp_path):
     gone = sorted(samples.iterdir())[0]
     gone.unlink()
     cli("convert", samples, "-o", out, "--incremental", "-j", "1")
-    assert (out / "letters" / f"{gone.stem}.json").exists()
-    assert gone.stem.encode() not in (out / "metrics.csv").read_bytes()
+    assert (out / "letters" / f"{gone.stem}.json").exists()  # without --prune the record stays,
+    assert gone.stem.encode() in (out / "metrics.csv").read_bytes()  # and letters/ and metrics.csv agree
+    assert _counts(out)["kept"] == 1
     cli("convert", samples, "-o", out, "--incremental", "--prune", "-j", "1")
     assert not (out / "letters" / f"{gone.stem}.json").exists()
+    assert gone.stem.encode() not in (out / "metrics.csv").read_bytes()
     assert _counts(out)["pruned"] == 1 and _counts(out)["letters"] == 4
 
 

@@ -204,13 +204,14 @@ def test_disk_full_keeps_the_previous_files(cli, samples, tmp_path, monkeypatch)
     monkeypatch.setattr(writers, "_write_all", fill_up)
     result = cli("convert", samples, "-o", out, "--script", "traditional", "-j", "1")
     assert result.exit_code == 2
-    assert "No space left on device; stopping" in result.stderr and "Traceback" not in result.stderr
+    assert "No space left on device; stopping; nothing published" in result.stderr and "Traceback" not in result.stderr
     assert _temps(out) == []
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after.keys() == before.keys()
-    for name in ("metrics.csv", "run.json", "errors.jsonl", ".dafu-state.json", "datapackage.json"):
-        assert after[out / name] == before[out / name]
-    assert_complete(out)  # records already in place are whole; the batch in flight was dropped
+    run = after.pop(out / "run.json")
+    assert orjson.loads(run)["status"] == "failed"  # run.json says so; every other file is the last run's
+    assert after == {p: data for p, data in before.items() if p != out / "run.json"}
+    assert_complete(out)
 
 
 # ---------------------------------------------------------------- signals, pipes, locks (real processes)
