@@ -64,9 +64,11 @@ def inspect(
         for part in _view(record):
             console.print(part)
         console.file.flush()
-    except BrokenPipeError:
+    except (BrokenPipeError, SystemExit) as exc:  # rich turns a closed pipe into SystemExit(1)
         from .console import EXIT_PIPE, silence_stdout
 
+        if isinstance(exc, SystemExit) and not console.quiet:
+            raise
         silence_stdout()
         raise typer.Exit(EXIT_PIPE) from None
     except OSError as exc:

@@ -245,7 +245,7 @@ def test_sigkill_at_any_moment_leaves_only_complete_files(tmp_path):
         # mostly while letters are written; every fourth kill near the end (metrics.csv, run.json, state)
         time.sleep(duration * (rng.uniform(0.8, 1.05) if i % 4 == 3 else rng.uniform(0.02, 0.8)))
         proc.kill()
-        _, err = proc.communicate()
+        _, err = proc.communicate(timeout=60)
         assert b"Traceback" not in err
         assert_complete(out)
     for _ in range(50):  # workers die with their parent
@@ -260,52 +260,108 @@ def test_sigkill_at_any_moment_leaves_only_complete_files(tmp_path):
     assert len(list((out / "letters").iterdir())) == 150
 
 
+def _readline(stream, timeout: float = 60) -> bytes:
+    """Return one line from a subprocess pipe, failing (not hanging) when none comes within `timeout`."""
+    import selectors
+
+    fd = stream.fileno()
+    line = b""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(left):
+                raise AssertionError(f"no line within {timeout} s (got {line!r})")
+            chunk = os.read(fd, 1)
+            if not chunk:
+                break
+            line += chunk
+    return line
+
+
 def _wait_for_records(out: Path, proc: subprocess.Popen, count: int = 1) -> None:
+    """Wait until the run has staged (or written) `count` records."""
     for _ in range(600):
-        if (out / "letters").is_dir() and len(list((out / "letters").glob("*.json"))) >= count:
+        letters = out / "letters"
+        if letters.is_dir() and len([p for p in letters.iterdir() if p.name.endswith((".json", ".json.dafu-tmp"))]) >= count:
             return
-        assert proc.poll() is None, proc.stderr.read()
+        if proc.poll() is not None:
+            raise AssertionError(proc.communicate(timeout=30)[1])
         time.sleep(0.05)
     raise AssertionError("no record written")
 
 
-def test_sigint_stops_cleanly_with_130(tmp_path):
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_stops_cleanly_publishes_nothing_and_says_so_in_run_json(tmp_path, sig, code):
     corpus = make_corpus(tmp_path / "in", 100)
     out = tmp_path / "out"
+    first = run_dafu("convert", corpus / "d0", "-o", out, "-j", "1", "-q")
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "run.json"}
     proc = subprocess.Popen(dafu_command("convert", corpus, "-o", out, "-j", "2"), env=dafu_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _wait_for_records(out, proc, 3)
-    proc.send_signal(signal.SIGINT)
+    _wait_for_records(out, proc, len(before) + 3)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    assert proc.returncode == code
     assert err.decode().startswith("dafu: interrupted; ") and b"Traceback" not in err
+    assert len(err.splitlines()) == 1
     assert _temps(out) == []
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "run.json"}
+    assert after == before  # letters/ and the CSVs are the last run's, together
+    assert orjson.loads((out / "run.json").read_bytes())["status"] == "interrupted"
     assert_complete(out)
 
 
-def test_closed_pipe_ends_quietly(tmp_path):
+@pytest.mark.parametrize("command", [
+    ["convert", "{corpus}", "-j", "2"],
+    ["convert", "{corpus}", "-j", "1", "--csv", "-"],
+    ["validate", "{corpus}", "-j", "1"],
+    ["normalize", "{letter}"],
+    ["inspect", "{letter}"],
+    ["inspect", "{letter}", "--json"],
+    ["schema"],
+])
+def test_closed_pipe_ends_quietly_with_141_for_every_command(tmp_path, command):
+    """`dafu … | true`: the reader is gone before dafu writes; every command ends with 141 and says nothing."""
+    corpus = make_corpus(tmp_path / "in", 12)
+    argv = [a.format(corpus=corpus, letter=GOOD) for a in command]
+    read, write = os.pipe()
+    os.close(read)
+    proc = subprocess.Popen(dafu_command(*argv), env=dafu_env(), stdout=write, stderr=subprocess.PIPE)
+    os.close(write)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141, err
+    assert b"Traceback" not in err and err == b""
+
+
+def test_pipe_closed_after_the_first_line_ends_quietly(tmp_path):
     corpus = make_corpus(tmp_path / "in", 60)
     proc = subprocess.Popen(dafu_command("convert", corpus, "-j", "2"), env=dafu_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert orjson.loads(proc.stdout.readline())["id"]
+    assert orjson.loads(_readline(proc.stdout, 120))["id"]
     proc.stdout.close()  # like `| head -1`
-    err = proc.stderr.read()
-    assert proc.wait(timeout=60) == 141
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141
     assert err == b""
 
 
-def test_second_run_on_a_locked_folder_exits_2_and_a_killed_holder_frees_it(tmp_path):
+def test_lock_contention_exits_75_and_wait_waits(tmp_path):
     corpus = make_corpus(tmp_path / "in", 100)
     out = tmp_path / "out"
     first = subprocess.Popen(dafu_command("convert", corpus, "-o", out, "-j", "1"), env=dafu_env(),
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _wait_for_records(out, first)
     second = run_dafu("convert", GOOD, "-o", out)
-    assert second.returncode == 2
-    assert second.stderr.decode() == f"dafu: error: {out}: another dafu run holds the lock\n"
+    assert second.returncode == 75
+    assert second.stderr.decode() == (f"dafu: error: {out}: another dafu run holds the lock; "
+                                      "--wait SECONDS waits for it\n")
+    waited = run_dafu("convert", GOOD, "-o", out, "--wait", "0.5")
+    assert waited.returncode == 75 and b"(waited 0.5 s)" in waited.stderr
     first.kill()  # SIGKILL: no cleanup runs; the kernel drops the flock
-    first.communicate()
-    third = run_dafu("convert", GOOD, "-o", out, "--quiet")
+    first.communicate(timeout=60)
+    third = run_dafu("convert", GOOD, "-o", out, "--quiet", "--wait", "30")
     assert (third.returncode, third.stderr) == (0, b"")
 
 
@@ -314,20 +370,9 @@ def test_lock_is_held_by_an_flock(tmp_path):
         [sys.executable, "-c", "import sys, time\nfrom dafu.cli.writers import lock_folder\n"
          "lock_folder(sys.argv[1]); print('locked', flush=True); time.sleep(60)", str(tmp_path)],
         stdout=subprocess.PIPE)
-    assert holder.stdout.readline() == b"locked\n"
+    assert _readline(holder.stdout, 60) == b"locked\n"
     with pytest.raises(writers.LockBusy):
         writers.lock_folder(str(tmp_path))
     holder.kill()
-    holder.wait()
+    holder.communicate(timeout=30)
     os.close(writers.lock_folder(str(tmp_path)))
-
-
-def test_validate_closed_pipe_ends_quietly(tmp_path):
-    corpus = make_corpus(tmp_path / "in", 60)
-    proc = subprocess.Popen(dafu_command("validate", corpus, "-j", "1"), env=dafu_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout.readline().startswith(b"PASS ")
-    proc.stdout.close()  # like `| head -1`
-    err = proc.stderr.read()
-    assert proc.wait(timeout=120) == 141
-    assert b"Traceback" not in err
