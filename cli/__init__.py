@@ -69,11 +69,23 @@ def main() -> None:
 
     from .console import Interrupted, guard_stdio, signals, silence_stdout
 
+    click_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
     guard_stdio()
     code: int | str | None = 0
     try:
         with signals():
-            app(prog_name="dafu")
+            code = app(prog_name="dafu", standalone_mode=False)
+    except click_error as exc:  # usage errors: one line, exit 2
+        from .console import Reporter, escape
+
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `dafu` alone: the help, as Click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        hint = f" (dafu {exc.ctx.info_name} --help)" if getattr(exc, "ctx", None) and exc.ctx.parent else ""
+        Reporter(quiet=False).say(f"dafu: error: {escape(exc.format_message())}{hint}")
+        code = exc.exit_code
+    except typer.Abort:
+        code = 1
     except SystemExit as exc:
         code = exc.code
     except Interrupted as sig:

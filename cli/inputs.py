@@ -250,11 +250,10 @@ def collect(inputs: Iterable[str], pattern: str = "*.txt", *, skip: Iterable[tup
             problems.append(Problem(display_path(given), f"is the {outputs[(st.st_dev, st.st_ino)]} output; an "
                                     "input is never overwritten", "output"))
         elif stat.S_ISDIR(st.st_mode):
-            before = len(found)
+            before, known = len(found), len(problems)
             for path, parts, _link in _walk(given, pattern, problems, skip, outputs):
                 found.append((_id_for(parts), path, display_path(path), _link, False))
-            if len(found) == before and not any(p.kind == "unreadable" and p.fatal and p.display == display_path(given)
-                                                for p in problems):
+            if len(found) == before and not any(p.fatal for p in problems[known:]):
                 problems.append(Problem(display_path(given), f"no letters found (--glob {pattern!r})", "empty"))
         elif stat.S_ISFIFO(st.st_mode) or stat.S_ISREG(st.st_mode):
             found.append((_id_for([os.path.basename(given) or given]), given, display_path(given), True,

@@ -376,3 +376,528 @@ def test_lock_is_held_by_an_flock(tmp_path):
     holder.kill()
     holder.communicate(timeout=30)
     os.close(writers.lock_folder(str(tmp_path)))
+
+
+# ---------------------------------------------------------------- cron: a failed scraper never costs the published data
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _empty(folder: Path) -> None:
+    for p in sorted(folder.rglob("*"), reverse=True):
+        p.rmdir() if p.is_dir() else p.unlink()
+
+
+def _missing(folder: Path) -> None:
+    folder.rename(folder.with_name("moved-away"))
+
+
+def _unmounted(folder: Path) -> None:  # the mount point stays, empty; a subfolder tree with no letter
+    _empty(folder)
+    (folder / "lost+found").mkdir()
+
+
+def _dangling(folder: Path) -> None:  # the folder was a symlink to a mount that is gone
+    _missing(folder)
+    folder.symlink_to(folder.with_name("no-such-mount"), target_is_directory=True)
+
+
+def _renamed(folder: Path) -> None:  # the scraper left its files half-written under another suffix
+    for p in folder.rglob("*.txt"):
+        p.rename(p.with_suffix(".part"))
+
+
+CRON = """#!/bin/sh
+# nightly: what a statistician's crontab runs (no terminal, closed stdin, C locale, cwd /)
+cd / || exit 99
+exec "$PYTHON" -m dafu convert "$IN" -o "$OUT" --incremental --prune -q </dev/null
+"""
+
+
+@pytest.mark.parametrize("fault", [_empty, _missing, _unmounted, _dangling, _renamed])
+def test_cron_rerun_after_a_failed_scraper_leaves_outputs_byte_identical(tmp_path, fault):
+    folder = make_corpus(tmp_path / "scraped", 12)
+    out = tmp_path / "published"
+    script = tmp_path / "nightly.sh"
+    script.write_text(CRON)
+    env = {"PATH": "/usr/bin:/bin", "PYTHON": sys.executable, "IN": str(folder), "OUT": str(out), "NO_COLOR": "1"}
+
+    def nightly() -> subprocess.CompletedProcess:
+        return subprocess.run(["sh", str(script)], capture_output=True, env=env, timeout=300)
+
+    first = nightly()
+    assert (first.returncode, first.stderr) == (0, b"")
+    before = _snapshot(out)
+    assert len([k for k in before if k.startswith("letters/")]) == 12
+    fault(folder)
+    again = nightly()
+    assert again.returncode == 2
+    assert len(again.stderr.splitlines()) == 1 and again.stderr.startswith(b"dafu: error: ")
+    assert _snapshot(out) == before
+
+
+def test_prune_deletes_only_records_dafu_wrote_for_inputs_that_are_gone(cli, tmp_path):
+    folder = make_corpus(tmp_path / "in", 8)
+    out = tmp_path / "out"
+    assert cli("convert", folder, "-o", out, "-j", "1", "-q").exit_code == 0
+    mine = out / "letters" / "my-notes.json"
+    mine.write_bytes(b'{"mine": true}\n')  # a file of the user's own
+    gone = sorted(folder.rglob("*.txt"))[0]
+    gone.unlink()
+    result = cli("convert", folder, "-o", out, "-j", "1", "--incremental", "--prune")
+    assert result.exit_code == 0, result.stderr
+    assert mine.read_bytes() == b'{"mine": true}\n'
+    names = sorted(p.name for p in (out / "letters").iterdir())
+    assert len(names) == 8 and "my-notes.json" in names  # 7 records and the user's file
+    ids = {row["letter_id"] for row in csv.DictReader(io.StringIO((out / "metrics.csv").read_text("utf-8")))}
+    assert ids <= {n[:-5] for n in names if n != "my-notes.json"}  # letters/ and metrics.csv agree
+    # a run over part of the input never prunes the rest (those inputs were not looked at)
+    result = cli("convert", folder / "d1", "-o", out, "-j", "1", "--incremental", "--prune")
+    assert result.exit_code == 0 and set(names) <= {p.name for p in (out / "letters").iterdir()}
+
+
+def test_unreadable_subfolder_is_reported_and_its_records_are_kept(cli, tmp_path, monkeypatch):
+    folder = make_corpus(tmp_path / "in", 14)
+    out = tmp_path / "out"
+    assert cli("convert", folder, "-o", out, "-j", "1", "-q").exit_code == 0
+    before = _snapshot(out)
+    real = os.scandir
+    locked = str(folder / "d3")
+
+    def scandir(path="."):
+        if os.fspath(path) == locked:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = cli("convert", folder, "-o", out, "-j", "1", "--incremental", "--prune")
+    assert result.exit_code == 1
+    assert f"dafu: error: {locked}: unreadable folder (Permission denied); skipped" in result.stderr
+    after = _snapshot(out)
+    letters = lambda snap: {k: v for k, v in snap.items() if k.startswith("letters/")}  # noqa: E731
+    assert letters(after) == letters(before)  # nothing pruned, nothing lost
+    assert after["metrics.csv"] == before["metrics.csv"]  # the kept records keep their rows
+    assert orjson.loads(after["run.json"])["status"] == "partial"
+
+
+def test_a_failing_letter_keeps_its_last_record_and_rows(cli, tmp_path):
+    folder = make_corpus(tmp_path / "in", 5)
+    out = tmp_path / "out"
+    assert cli("convert", folder, "-o", out, "-j", "1", "-q").exit_code == 0
+    before = _snapshot(out)
+    victim = sorted(folder.rglob("*.txt"))[2]
+    victim.write_bytes(b"")  # the scraper wrote an empty file
+    result = cli("convert", folder, "-o", out, "-j", "1", "--incremental", "--prune", "-q")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    after = _snapshot(out)
+    assert {k: v for k, v in after.items() if k.startswith("letters/")} == \
+        {k: v for k, v in before.items() if k.startswith("letters/")}
+    assert after["metrics.csv"] == before["metrics.csv"]
+
+
+# ---------------------------------------------------------------- output paths: never an input, never a device
+def _one_line(result) -> str:
+    err = result.stderr if isinstance(result.stderr, str) else result.stderr.decode()
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+@pytest.mark.parametrize("args", [
+    ["-o", ""], ["--csv", ""], ["--jsonl", ""], ["-o", "{out}", "--csv", ""],
+])
+def test_empty_output_paths_are_usage_errors(cli, tmp_path, args):
+    argv = [a.format(out=tmp_path / "out") for a in args]
+    result = cli("convert", GOOD, *argv)
+    assert result.exit_code == 2 and "empty path" in _one_line(result)
+    assert result.stdout == "" and not (tmp_path / "out").exists()
+
+
+def test_report_and_rules_empty_paths_are_usage_errors():
+    for args in (["--report", "json", ""], ["--rules", ""]):
+        done = run_dafu("validate", GOOD, *args)
+        assert done.returncode == 2 and b"empty path" in done.stderr and done.stderr.count(b"\n") == 1
+
+
+def test_an_output_that_is_an_input_is_refused(cli, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    letter = folder / "a.txt"
+    letter.write_bytes(GOOD.read_bytes())
+    for option in ("--csv", "--jsonl"):
+        result = cli("convert", folder, option, letter)
+        assert result.exit_code == 2 and "an input is never overwritten" in _one_line(result)
+        result = cli("convert", letter, option, letter)
+        assert result.exit_code == 2
+    report = run_dafu("validate", folder, "--report", "json", letter)
+    assert report.returncode == 2 and b"never overwritten" in report.stderr
+    assert letter.read_bytes() == GOOD.read_bytes()
+    result = cli("convert", folder, "--csv", folder / "metrics.txt")  # the next run would read it as a letter
+    assert result.exit_code == 2 and "would be read as a letter" in _one_line(result)
+
+
+def test_devices_folders_and_fifos_without_reader_are_never_written(cli, tmp_path):
+    null = tmp_path / "null"
+    null.symlink_to("/dev/null")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target, fragment in ((null, "character device"), ("/dev/null", "character device"),
+                             (tmp_path, "is a folder"), (fifo, "no reader")):
+        for option in ("--csv", "--jsonl"):
+            result = cli("convert", GOOD, option, target, "-j", "1")
+            assert result.exit_code == 2 and fragment in _one_line(result), (target, option)
+    assert null.is_symlink() and os.readlink(null) == "/dev/null"
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+def test_a_pipe_is_written_as_a_stream(tmp_path):
+    """`--csv >(gzip > m.csv.gz)`: the shell passes /dev/fd/N, a pipe."""
+    read, write = os.pipe()
+    proc = subprocess.Popen(dafu_command("convert", GOOD, "--csv", f"/dev/fd/{write}", "--jsonl", os.devnull
+                                         if False else str(tmp_path / "r.jsonl"), "-j", "1"),
+                            env=dafu_env(), pass_fds=(write,), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(write)
+    with os.fdopen(read, "rb") as fp:
+        data = fp.read()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert tuple(rows[0]) == CSV_COLUMNS and len(rows) > 1
+
+
+def test_a_symlinked_output_file_is_replaced_at_its_target(cli, tmp_path):
+    target = tmp_path / "real.csv"
+    target.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert cli("convert", GOOD, "--csv", link, "-j", "1").exit_code == 0
+    assert link.is_symlink() and target.read_text("utf-8").startswith("letter_id,")
+
+
+def test_output_folder_inside_the_input_is_never_read_back(cli, tmp_path):
+    folder = make_corpus(tmp_path / "in", 6)
+    out = folder / "out"
+    for _ in range(2):
+        result = cli("convert", folder, "-o", out, "--glob", "*", "-j", "1")
+        assert result.exit_code == 0, result.stderr
+        assert len(list((out / "letters").iterdir())) == 6
+    result = cli("convert", out, "-o", out, "-j", "1")
+    assert result.exit_code == 2 and "is in the output folder" in _one_line(result)
+
+
+def test_symlinked_input_files_are_not_followed_outside_the_folder(cli, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(GOOD.read_bytes())
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(GOOD.read_bytes())
+    (folder / "link-out.txt").symlink_to(secret)
+    (folder / "link-in.txt").symlink_to(folder / "good.txt")
+    (folder / "dir-out").symlink_to(tmp_path, target_is_directory=True)
+    result = cli("convert", folder, "-j", "1")
+    assert result.exit_code == 0
+    ids = [orjson.loads(line)["id"] for line in result.stdout_bytes.splitlines()]
+    assert ids == ["good", "link-in"]
+    assert f"dafu: warning: {folder / 'link-out.txt'}: symbolic link leading outside the input folder; " \
+           "not followed" in result.stderr
+    assert f"{folder / 'dir-out'}: symbolic link leading outside" in result.stderr
+
+
+# ---------------------------------------------------------------- hangs and resources
+def test_fifos_and_devices_in_the_input_are_skipped_unopened(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(GOOD.read_bytes())
+    os.mkfifo(folder / "trap.txt")  # opening it for reading would wait for a writer for ever
+    done = run_dafu("convert", folder, "-o", tmp_path / "out", "-j", "1", timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"dafu: warning: {folder / 'trap.txt'}: a FIFO, not a regular file; skipped unopened".encode() in done.stderr
+    assert [p.name for p in (tmp_path / "out" / "letters").iterdir()] == ["good.json"]
+
+
+def test_a_pipe_named_on_the_command_line_is_read(tmp_path):
+    read, write = os.pipe()
+    proc = subprocess.Popen(dafu_command("convert", f"/dev/fd/{read}", "-j", "1"), env=dafu_env(),
+                            pass_fds=(read,), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(read)
+    with os.fdopen(write, "wb") as fp:
+        fp.write(GOOD.read_bytes())
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert len(out.splitlines()) == 1
+
+
+def test_jobs_are_capped_by_cores(cli, samples):
+    from dafu.cli.parallel import default_jobs
+
+    result = cli("convert", samples, "-j", "1000")
+    assert result.exit_code == 0
+    assert f"dafu: warning: --jobs 1000: using {default_jobs()}" in result.stderr
+    assert result.stdout_bytes == cli("convert", samples, "-j", "1").stdout_bytes
+
+
+GARBAGE = "复(xiàn)情?人?F现?F案?提?办?于?F复?F办?@答?@提?理?@关?\x80社?,案?F人?@办?\x80况?复?("
+
+
+def test_repair_work_is_bounded_per_letter_and_says_so():
+    from dafu.normalize.repair import repair_budget, repair_byte_loss
+
+    _, _, _, warns = repair_byte_loss(GARBAGE * 3)
+    assert "repair_budget_exhausted" in [w.code for w in warns]
+    assert repair_budget(GARBAGE * 3) < repair_budget(GARBAGE * 30) < 40 * repair_budget(GARBAGE * 3)
+    text, repairs, _, warns = repair_byte_loss(GARBAGE, budget=0)
+    assert repairs == () and "repair_budget_exhausted" in [w.code for w in warns]
+
+
+def test_a_dead_worker_costs_its_letters_not_the_run(tmp_path, monkeypatch):
+    from dafu.cli import parallel
+    from dafu.options import DEFAULT_OPTIONS
+
+    corpus = make_corpus(tmp_path / "in", 24)
+    paths = sorted(corpus.rglob("*.txt"))
+    real = parallel.process_one
+
+    def dying(task, config):
+        if task.id == "victim":
+            os.kill(os.getpid(), signal.SIGKILL)  # like the OOM killer
+        return real(task, config)
+
+    monkeypatch.setattr(parallel, "process_one", dying)  # forked workers inherit the patch
+    tasks = [parallel.Task(str(p), str(p), "victim" if i == 5 else f"id{i:02d}") for i, p in enumerate(paths)]
+    runner = parallel.Runner(tasks, parallel.Config(DEFAULT_OPTIONS, 10**7), jobs=2)
+    runner.start()
+    try:
+        results = list(runner)
+    finally:
+        runner.stop(now=False)
+    assert [r.id for r in results] == [t.id for t in tasks]
+    dead = [r for r in results if r.status == "error"]
+    assert "victim" in {r.id for r in dead} and all("worker process died" in r.reason for r in dead)
+    assert len(dead) < len(results) // 2
+
+
+def test_runner_stops_without_private_attributes_and_leaves_no_process(tmp_path):
+    import inspect
+    import multiprocessing
+
+    from dafu.cli import parallel
+    from dafu.options import DEFAULT_OPTIONS
+
+    assert "_processes" not in inspect.getsource(parallel)
+    corpus = make_corpus(tmp_path / "in", 40)
+    tasks = [parallel.Task(str(p), str(p), f"id{i:02d}") for i, p in enumerate(sorted(corpus.rglob("*.txt")))]
+    runner = parallel.Runner(tasks, parallel.Config(DEFAULT_OPTIONS, 10**7), jobs=2)
+    runner.start()
+    first = next(iter(runner))
+    assert first.status == "ok"
+    began = time.monotonic()
+    runner.stop()
+    assert time.monotonic() - began < 20
+    assert multiprocessing.active_children() == []
+
+
+# ---------------------------------------------------------------- user errors: one line, the right exit code
+NOT_UTF8 = os.fsdecode(b"\xb9\xd8\xd3\xda.txt")  # 关于 in GBK
+
+
+def _closed(fd: int):
+    return lambda: os.close(fd)
+
+
+@pytest.mark.parametrize("argv, code, fragment", [
+    (["convert", NOT_UTF8], 2, "\ufffd\ufffd\ufffd\ufffd.txt: no such file or folder"),
+    (["validate", NOT_UTF8], 2, "no such file or folder"),
+    (["inspect", NOT_UTF8], 2, "no such file or folder"),
+    (["validate", str(GOOD), "--rules", NOT_UTF8], 2, "cannot read rules file"),
+    (["convert", str(SAMPLES), "--glob", NOT_UTF8], 2, "no letters found"),
+    (["validate", str(SAMPLES), "--glob", NOT_UTF8], 2, "no letters found"),
+    (["convert", str(GOOD), "--encoding", "rot13"], 2, "not a text encoding"),
+    (["convert", str(GOOD), "--encoding", "base64"], 2, "not a text encoding"),
+    (["normalize", str(GOOD), "--encoding", "zlib"], 2, "not a text encoding"),
+    (["convert", str(GOOD), "--encoding", "no-such-codec"], 2, "unknown encoding"),
+    (["convert", "/nonexistent/folder", "-o", "{tmp}/out"], 2, "no such file or folder"),
+    (["validate", "/nonexistent/folder"], 2, "no such file or folder"),
+    (["convert", str(GOOD), "--glob", "x"], 0, None),
+])
+def test_user_errors_are_one_line_with_the_right_code(tmp_path, argv, code, fragment):
+    done = run_dafu(*[a.format(tmp=tmp_path) for a in argv])
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == code, err
+    assert "Traceback" not in err
+    if fragment:
+        assert err.count("\n") == 1 and fragment in err, err
+
+
+def test_deeply_nested_rules_are_one_line(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    done = run_dafu("validate", GOOD, "--rules", rules)
+    assert done.returncode == 2 and done.stderr.count(b"\n") == 1 and b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("argv, closed, code", [
+    (["convert", "-"], 0, 2),
+    (["normalize", "-"], 0, 2),
+    (["validate", "-"], 0, 2),
+    (["convert", str(GOOD)], 1, 2),
+    (["validate", str(GOOD)], 1, 2),
+    (["normalize", str(GOOD)], 1, 2),
+    (["inspect", str(GOOD)], 1, 2),
+    (["schema"], 1, 2),
+    (["convert", str(GOOD), "-o", "{tmp}/out", "-q"], 1, 0),  # stdout is not needed
+])
+def test_closed_standard_streams(tmp_path, argv, closed, code):
+    proc = subprocess.Popen(dafu_command(*[a.format(tmp=tmp_path) for a in argv]), env=dafu_env(),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=_closed(closed))
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err
+    if code:
+        assert err.count(b"\n") == 1 and b"closed" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["normalize", str(GOOD)], ["schema"], ["schema", "--csv"], ["inspect", str(GOOD)], ["inspect", str(GOOD), "--json"],
+    ["convert", str(GOOD), "-j", "1"], ["convert", str(GOOD), "-j", "1", "--csv", "-"], ["validate", str(GOOD)],
+])
+def test_a_full_device_on_stdout_is_one_line_and_exit_2(argv):
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(dafu_command(*argv), env=dafu_env(), stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count(b"\n") == 1 and b"No space left on device" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("damage", [
+    b"", b"{", b"[]", b'{"id": "someone-else"}', b"\xff\xfe\x00garbage", b'{"id": "%s", "metrics": 7}',
+])
+def test_a_damaged_record_under_incremental_is_converted_again(cli, samples, tmp_path, damage):
+    out = tmp_path / "out"
+    assert cli("convert", samples, "-o", out, "--incremental", "-j", "1", "-q").exit_code == 0
+    good = _snapshot(out)
+    victim = sorted((out / "letters").iterdir())[1]
+    victim.write_bytes(damage.replace(b"%s", victim.stem.encode()))
+    for _ in range(2):
+        result = cli("convert", samples, "-o", out, "--incremental", "-j", "1")
+        assert result.exit_code == 0, result.stderr
+        assert "Traceback" not in result.stderr
+    assert victim.read_bytes() == good[f"letters/{victim.name}"]
+    assert (out / "metrics.csv").read_bytes() == good["metrics.csv"]
+
+
+def test_a_damaged_state_file_is_a_warning_and_prunes_nothing(cli, samples, tmp_path):
+    out = tmp_path / "out"
+    assert cli("convert", samples, "-o", out, "-j", "1", "-q").exit_code == 0
+    (out / ".dafu-state.json").write_bytes(b"{broken")
+    next(samples.iterdir()).unlink()
+    result = cli("convert", samples, "-o", out, "-j", "1", "--incremental", "--prune")
+    assert result.exit_code == 0 and "state (.dafu-state.json) is damaged" in result.stderr
+    assert len(list((out / "letters").iterdir())) == 5
+
+
+def test_a_terminal_that_is_not_utf8(tmp_path):
+    folder = tmp_path / "答复"
+    folder.mkdir()
+    (folder / "空白.txt").write_bytes(b"")
+    (folder / "好.txt").write_bytes(GOOD.read_bytes())
+    env = {**dafu_env(), "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
+    for argv in (["convert", folder], ["validate", folder], ["inspect", folder / "好.txt"],
+                 ["convert", folder, "--no-such-option-\u5173"]):
+        done = subprocess.run(dafu_command(*argv), env=env, capture_output=True, timeout=120)
+        assert b"Traceback" not in done.stderr and done.returncode in (1, 2, 0), done.stderr
+
+
+def test_lone_surrogates_and_replacement_characters_are_warned(cli, tmp_path):
+    utf7 = tmp_path / "utf7.txt"
+    utf7.write_bytes(GOOD.read_text("utf-8").encode("utf-7") + b"+2AA-")
+    result = cli("convert", utf7, "--encoding", "utf-7", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    record = orjson.loads(result.stdout_bytes)
+    assert "\ufffd" in record["text"] and "decode_replaced" in [w["code"] for w in record["warnings"]]
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_bytes(GOOD.read_bytes().replace("答复".encode(), "答复".encode("gbk"), 1))
+    result = cli("convert", mixed, "-j", "1")
+    assert result.exit_code == 0
+    assert f"dafu: warning: {mixed}: 2 undecodable byte(s) replaced by U+FFFD" in result.stderr
+    assert orjson.loads(result.stdout_bytes)["warnings"][0]["code"] == "decode_replaced"
+
+
+@pytest.mark.parametrize("name", ["evil\n\x1b[2J.txt", "bell\x07.txt", "dafu: 9 letters, 0 errors\r.txt",
+                                  "rtl\u202e.txt"])
+def test_control_characters_in_names_are_escaped(tmp_path, name):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_bytes(b"")
+    done = run_dafu("convert", folder, "-q", "-j", "1")
+    assert done.returncode == 1
+    line = done.stderr.decode()
+    assert line.count("\n") == 1 and line.startswith("dafu: error: ") and line.endswith("empty file; skipped\n")
+    assert not any(c in line[:-1] for c in "\x1b\x07\r\u202e")
+
+
+def test_double_star_glob_finds_nested_letters(cli, tmp_path):
+    folder = make_corpus(tmp_path / "in", 9)
+    for pattern in ("**/*.txt", "d1/*.txt", "*.txt"):
+        result = cli("convert", folder, "--glob", pattern, "-j", "1")
+        assert result.exit_code == 0, (pattern, result.stderr)
+    assert cli("convert", folder, "--glob", "**/*.pdf", "-j", "1").exit_code == 2
+
+
+# ---------------------------------------------------------------- --redact: every contact shape of the field guide (Part 1 §5)
+REDACT_CASES = [
+    # (contact block, what must not survive anywhere in the record)
+    ("联系人：朱华  联系电话：13926661293", ["朱华", "13926661293"]),
+    ("联系电话：0763-3362101              联系人：李明", ["李明", "3362101"]),
+    ("承 办 人：王小红\n联系电话：0751-8886666", ["王小红", "8886666"]),
+    ("承办负责人：陈志强\n承办人及联系电话：刘洋 13826661234", ["陈志强", "刘洋", "13826661234"]),
+    ("主管领导人姓名：黄建国 联系电话：83636868\n具体经办人姓名：周 杰 联系电话：83636869\n邮 政 编 码：510000",
+     ["黄建国", "周 杰", "83636868", "83636869"]),
+    ("联系单位：职业能力建设科\n联系电话：0763-33621010", ["33621010"]),
+    ("联系人：张三、李四\n联系电话：020-87654321", ["张三", "李四", "87654321"]),
+    ("联系人：赵敏，电话：139 2666 1293", ["赵敏", "139 2666 1293", "2666"]),
+    ("联系人：孙立，手机：+86 138-2666-1294", ["孙立", "2666-1294"]),
+    ("联系人：何家豪，电话：+852 2123 4567", ["何家豪", "2123 4567"]),
+    ("联系人：梁嘉欣，电话：(852) 2388 6688", ["梁嘉欣", "2388 6688"]),
+    ("联系人：吴卓，电话：2123 4568", ["吴卓", "2123 4568"]),
+    ("联系人：郑爽，电话：（0763）3362102转8001", ["郑爽", "3362102"]),
+    ("联系人：冯宁，电话：0086 10 6520 1234，邮箱：fengning@example.gov.cn", ["冯宁", "6520 1234", "fengning@"]),
+    ("联系人：韩梅同志，联系电话：0755-2222 3333", ["韩梅", "2222 3333"]),
+]
+
+
+@pytest.mark.parametrize("block, secrets", REDACT_CASES)
+def test_redact_leaves_no_contact_anywhere_in_the_record(block, secrets):
+    import dataclasses
+
+    from dafu import process
+    from dafu.options import DEFAULT_OPTIONS
+    from dafu.output import record_to_json
+
+    text = GOOD.read_text("utf-8").rstrip("\n")
+    lines = text.split("\n")
+    letter = "\n".join(lines[:-2] + block.split("\n") + lines[-2:]) + "\n"  # before the signature
+    letter += "\n" + block.split("\n")[0] + "\n"  # and once more after the date
+    options = dataclasses.replace(DEFAULT_OPTIONS, redact=True)
+    record = process(letter, options=options)
+    data = record_to_json(record).decode("utf-8")
+    for secret in secrets:
+        assert secret not in data, secret
+    plain = process(letter)
+    assert len(record.metrics) == len(plain.metrics)  # redaction costs no metric
+
+
+# ---------------------------------------------------------------- negative ranges
+@pytest.mark.parametrize("text, expected", [
+    ("温度负3至5个", [(-3, 5)]),
+    ("增长-0-1个", [(0, 1)]),
+    ("变化-3至5个百分点", [(-3, 5)]),
+    ("负2到负1个", None),
+    ("3至5个", [(3, 5)]),
+])
+def test_a_negative_range_keeps_its_high_end_positive(text, expected):
+    from dafu import find_quantities
+
+    found = [(q.value, q.value_high) for q in find_quantities(text) if q.value_high is not None]
+    for low, high in found:
+        assert low <= high, text
+    if expected is not None:
+        assert found == expected
