@@ -6,7 +6,7 @@ and orjson inside its body, so that `dafu --help` stays fast.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -33,7 +33,7 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[Optional[bool], typer.Option(
+    version: Annotated[bool | None, typer.Option(
         "--version", callback=_show_version, is_eager=True, help="Print the version and exit.")] = None,
 ) -> None:
     """Convert folders of Chinese government letters (.txt) into JSON records and a metrics CSV."""

@@ -17,14 +17,24 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Optional
+from datetime import UTC
+from typing import Annotated, Any
 
 import typer
 
-from .console import (EXIT_FAILED, EXIT_OK, EXIT_PIPE, EXIT_USAGE, Interrupted, Reporter, deferred_signals,
-                      signals, silence_stdout, stream_closed)
-from .options import (DEFAULT_MAX_BYTES, Encoding, Excel, Glob, Jobs, MaxBytes, NoProgress, Quiet, Redact, Script,
-                      Strict)
+from .console import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_PIPE,
+    EXIT_USAGE,
+    Interrupted,
+    Reporter,
+    deferred_signals,
+    signals,
+    silence_stdout,
+    stream_closed,
+)
+from .options import DEFAULT_MAX_BYTES, Encoding, Excel, Glob, Jobs, MaxBytes, NoProgress, Quiet, Redact, Script, Strict
 from .outdir import OutputError
 
 __all__ = ["convert", "Settings", "run"]
@@ -33,21 +43,24 @@ __all__ = ["convert", "Settings", "run"]
 def convert(
     inputs: Annotated[list[str], typer.Argument(
         metavar="INPUT", help="Letter files, folders (walked recursively) or - for one letter on stdin.")],
-    output: Annotated[Optional[str], typer.Option(
+    output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="DIR",
         help="Write DIR/letters/<id>.json, metrics.csv, run.json, errors.jsonl, datapackage.json.")] = None,
-    csv_path: Annotated[Optional[str], typer.Option(
+    csv_path: Annotated[str | None, typer.Option(
         "--csv", metavar="PATH|-", help="Also write the metrics CSV here (- is stdout; a pipe is a stream).")] = None,
-    jsonl_path: Annotated[Optional[str], typer.Option(
+    jsonl_path: Annotated[str | None, typer.Option(
         "--jsonl", metavar="PATH|-", help="Also write the records as JSON Lines here (- is stdout).")] = None,
     incremental: Annotated[bool, typer.Option(
-        "--incremental", help="With -o: skip letters unchanged since the last run (same bytes, version, options).")] = False,
+        "--incremental",
+        help="With -o: skip letters unchanged since the last run (same bytes, version, options).")] = False,
     prune: Annotated[bool, typer.Option(
-        "--prune", help="With -o: delete the records dafu wrote for inputs that are gone from the folders given.")] = False,
+        "--prune",
+        help="With -o: delete the records dafu wrote for inputs that are gone from the folders given.")] = False,
     allow_empty: Annotated[bool, typer.Option(
         "--allow-empty", help="Accept a folder with no letter (otherwise exit 2, outputs untouched).")] = False,
     wait: Annotated[float, typer.Option(
-        "--wait", metavar="SECONDS", min=0, help="Wait this long for another run's lock on -o (otherwise exit 75).")] = 0.0,
+        "--wait", metavar="SECONDS", min=0,
+        help="Wait this long for another run's lock on -o (otherwise exit 75).")] = 0.0,
     jobs: Jobs = None,
     script: Script = "simplified",
     redact: Redact = False,
@@ -325,8 +338,9 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
     seconds = time.perf_counter() - clock
     if not settings.quiet:
         kept = f", {tally.kept} kept from the last run" if tally.kept else ""
+        tail = kept + ("" if status == "complete" else f" ({status})")
         reporter.say(f"dafu: {_count(tally.letters, 'letter')}, {tally.metrics} metrics, {tally.warnings} warnings, "
-                     f"{tally.failed} errors in {seconds:.1f} s" + kept + ("" if status == "complete" else f" ({status})"))
+                     f"{tally.failed} errors in {seconds:.1f} s" + tail)
     if held.pending:
         return 128 + held.pending
     return EXIT_FAILED if tally.failed else EXIT_OK
@@ -668,14 +682,14 @@ def _versions() -> dict[str, str | None]:
 def _run_summary(settings: Settings, options, tally: _Tally, started: float, seconds: float,
                  status: str, jobs: int) -> dict[str, Any]:
     """Return the content of run.json; status is one of complete, partial, interrupted, failed."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from dafu.model import SCHEMA_ID
 
     from .inputs import display_path
 
     def iso(t: float) -> str:
-        return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="seconds")
+        return datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds")
 
     return {
         "format": "dafu.run/1",

@@ -7,8 +7,8 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 __all__ = ["Item", "Problem", "Inputs", "collect", "sanitize_id", "display_path", "STDIN"]
 
@@ -179,9 +179,12 @@ def _walk(root: str, pattern: str, problems: list[Problem], skip: frozenset, out
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if key in ancestors:
-                    problems.append(Problem(display_path(entry.path), "folder symlink loop; not followed", "loop", "warning"))
+                    problems.append(Problem(display_path(entry.path), "folder symlink loop; not followed", "loop",
+                                            "warning"))
                 elif key in visited:
-                    problems.append(Problem(display_path(entry.path), "folder already read through another path; not read again", "loop", "warning"))
+                    problems.append(Problem(display_path(entry.path),
+                                            "folder already read through another path; not read again", "loop",
+                                            "warning"))
                 else:
                     visited.add(key)
                     subfolders.append((entry.path, rel + (name,), ancestors | {key}))

@@ -250,10 +250,12 @@ def _header(record: Record) -> RenderableType:
     rows = [
         ("doc_type", record.doc_type),
         ("title", record.title),
-        ("doc_number", number and f"{number.raw}  (issuer code {number.issuer_code}, year {number.year}, serial {number.serial})"),
+        ("doc_number", number and (f"{number.raw}  (issuer code {number.issuer_code}, year {number.year}, "
+                                   f"serial {number.serial})")),
         ("category", record.category),
         ("signer", record.signer),
-        ("proposal", p and "  ".join(x for x in (p.kind, p.body, p.meeting, p.number, p.title and f"《{p.title}》") if x)),
+        ("proposal", p and "  ".join(x for x in (p.kind, p.body, p.meeting, p.number, p.title and f"《{p.title}》")
+                                     if x)),
         ("addressees", "，".join(a.name + (a.role or "") + ("等" if a.and_others else "") for a in record.addressees)),
         ("issuer", record.issuer),
         ("date", record.date),

@@ -1,7 +1,7 @@
 """Shared option aliases: declared once, imported by every command that needs them."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,7 +21,7 @@ def _check_script(value: str) -> str:
     return value
 
 
-def _check_jobs(value: Optional[int]) -> Optional[int]:
+def _check_jobs(value: int | None) -> int | None:
     """Return the number of processes (None: all cores); 0 or less is a usage error."""
     if value is not None and value < 1:
         raise typer.BadParameter("must be 1 or more")
@@ -35,7 +35,7 @@ def _check_max_bytes(value: int) -> int:
     return value
 
 
-def _check_encoding(value: Optional[str]) -> Optional[str]:
+def _check_encoding(value: str | None) -> str | None:
     """Return the codec name as given, or raise a usage error if Python does not know it."""
     if value is not None:
         import codecs
@@ -49,7 +49,7 @@ def _check_encoding(value: Optional[str]) -> Optional[str]:
     return value
 
 
-Jobs = Annotated[Optional[int], typer.Option(
+Jobs = Annotated[int | None, typer.Option(
     "--jobs", "-j", metavar="N", callback=_check_jobs,
     help="Worker processes (default: all cores).")]
 Script = Annotated[str, typer.Option(
@@ -70,6 +70,6 @@ MaxBytes = Annotated[int, typer.Option(
     help="Refuse input files larger than N bytes.")]
 Glob = Annotated[str, typer.Option(
     "--glob", metavar="PATTERN", help="File names to take from folders.")]
-Encoding = Annotated[Optional[str], typer.Option(
+Encoding = Annotated[str | None, typer.Option(
     "--encoding", metavar="NAME", callback=_check_encoding,
     help="Decode every input (stdin too) with this encoding instead of detecting it.")]

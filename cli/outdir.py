@@ -195,7 +195,7 @@ class State:
     damaged: bool = False
 
     @classmethod
-    def load(cls, folder: str) -> "State":
+    def load(cls, folder: str) -> State:
         import orjson
 
         try:

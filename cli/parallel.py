@@ -11,8 +11,9 @@ import os
 import signal
 import traceback
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = ["Task", "Config", "Result", "Runner", "default_jobs", "cap_jobs", "process_one"]
 
@@ -397,7 +398,7 @@ class Runner:
             self._spawn()
 
     def stop(self, now: bool = True) -> None:
-        """End the workers: ask them to leave (after the last result), or kill them (Ctrl-C, --strict, a closed pipe)."""
+        """End the workers: ask them to leave (after the last result), or kill them (a signal, --strict)."""
         self._stopped = True
         workers, self._workers = self._workers, []
         for proc, conn, _ in workers:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING, Annotated, Iterator, NoReturn, Optional
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -34,11 +35,11 @@ REPORT_FORMATS = ("json", "junit")
 def validate(
     inputs: Annotated[list[str], typer.Argument(
         metavar="INPUT", help="Letters: files, folders (walked recursively) or - for stdin.")],
-    rules: Annotated[Optional[str], typer.Option(
+    rules: Annotated[str | None, typer.Option(
         "--rules", metavar="FILE",
         help="TOML rules checked on top of the defaults (required fields, min_metrics, categories, "
              "doc_types, date_min/date_max, per-doc_type tables).")] = None,
-    report: Annotated[Optional[tuple[str, str]], typer.Option(
+    report: Annotated[tuple[str, str] | None, typer.Option(
         "--report", metavar="json|junit PATH", help="Also write a JSON or JUnit XML report to PATH.")] = None,
     glob: Glob = "*.txt",
     script: Script = "simplified",
@@ -175,8 +176,8 @@ def _check_report(fmt: str, path: str):
 
 
 # ---------------------------------------------------------------- checking
-def _run(items: tuple[Item, ...], options: Options, book: RuleBook, reporter: Reporter, *, max_bytes: int, encoding: str | None,
-         jobs: int | None, strict: bool, quiet: bool, progress: bool) -> list[Verdict]:
+def _run(items: tuple[Item, ...], options: Options, book: RuleBook, reporter: Reporter, *, max_bytes: int,
+         encoding: str | None, jobs: int | None, strict: bool, quiet: bool, progress: bool) -> list[Verdict]:
     """Check every item (in parallel when asked), print each verdict, return them in input order."""
     from rich.console import Console
 

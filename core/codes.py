@@ -5,7 +5,7 @@
 | mojibake_unresolved      | normalize  | a span shows GBK byte-loss damage that could not be repaired    |
 | mojibake_low_confidence  | normalize  | a repair was applied with confidence below 0.5                  |
 | mojibake_lost_digit      | normalize  | a digit was swallowed by the damage; shown as □                 |
-| repair_budget_exhausted  | normalize  | the repair's work budget for this letter ran out; the rest of the damage is left as it is |
+| repair_budget_exhausted  | normalize  | the repair's work budget for the letter ran out; the rest is left |
 | decode_replaced          | read (cli) | bytes that could not be decoded stand as U+FFFD in the text     |
 | doc_type_unsure          | segment    | the document type was decided on weak evidence                  |
 | no_title                 | segment    | no title line was found                                         |
@@ -61,7 +61,8 @@ _TEMPLATES = {
     WarningCode.MOJIBAKE_UNRESOLVED: "damaged text left as it is: {text!r}",
     WarningCode.MOJIBAKE_LOW_CONFIDENCE: "repair {damaged!r} -> {repaired!r} applied with confidence {confidence:.2f}",
     WarningCode.MOJIBAKE_LOST_DIGIT: "a digit was lost in damaged text and is shown as □",
-    WarningCode.REPAIR_BUDGET_EXHAUSTED: "repair work budget for this letter used up after {done} of {total} damaged places; the rest is left as it is",
+    WarningCode.REPAIR_BUDGET_EXHAUSTED: ("repair work budget for this letter used up after {done} of {total} "
+                                          "damaged places; the rest is left as it is"),
     WarningCode.DECODE_REPLACED: "{count} undecodable byte(s) or character(s) replaced by U+FFFD",
     WarningCode.DOC_TYPE_UNSURE: "document type {doc_type} decided on weak evidence: {evidence}",
     WarningCode.NO_TITLE: "no title line found",

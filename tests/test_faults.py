@@ -284,7 +284,9 @@ def _wait_for_records(out: Path, proc: subprocess.Popen, count: int = 1) -> None
     """Wait until the run has staged (or written) `count` records."""
     for _ in range(600):
         letters = out / "letters"
-        if letters.is_dir() and len([p for p in letters.iterdir() if p.name.endswith((".json", ".json.dafu-tmp"))]) >= count:
+        names = [p.name for p in letters.iterdir()] if letters.is_dir() else []
+        staged = [n for n in names if n.endswith((".json", ".json.dafu-tmp"))]
+        if len(staged) >= count:
             return
         if proc.poll() is not None:
             raise AssertionError(proc.communicate(timeout=30)[1])
@@ -842,7 +844,7 @@ def test_double_star_glob_finds_nested_letters(cli, tmp_path):
     assert cli("convert", folder, "--glob", "**/*.pdf", "-j", "1").exit_code == 2
 
 
-# ---------------------------------------------------------------- --redact: every contact shape of the field guide (Part 1 §5)
+# ---------------------------------------------------------------- --redact: every contact shape (FIELD-GUIDE Part 1 §5)
 REDACT_CASES = [
     # (contact block, what must not survive anywhere in the record)
     ("联系人：朱华  联系电话：13926661293", ["朱华", "13926661293"]),
