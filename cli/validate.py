@@ -160,12 +160,17 @@ def _load_rules(path: str | None) -> RuleBook:
 
 def _check_report(fmt: str, path: str):
     """Exit 2 before any work when --report names an unknown format or an unusable location."""
+    import os
+
     from .outdir import OutputError, check_output
 
     if fmt not in REPORT_FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(REPORT_FORMATS)}", param_hint="--report")
     if path == "-":
         _usage("--report -", "give a file (stdout carries the verdicts)")
+    folder = os.path.dirname(path) or "."
+    if path and not os.path.isdir(folder):
+        raise typer.BadParameter(f"{path}: folder {folder!r} does not exist", param_hint="--report")
     try:
         target = check_output(path, "--report")
     except OutputError as exc:
