@@ -132,7 +132,8 @@ def process_one(task: Task, config: Config) -> Result:
         done = _unchanged(task, config) if task.record else None
         if done is not None:
             return done
-        note = "the last run's record is damaged; converted again"
+        if task.record and os.path.exists(task.record):
+            note = "the last run's record is damaged; converted again"
     try:
         decoded = _read(task, config)
     except ReadError as exc:
