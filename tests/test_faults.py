@@ -903,3 +903,20 @@ def test_a_negative_range_keeps_its_high_end_positive(text, expected):
         assert low <= high, text
     if expected is not None:
         assert found == expected
+
+
+# ---------------------------------------------------------------- --script parity (the extraction issue fixes it)
+@pytest.mark.xfail(reason="--script traditional/keep lose metrics (24 % / 7 %): fixed in the extraction issue",
+                   strict=False)
+@pytest.mark.parametrize("script", ["traditional", "keep"])
+def test_every_script_gives_the_same_metrics(script):
+    import dataclasses
+
+    from dafu import process
+    from dafu.options import DEFAULT_OPTIONS
+
+    options = dataclasses.replace(DEFAULT_OPTIONS, script=script)
+    for path in sorted(SAMPLES.glob("*.txt")) + sorted(LETTERS.glob("*.txt")):
+        text = path.read_text("utf-8")
+        plain = [(m.value, m.unit_kind) for m in process(text).metrics]
+        assert [(m.value, m.unit_kind) for m in process(text, options=options).metrics] == plain, path.name
