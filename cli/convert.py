@@ -190,11 +190,12 @@ class _Plan:
         if settings.csv_path is not None:
             self.csv = check_output(settings.csv_path, "--csv")
         jsonl = settings.jsonl_path
-        if jsonl is None and settings.output is None and settings.csv_path != "-":
+        if jsonl is None and settings.output is None and not _is_stdout(settings.csv_path):
             jsonl = "-"
         if jsonl is not None:
             self.jsonl = check_output(jsonl, "--jsonl")
-        if self.csv and self.jsonl and self.csv.kind == "file" and self.csv.path == self.jsonl.path:
+        if self.csv and self.jsonl and (self.csv.path == self.jsonl.path or
+                                        (_is_stdout(settings.csv_path) and _is_stdout(jsonl))):
             raise OutputError(settings.csv_path, "given to both --csv and --jsonl")
         if any(t is not None and t.kind == "stdout" for t in (self.csv, self.jsonl)) and stream_closed(1):
             raise OutputError("<stdout>", "standard output is closed; nothing written")
@@ -344,6 +345,11 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
     if held.pending:
         return 128 + held.pending
     return EXIT_FAILED if tally.failed else EXIT_OK
+
+
+def _is_stdout(path: str | None) -> bool:
+    """True for `-` and the names of stdout (/dev/stdout, /dev/fd/1, /proc/self/fd/1)."""
+    return path in ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
 
 
 def _count(n: int, noun: str) -> str:
