@@ -182,8 +182,12 @@ def _drop_stdout_buffer() -> None:
 
 
 # ---------------------------------------------------------------- signals
-class Interrupted(Exception):
-    """A signal asked the run to stop (SIGINT, SIGTERM, SIGHUP): exit 128 + its number."""
+class Interrupted(BaseException):
+    """A signal asked the run to stop (SIGINT, SIGTERM, SIGHUP): exit 128 + its number.
+
+    A BaseException, like KeyboardInterrupt: the pipeline's `except Exception` (a bug in one letter
+    becomes a warning) must not swallow it.
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)

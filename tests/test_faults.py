@@ -294,14 +294,17 @@ def _wait_for_records(out: Path, proc: subprocess.Popen, count: int = 1) -> None
     raise AssertionError("no record written")
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
-def test_a_signal_stops_cleanly_publishes_nothing_and_says_so_in_run_json(tmp_path, sig, code):
+@pytest.mark.parametrize("sig, code, jobs", [
+    (signal.SIGINT, 130, "2"), (signal.SIGTERM, 143, "2"), (signal.SIGHUP, 129, "2"), (signal.SIGTERM, 143, "1"),
+    (signal.SIGINT, 130, "1"),
+])
+def test_a_signal_stops_cleanly_publishes_nothing_and_says_so_in_run_json(tmp_path, sig, code, jobs):
     corpus = make_corpus(tmp_path / "in", 100)
     out = tmp_path / "out"
     first = run_dafu("convert", corpus / "d0", "-o", out, "-j", "1", "-q")
     assert first.returncode == 0, first.stderr
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "run.json"}
-    proc = subprocess.Popen(dafu_command("convert", corpus, "-o", out, "-j", "2"), env=dafu_env(),
+    proc = subprocess.Popen(dafu_command("convert", corpus, "-o", out, "-j", jobs), env=dafu_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _wait_for_records(out, proc, len(before) + 3)
     proc.send_signal(sig)
@@ -920,3 +923,31 @@ def test_every_script_gives_the_same_metrics(script):
         text = path.read_text("utf-8")
         plain = [(m.value, m.unit_kind) for m in process(text).metrics]
         assert [(m.value, m.unit_kind) for m in process(text, options=options).metrics] == plain, path.name
+
+
+def test_jobs_are_capped_by_memory(monkeypatch):
+    from dafu.cli import parallel
+
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 64)
+    monkeypatch.setattr(parallel, "_available_mb", lambda: 700)
+    assert parallel.cap_jobs(1000) == (3, "700 MB of memory available")
+    assert parallel.cap_jobs(None) == (3, None)
+    monkeypatch.setattr(parallel, "_available_mb", lambda: 100)
+    assert parallel.cap_jobs(8)[0] == 1
+
+
+def test_an_error_names_the_record_not_its_temp_file(cli, samples, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    real = os.replace
+
+    def failing(src, dst, *args, **kwargs):
+        if str(dst).endswith(".json") and "letters" in str(dst):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), src)
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", failing)
+    result = cli("convert", samples, "-o", out, "-j", "1")
+    assert result.exit_code == 2
+    line = _one_line(result)
+    assert "/letters/" in line and ".json: Read-only file system; stopping" in line and writers.TEMP_MARK not in line
+    assert _temps(out) == []
