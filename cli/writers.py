@@ -283,7 +283,8 @@ _FIELDS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("role", "string", "result (achieved or measured), target (a goal or plan) or standard (a rate, cap or "
      "threshold of a policy)",
      {"enum": ["result", "target", "standard"]}),
-    ("per", "string", "base of a rate (每人每年, 人均, 每万人): a rate is never summed with totals; empty otherwise", {}),
+    ("per", "string", "base of a rate (每人每年, 人均, 每万人): a rate is never summed with totals; empty otherwise",
+     {}),
     ("period", "string", "time phrase that scopes the metric (2022年以来, 截至2024年4月底 ...)", {}),
     ("sentence", "string", "the sentence the metric is in", {}),
     ("start", "integer", "start offset of raw in the record's text, in characters (half-open span)",
