@@ -353,19 +353,23 @@ def test_pipe_closed_after_the_first_line_ends_quietly(tmp_path):
 
 
 def test_lock_contention_exits_75_and_wait_waits(tmp_path):
-    corpus = make_corpus(tmp_path / "in", 100)
     out = tmp_path / "out"
-    first = subprocess.Popen(dafu_command("convert", corpus, "-o", out, "-j", "1"), env=dafu_env(),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _wait_for_records(out, first)
+    out.mkdir()
+    # A process that holds the run lock the way a running convert does (writers.lock_folder), until killed:
+    # a real run would finish under a fast machine before the contending runs start.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from dafu.cli.writers import lock_folder; "
+         "lock_folder(sys.argv[1]); print('held', flush=True); time.sleep(600)", str(out)],
+        env=dafu_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert _readline(holder.stdout, 120) == b"held\n"
     second = run_dafu("convert", GOOD, "-o", out)
     assert second.returncode == 75
     assert second.stderr.decode() == (f"dafu: error: {out}: another dafu run holds the lock; "
                                       "--wait SECONDS waits for it\n")
     waited = run_dafu("convert", GOOD, "-o", out, "--wait", "0.5")
     assert waited.returncode == 75 and b"(waited 0.5 s)" in waited.stderr
-    first.kill()  # SIGKILL: no cleanup runs; the kernel drops the flock
-    first.communicate(timeout=60)
+    holder.kill()  # SIGKILL: no cleanup runs; the kernel drops the flock
+    holder.communicate(timeout=60)
     third = run_dafu("convert", GOOD, "-o", out, "--quiet", "--wait", "30")
     assert (third.returncode, third.stderr) == (0, b"")
 
