@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -92,6 +93,43 @@ def _domain_words() -> tuple[str, ...]:
     return tuple(w for w in (x.strip() for x in raw.splitlines()) if w and not w.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _sorted_words() -> list[str]:
+    """The model's words of 2-6 characters in code point order (a sorted key table: a prefix is a range)."""
+    return sorted(w for w in word_model()[0] if 2 <= len(w) <= 6)
+
+
+_MIDS: dict[tuple, dict] = {}  # (q, t) -> {x: log p of the word q + x + t}, filled on demand, shared by every letter
+_MIDS_MAX = 200_000
+
+
+def _scan(words: list[str], q: str, t: str, value) -> dict[str, float]:
+    """{x: value(w)} for the words w = q + x + t of a sorted word list."""
+    n, k, out = len(q) + 1 + len(t), len(q), {}
+    for i in range(bisect_left(words, q), len(words)):
+        w = words[i]
+        if not w.startswith(q):
+            break
+        if len(w) == n and w.endswith(t):
+            out[w[k]] = value(w)
+    return out
+
+
+def mids(q: str, t: str = "") -> dict[str, float]:
+    """The characters x for which q + x + t is a word of the model (q not empty), with its log probability."""
+    r = _MIDS.get((q, t))
+    if r is None:
+        if len(_MIDS) >= _MIDS_MAX:
+            _MIDS.clear()
+        r = _MIDS[(q, t)] = _scan(_sorted_words(), q, t, word_model()[0].__getitem__)
+    return r
+
+
+def followers(u: str) -> dict[str, float]:
+    """The characters x for which u + x is a word of the model, with that word's log probability."""
+    return mids(u, "")
+
+
 def _char_cost(c: str, vocab: dict) -> float:
     v = vocab.get(c)
     if v is not None:
@@ -115,6 +153,9 @@ class Scorer:
         self.vocab = word_model()[0]
         self.overlay = self._doc_overlay(doc)
         self.raw_chars = raw_chars
+        self.memo: dict = {}  # this letter's scoring work, done once (search.py)
+        self.ov_sorted = sorted(self.overlay)
+        self.ov_prefixes = frozenset(w[:k] for w in self.overlay for k in range(1, len(w)))
         digits = _DIGITS_RE.sub("0", doc)
         self.bigrams: dict[str, int] = {}
         for i in range(len(digits) - 1):
@@ -146,6 +187,16 @@ class Scorer:
             if k >= 2:
                 ov[w] = _DOC_ONLY_WORD
         return ov
+
+    def mids(self, q: str, t: str = "") -> dict[str, float]:
+        """`mids(q, t)` with this letter's own words (the document cache) over them, as `word` reads them."""
+        if q not in self.ov_prefixes:
+            return mids(q, t)
+        key = ("mids", q, t)
+        r = self.memo.get(key)
+        if r is None:
+            r = self.memo[key] = {**mids(q, t), **_scan(self.ov_sorted, q, t, self.overlay.__getitem__)}
+        return r
 
     def word(self, w: str) -> float | None:
         v = self.overlay.get(w)

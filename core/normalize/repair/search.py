@@ -9,11 +9,16 @@ from operator import itemgetter
 from ..pinyin import strip_annotations
 from .candidates import MAX_PATHS, SYL_CLOSE_RE, RunPath, p2_leads, path_frame, run_paths, slot_lists
 from .gbk import gbk, lmform, s5, simp
+from .lm import _PMI_CLIP, _PMI_W, _RUN_ON, _TRI_PRIOR, _TRI_W, _WORD_COST, _char_cost
+from .lm import bg_form as _bg_form
+from .lm import clip as _clip
+from .lm import trigrams as _trigrams
 from .lm import bigrams as _bigrams
 from .lm import bonus as _bonus
 from .lm import tri_bonus as _tri_bonus
 from .lm import word_neighbours as _word_neighbours
 from .score import (
+    _HAS_DIGIT_RE,
     BRACKETS,
     TAIL_LM,
     Ctx,
@@ -53,39 +58,299 @@ class Hyp:
     swallow: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """What scoring needs of one slot's candidates, worked out once per letter (Scorer.memo)."""
+
+    key: tuple  # the candidates
+    forms: tuple  # their model forms (lmform)
+    costs: tuple  # the model's cost of each form as a one-character word
+    pos: dict  # form -> indices of the candidates with it
+    leads: tuple  # GBK lead byte of each candidate
+    pen: tuple  # (index, penalty) where char_penalty is not 0
+    alnum: tuple  # indices of ASCII letters and digits (they run on after one)
+    newline: tuple  # indices of a line end (a free boundary)
+    digit: tuple  # indices whose form holds a digit (frames)
+    brackets: tuple  # indices of brackets and quotes
+    bgf: tuple  # the forms as the bigram table writes them (bg_form)
+
+
+def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
+    key = tuple(cands)
+    info = sc.memo.get(("slot", annotated, key))
+    if info is None:
+        g, vocab = gbk(), sc.vocab
+        forms = tuple(lmform(c) for c in cands)
+        pos: dict = {}
+        for i, f in enumerate(forms):
+            pos.setdefault(f, []).append(i)
+        pen = tuple((i, v) for i, c in enumerate(cands) if (v := char_penalty(c, ctx, annotated)))
+        info = _Slot(key, forms, tuple(_char_cost(f, vocab) for f in forms), pos,
+                     tuple(g.char2code[c][0] for c in cands), pen,
+                     tuple(i for i, f in enumerate(forms) if f.isascii() and f.isalnum()),
+                     tuple(i for i, f in enumerate(forms) if f == "\n"),
+                     tuple(i for i, f in enumerate(forms) if _HAS_DIGIT_RE.search(f)),
+                     tuple(i for i, c in enumerate(cands) if c in BRACKETS), tuple(_bg_form(f) for f in forms))
+        sc.memo[("slot", annotated, key)] = info
+    return info
+
+
+def _step(sc, info: _Slot, s: str, best: list) -> list[float]:
+    """The word-path DP one character on, for every candidate of the slot after s (as Scorer.extend)."""
+    bl, n_s = best[-1], len(s)
+    b = [bl + v + _WORD_COST for v in info.costs]
+    pos = info.pos
+    for n in range(2, min(6, n_s + 1) + 1):
+        fol = sc.mids(s[n_s - n + 1 :])
+        if not fol:
+            continue
+        bn = best[n_s + 1 - n]
+        if len(fol) < len(pos):
+            for x, v in fol.items():
+                ix = pos.get(x)
+                if ix is not None:
+                    t = bn + v + _WORD_COST
+                    for i in ix:
+                        if t > b[i]:
+                            b[i] = t
+        else:
+            for x, ix in pos.items():
+                v = fol.get(x)
+                if v is not None:
+                    t = bn + v + _WORD_COST
+                    for i in ix:
+                        if t > b[i]:
+                            b[i] = t
+    if n_s and s[-1].isascii() and s[-1].isalnum():
+        for i in info.alnum:
+            b[i] = bl + _RUN_ON
+    for i in info.newline:
+        b[i] = bl
+    return b
+
+
+def _pmi_row(bg, a: str, info: _Slot) -> list[float]:
+    """pmi(bg, a, f) for every form f of the slot, `a` already in bigram form and not a line end."""
+    pair, uni = bg.pair, bg.uni
+    ba = bg.back.get(a, 0.0)
+    out = []
+    for fb in info.bgf:
+        pv = pair.get(a + fb)
+        out.append(pv - uni[fb] if pv is not None else (ba if fb in uni else 0.0))
+    return out
+
+
+def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:
+    """_bonus(bg, left, f) for every form f of the slot, once per letter (the same arithmetic, hoisted)."""
+    key = ("bonus", left, info.key)
+    row = sc.memo.get(key)
+    if row is not None:
+        return row
+    n = len(info.forms)
+    if not left:
+        row = [0.0] * n
+    elif left[-1] == "\n":  # pmi and the trigram term are 0 across a line end
+        row = [_PMI_W * _clip(0.0)] * n
+        if len(left) >= 2:
+            row = [v + _TRI_W * _clip(0.0) for v in row]
+    else:
+        a = _bg_form(left[-1])
+        pmis = _pmi_row(bg, a, info)
+        row = [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]
+        if len(left) >= 2:
+            row = _add_tri(bg, left[-2], a, pmis, info.bgf, row)
+    sc.memo[key] = row
+    return row
+
+
+def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float]) -> list[float]:
+    """row[i] + tri_bonus(bg, a2, a, f_i): a in bigram form, pmis[i] = pmi(bg, a, f_i) (the same arithmetic)."""
+    n_ab = 0 if a2 == "\n" else _trigrams().after.get(_bg_form(a2) + a)
+    if not n_ab:
+        z = _TRI_W * _clip(0.0)
+        return [v + z for v in row]
+    tg, uni, floor, ab = _trigrams(), bg.uni, bg.floor, _bg_form(a2) + a
+    triple, den = tg.triple, n_ab + _TRI_PRIOR
+    out = []
+    for v, x, fb in zip(row, pmis, fbs):
+        p2 = math.exp(x + uni.get(fb, floor))
+        tp = math.log((triple.get(ab + fb, 0) + _TRI_PRIOR * p2) / den) - math.log(p2)
+        out.append(v + _TRI_W * max(-_PMI_CLIP, min(_PMI_CLIP, tp)))
+    return out
+
+
+def _word_row(sc, info: _Slot, t: str) -> list:
+    """Scorer.word(f + t) for every form f of the slot (None: not a word), once per letter."""
+    key = ("words", t, info.key)
+    row = sc.memo.get(key)
+    if row is None:
+        row = sc.memo[key] = [sc.word(f + t) for f in info.forms]
+    return row
+
+
+def _close_rows(sc, info: _Slot, s: str, best: list, b: list, close: str) -> list[float]:
+    """Scorer.extend(s + f + close, best + [b_f])[-1] for every form f of the slot (the same arithmetic)."""
+    vocab, forms, n_s, bl = sc.vocab, info.forms, len(s), best[-1]
+    cols = [b]
+    for k, c in enumerate(close):
+        prev = cols[k]
+        if c == "\n":
+            cols.append(prev[:])
+            continue
+        run_on = c.isascii() and c.isalnum()
+        if k and run_on and close[k - 1].isascii() and close[k - 1].isalnum():
+            cols.append([x + _RUN_ON for x in prev])
+            continue
+        cost = _char_cost(c, vocab)
+        new = [x + cost + _WORD_COST for x in prev]
+        t = close[: k + 1]
+        for n in range(2, min(6, n_s + 2 + k) + 1):
+            if n <= k + 1:
+                v = sc.word(close[k + 1 - n : k + 1])
+                if v is not None:
+                    col = cols[k + 1 - n]
+                    for i, x in enumerate(col):
+                        y = x + v + _WORD_COST
+                        if y > new[i]:
+                            new[i] = y
+            elif n == k + 2:
+                for i, v in enumerate(_word_row(sc, info, t)):
+                    if v is not None:
+                        y = bl + v + _WORD_COST
+                        if y > new[i]:
+                            new[i] = y
+            else:
+                d = sc.mids(s[n_s - (n - k - 2) :], t)
+                if d:
+                    bn = best[n_s + 2 + k - n]
+                    for x, v in d.items():
+                        for i in info.pos.get(x, ()):
+                            y = bn + v + _WORD_COST
+                            if y > new[i]:
+                                new[i] = y
+        if not k and run_on:
+            for i in info.alnum:
+                new[i] = prev[i] + _RUN_ON
+        cols.append(new)
+    return cols[-1]
+
+
+def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
+    """_bonus(bg, s1 + f, c0) for every form f of the slot (s1: the character before it, or ""), once per letter."""
+    key = ("cbonus", s1, c0, info.key)
+    row = sc.memo.get(key)
+    if row is not None:
+        return row
+    pkey = ("cpmi", c0, info.key)
+    pm = sc.memo.get(pkey)
+    if pm is None:
+        pair, uni, back, b = bg.pair, bg.uni, bg.back, _bg_form(c0)
+        pmis = []
+        for f, a in zip(info.forms, info.bgf):
+            if f == "\n":
+                pmis.append(0.0)
+                continue
+            pv = pair.get(a + b)
+            pmis.append(pv - uni[b] if pv is not None else (back.get(a, 0.0) if b in uni else 0.0))
+        pm = sc.memo[pkey] = (pmis, [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis])
+    pmis, base = pm
+    if not s1:
+        row = base
+    elif s1 == "\n":
+        z = _TRI_W * _clip(0.0)
+        row = [v + z for v in base]
+    else:
+        tg, uni, floor = _trigrams(), bg.uni, bg.floor
+        after, triple, a2, b = tg.after, tg.triple, _bg_form(s1), _bg_form(c0)
+        p_c = uni.get(b, floor)
+        z = _TRI_W * _clip(0.0)
+        row = []
+        for v, x, f, a in zip(base, pmis, info.forms, info.bgf):
+            n_ab = 0 if f == "\n" else after.get(a2 + a)
+            if not n_ab:
+                row.append(v + z)
+                continue
+            p2 = math.exp(x + p_c)
+            tp = math.log((triple.get(a2 + a + b, 0) + _TRI_PRIOR * p2) / (n_ab + _TRI_PRIOR)) - math.log(p2)
+            row.append(v + _TRI_W * max(-_PMI_CLIP, min(_PMI_CLIP, tp)))
+    sc.memo[key] = row
+    return row
+
+
+def _close_tri(sc, bg, info: _Slot, close: str) -> list[float]:
+    key = ("ctri", close, info.key)
+    row = sc.memo.get(key)
+    if row is None:
+        row = sc.memo[key] = [_tri_bonus(bg, f, close[0], close[1]) if len(close) > 1 else 0.0 for f in info.forms]
+    return row
+
+
 def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_last: bool, width: int) -> list[tuple]:
     """The best `width` fillings of the slots, left to right: word path, bigrams, brackets, penalties.
 
     The last slot is judged with the first characters of the right context too, and an open slot
     before another slot with a hint of how well each candidate can continue (`_lookahead`).
+    Each slot is scored a row at a time (every candidate after one state); only the states kept are built.
     """
     g, sc, bg = gbk(), ctx.sc, _bigrams()
     states = [(0.0, (), ctx.left, ctx.best_left, 0.0)]
     last, close = len(lists) - 1, right_s[:_CLOSE]
+    code2char, expect = g.code2char, ctx.expect
     for j, cands in enumerate(lists):
-        grown = []
+        is_last = j == last
+        info = _slot(sc, cands, ctx, annotated_last and is_last)
+        forms = info.forms
         tied = j - 1 in p.unassigned
-        ahead = _lookahead(cands, lists[j + 1]) if j < last and len(cands) > 1 else {}
-        for score, xs, s, best, hint in states:
+        hs = _ahead_row(sc, info, lists[j + 1]) if j < last and len(cands) > 1 else None
+        tail = close if is_last else ""
+        kept: dict = {}
+        for si, (score, xs, s, best, hint) in enumerate(states):
+            b = _step(sc, info, s, best)
+            bl = best[-1]
+            bon = _bonus_row(sc, bg, s[-2:], info)
+            gain = [x - bl + y for x, y in zip(b, bon)]
+            for i, v in info.pen:
+                gain[i] += v
+            if info.brackets:
+                line = ctx.line + "".join(map(s5, xs))
+                for i in info.brackets:
+                    gain[i] += brackets(s5(cands[i]), line, right_s)
+            if is_last and close:
+                ends = _close_rows(sc, info, s, best, b, close)
+                tri = _close_tri(sc, bg, info, close)
+                cbs = _close_bonus_row(sc, bg, s[-1:], close[0], info)
+                for i in range(len(forms)):
+                    gain[i] += ends[i] - b[i] + cbs[i]
+                    gain[i] += tri[i]
+            sfx = s[-2:]
+            if expect:
+                for i, f in enumerate(forms):
+                    gain[i] += enum_bonus(ctx, sfx + f + tail)
+            s6 = s[-6:]
+            if _HAS_DIGIT_RE.search(s6 + tail):
+                fkey = ("frame", s6, tail, info.key)
+                fr = sc.memo.get(fkey)
+                if fr is None:
+                    fr = sc.memo[fkey] = [frame_bonus(s6, f, tail) for f in forms]
+                for i, v in enumerate(fr):
+                    gain[i] += v
+            else:
+                for i in info.digit:
+                    gain[i] += frame_bonus(s6, forms[i], tail)
+            base = score - hint
             t = g.char2code[xs[-1]][1] if tied else None
-            for c in cands:
-                if tied and (t, g.char2code[c][0]) in g.code2char:
+            leads = info.leads
+            for i, f in enumerate(forms):
+                if tied and (t, leads[i]) in code2char:
                     continue
-                f = lmform(c)
-                s2 = s + f
-                best2 = sc.extend(s2, best)
-                gain = best2[-1] - best[-1] + _bonus(bg, s[-2:], f)
-                gain += char_penalty(c, ctx, annotated_last and j == last)
-                if c in BRACKETS:
-                    gain += brackets(s5(c), ctx.line + "".join(map(s5, xs)), right_s)
-                if j == last and close:
-                    gain += sc.extend(s2 + close, best2)[-1] - best2[-1] + _bonus(bg, s2[-2:], close[0])
-                    gain += _tri_bonus(bg, f, close[0], close[1]) if len(close) > 1 else 0.0
-                gain += enum_bonus(ctx, s2[-3:] + (close if j == last else ""))
-                gain += frame_bonus(s[-6:], f, close if j == last else "")
-                h = ahead.get(c, 0.0)
-                grown.append((score - hint + gain + h, xs + (c,), s2, best2, h))
-        states = heapq.nlargest(width, _recombined(grown), key=itemgetter(0))
+                h = hs[i] if hs else 0.0
+                total = base + gain[i] + h
+                key = sfx + f
+                old = kept.get(key)
+                if old is None or total > old[0]:
+                    kept[key] = (total, si, i, b[i], h)
+        states = [(total, states[si][1] + (cands[i],), states[si][2] + forms[i], states[si][3] + [bi], h)
+                  for total, si, i, bi, h in heapq.nlargest(width, kept.values(), key=itemgetter(0))]
     return [st[1] for st in states]
 
 
@@ -99,6 +364,15 @@ def _recombined(states: list[tuple]) -> list[tuple]:
     return list(best.values())
 
 
+def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:
+    """_lookahead as a row over the slot's candidates (None when every value is 0), once per letter."""
+    key = ("ahead", info.key, tuple(nxt))
+    if key not in sc.memo:
+        ahead = _lookahead(list(info.key), nxt)
+        sc.memo[key] = [ahead.get(c, 0.0) for c in info.key] if ahead else None
+    return sc.memo[key]
+
+
 def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
     """For each candidate, a bonus when some candidate of the next slot makes a word or a seen pair with it."""
     bg, (after, _) = _bigrams(), _word_neighbours()
@@ -106,7 +380,7 @@ def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
     out = {}
     for c in cands:
         f = lmform(c)
-        v = _LOOK_WORD if any(b in forms for b in after.get(f, ())) else 0.0
+        v = _LOOK_WORD if not forms.isdisjoint(after.get(f, ())) else 0.0
         for b in bg.followers.get(f, ()):
             if b in forms:
                 v = max(v, _bonus(bg, f, b))
