@@ -168,9 +168,16 @@ class Scorer:
         new = s[max(0, len(best_left) - 2) :]
         t = _DIGITS_RE.sub("0", new)
         doc = _BIGRAM_W * sum(math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1))
-        bg = bigrams()
+        bg, memo = bigrams(), self.memo
         start = max(0, len(best_left) - 3)
-        return v + doc + sum(bonus(bg, s[max(start, k - 2) : k], s[k]) for k in range(start + 1, len(s)))
+        terms = []
+        for k in range(start + 1, len(s)):
+            key = s[max(start, k - 2) : k + 1]  # the left context and the character: the term's whole input
+            t = memo.get(key)
+            if t is None:
+                t = memo[key] = bonus(bg, key[:-1], key[-1])
+            terms.append(t)
+        return v + doc + sum(terms)
 
     def _doc_overlay(self, doc: str) -> dict:
         ov, seen = {}, {}

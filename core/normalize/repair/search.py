@@ -73,6 +73,7 @@ class _Slot:
     digit: tuple  # indices whose form holds a digit (frames)
     brackets: tuple  # indices of brackets and quotes
     bgf: tuple  # the forms as the bigram table writes them (bg_form)
+    frame: tuple  # indices of the forms a date or ordinal frame can hold (digits, 年 月 日 第 号 ...)
 
 
 def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
@@ -90,7 +91,8 @@ def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
                      tuple(i for i, f in enumerate(forms) if f.isascii() and f.isalnum()),
                      tuple(i for i, f in enumerate(forms) if f == "\n"),
                      tuple(i for i, f in enumerate(forms) if _HAS_DIGIT_RE.search(f)),
-                     tuple(i for i, c in enumerate(cands) if c in BRACKETS), tuple(_bg_form(f) for f in forms))
+                     tuple(i for i, c in enumerate(cands) if c in BRACKETS), tuple(_bg_form(f) for f in forms),
+                     tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS))
         sc.memo[("slot", annotated, key)] = info
     return info
 
@@ -140,6 +142,9 @@ def _pmi_row(bg, a: str, info: _Slot) -> list[float]:
     return out
 
 
+_FRAME_CHARS = frozenset("0123456789□年月日第号號届屆次期批条條")  # every character _FRAME_RE can match
+
+
 def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:
     """_bonus(bg, left, f) for every form f of the slot, once per letter (the same arithmetic, hoisted)."""
     key = ("bonus", left, info.key)
@@ -155,7 +160,10 @@ def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:
             row = [v + _TRI_W * _clip(0.0) for v in row]
     else:
         a = _bg_form(left[-1])
-        pmis = _pmi_row(bg, a, info)
+        pkey = ("pmi", a, info.key)
+        pmis = sc.memo.get(pkey)
+        if pmis is None:
+            pmis = sc.memo[pkey] = _pmi_row(bg, a, info)
         row = [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]
         if len(left) >= 2:
             row = _add_tri(bg, left[-2], a, pmis, info.bgf, row)
@@ -327,16 +335,8 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
                 for i, f in enumerate(forms):
                     gain[i] += enum_bonus(ctx, sfx + f + tail)
             s6 = s[-6:]
-            if _HAS_DIGIT_RE.search(s6 + tail):
-                fkey = ("frame", s6, tail, info.key)
-                fr = sc.memo.get(fkey)
-                if fr is None:
-                    fr = sc.memo[fkey] = [frame_bonus(s6, f, tail) for f in forms]
-                for i, v in enumerate(fr):
-                    gain[i] += v
-            else:
-                for i in info.digit:
-                    gain[i] += frame_bonus(s6, forms[i], tail)
+            for i in info.frame:  # a frame that takes in the new character holds it: 0 for any other
+                gain[i] += frame_bonus(s6, forms[i], tail)
             base = score - hint
             t = g.char2code[xs[-1]][1] if tied else None
             leads = info.leads
