@@ -72,6 +72,13 @@ def _frequent_chars() -> tuple[str, ...]:
     return tuple(ranked[:3000]) + tuple(c for c in ranked[3000:] if lmform(c) in _PUNCT)
 
 
+@lru_cache(maxsize=1)
+def _frequent_open() -> tuple[str, ...]:
+    """The frequent characters that can fill a slot with no known byte (not trail 0x80)."""
+    g = gbk()
+    return tuple(c for c in _frequent_chars() if g.char2code[c][1] != 0x80)
+
+
 def _slot_chars(slot, g: Gbk, before_unassigned: bool) -> list[str]:
     """Characters that fit a slot's known bytes."""
     lead, trail = slot
@@ -83,9 +90,7 @@ def _slot_chars(slot, g: Gbk, before_unassigned: bool) -> list[str]:
         cands = [g.code2char.get((x, trail)) for x in leads] if trail is not None else [
             c for x in leads for c in g.by_lead.get(x, [])]
     elif lead is None:
-        cands = list(_frequent_chars()) if trail is None else g.by_trail.get(trail, [])
-        if trail is None:
-            cands = [c for c in cands if g.char2code[c][1] != 0x80]
+        cands = list(_frequent_open()) if trail is None else g.by_trail.get(trail, [])
     else:
         cands = g.by_lead.get(lead, [])
     cands = [c for c in cands if c]

@@ -163,7 +163,17 @@ class Scorer:
             self.bigrams[b] = self.bigrams.get(b, 0) + 1
 
     def total(self, s: str, best_left: list[float]) -> float:
-        """Word-path score of s plus the document-cache bigram bonus past the shared prefix."""
+        """Word-path score of s plus the document-cache bigram bonus past the shared prefix.
+
+        best_left is the DP of a prefix of s (its length says which): the score is kept once per letter.
+        """
+        key = ("total", s, len(best_left))
+        r = self.memo.get(key)
+        if r is None:
+            r = self.memo[key] = self._total(s, best_left)
+        return r
+
+    def _total(self, s: str, best_left: list[float]) -> float:
         v = self.extend(s, best_left)[-1]
         new = s[max(0, len(best_left) - 2) :]
         t = _DIGITS_RE.sub("0", new)
@@ -212,6 +222,7 @@ class Scorer:
     def extend(self, s: str, best: list[float]) -> list[float]:
         """DP best path over s, reusing best[0..len(best)-1] for a shared prefix."""
         best = best[:]
+        ov, vget, vocab = self.overlay.get, self.vocab.get, self.vocab
         for p in range(len(best), len(s) + 1):
             c = s[p - 1]
             if c == "\n":
@@ -220,10 +231,13 @@ class Scorer:
             if p >= 2 and c.isascii() and c.isalnum() and s[p - 2].isascii() and s[p - 2].isalnum():
                 best.append(best[p - 1] + _RUN_ON)  # digits and Latin letters run on as one token
                 continue
-            v = self.overlay.get(c)
-            b = best[p - 1] + (v if v is not None else _char_cost(c, self.vocab)) + _WORD_COST
+            v = ov(c)
+            b = best[p - 1] + (v if v is not None else _char_cost(c, vocab)) + _WORD_COST
             for n in range(2, min(6, p) + 1):
-                v = self.word(s[p - n : p])
+                w = s[p - n : p]
+                v = ov(w)
+                if v is None:
+                    v = vget(w)
                 if v is not None and best[p - n] + v + _WORD_COST > b:
                     b = best[p - n] + v + _WORD_COST
             best.append(b)

@@ -74,6 +74,8 @@ class _Slot:
     brackets: tuple  # indices of brackets and quotes
     bgf: tuple  # the forms as the bigram table writes them (bg_form)
     frame: tuple  # indices of the forms a date or ordinal frame can hold (digits, 年 月 日 第 号 ...)
+    first: dict  # form -> the first index with it
+    uniq: tuple | None  # the first index of each form (None: the forms are distinct)
 
 
 def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
@@ -92,7 +94,9 @@ def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
                      tuple(i for i, f in enumerate(forms) if f == "\n"),
                      tuple(i for i, f in enumerate(forms) if _HAS_DIGIT_RE.search(f)),
                      tuple(i for i, c in enumerate(cands) if c in BRACKETS), tuple(_bg_form(f) for f in forms),
-                     tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS))
+                     tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS),
+                     {f: ix[0] for f, ix in pos.items()},
+                     None if len(pos) == len(forms) else tuple(sorted(ix[0] for ix in pos.values())))
         sc.memo[("slot", annotated, key)] = info
     return info
 
@@ -176,7 +180,7 @@ def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float
     n_ab = 0 if a2 == "\n" else _trigrams().after.get(_bg_form(a2) + a)
     if not n_ab:
         z = _TRI_W * _clip(0.0)
-        return [v + z for v in row]
+        return row if z == 0.0 else [v + z for v in row]  # v + 0.0 is v (a -0.0 aside, which sums and compares as 0)
     tg, uni, floor, ab = _trigrams(), bg.uni, bg.floor, _bg_form(a2) + a
     triple, den = tg.triple, n_ab + _TRI_PRIOR
     out = []
@@ -312,6 +316,8 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
         hs = _ahead_row(sc, info, lists[j + 1]) if j < last and len(cands) > 1 else None
         tail = close if is_last else ""
         kept: dict = {}
+        first: dict = {}  # s[-2:] -> the first state with it
+        thr = -math.inf
         for si, (score, xs, s, best, hint) in enumerate(states):
             b = _step(sc, info, s, best)
             bl = best[-1]
@@ -338,19 +344,37 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
             for i in info.frame:  # a frame that takes in the new character holds it: 0 for any other
                 gain[i] += frame_bonus(s6, forms[i], tail)
             base = score - hint
-            t = g.char2code[xs[-1]][1] if tied else None
-            leads = info.leads
-            for i, f in enumerate(forms):
-                if tied and (t, leads[i]) in code2char:
-                    continue
-                h = hs[i] if hs else 0.0
-                total = base + gain[i] + h
-                key = sfx + f
+            if tied:  # after an unassigned pair some candidates cannot follow: the plain way
+                t, leads = g.char2code[xs[-1]][1], info.leads
+                for i, f in enumerate(forms):
+                    if (t, leads[i]) in code2char:
+                        continue
+                    h = hs[i] if hs else 0.0
+                    total = base + gain[i] + h
+                    key = sfx + f
+                    old = kept.get(key)
+                    if old is None or total > old[0]:
+                        kept[key] = (total, si, i, b[i], h)
+                continue
+            totals = [base + x + h for x, h in zip(gain, hs)] if hs else [base + x + 0.0 for x in gain]
+            if len(totals) > width:  # `width` distinct keys of this state at or above thr: below it, nothing is kept
+                uniq = totals if info.uniq is None else [totals[i] for i in info.uniq]
+                if len(uniq) >= width:
+                    thr = max(thr, heapq.nlargest(width, uniq)[-1])
+            first.setdefault(sfx, si)
+            for i in [i for i, x in enumerate(totals) if x >= thr]:
+                total = totals[i]
+                key = sfx + forms[i]
                 old = kept.get(key)
                 if old is None or total > old[0]:
-                    kept[key] = (total, si, i, b[i], h)
+                    kept[key] = (total, si, i, b[i], hs[i] if hs else 0.0)
+        if tied:
+            top = heapq.nlargest(width, kept.values(), key=itemgetter(0))
+        else:  # the order of the plain way: a key's first appearance (its first state, its first candidate)
+            at = info.first
+            top = sorted(kept.values(), key=lambda e: (-e[0], first[states[e[1]][2][-2:]], at[forms[e[2]]]))[:width]
         states = [(total, states[si][1] + (cands[i],), states[si][2] + forms[i], states[si][3] + [bi], h)
-                  for total, si, i, bi, h in heapq.nlargest(width, kept.values(), key=itemgetter(0))]
+                  for total, si, i, bi, h in top]
     return [st[1] for st in states]
 
 
