@@ -254,6 +254,7 @@ class Bigrams:
     floor: float  # log P of a character never seen
     followers: dict  # a -> the characters seen most often after a
     leaders: dict  # b -> the characters seen most often before b
+    by_first: dict  # a -> {b: log P(b | a)}: `pair` by its first character (the same values)
 
 
 def _gz_rows(name: str) -> list[list[str]]:
@@ -275,11 +276,13 @@ def bigrams() -> Bigrams:
     pair = {ab: math.log((n + chars[ab[0]][1] * math.exp(uni[ab[1]])) / sum(chars[ab[0]])) for ab, n in pairs.items()}
     back = {a: math.log(t / (n + t)) for a, (n, t) in chars.items() if t}
     followers, leaders = {}, {}
+    by_first: dict = {}
     for ab in sorted(pairs, key=pairs.get, reverse=True):
         followers.setdefault(ab[0], []).append(ab[1])
         leaders.setdefault(ab[1], []).append(ab[0])
+        by_first.setdefault(ab[0], {})[ab[1]] = pair[ab]
     cut = lambda d: {k: tuple(v[:_NEIGHBOURS]) for k, v in d.items()}  # noqa: E731
-    return Bigrams(pair, back, uni, math.log(0.5 / total), cut(followers), cut(leaders))
+    return Bigrams(pair, back, uni, math.log(0.5 / total), cut(followers), cut(leaders), by_first)
 
 
 def bg_form(c: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from dataclasses import dataclass
 from operator import itemgetter
@@ -63,6 +64,7 @@ class _Slot:
     """What scoring needs of one slot's candidates, worked out once per letter (Scorer.memo)."""
 
     key: tuple  # the candidates
+    sid: int  # a number for them (never reused in the process): the key of their rows
     forms: tuple  # their model forms (lmform)
     costs: tuple  # the model's cost of each form as a one-character word
     pos: dict  # form -> indices of the candidates with it
@@ -76,6 +78,25 @@ class _Slot:
     frame: tuple  # indices of the forms a date or ordinal frame can hold (digits, 年 月 日 第 号 ...)
     first: dict  # form -> the first index with it
     uniq: tuple | None  # the first index of each form (None: the forms are distinct)
+    bgpos: dict  # bigram form -> indices
+    in_uni: tuple  # whether each bigram form is in the unigram table
+
+
+_SIDS: dict[tuple, int] = {}  # candidates -> sid
+_SID_COUNT = itertools.count()
+_ROWS: dict[tuple, list] = {}  # rows that depend only on the shared tables (bigrams, trigrams), for every letter
+_TABLE_MAX = 20_000
+
+
+def _row_get(key: tuple):
+    return _ROWS.get(key)
+
+
+def _row_put(key: tuple, row):
+    if len(_ROWS) >= _TABLE_MAX:
+        _ROWS.clear()
+    _ROWS[key] = row
+    return row
 
 
 def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
@@ -88,15 +109,24 @@ def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
         for i, f in enumerate(forms):
             pos.setdefault(f, []).append(i)
         pen = tuple((i, v) for i, c in enumerate(cands) if (v := char_penalty(c, ctx, annotated)))
-        info = _Slot(key, forms, tuple(_char_cost(f, vocab) for f in forms), pos,
+        bgf, bgpos, bg_uni = tuple(_bg_form(f) for f in forms), {}, _bigrams().uni
+        for i, fb in enumerate(bgf):
+            bgpos.setdefault(fb, []).append(i)
+        if len(_SIDS) >= _TABLE_MAX:
+            _SIDS.clear()
+        sid = _SIDS.get(key)
+        if sid is None:
+            sid = _SIDS[key] = next(_SID_COUNT)
+        info = _Slot(key, sid, forms, tuple(_char_cost(f, vocab) for f in forms), pos,
                      tuple(g.char2code[c][0] for c in cands), pen,
                      tuple(i for i, f in enumerate(forms) if f.isascii() and f.isalnum()),
                      tuple(i for i, f in enumerate(forms) if f == "\n"),
                      tuple(i for i, f in enumerate(forms) if _HAS_DIGIT_RE.search(f)),
-                     tuple(i for i, c in enumerate(cands) if c in BRACKETS), tuple(_bg_form(f) for f in forms),
+                     tuple(i for i, c in enumerate(cands) if c in BRACKETS), bgf,
                      tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS),
                      {f: ix[0] for f, ix in pos.items()},
-                     None if len(pos) == len(forms) else tuple(sorted(ix[0] for ix in pos.values())))
+                     None if len(pos) == len(forms) else tuple(sorted(ix[0] for ix in pos.values())),
+                     bgpos, tuple(fb in bg_uni for fb in bgf))
         sc.memo[("slot", annotated, key)] = info
     return info
 
@@ -137,13 +167,24 @@ def _step(sc, info: _Slot, s: str, best: list) -> list[float]:
 
 def _pmi_row(bg, a: str, info: _Slot) -> list[float]:
     """pmi(bg, a, f) for every form f of the slot, `a` already in bigram form and not a line end."""
-    pair, uni = bg.pair, bg.uni
-    ba = bg.back.get(a, 0.0)
-    out = []
-    for fb in info.bgf:
-        pv = pair.get(a + fb)
-        out.append(pv - uni[fb] if pv is not None else (ba if fb in uni else 0.0))
-    return out
+    uni, ba = bg.uni, bg.back.get(a, 0.0)
+    row = [ba if known else 0.0 for known in info.in_uni]  # pairs never seen: the back-off share
+    pairs, at = bg.by_first.get(a, {}), info.bgpos
+    if len(pairs) < len(at):
+        for fb, pv in pairs.items():
+            ix = at.get(fb)
+            if ix is not None:
+                v = pv - uni[fb]
+                for i in ix:
+                    row[i] = v
+    else:
+        for fb, ix in at.items():
+            pv = pairs.get(fb)
+            if pv is not None:
+                v = pv - uni[fb]
+                for i in ix:
+                    row[i] = v
+    return row
 
 
 _FRAME_CHARS = frozenset("0123456789□年月日第号號届屆次期批条條")  # every character _FRAME_RE can match
@@ -151,8 +192,8 @@ _FRAME_CHARS = frozenset("0123456789□年月日第号號届屆次期批条條")
 
 def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:
     """_bonus(bg, left, f) for every form f of the slot, once per letter (the same arithmetic, hoisted)."""
-    key = ("bonus", left, info.key)
-    row = sc.memo.get(key)
+    key = ("bonus", left, info.sid)
+    row = _row_get(key)
     if row is not None:
         return row
     n = len(info.forms)
@@ -164,15 +205,15 @@ def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:
             row = [v + _TRI_W * _clip(0.0) for v in row]
     else:
         a = _bg_form(left[-1])
-        pkey = ("pmi", a, info.key)
-        pmis = sc.memo.get(pkey)
-        if pmis is None:
-            pmis = sc.memo[pkey] = _pmi_row(bg, a, info)
-        row = [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]
+        pkey = ("pmi", a, info.sid)
+        got = _row_get(pkey)
+        if got is None:
+            pmis = _pmi_row(bg, a, info)
+            got = _row_put(pkey, (pmis, [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]))
+        pmis, row = got
         if len(left) >= 2:
             row = _add_tri(bg, left[-2], a, pmis, info.bgf, row)
-    sc.memo[key] = row
-    return row
+    return _row_put(key, row)
 
 
 def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float]) -> list[float]:
@@ -193,7 +234,7 @@ def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float
 
 def _word_row(sc, info: _Slot, t: str) -> list:
     """Scorer.word(f + t) for every form f of the slot (None: not a word), once per letter."""
-    key = ("words", t, info.key)
+    key = ("words", t, info.sid)
     row = sc.memo.get(key)
     if row is None:
         row = sc.memo[key] = [sc.word(f + t) for f in info.forms]
@@ -249,12 +290,12 @@ def _close_rows(sc, info: _Slot, s: str, best: list, b: list, close: str) -> lis
 
 def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
     """_bonus(bg, s1 + f, c0) for every form f of the slot (s1: the character before it, or ""), once per letter."""
-    key = ("cbonus", s1, c0, info.key)
-    row = sc.memo.get(key)
+    key = ("cbonus", s1, c0, info.sid)
+    row = _row_get(key)
     if row is not None:
         return row
-    pkey = ("cpmi", c0, info.key)
-    pm = sc.memo.get(pkey)
+    pkey = ("cpmi", c0, info.sid)
+    pm = _row_get(pkey)
     if pm is None:
         pair, uni, back, b = bg.pair, bg.uni, bg.back, _bg_form(c0)
         pmis = []
@@ -264,7 +305,7 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
                 continue
             pv = pair.get(a + b)
             pmis.append(pv - uni[b] if pv is not None else (back.get(a, 0.0) if b in uni else 0.0))
-        pm = sc.memo[pkey] = (pmis, [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis])
+        pm = _row_put(pkey, (pmis, [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]))
     pmis, base = pm
     if not s1:
         row = base
@@ -285,15 +326,14 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
             p2 = math.exp(x + p_c)
             tp = math.log((triple.get(a2 + a + b, 0) + _TRI_PRIOR * p2) / (n_ab + _TRI_PRIOR)) - math.log(p2)
             row.append(v + _TRI_W * max(-_PMI_CLIP, min(_PMI_CLIP, tp)))
-    sc.memo[key] = row
-    return row
+    return _row_put(key, row)
 
 
 def _close_tri(sc, bg, info: _Slot, close: str) -> list[float]:
-    key = ("ctri", close, info.key)
-    row = sc.memo.get(key)
+    key = ("ctri", close, info.sid)
+    row = _row_get(key)
     if row is None:
-        row = sc.memo[key] = [_tri_bonus(bg, f, close[0], close[1]) if len(close) > 1 else 0.0 for f in info.forms]
+        row = _row_put(key, [_tri_bonus(bg, f, close[0], close[1]) if len(close) > 1 else 0.0 for f in info.forms])
     return row
 
 
@@ -390,7 +430,7 @@ def _recombined(states: list[tuple]) -> list[tuple]:
 
 def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:
     """_lookahead as a row over the slot's candidates (None when every value is 0), once per letter."""
-    key = ("ahead", info.key, tuple(nxt))
+    key = ("ahead", info.sid, tuple(nxt))
     if key not in sc.memo:
         ahead = _lookahead(list(info.key), nxt)
         sc.memo[key] = [ahead.get(c, 0.0) for c in info.key] if ahead else None
