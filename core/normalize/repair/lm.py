@@ -100,7 +100,8 @@ def _sorted_words() -> list[str]:
 
 
 _MIDS: dict[tuple, dict] = {}  # (q, t) -> {x: log p of the word q + x + t}, filled on demand, shared by every letter
-_MIDS_MAX = 200_000
+_MIDS_MAX = 100_000
+_NONE: dict = {}  # the (shared, never written) answer of most look-ups: no such word
 
 
 def _scan(words: list[str], q: str, t: str, value) -> dict[str, float]:
@@ -121,7 +122,7 @@ def mids(q: str, t: str = "") -> dict[str, float]:
     if r is None:
         if len(_MIDS) >= _MIDS_MAX:
             _MIDS.clear()
-        r = _MIDS[(q, t)] = _scan(_sorted_words(), q, t, word_model()[0].__getitem__)
+        r = _MIDS[(q, t)] = _scan(_sorted_words(), q, t, word_model()[0].__getitem__) or _NONE
     return r
 
 

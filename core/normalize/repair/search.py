@@ -86,6 +86,9 @@ _SIDS: dict[tuple, int] = {}  # candidates -> sid
 _SID_COUNT = itertools.count()
 _ROWS: dict[tuple, list] = {}  # rows that depend only on the shared tables (bigrams, trigrams), for every letter
 _TABLE_MAX = 20_000
+_ROWS_SIZE = 0  # values held in _ROWS
+_ROWS_MAX = 400_000  # about 15 MB
+_MEMO_MAX = 100_000  # entries of a letter's Scorer.memo before it starts again (per anchor, between searches)
 
 
 def _row_get(key: tuple):
@@ -93,9 +96,12 @@ def _row_get(key: tuple):
 
 
 def _row_put(key: tuple, row):
-    if len(_ROWS) >= _TABLE_MAX:
+    global _ROWS_SIZE
+    if _ROWS_SIZE >= _ROWS_MAX:  # bounded memory: start again
         _ROWS.clear()
+        _ROWS_SIZE = 0
     _ROWS[key] = row
+    _ROWS_SIZE += 2 * len(row[0]) if isinstance(row, tuple) else len(row)
     return row
 
 
@@ -507,6 +513,8 @@ def solve(text: str, i: int, ctx_base: tuple, budget: list[int] | None = None) -
     win_end = min(len(text), max_end + _CTX + 2, nxt if nxt >= 0 else len(text))
     left = simp(left_raw[-3 * _CTX :])[-_CTX:]
     line = strip_annotations(left_raw.rsplit("\n", 1)[-1])
+    if len(sc.memo) >= _MEMO_MAX:  # a long letter: bounded memory
+        sc.memo.clear()
     ctx = Ctx(sc, left, sc.extend(left, [0.0]), win_end, annotated, trad, expected_enumerator(enums, i), line)
     first = {p: _score_path(text, p, ctx, _FIRST_WIDTH) for p in paths}
     ranked = sorted((p for p in paths if first[p]), key=lambda p: -max(h.score for h in first[p]))
