@@ -11,6 +11,7 @@ when a text has a damage anchor.
 from __future__ import annotations
 
 import importlib.util
+import io
 import math
 import re
 from bisect import bisect_left
@@ -249,19 +250,19 @@ class Scorer:
 class Bigrams:
     """Witten-Bell character bigrams of running text and letters (core/data/char_bigrams.tsv.gz), digits as 0."""
 
-    pair: dict  # "ab" -> log P(b | a)
+    by_first: dict  # a -> {b: log P(b | a)} (one small dict per first character: no string key per pair)
     back: dict  # a -> log of the share of P(. | a) left for followers never seen after a
     uni: dict  # c -> log P(c)
     floor: float  # log P of a character never seen
     followers: dict  # a -> the characters seen most often after a
     leaders: dict  # b -> the characters seen most often before b
-    by_first: dict  # a -> {b: log P(b | a)}: `pair` by its first character (the same values)
 
 
-def _gz_rows(name: str) -> list[list[str]]:
-    """The tab-separated rows of a gzipped table in dafu/data, comment lines left out."""
-    raw = data_text(name)
-    return [line.split("\t") for line in raw.splitlines() if not line.startswith("#")]
+def _gz_rows(name: str):
+    """The tab-separated rows of a gzipped table in dafu/data, comment lines left out (one at a time)."""
+    for line in io.StringIO(data_text(name)):
+        if not line.startswith("#"):
+            yield line.rstrip("\n").split("\t")
 
 
 @lru_cache(maxsize=1)
@@ -274,16 +275,15 @@ def bigrams() -> Bigrams:
             pairs[key] = int(n)
     total = sum(n for n, _ in chars.values()) + 0.5 * len(chars)
     uni = {c: math.log((n + 0.5) / total) for c, (n, _) in chars.items()}
-    pair = {ab: math.log((n + chars[ab[0]][1] * math.exp(uni[ab[1]])) / sum(chars[ab[0]])) for ab, n in pairs.items()}
     back = {a: math.log(t / (n + t)) for a, (n, t) in chars.items() if t}
-    followers, leaders = {}, {}
-    by_first: dict = {}
+    followers, leaders, by_first = {}, {}, {}
     for ab in sorted(pairs, key=pairs.get, reverse=True):
-        followers.setdefault(ab[0], []).append(ab[1])
-        leaders.setdefault(ab[1], []).append(ab[0])
-        by_first.setdefault(ab[0], {})[ab[1]] = pair[ab]
+        a, b = ab[0], ab[1]
+        followers.setdefault(a, []).append(b)
+        leaders.setdefault(b, []).append(a)
+        by_first.setdefault(a, {})[b] = math.log((pairs[ab] + chars[a][1] * math.exp(uni[b])) / sum(chars[a]))
     cut = lambda d: {k: tuple(v[:_NEIGHBOURS]) for k, v in d.items()}  # noqa: E731
-    return Bigrams(pair, back, uni, math.log(0.5 / total), cut(followers), cut(leaders), by_first)
+    return Bigrams(by_first, back, uni, math.log(0.5 / total), cut(followers), cut(leaders))
 
 
 def bg_form(c: str) -> str:
@@ -302,7 +302,8 @@ def pmi(bg: Bigrams, a: str, b: str) -> float:
     if a == "\n" or not a:
         return 0.0
     a, b = bg_form(a), bg_form(b)
-    v = bg.pair.get(a + b)
+    d = bg.by_first.get(a)
+    v = d.get(b) if d is not None else None
     if v is not None:
         return v - bg.uni[b]
     return bg.back.get(a, 0.0) if b in bg.uni else 0.0

@@ -303,13 +303,14 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
     pkey = ("cpmi", c0, info.sid)
     pm = _row_get(pkey)
     if pm is None:
-        pair, uni, back, b = bg.pair, bg.uni, bg.back, _bg_form(c0)
+        by_first, uni, back, b = bg.by_first, bg.uni, bg.back, _bg_form(c0)
         pmis = []
         for f, a in zip(info.forms, info.bgf):
             if f == "\n":
                 pmis.append(0.0)
                 continue
-            pv = pair.get(a + b)
+            d = by_first.get(a)
+            pv = d.get(b) if d is not None else None
             pmis.append(pv - uni[b] if pv is not None else (back.get(a, 0.0) if b in uni else 0.0))
         pm = _row_put(pkey, (pmis, [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]))
     pmis, base = pm
