@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -76,7 +75,8 @@ def main() -> None:
             print("DIFF", k, "\n  was", frozen["out"][k][0][:300], "\n  now", res[k][0][:300])
         old = sum(frozen["out"][k][1] for k, _ in items)
         new = sum(res[k][1] for k, _ in items)
-        print(f"{len(items)} inputs, {len(bad)} differ; CPU {old:.1f} s then, {new:.1f} s now ({old / max(new, 1e-9):.2f}x)")
+        ratio = old / max(new, 1e-9)
+        print(f"{len(items)} inputs, {len(bad)} differ; CPU {old:.1f} s then, {new:.1f} s now ({ratio:.2f}x)")
         sys.exit(1 if bad else 0)
 
 

@@ -12,11 +12,11 @@ from .candidates import MAX_PATHS, SYL_CLOSE_RE, RunPath, p2_leads, path_frame, 
 from .gbk import gbk, lmform, s5, simp
 from .lm import _PMI_CLIP, _PMI_W, _RUN_ON, _TRI_PRIOR, _TRI_W, _WORD_COST, _char_cost
 from .lm import bg_form as _bg_form
-from .lm import clip as _clip
-from .lm import trigrams as _trigrams
 from .lm import bigrams as _bigrams
 from .lm import bonus as _bonus
+from .lm import clip as _clip
 from .lm import tri_bonus as _tri_bonus
+from .lm import trigrams as _trigrams
 from .lm import word_neighbours as _word_neighbours
 from .score import (
     _HAS_DIGIT_RE,
@@ -249,7 +249,7 @@ def _word_row(sc, info: _Slot, t: str) -> list:
 
 def _close_rows(sc, info: _Slot, s: str, best: list, b: list, close: str) -> list[float]:
     """Scorer.extend(s + f + close, best + [b_f])[-1] for every form f of the slot (the same arithmetic)."""
-    vocab, forms, n_s, bl = sc.vocab, info.forms, len(s), best[-1]
+    vocab, n_s, bl = sc.vocab, len(s), best[-1]
     cols = [b]
     for k, c in enumerate(close):
         prev = cols[k]
