@@ -363,7 +363,7 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
         hs = _ahead_row(sc, info, lists[j + 1]) if j < last and len(cands) > 1 else None
         tail = close if is_last else ""
         kept: dict = {}
-        first: dict = {}  # s[-2:] -> the first state with it
+        first: dict = {}  # the state's part of a merge key -> the first state with it
         thr = -math.inf
         for si, (score, xs, s, best, hint) in enumerate(states):
             b = _step(sc, info, s, best)
@@ -383,7 +383,7 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
                 for i in range(len(forms)):
                     gain[i] += ends[i] - b[i] + cbs[i]
                     gain[i] += tri[i]
-            sfx = s[-2:]
+            sfx, rk = s[-2:], s[1 - _RECOMBINE :]  # rk + f: the last _RECOMBINE model characters (the merge key)
             if expect:
                 for i, f in enumerate(forms):
                     gain[i] += enum_bonus(ctx, sfx + f + tail)
@@ -398,7 +398,7 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
                         continue
                     h = hs[i] if hs else 0.0
                     total = base + gain[i] + h
-                    key = sfx + f
+                    key = rk + f
                     old = kept.get(key)
                     if old is None or total > old[0]:
                         kept[key] = (total, si, i, b[i], h)
@@ -408,31 +408,22 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
                 uniq = totals if info.uniq is None else [totals[i] for i in info.uniq]
                 if len(uniq) >= width:
                     thr = max(thr, heapq.nlargest(width, uniq)[-1])
-            first.setdefault(sfx, si)
+            first.setdefault(rk, si)
             for i in [i for i, x in enumerate(totals) if x >= thr]:
                 total = totals[i]
-                key = sfx + forms[i]
+                key = rk + forms[i]
                 old = kept.get(key)
                 if old is None or total > old[0]:
                     kept[key] = (total, si, i, b[i], hs[i] if hs else 0.0)
         if tied:
             top = heapq.nlargest(width, kept.values(), key=itemgetter(0))
         else:  # the order of the plain way: a key's first appearance (its first state, its first candidate)
-            at = info.first
-            top = sorted(kept.values(), key=lambda e: (-e[0], first[states[e[1]][2][-2:]], at[forms[e[2]]]))[:width]
+            at, n = info.first, 1 - _RECOMBINE
+            ranked = sorted(((-e[0], first[states[e[1]][2][n:]], at[forms[e[2]]]), e) for e in kept.values())
+            top = [e for _, e in ranked[:width]]  # the first three are unique: e itself is never compared
         states = [(total, states[si][1] + (cands[i],), states[si][2] + forms[i], states[si][3] + [bi], h)
                   for total, si, i, bi, h in top]
     return [st[1] for st in states]
-
-
-def _recombined(states: list[tuple]) -> list[tuple]:
-    """The best state for each recent context: the model looks only a few characters back."""
-    best = {}
-    for st in states:
-        key = st[2][-_RECOMBINE:]
-        if key not in best or st[0] > best[key][0]:
-            best[key] = st
-    return list(best.values())
 
 
 def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:
