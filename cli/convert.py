@@ -45,11 +45,16 @@ def convert(
         metavar="INPUT", help="Letter files, folders (walked recursively) or - for one letter on stdin.")],
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="DIR",
-        help="Write DIR/letters/<id>.json, metrics.csv, run.json, errors.jsonl, datapackage.json.")] = None,
+        help="Write DIR/letters/<id>.json, metrics.csv, letters.csv, run.json, errors.jsonl, "
+             "datapackage.json.")] = None,
     csv_path: Annotated[str | None, typer.Option(
         "--csv", metavar="PATH|-", help="Also write the metrics CSV here (- is stdout; a pipe is a stream).")] = None,
     jsonl_path: Annotated[str | None, typer.Option(
         "--jsonl", metavar="PATH|-", help="Also write the records as JSON Lines here (- is stdout).")] = None,
+    sqlite_path: Annotated[str | None, typer.Option(
+        "--sqlite", metavar="PATH",
+        help="Also write a SQLite database (letters, metrics, sections, warnings, repairs, full-text search) "
+             "and its Datasette metadata (PATH without .db + .metadata.json).")] = None,
     incremental: Annotated[bool, typer.Option(
         "--incremental",
         help="With -o: skip letters unchanged since the last run (same bytes, version, options).")] = False,
@@ -88,7 +93,7 @@ def convert(
     if glob == "":
         raise typer.BadParameter("empty pattern", param_hint="--glob")
     settings = Settings(
-        inputs=tuple(inputs), output=output, csv_path=csv_path, jsonl_path=jsonl_path,
+        inputs=tuple(inputs), output=output, csv_path=csv_path, jsonl_path=jsonl_path, sqlite_path=sqlite_path,
         incremental=incremental, prune=prune, jobs=jobs, script=script, redact=redact, strict=strict,
         quiet=quiet, no_progress=no_progress, excel=excel, max_bytes=max_bytes, glob=glob, encoding=encoding,
         allow_empty=allow_empty, wait=wait,
@@ -104,6 +109,7 @@ class Settings:
     output: str | None = None
     csv_path: str | None = None
     jsonl_path: str | None = None
+    sqlite_path: str | None = None
     incremental: bool = False
     prune: bool = False
     jobs: int | None = None
@@ -177,7 +183,7 @@ class _Plan:
 
         self.settings, self.reporter = settings, reporter
         self.out = OutputFolder(settings.output) if settings.output is not None else None
-        self.csv = self.jsonl = None
+        self.csv = self.jsonl = self.sqlite = None
         self.found = None
 
     def check(self) -> int | None:
@@ -194,6 +200,8 @@ class _Plan:
             jsonl = "-"
         if jsonl is not None:
             self.jsonl = check_output(jsonl, "--jsonl")
+        if settings.sqlite_path is not None:
+            self.sqlite = _file_target(settings.sqlite_path, settings.output, "--sqlite")
         if self.csv and self.jsonl and (self.csv.path == self.jsonl.path or
                                         (_is_stdout(settings.csv_path) and _is_stdout(jsonl))):
             raise OutputError(settings.csv_path, "given to both --csv and --jsonl")
@@ -352,6 +360,19 @@ def _is_stdout(path: str | None) -> bool:
     return path in ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
 
 
+def _file_target(path: str, output: str | None, option: str):
+    """Return the checked target of --sqlite or --xlsx (a regular file; in -o DIR even before DIR is made)."""
+    from .outdir import Target, check_output
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if output is not None and folder == os.path.abspath(output) and not os.path.exists(folder):
+        return Target(path, "file", os.path.abspath(path))
+    target = check_output(path, option)
+    if target.kind != "file":
+        raise OutputError(path, f"{option} writes a regular file (it is replaced as a whole); not written")
+    return target
+
+
 def _count(n: int, noun: str) -> str:
     """Return "1 letter" or "5 letters"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
@@ -390,6 +411,7 @@ class _Context:
         self.pruned: list[str] = []
         self._old: list[str] = []  # ids of records from the last run not in this run (merged into the CSVs)
         self._old_pos = 0
+        self.tables = None  # letters.csv and the --sqlite database (cli/tables.py)
 
     def open(self) -> None:
         from .outdir import open_target
@@ -409,6 +431,12 @@ class _Context:
             self.errors_file = AtomicFile(os.path.join(self.out.folder, "errors.jsonl"))
             for error in self.tally.errors:
                 self._log_error(error)
+        if self.out is not None or self.settings.sqlite_path is not None:
+            from .tables import Tables
+
+            self.tables = Tables(self.out.folder if self.out else None,
+                                 self.plan.sqlite.path if self.plan.sqlite else None, excel=self.settings.excel)
+        if self.out is not None:
             self._plan_old()
 
     def _plan_old(self) -> None:
@@ -499,6 +527,8 @@ class _Context:
         self.metrics_file.write(rows)
         if self.csv is not None:
             self.csv[0].write(rows)
+        if self.tables is not None:
+            self.tables.add(record)
 
     def _take(self, res) -> None:
         """Write a converted (or unchanged) letter's record, JSON line and CSV rows; count it."""
@@ -524,6 +554,8 @@ class _Context:
         self.tally.warnings += res.warnings
         if self.jsonl is not None:
             self.jsonl[0].write(res.json + b"\n")
+        if self.tables is not None:
+            self.tables.add(res.json)
         if res.csv is not None:
             if self.metrics_file is not None:
                 self.metrics_file.write(res.csv)
@@ -608,6 +640,9 @@ class _Context:
                 raise
 
     def close_sinks(self) -> None:
+        if self.tables is not None:
+            self.tables.commit()
+            self.tables = None
         for sink in (self.jsonl, self.csv):
             if sink is None:
                 continue
@@ -635,7 +670,9 @@ class _Context:
                 atomic.discard()
         if self.records is not None:
             self.records.discard()
-        self.jsonl = self.csv = self.errors_file = self.metrics_file = self.records = None
+        if self.tables is not None:
+            self.tables.discard()
+        self.jsonl = self.csv = self.errors_file = self.metrics_file = self.records = self.tables = None
 
 
 def next_path(items, id: str) -> str | None:

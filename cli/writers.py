@@ -251,74 +251,11 @@ def csv_bytes(rows: Iterable[list[str]]) -> bytes:
 
 
 # ---------------------------------------------------------------- datapackage.json
-_FIELDS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
-    ("letter_id", "string", "id of the letter: its path relative to the folder given, without .txt, separators as __; "
-     "the record is letters/<letter_id>.json",
-     {"required": True}),
-    ("source_path", "string", "input file path as given on the command line", {}),
-    ("doc_type", "string", "reply_letter, meeting_report, notice or other",
-     {"enum": ["reply_letter", "meeting_report", "notice", "other"]}),
-    ("issuer", "string", "signing organization; empty when the letter does not name it", {}),
-    ("date", "date", "date the letter was written (成文日期), ISO 8601; empty when not stated", {}),
-    ("doc_number", "string", "document number (发文字号) as written, e.g. 清人社函〔2018〕192号", {}),
-    ("section", "string", "section path of the metric, e.g. 一/（二）", {}),
-    ("label", "string", "the words that say what is counted", {}),
-    ("category", "string", "category from the keyword lexicon (training, certification, employment, funding, "
-     "institutions, competitions, talent, participants, policy, proposals, social_insurance, education, health, "
-     "transport, agriculture, environment, civil_affairs, housing, culture, finance, other; users extend it with "
-     "Options(lexicon=...))",
-     {}),
-    ("raw", "string", "the number exactly as written in the normalized text (a leading ' marks a neutralised "
-     "formula sign)",
-     {"required": True}),
-    ("value", "number", "value in the base unit: magnitudes applied (1.6万人次 -> 16000; money in 元 (CNY); percent as "
-     "percentage points: 34.9% -> 34.9); the low end of a range",
-     {"required": True}),
-    ("value_high", "number", "high end of a range (3至5个 -> 5), same unit as value; empty otherwise", {}),
-    ("unit", "string", "unit as written without the magnitude (人次, 人, 家, 个, 元, % ...)", {}),
-    ("unit_kind", "string", "kind of unit",
-     {"enum": ["person_times", "persons", "organizations", "items", "money_cny", "percent", "percentage_point",
-               "ratio", "measure", "other"]}),
-    ("qualifier", "string", "more_than, nearly, about, at_least, up_to; empty when exact", {}),
-    ("role", "string", "result (achieved or measured), target (a goal or plan) or standard (a rate, cap or "
-     "threshold of a policy)",
-     {"enum": ["result", "target", "standard"]}),
-    ("per", "string", "base of a rate (每人每年, 人均, 每万人): a rate is never summed with totals; empty otherwise",
-     {}),
-    ("period", "string", "time phrase that scopes the metric (2022年以来, 截至2024年4月底 ...)", {}),
-    ("sentence", "string", "the sentence the metric is in", {}),
-    ("start", "integer", "start offset of raw in the record's text, in characters (half-open span)",
-     {"required": True, "minimum": 0}),
-    ("end", "integer", "end offset (exclusive) of raw in the record's text, in characters",
-     {"required": True, "minimum": 0}),
-)
+def datapackage(*, excel: bool, version: str, lexicon: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
+    """Return the Frictionless Data Package descriptor of metrics.csv and letters.csv (made in dafu.output)."""
+    from dafu.output.datapackage import datapackage as descriptor
 
-
-def datapackage(*, excel: bool, version: str) -> dict[str, Any]:
-    """Return the Frictionless Data Package descriptor of metrics.csv."""
-    from dafu.output import CSV_COLUMNS
-
-    fields = [{"name": n, "type": t, "description": d, **({"constraints": c} if c else {})}
-              for n, t, d, c in _FIELDS]
-    if [f["name"] for f in fields] != list(CSV_COLUMNS):  # pragma: no cover - guarded by a test
-        raise RuntimeError("datapackage fields out of step with dafu.output.CSV_COLUMNS")
-    return {
-        "profile": "tabular-data-package",
-        "name": "dafu-metrics",
-        "title": "Metrics reported in Chinese government letters",
-        "description": f"Written by dafu {version}: one row per metric, ordered by letter_id then start.",
-        "resources": [{
-            "name": "metrics",
-            "path": "metrics.csv",
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8-sig" if excel else "utf-8",
-            "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True,
-                        "lineTerminator": "\r\n"},
-            "schema": {"fields": fields, "missingValues": [""], "primaryKey": ["letter_id", "start"]},
-        }],
-    }
+    return descriptor(excel=excel, version=version, lexicon=lexicon)
 
 
 def jsonl_lines(records: Iterator[bytes]) -> Iterator[bytes]:

@@ -69,7 +69,7 @@ def test_output_folder_layout_and_metrics_order(cli, corpus, tmp_path):
     result = cli("convert", corpus, "-o", out, "-j", "1")
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "datapackage.json", "errors.jsonl", "letters", "metrics.csv", "run.json"]
+        "datapackage.json", "errors.jsonl", "letters", "letters.csv", "metrics.csv", "run.json"]
     assert (out / "errors.jsonl").read_bytes() == b""
     rows = list(csv.reader(io.StringIO((out / "metrics.csv").read_text("utf-8"), newline="")))
     assert tuple(rows[0]) == CSV_COLUMNS
@@ -99,7 +99,7 @@ def test_datapackage_validates_metrics_csv(cli, samples, tmp_path, excel):
     cli("convert", samples, "-o", out, "-j", "1", *(["--excel"] if excel else []))
     assert (out / "metrics.csv").read_bytes().startswith(b"\xef\xbb\xbf") is excel
     package = frictionless.Package(str(out / "datapackage.json"))
-    assert package.resources[0].schema.primary_key == ["letter_id", "start"]
+    assert package.resources[0].schema.primary_key == ["letter_id", "span_start"]
     report = frictionless.validate(str(out / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 

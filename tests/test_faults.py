@@ -18,6 +18,7 @@ import pytest
 
 from dafu.cli import writers
 from dafu.output import CSV_COLUMNS
+from dafu.output.columns import LETTERS_COLUMNS
 
 from .conftest import LETTERS, SAMPLES, dafu_command, dafu_env, make_corpus, run_dafu
 
@@ -54,6 +55,10 @@ def assert_complete(out: Path) -> None:
             rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
             assert tuple(rows[0]) == CSV_COLUMNS and data.endswith(b"\r\n")
             assert all(len(row) == len(CSV_COLUMNS) for row in rows)
+        elif path.name == "letters.csv":
+            rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+            assert tuple(rows[0]) == LETTERS_COLUMNS and data.endswith(b"\r\n")
+            assert all(len(row) == len(LETTERS_COLUMNS) for row in rows)
         elif path.name == "errors.jsonl":
             for line in data.splitlines():
                 orjson.loads(line)

@@ -1,4 +1,7 @@
-"""Record -> JSON bytes, dict, CSV rows; and the shipped JSON Schema of the record."""
+"""Record -> JSON bytes, dict, CSV rows (metrics.csv; letters.csv in .tables); the shipped JSON Schema of the record.
+
+The columns of both CSVs are listed once, with their types and descriptions, in .columns.
+"""
 from __future__ import annotations
 
 import json
@@ -7,17 +10,15 @@ from typing import Any
 
 from .._data import data_text
 from ..model import Addressee, CitedDocument, Metric, Normalization, Record, Section, Span, Warning
+from .columns import METRICS_COLUMNS
 
 __all__ = [
     "record_to_dict", "record_to_json", "csv_rows", "csv_rows_from_dict", "CSV_COLUMNS", "json_schema",
-    "neutralise_cell",
+    "neutralise_cell", "section_kinds",
 ]
 
-CSV_COLUMNS = (
-    "letter_id", "source_path", "doc_type", "issuer", "date", "doc_number", "section", "label",
-    "category", "raw", "value", "value_high", "unit", "unit_kind", "qualifier", "role", "per", "period",
-    "sentence", "start", "end",
-)
+# DESIGN §5's order; start/end are span_start/span_end (SQL reserved words). See .columns.
+CSV_COLUMNS = METRICS_COLUMNS
 
 
 def _plain(value: Any) -> Any:
@@ -118,33 +119,65 @@ def _number(value: float | int | None) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-_NUMBER_COLUMNS = frozenset({"value", "value_high", "start", "end"})
+_NUMBER_COLUMNS = frozenset({"value", "value_high", "span_start", "span_end"})
 
 
-def csv_rows_from_dict(record: dict[str, Any]) -> list[list[str]]:
-    """Return one CSV row per metric of a record dict (as written to letters/<id>.json), in span order."""
+def section_kinds(sections: Any) -> dict[str, str]:
+    """Return {section path: kind} for a section tree (Section values or their dicts).
+
+    The kind of a numbered section (三、下一步工作) is only in the tree: a metric's path is 三.
+    """
+    kinds: dict[str, str] = {}
+    stack = list(sections)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, dict):
+            kinds.setdefault(s["path"], s["kind"])
+            stack.extend(s.get("children") or ())
+        else:
+            kinds.setdefault(s.path, s.kind)
+            stack.extend(s.children)
+    return kinds
+
+
+def csv_rows_from_dict(record: dict[str, Any], *, neutralise: bool = True) -> list[list[str]]:
+    """Return one CSV row per metric of a record dict (as written to letters/<id>.json), in span order.
+
+    `neutralise=False` keeps cells a spreadsheet would run as formulas as they are (for a database).
+    """
+    text = neutralise_cell if neutralise else _plain_cell
     source = record.get("source") or {}
     number = record.get("doc_number") or {}
+    proposal = record.get("proposal") or {}
+    kinds = section_kinds(record.get("sections") or ())
     head = {"letter_id": record["id"], "source_path": source.get("path"), "doc_type": record["doc_type"],
-            "issuer": record.get("issuer"), "date": record.get("date"), "doc_number": number.get("raw")}
+            "issuer": record.get("issuer"), "date": record.get("date"), "doc_number": number.get("raw"),
+            "proposal_kind": proposal.get("kind"), "proposal_number": proposal.get("number")}
     rows = []
     for m in sorted(record["metrics"], key=lambda m: tuple(m["span"])):
-        cells = {**head, **m, "start": m["span"][0], "end": m["span"][1]}
-        rows.append([_number(cells[c]) if c in _NUMBER_COLUMNS else neutralise_cell(cells[c] or "")
+        cells = {**head, **m, "span_start": m["span"][0], "span_end": m["span"][1],
+                 "section_kind": kinds.get(m.get("section") or "")}
+        rows.append([_number(cells.get(c)) if c in _NUMBER_COLUMNS else text(cells.get(c) or "")
                      for c in CSV_COLUMNS])
     return rows
 
 
 def csv_rows(record: Record) -> list[list[str]]:
     """Return one CSV row per metric, in span order, cells in CSV_COLUMNS order (as csv_rows_from_dict)."""
-    source, number = record.source, record.doc_number
+    source, number, proposal = record.source, record.doc_number, record.proposal
     head = [neutralise_cell(v or "") for v in (record.id, source.path if source else None, record.doc_type,
                                                record.issuer, record.date, number.raw if number else None)]
+    tail = [_cell(proposal.kind if proposal else None), _cell(proposal.number if proposal else None)]
+    kinds = section_kinds(record.sections)
     return [head + [_cell(m.section), _cell(m.label), _cell(m.category), _cell(m.raw), _number(m.value),
                     _number(m.value_high), _cell(m.unit), _cell(m.unit_kind), _cell(m.qualifier),
-                    _cell(m.role), _cell(m.per), _cell(m.period), _cell(m.sentence), _number(m.span[0]),
-                    _number(m.span[1])]
+                    _cell(m.role), _cell(m.per), _cell(m.period), _cell(kinds.get(m.section or ""))] + tail
+            + [_cell(m.sentence), _number(m.span[0]), _number(m.span[1])]
             for m in sorted(record.metrics, key=_span_start)]
+
+
+def _plain_cell(cell: str) -> str:
+    return cell
 
 
 def _cell(value: str | None) -> str:

@@ -1,0 +1,156 @@
+"""The per-letter tables of `dafu convert`: letters.csv in the output folder and the `--sqlite` database.
+
+Both are written the way metrics.csv is: row by row as the records come (in id order, whatever --jobs),
+into a hidden temp file beside the target, put in place by one rename when the run publishes its
+outputs, and dropped when it does not. So they always hold the same letters as metrics.csv, with
+--incremental (unchanged letters' records are read back) and --prune alike. Memory stays flat: nothing is
+kept per letter.
+
+SQLite is written with the standard library's sqlite3: the schema is fixed and small (dafu.output.sqlite),
+and sqlite-utils would add five packages to the install for what a few CREATE and INSERT statements do.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+__all__ = ["Tables", "SqliteWriter", "metadata_path"]
+
+
+def metadata_path(db_path: str) -> str:
+    """Return where Datasette's metadata goes: beside the database, `<name>.metadata.json`.
+
+    >>> metadata_path("out/dafu.db")
+    'out/dafu.metadata.json'
+    """
+    return os.path.splitext(db_path)[0] + ".metadata.json"
+
+
+class SqliteWriter:
+    """A SQLite database built in a temp file beside `path`, renamed over it on `commit()`."""
+
+    def __init__(self, path: str, version: str) -> None:
+        import sqlite3
+
+        from dafu.output.sqlite import SCHEMA
+
+        from .writers import TEMP_MARK
+
+        self.path, self.version = os.path.abspath(path), version
+        folder = os.path.dirname(self.path)
+        self._temp: str | None = os.path.join(folder, f".{os.path.basename(self.path)}.{secrets.token_hex(4)}{TEMP_MARK}")
+        # the file is new and private until renamed: no journal, no syncs until the one fsync at the end
+        fd = os.open(self._temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        os.close(fd)
+        self.conn = sqlite3.connect(self._temp, isolation_level=None)
+        for pragma in ("page_size = 4096", "journal_mode = OFF", "synchronous = OFF"):
+            self.conn.execute(f"PRAGMA {pragma}")
+        self.conn.execute("BEGIN")
+        for statement in SCHEMA:
+            self.conn.execute(statement)
+        self.letters = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Insert one record (a dict as written to letters/<id>.json)."""
+        from dafu.output.sqlite import INSERTS, sqlite_rows
+
+        self.letters += 1
+        for table, rows in sqlite_rows(record, self.letters).items():
+            if rows:
+                self.conn.executemany(INSERTS[table], rows)
+
+    def commit(self) -> None:
+        """Index, close, flush to disk and put the database in place; then its Datasette metadata."""
+        import orjson
+
+        from dafu.output.sqlite import INDEXES, datasette_metadata
+
+        from .writers import atomic_write
+
+        for statement in INDEXES:
+            self.conn.execute(statement)
+        self.conn.execute("INSERT INTO letters_fts(letters_fts) VALUES ('optimize')")
+        self.conn.execute("COMMIT")
+        self.conn.close()
+        try:
+            fd = os.open(self._temp, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(self._temp, self.path)
+        except OSError as exc:
+            self.discard()
+            raise OSError(exc.errno, exc.strerror, self.path) from exc
+        self._temp = None
+        name = os.path.splitext(os.path.basename(self.path))[0]
+        atomic_write(metadata_path(self.path),
+                     orjson.dumps(datasette_metadata(name, version=self.version), option=orjson.OPT_INDENT_2) + b"\n")
+
+    def discard(self) -> None:
+        """Forget the database; the one at `path` (if any) stays as it was."""
+        try:
+            self.conn.close()
+        except Exception:  # already closed
+            pass
+        if self._temp is not None:
+            try:
+                os.unlink(self._temp)
+            except FileNotFoundError:
+                pass
+            self._temp = None
+
+
+class Tables:
+    """letters.csv of the output folder (when there is one) and the --sqlite database (when asked)."""
+
+    def __init__(self, folder: str | None, sqlite_path: str | None, *, excel: bool) -> None:
+        import dafu
+
+        from .writers import BOM, AtomicFile, csv_bytes
+
+        from dafu.output.columns import LETTERS_COLUMNS
+
+        self.letters_csv = self.sqlite = None
+        try:
+            if folder is not None:
+                self.letters_csv = AtomicFile(os.path.join(folder, "letters.csv"))
+                self.letters_csv.write((BOM if excel else b"") + csv_bytes([list(LETTERS_COLUMNS)]))
+            if sqlite_path is not None:
+                try:
+                    self.sqlite = SqliteWriter(sqlite_path, dafu.__version__)
+                except OSError as exc:
+                    raise OSError(exc.errno, exc.strerror, sqlite_path) from exc
+        except BaseException:
+            self.discard()
+            raise
+
+    def add(self, record: bytes | dict[str, Any]) -> None:
+        """Add one letter: its record as JSON bytes or as the dict they load to."""
+        import orjson
+
+        from dafu.output.tables import letter_row_from_dict
+
+        from .writers import csv_bytes
+
+        if isinstance(record, (bytes, bytearray, memoryview)):
+            record = orjson.loads(record)
+        if self.letters_csv is not None:
+            self.letters_csv.write(csv_bytes([letter_row_from_dict(record)]))
+        if self.sqlite is not None:
+            self.sqlite.add(record)
+
+    def commit(self) -> None:
+        if self.letters_csv is not None:
+            self.letters_csv.commit()
+            self.letters_csv = None
+        if self.sqlite is not None:
+            self.sqlite.commit()
+            self.sqlite = None
+
+    def discard(self) -> None:
+        for sink in (self.letters_csv, self.sqlite):
+            if sink is not None:
+                sink.discard()
+        self.letters_csv = self.sqlite = None
