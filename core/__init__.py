@@ -25,14 +25,15 @@ __version__ = "0.1.0"
 __all__ = [
     "process", "normalize", "segment", "extract", "find_quantities", "Options", "DEFAULT_OPTIONS",
     "Record", "Quantity", "WarningCode", "read_file", "read_stream", "decode", "ReadError",
-    "record_to_dict", "record_to_json", "csv_rows", "CSV_COLUMNS", "json_schema", "__version__",
+    "record_to_dict", "record_to_json", "csv_rows", "CSV_COLUMNS", "json_schema", "process_file", "to_dataframe",
+    "__version__",
 ]
 
 _LAZY = {
     "find_quantities": "extract.quantities",
     "read_file": "read", "read_stream": "read", "decode": "read", "ReadError": "read",
     "record_to_dict": "output", "record_to_json": "output", "csv_rows": "output", "CSV_COLUMNS": "output",
-    "json_schema": "output",
+    "json_schema": "output", "process_file": "api", "to_dataframe": "api",
 }
 
 

@@ -212,3 +212,15 @@ class Record:
     normalization: Normalization
     warnings: tuple[Warning, ...]
     text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as a dict with the keys of DESIGN §4 in order (what letters/<id>.json holds)."""
+        from .output import record_to_dict
+
+        return record_to_dict(self)
+
+    def to_json(self) -> str:
+        """Return the record as compact JSON text (the bytes of letters/<id>.json, decoded)."""
+        from .output import record_to_json
+
+        return record_to_json(self).decode("utf-8")

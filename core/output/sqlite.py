@@ -25,7 +25,8 @@ from .._chars import CJK_WIDE
 from .columns import LETTERS, METRICS, Column
 
 __all__ = [
-    "SCHEMA", "INDEXES", "TABLES", "INSERTS", "sqlite_rows", "fts_text", "fts_query", "datasette_metadata",
+    "SCHEMA", "INDEXES", "TABLES", "INSERTS", "sqlite_rows", "typed_cells", "fts_text", "fts_query",
+    "datasette_metadata",
 ]
 
 _SQL_TYPES = {"string": "TEXT", "date": "TEXT", "integer": "INTEGER", "number": "NUMERIC"}
@@ -142,8 +143,8 @@ def sqlite_rows(record: dict[str, Any], letter_no: int) -> dict[str, list[tuple[
     letter = letter_row_from_dict(record, neutralise=False)
     metrics = csv_rows_from_dict(record, neutralise=False)
     return {
-        "letters": [(letter_no, *_typed(LETTERS, letter), record.get("text") or "")],
-        "metrics": [tuple(_typed(METRICS, row)) for row in metrics],
+        "letters": [(letter_no, *typed_cells(LETTERS, letter), record.get("text") or "")],
+        "metrics": [tuple(typed_cells(METRICS, row)) for row in metrics],
         "sections": [(id, s["path"], parent, s["kind"], s["level"], s.get("marker"), s.get("heading"), *s["span"])
                      for s, parent in _walk(record.get("sections") or (), None)],
         "warnings": [(id, w["code"], w["message"], *(w.get("span") or (None, None)))
@@ -154,8 +155,12 @@ def sqlite_rows(record: dict[str, Any], letter_no: int) -> dict[str, list[tuple[
     }
 
 
-def _typed(columns: tuple[Column, ...], cells: list[str]) -> Iterator[Any]:
-    """Yield the CSV cells as SQL values: NULL for empty, numbers for numeric columns."""
+def typed_cells(columns: tuple[Column, ...], cells: list[str]) -> Iterator[Any]:
+    """Yield the CSV cells as typed values: None for empty, int or float for numeric columns.
+
+    >>> list(typed_cells(METRICS[10:12], ["16000", ""]))
+    [16000, None]
+    """
     for c, cell in zip(columns, cells):
         if cell == "":
             yield None
