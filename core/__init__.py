@@ -13,6 +13,7 @@ loaded on first use.
 """
 from importlib import import_module as _import_module
 
+from . import output as _output  # noqa: F401  (gives Record its to_dict() and to_json())
 from .codes import WarningCode
 from .extract import extract
 from .model import Quantity, Record

@@ -6,7 +6,7 @@ so that ``text[start:end] == raw`` for every extracted value.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "Span", "Warning", "Quantity", "Metric", "Section", "DocNumber", "Proposal", "Addressee",
@@ -213,14 +213,7 @@ class Record:
     warnings: tuple[Warning, ...]
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the record as a dict with the keys of DESIGN §4 in order (what letters/<id>.json holds)."""
-        from .output import record_to_dict
+    if TYPE_CHECKING:  # given by dafu.output at import (serialising is output's job; model imports no stage)
+        def to_dict(self) -> dict[str, Any]: ...
 
-        return record_to_dict(self)
-
-    def to_json(self) -> str:
-        """Return the record as compact JSON text (the bytes of letters/<id>.json, decoded)."""
-        from .output import record_to_json
-
-        return record_to_json(self).decode("utf-8")
+        def to_json(self) -> str: ...

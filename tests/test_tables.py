@@ -46,8 +46,9 @@ def test_letters_csv_has_one_row_per_letter(out):
     assert {k: by_id["004_ec6a11e31d304edf"][k] for k in (
         "doc_type", "issuer", "date", "proposal_kind", "proposal_body", "proposal_meeting", "proposal_number",
         "addressees")} == {
-        "doc_type": "reply_letter", "issuer": "广东省人力资源和社会保障厅", "date": "2024-05-16", "proposal_kind": "建议",
-        "proposal_body": "人大", "proposal_meeting": "广东省十四届人大二次会议", "proposal_number": "第1916号",
+        "doc_type": "reply_letter", "issuer": "广东省人力资源和社会保障厅", "date": "2024-05-16",
+        "proposal_kind": "建议", "proposal_body": "人大", "proposal_meeting": "广东省十四届人大二次会议",
+        "proposal_number": "第1916号",
         "addressees": "苏灿等代表"}
     assert by_id["000_08d6c07602bede5a"]["doc_number"] == "清人社函〔2018〕192号"
     assert by_id["001_425f8ebd1574510b"]["warning_codes"] == "no_title"

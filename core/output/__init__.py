@@ -188,6 +188,21 @@ def _span_start(metric: Metric) -> tuple[int, ...]:
     return tuple(metric.span)
 
 
+def _record_to_dict_method(self: Record) -> dict[str, Any]:
+    """Return the record as a dict with the keys of DESIGN §4 in order (what letters/<id>.json holds)."""
+    return record_to_dict(self)
+
+
+def _record_to_json_method(self: Record) -> str:
+    """Return the record as compact JSON text (the bytes of letters/<id>.json, decoded)."""
+    return record_to_json(self).decode("utf-8")
+
+
+# Record.to_dict() / to_json() for notebooks; set here because dafu.model must not import a stage.
+Record.to_dict = _record_to_dict_method  # type: ignore[method-assign]
+Record.to_json = _record_to_json_method  # type: ignore[method-assign]
+
+
 @lru_cache(maxsize=1)
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a record, as shipped in dafu/data."""

@@ -102,6 +102,17 @@ def _builtin_categories() -> tuple[str, ...]:
     return tuple(sorted(names | {"other"}))
 
 
+@cache
+def _proposal_kinds() -> tuple[str, ...]:
+    """The kinds the record's JSON Schema allows (traditional forms too, for --script traditional)."""
+    import json
+
+    from .._data import data_text
+
+    schema = json.loads(data_text("record.schema.json"))
+    return tuple(k for k in schema["properties"]["proposal"]["oneOf"][1]["properties"]["kind"]["enum"] if k)
+
+
 def category_values(lexicon: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
     """Return every category a metric can have: the built-in lexicon's, a user lexicon's, and other.
 
@@ -121,11 +132,8 @@ def enum_values(name: str, lexicon: tuple[tuple[str, str], ...] = ()) -> tuple[s
 
     if name == "category":
         return category_values(lexicon)
-    if name == "proposal_kind":  # as the record's JSON Schema allows (traditional forms with --script traditional)
-        from . import json_schema
-
-        kind = json_schema()["properties"]["proposal"]["oneOf"][1]["properties"]["kind"]["enum"]
-        return tuple(k for k in kind if k is not None)
+    if name == "proposal_kind":
+        return _proposal_kinds()
     kinds = {"doc_type": codes.DocType, "unit_kind": codes.UnitKind, "qualifier": codes.Qualifier,
              "section_kind": codes.SectionKind, "role": codes.Role}
     return tuple(str(v) for v in kinds[name])

@@ -19,7 +19,8 @@ Values are plain (no formula neutralising: a database is not a spreadsheet); an 
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .._chars import CJK_WIDE
 from .columns import LETTERS, METRICS, Column
