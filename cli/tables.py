@@ -39,7 +39,8 @@ class SqliteWriter:
 
         self.path, self.version = os.path.abspath(path), version
         folder = os.path.dirname(self.path)
-        self._temp: str | None = os.path.join(folder, f".{os.path.basename(self.path)}.{secrets.token_hex(4)}{TEMP_MARK}")
+        name = f".{os.path.basename(self.path)}.{secrets.token_hex(4)}{TEMP_MARK}"
+        self._temp: str | None = os.path.join(folder, name)
         # the file is new and private until renamed: no journal, no syncs until the one fsync at the end
         fd = os.open(self._temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         os.close(fd)
@@ -107,10 +108,9 @@ class Tables:
 
     def __init__(self, folder: str | None, sqlite_path: str | None, *, excel: bool) -> None:
         import dafu
+        from dafu.output.columns import LETTERS_COLUMNS
 
         from .writers import BOM, AtomicFile, csv_bytes
-
-        from dafu.output.columns import LETTERS_COLUMNS
 
         self.letters_csv = self.sqlite = None
         try:
