@@ -55,6 +55,9 @@ def convert(
         "--sqlite", metavar="PATH",
         help="Also write a SQLite database (letters, metrics, sections, warnings, repairs, full-text search) "
              "and its Datasette metadata (PATH without .db + .metadata.json).")] = None,
+    xlsx_path: Annotated[str | None, typer.Option(
+        "--xlsx", metavar="PATH",
+        help="Also write an Excel workbook with sheets letters and metrics (needs: pip install 'dafu[xlsx]').")] = None,
     incremental: Annotated[bool, typer.Option(
         "--incremental",
         help="With -o: skip letters unchanged since the last run (same bytes, version, options).")] = False,
@@ -88,12 +91,18 @@ def convert(
                                  param_hint="--incremental/--prune")
     if csv_path == "-" and jsonl_path == "-":
         raise typer.BadParameter("only one of --csv and --jsonl can go to stdout", param_hint="--csv/--jsonl")
+    if xlsx_path is not None:
+        import importlib.util
+
+        if importlib.util.find_spec("xlsxwriter") is None:
+            raise typer.BadParameter("needs XlsxWriter: pip install 'dafu[xlsx]'", param_hint="--xlsx")
     if inputs.count("-") > 1:
         raise typer.BadParameter("stdin (-) can be read only once", param_hint="INPUT")
     if glob == "":
         raise typer.BadParameter("empty pattern", param_hint="--glob")
     settings = Settings(
         inputs=tuple(inputs), output=output, csv_path=csv_path, jsonl_path=jsonl_path, sqlite_path=sqlite_path,
+        xlsx_path=xlsx_path,
         incremental=incremental, prune=prune, jobs=jobs, script=script, redact=redact, strict=strict,
         quiet=quiet, no_progress=no_progress, excel=excel, max_bytes=max_bytes, glob=glob, encoding=encoding,
         allow_empty=allow_empty, wait=wait,
@@ -110,6 +119,7 @@ class Settings:
     csv_path: str | None = None
     jsonl_path: str | None = None
     sqlite_path: str | None = None
+    xlsx_path: str | None = None
     incremental: bool = False
     prune: bool = False
     jobs: int | None = None
@@ -183,7 +193,7 @@ class _Plan:
 
         self.settings, self.reporter = settings, reporter
         self.out = OutputFolder(settings.output) if settings.output is not None else None
-        self.csv = self.jsonl = self.sqlite = None
+        self.csv = self.jsonl = self.sqlite = self.xlsx = None
         self.found = None
 
     def check(self) -> int | None:
@@ -202,6 +212,8 @@ class _Plan:
             self.jsonl = check_output(jsonl, "--jsonl")
         if settings.sqlite_path is not None:
             self.sqlite = _file_target(settings.sqlite_path, settings.output, "--sqlite")
+        if settings.xlsx_path is not None:
+            self.xlsx = _file_target(settings.xlsx_path, settings.output, "--xlsx")
         if self.csv and self.jsonl and (self.csv.path == self.jsonl.path or
                                         (_is_stdout(settings.csv_path) and _is_stdout(jsonl))):
             raise OutputError(settings.csv_path, "given to both --csv and --jsonl")
@@ -431,11 +443,12 @@ class _Context:
             self.errors_file = AtomicFile(os.path.join(self.out.folder, "errors.jsonl"))
             for error in self.tally.errors:
                 self._log_error(error)
-        if self.out is not None or self.settings.sqlite_path is not None:
+        if self.out is not None or self.settings.sqlite_path is not None or self.settings.xlsx_path is not None:
             from .tables import Tables
 
             self.tables = Tables(self.out.folder if self.out else None,
-                                 self.plan.sqlite.path if self.plan.sqlite else None, excel=self.settings.excel)
+                                 self.plan.sqlite.path if self.plan.sqlite else None, excel=self.settings.excel,
+                                 xlsx_path=self.plan.xlsx.path if self.plan.xlsx else None)
         if self.out is not None:
             self._plan_old()
 

@@ -1,4 +1,5 @@
-"""The per-letter tables of `dafu convert`: letters.csv in the output folder and the `--sqlite` database.
+"""The per-letter tables of `dafu convert`: letters.csv in the output folder, the `--sqlite` database and
+the `--xlsx` workbook.
 
 Both are written the way metrics.csv is: row by row as the records come (in id order, whatever --jobs),
 into a hidden temp file beside the target, put in place by one rename when the run publishes its
@@ -15,7 +16,7 @@ import os
 import secrets
 from typing import Any
 
-__all__ = ["Tables", "SqliteWriter", "metadata_path"]
+__all__ = ["Tables", "SqliteWriter", "WorkbookWriter", "metadata_path"]
 
 
 def metadata_path(db_path: str) -> str:
@@ -103,16 +104,96 @@ class SqliteWriter:
             self._temp = None
 
 
-class Tables:
-    """letters.csv of the output folder (when there is one) and the --sqlite database (when asked)."""
+class WorkbookWriter:
+    """An Excel workbook (sheets letters and metrics) built in a temp file beside `path`, renamed on `commit()`.
 
-    def __init__(self, folder: str | None, sqlite_path: str | None, *, excel: bool) -> None:
+    XlsxWriter in constant-memory mode streams each row to disk (inline strings), so memory stays flat; ids
+    and every text column are written as text cells (never turned into numbers or dates), numbers as numbers,
+    dates as ISO text. A fixed creation date keeps the bytes the same from run to run.
+    """
+
+    def __init__(self, path: str, version: str) -> None:
+        import datetime
+
+        import xlsxwriter
+
+        from dafu.output.columns import LETTERS, METRICS
+
+        from .writers import TEMP_MARK
+
+        self.path = os.path.abspath(path)
+        folder = os.path.dirname(self.path)
+        self._temp: str | None = os.path.join(folder, f".{os.path.basename(self.path)}.{secrets.token_hex(4)}"
+                                                      f"{TEMP_MARK}")
+        open(self._temp, "xb").close()  # claim the name (and fail here on an unwritable folder)
+        self.book = xlsxwriter.Workbook(self._temp, {"constant_memory": True, "tmpdir": folder,
+                                                     "strings_to_numbers": False, "strings_to_formulas": False,
+                                                     "strings_to_urls": False})
+        self.book.set_properties({"title": "dafu letters and metrics", "comments": f"Written by dafu {version}",
+                                  "created": datetime.datetime(2000, 1, 1)})
+        bold = self.book.add_format({"bold": True})
+        self.sheets = {}
+        for name, columns in (("letters", LETTERS), ("metrics", METRICS)):
+            sheet = self.book.add_worksheet(name)
+            sheet.freeze_panes(1, 0)
+            sheet.write_row(0, 0, [c.name for c in columns], bold)
+            self.sheets[name] = [sheet, columns, 1]
+
+    def add(self, letter: list[str], metrics: list[list[str]]) -> None:
+        """Add one letter's row and its metrics' rows (cells as in the CSVs, not neutralised)."""
+        self._rows("letters", [letter])
+        self._rows("metrics", metrics)
+
+    def _rows(self, name: str, rows: list[list[str]]) -> None:
+        from dafu.output.sqlite import typed_cells
+
+        sheet, columns, row = self.sheets[name]
+        for cells in rows:
+            for col, (column, value) in enumerate(zip(columns, typed_cells(columns, cells))):
+                if value is None:
+                    continue
+                if column.type in ("integer", "number"):
+                    sheet.write_number(row, col, value)
+                else:
+                    sheet.write_string(row, col, value)
+            row += 1
+        self.sheets[name][2] = row
+
+    def commit(self) -> None:
+        """Close the workbook, flush it to disk and put it in place."""
+        try:
+            self.book.close()
+            fd = os.open(self._temp, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(self._temp, self.path)
+        except OSError as exc:
+            self.discard()
+            raise OSError(exc.errno, exc.strerror, self.path) from exc
+        self._temp = None
+
+    def discard(self) -> None:
+        if self._temp is not None:
+            try:
+                os.unlink(self._temp)
+            except FileNotFoundError:
+                pass
+            self._temp = None
+
+
+class Tables:
+    """letters.csv of the output folder (when there is one), the --sqlite database and the --xlsx workbook."""
+
+    def __init__(self, folder: str | None, sqlite_path: str | None, *, excel: bool,
+                 xlsx_path: str | None = None) -> None:
         import dafu
         from dafu.output.columns import LETTERS_COLUMNS
 
         from .writers import BOM, AtomicFile, csv_bytes
 
-        self.letters_csv = self.sqlite = None
+        self.letters_csv = self.sqlite = self.xlsx = None
         try:
             if folder is not None:
                 self.letters_csv = AtomicFile(os.path.join(folder, "letters.csv"))
@@ -122,6 +203,11 @@ class Tables:
                     self.sqlite = SqliteWriter(sqlite_path, dafu.__version__)
                 except OSError as exc:
                     raise OSError(exc.errno, exc.strerror, sqlite_path) from exc
+            if xlsx_path is not None:
+                try:
+                    self.xlsx = WorkbookWriter(xlsx_path, dafu.__version__)
+                except OSError as exc:
+                    raise OSError(exc.errno, exc.strerror, xlsx_path) from exc
         except BaseException:
             self.discard()
             raise
@@ -140,6 +226,10 @@ class Tables:
             self.letters_csv.write(csv_bytes([letter_row_from_dict(record)]))
         if self.sqlite is not None:
             self.sqlite.add(record)
+        if self.xlsx is not None:
+            from dafu.output import csv_rows_from_dict
+
+            self.xlsx.add(letter_row_from_dict(record, neutralise=False), csv_rows_from_dict(record, neutralise=False))
 
     def commit(self) -> None:
         if self.letters_csv is not None:
@@ -148,9 +238,12 @@ class Tables:
         if self.sqlite is not None:
             self.sqlite.commit()
             self.sqlite = None
+        if self.xlsx is not None:
+            self.xlsx.commit()
+            self.xlsx = None
 
     def discard(self) -> None:
-        for sink in (self.letters_csv, self.sqlite):
+        for sink in (self.letters_csv, self.sqlite, self.xlsx):
             if sink is not None:
                 sink.discard()
-        self.letters_csv = self.sqlite = None
+        self.letters_csv = self.sqlite = self.xlsx = None

@@ -265,3 +265,65 @@ def test_an_unwritable_sqlite_path_is_a_usage_error(cli, samples, tmp_path):
     result = cli("convert", samples, "-o", tmp_path / "out", "--sqlite", tmp_path / "no" / "such" / "x.db", "-j", "1")
     assert result.exit_code == 2
     assert "x.db" in result.stderr
+
+
+# ---------------------------------------------------------------- XLSX
+def _sheet(book: Path, number: int) -> list[list[tuple[str | None, str] | None]]:
+    """Return the rows of sheet `number` of an .xlsx as (cell type, text) pairs (None: no cell), read with the
+    standard library."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    ns = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(book) as z:
+        root = ElementTree.fromstring(z.read(f"xl/worksheets/sheet{number}.xml"))
+    rows = []
+    for row in root.iterfind(".//x:sheetData/x:row", ns):
+        cells: list[tuple[str | None, str] | None] = []
+        for c in row.iterfind("x:c", ns):
+            column = 0
+            for letter in c.get("r").rstrip("0123456789"):
+                column = column * 26 + ord(letter) - 64
+            cells += [None] * (column - 1 - len(cells))
+            text = c.find("x:is/x:t", ns) if c.get("t") == "inlineStr" else c.find("x:v", ns)
+            cells.append((c.get("t"), text.text if text is not None else ""))
+        rows.append(cells)
+    return rows
+
+
+def test_xlsx_holds_both_tables_with_ids_as_text(cli, tmp_path, monkeypatch):
+    pytest.importorskip("xlsxwriter")
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SAMPLES, "samples")
+    for jobs in ("1", "2"):
+        result = cli("convert", "samples", "-o", f"out{jobs}", "--xlsx", f"out{jobs}/dafu.xlsx", "-j", jobs)
+        assert result.exit_code == 0, result.stderr
+    book = tmp_path / "out1" / "dafu.xlsx"
+    assert book.read_bytes() == (tmp_path / "out2" / "dafu.xlsx").read_bytes()
+    for number, name, columns in ((1, "letters", LETTERS), (2, "metrics", METRICS)):
+        rows = _sheet(book, number)
+        want = _csv(tmp_path / "out1" / f"{name}.csv")
+        assert [text for _, text in rows[0]] == [c.name for c in columns]
+        assert len(rows) - 1 == len(want)
+        assert rows[1][0] == ("inlineStr", want[0]["letter_id"])  # the id stays text
+        for row, csv_row in zip(rows[1:], want):
+            for k, c in enumerate(columns):
+                cell = row[k] if k < len(row) else None
+                if csv_row[c.name] == "":
+                    assert cell is None
+                elif c.type in ("integer", "number"):
+                    assert cell[0] is None and float(cell[1]) == float(csv_row[c.name])  # a number cell
+                else:
+                    assert cell == ("inlineStr", csv_row[c.name].removeprefix("'")), (c.name, cell)
+    letters = _sheet(book, 1)
+    assert ("inlineStr", "广东省人力资源和社会保障厅") in letters[5]
+
+
+def test_xlsx_without_xlsxwriter_is_a_usage_error(cli, samples, tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "xlsxwriter" else real(name, *a))
+    result = cli("convert", samples, "-o", tmp_path / "out", "--xlsx", tmp_path / "x.xlsx")
+    assert result.exit_code == 2 and "pip install 'dafu[xlsx]'" in result.stderr
+    assert not (tmp_path / "out").exists()
