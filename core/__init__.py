@@ -10,6 +10,10 @@ with ``from dafu.normalize import debris`` or ``importlib.import_module("dafu.no
 The stage packages import nothing heavy at import time (opencc, jieba, charset_normalizer and jsonschema
 are imported by the functions that need them); the reader, the number scanner and the serializers are
 loaded on first use.
+
+In a notebook: ``dafu.process_file(path)`` (any encoding the CLI reads) gives a ``Record``;
+``record.to_dict()`` / ``record.to_json()`` its JSON form; ``dafu.to_dataframe(records)`` the metrics (or
+``table="letters"``) as a pandas DataFrame (the ``pandas`` extra).
 """
 from importlib import import_module as _import_module
 
