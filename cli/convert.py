@@ -70,6 +70,9 @@ def convert(
         "--wait", metavar="SECONDS", min=0,
         help="Wait this long for another run's lock on -o (otherwise exit 75).")] = 0.0,
     jobs: Jobs = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="tcp://HOST:PORT", envvar="DAFU_SCHEDULER", show_envvar=True,
+        help="Convert on this Dask cluster's workers instead of local processes (the dask extra).")] = None,
     script: Script = "simplified",
     redact: Redact = False,
     strict: Strict = False,
@@ -98,6 +101,7 @@ def convert(
             raise typer.BadParameter("needs XlsxWriter: pip install 'dafu[xlsx]'", param_hint="--xlsx")
     if inputs.count("-") > 1:
         raise typer.BadParameter("stdin (-) can be read only once", param_hint="INPUT")
+    _check_urls(inputs, scheduler)
     if glob == "":
         raise typer.BadParameter("empty pattern", param_hint="--glob")
     settings = Settings(
@@ -105,9 +109,20 @@ def convert(
         xlsx_path=xlsx_path,
         incremental=incremental, prune=prune, jobs=jobs, script=script, redact=redact, strict=strict,
         quiet=quiet, no_progress=no_progress, excel=excel, max_bytes=max_bytes, glob=glob, encoding=encoding,
-        allow_empty=allow_empty, wait=wait,
+        allow_empty=allow_empty, wait=wait, scheduler=scheduler or None,
     )
     raise typer.Exit(run(settings))
+
+
+def _check_urls(inputs: list[str], scheduler: str | None) -> None:
+    """URL inputs (fsspec) are read by Dask workers: they need --scheduler, and are not mixed with local paths."""
+    from .urls import is_url
+
+    urls = sum(is_url(i) for i in inputs)
+    if urls and not scheduler:
+        raise typer.BadParameter("URL inputs are read by Dask workers: give --scheduler too", param_hint="INPUT")
+    if urls and urls < len(inputs):
+        raise typer.BadParameter("give local paths or URLs, not both", param_hint="INPUT")
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,7 @@ class Settings:
     encoding: str | None = None
     allow_empty: bool = False
     wait: float = 0.0
+    scheduler: str | None = None  # a Dask scheduler's address: run there (cli/cluster.py)
 
 
 @dataclass
@@ -162,18 +178,31 @@ def _options_key(settings: Settings, options: Any) -> dict[str, Any]:
 
 def run(settings: Settings) -> int:
     """Do one `dafu convert` run and return its exit code."""
+    from .urls import is_url
+
+    if settings.output is not None and is_url(settings.output):  # -o s3://…: written locally, then put there
+        from .urls import with_url_output
+
+        return with_url_output(settings, run)
     reporter = Reporter(settings.quiet)
-    out = None
+    out = client = None
     with signals():
         try:
             plan = _Plan(settings, reporter)
             code = plan.check()
             if code is not None:
                 return code
+            if settings.scheduler:  # before the output folder is touched: an unreachable scheduler changes nothing
+                from .cluster import SchedulerError, connect
+
+                try:
+                    client = connect(settings.scheduler)
+                except SchedulerError as exc:
+                    raise OutputError(exc.address, exc.reason) from None
             out = plan.out
             if out is not None:
                 out.open(settings.wait)
-            return _run(settings, plan, reporter)
+            return _run(settings, plan, reporter, client)
         except OutputError as stop:
             reporter.error(stop.path, stop.reason, None)
             return stop.code
@@ -183,6 +212,8 @@ def run(settings: Settings) -> int:
         finally:
             if out is not None:
                 out.close()
+            if client is not None:
+                client.close()
 
 
 class _Plan:
@@ -239,12 +270,18 @@ class _Plan:
 
     def _collect(self) -> int | None:
         from .inputs import _matcher, collect
+        from .urls import is_url
 
         settings = self.settings
         skip = [k for k in [self.out.identity()] if k] if self.out is not None else []
         outputs = {t.identity: option for t, option in ((self.csv, "--csv"), (self.jsonl, "--jsonl"))
                    if t is not None and t.identity is not None}
-        self.found = found = collect(settings.inputs, settings.glob, skip=skip, outputs=outputs)
+        if settings.scheduler and any(is_url(i) for i in settings.inputs):  # listed here, read by the workers
+            from .urls import collect_urls
+
+            self.found = found = collect_urls(settings.inputs, settings.glob)
+        else:
+            self.found = found = collect(settings.inputs, settings.glob, skip=skip, outputs=outputs)
         stop = False
         for problem in found.problems:
             if problem.kind == "empty" and settings.allow_empty:
@@ -269,7 +306,7 @@ class _Plan:
         return None
 
 
-def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
+def _run(settings: Settings, plan: _Plan, reporter: Reporter, client=None) -> int:
     import dataclasses
 
     import dafu
@@ -320,7 +357,12 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
     jobs, why = cap_jobs(settings.jobs)
     if why:
         reporter.warning(f"--jobs {settings.jobs}", f"using {jobs} (the machine has {why})")
-    runner = Runner(tasks, config, jobs=jobs, lock_fd=out.lock_fd if out else None)
+    if client is not None:  # --scheduler: the same tasks and results, from a Dask cluster's workers
+        from .cluster import DaskRunner
+
+        runner = DaskRunner(tasks, config, client=client)
+    else:
+        runner = Runner(tasks, config, jobs=jobs, lock_fd=out.lock_fd if out else None)
     status = "complete"
     try:
         ctx.open()
@@ -546,6 +588,7 @@ class _Context:
     def _take(self, res) -> None:
         """Write a converted (or unchanged) letter's record, JSON line and CSV rows; count it."""
         from .outdir import encode_source
+        from .urls import is_url
 
         if res.note:
             self.tally.warnings += 1 if "damaged" in res.note else 0
@@ -561,7 +604,7 @@ class _Context:
             self.letters[res.id] = res.sha256
             path = next_path(self.plan.found.items, res.id)
             if path is not None:
-                self.sources[res.id] = encode_source(os.path.abspath(path))
+                self.sources[res.id] = encode_source(path if is_url(path) else os.path.abspath(path))
         self.tally.letters += 1
         self.tally.metrics += res.metrics
         self.tally.warnings += res.warnings
