@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
+from collections import deque
 from typing import Any, Iterator
 
 from .parallel import Config, Result, Task, process_one
@@ -185,9 +186,14 @@ def _killed(exc: BaseException | None) -> bool:
 class DaskRunner:
     """Results of tasks in task order, from the workers of a Dask cluster.
 
-    Batches are submitted with their index as priority, at most `window` of them in flight (done but
-    not yet taken counts), so memory stays flat however many letters there are; results are taken as
-    they complete and handed out in task order.
+    Batches are submitted with their index as priority, at most 4 per worker thread in flight (done
+    but not yet taken counts), so memory stays flat however many letters there are; results are taken
+    as they complete (as_completed) and handed out in task order.
+
+    A worker that dies costs a retry of the batches it held (the scheduler's `allowed-failures`).
+    A batch that still fails with KilledWorker may only have been queued beside the culprit, so its
+    letters become suspects: each runs alone on the cluster, nothing else in flight, and only a
+    letter that kills its worker there is reported as an error.
     """
 
     def __init__(self, tasks, config: Config, *, client, batch: int | None = None) -> None:
@@ -203,6 +209,8 @@ class DaskRunner:
         self._parts: dict[int, list[Result | None]] = {}  # a split batch's results as its letters come
         self._done: dict[int, list[Result]] = {}
         self._ac = None
+        self._suspects: deque[tuple[int, int]] = deque()  # (batch index, letter within) to run alone
+        self._alone = False  # a suspect is running alone
         self._run = uuid.uuid4().hex[:8]
         self._keys = itertools.count()
         self._stopped = False
@@ -222,7 +230,9 @@ class DaskRunner:
             self._threads = 1
         n = len(self.tasks)
         self._size = self._batch_fixed or max(1, min(32, n // (self._threads * 8)))
-        self._ac = as_completed(loop=self.client.loop)
+        # with_results: each batch's results are fetched as soon as it finishes (a worker that dies
+        # afterwards cannot take them with it); errors come back as values, not raised
+        self._ac = as_completed(loop=self.client.loop, with_results=True, raise_errors=False)
         self._feed()
 
     def _batches(self) -> int:
@@ -235,6 +245,8 @@ class DaskRunner:
         return len(self._done) + len(self._parts) + len({i for i, _ in self._futures.values()})
 
     def _feed(self) -> None:
+        if self._suspects or self._alone:
+            return
         while self._next < self._batches() and self._in_flight() < 4 * self._threads:
             index = self._next
             self._next += 1
@@ -259,30 +271,35 @@ class DaskRunner:
                 self._feed()
                 yield from results
                 continue
+            if not self._futures and self._suspects:
+                index, part = self._suspects.popleft()
+                self._alone = True
+                self._submit(index, part, [self._batch(index)[part]])
             if not self._futures:  # pragma: no cover - a bug
                 raise RuntimeError(f"batch {head} was never sent")
-            self._take(next(self._ac))
+            self._take(*next(self._ac))
+            if not self._futures and not self._suspects:
+                self._feed()
 
-    def _take(self, future) -> None:
+    def _take(self, future, outcome) -> None:
         """File a completed future's results; a batch that killed its workers is split, a letter reported."""
         index, part = self._futures.pop(future)
-        status = future.status
-        if status == "finished":
-            results = future.result()
-            future.release()
-            tasks = self._batch(index) if part is None else [self._batch(index)[part]]
-            results = [self._finish(t, r) for t, r in zip(tasks, results)]
-            self._file(index, part, results)
-            return
-        if status == "cancelled" or self.client.status not in ("running", "connecting"):
-            raise SchedulerError(self.address, "lost the Dask scheduler mid-run")
-        exc = future.exception()
+        alone, self._alone = self._alone, False
         future.release()
+        if isinstance(outcome, list):
+            tasks = self._batch(index) if part is None else [self._batch(index)[part]]
+            self._file(index, part, [self._finish(t, r) for t, r in zip(tasks, outcome)])
+            return
+        if isinstance(outcome, BaseException) or self.client.status not in ("running", "connecting"):
+            raise SchedulerError(self.address, "lost the Dask scheduler mid-run")  # cancelled: not by us
+        exc = outcome[1]  # (type, exception, traceback)
         batch = self._batch(index)
-        if _killed(exc) and part is None and len(batch) > 1:
-            self._parts[index] = [None] * len(batch)
-            for k, task in enumerate(batch):
-                self._submit(index, k, [task])
+        if _killed(exc) and not alone:
+            if part is None:
+                self._parts[index] = [None] * len(batch)
+                self._suspects.extend((index, k) for k in range(len(batch)))
+            else:
+                self._suspects.append((index, part))
             return
         tasks = batch if part is None else [batch[part]]
         if _killed(exc):
@@ -292,11 +309,14 @@ class DaskRunner:
         self._file(index, part, [Result("error", t.id, t.display, reason=reason, kind="internal") for t in tasks])
 
     def _file(self, index: int, part: int | None, results: list[Result]) -> None:
-        if part is None:
+        if part is None and index not in self._parts:
             self._done[index] = results
             return
-        parts = self._parts[index]
-        parts[part] = results[0]
+        parts = self._parts.setdefault(index, [None] * len(self._batch(index)))
+        if part is None:
+            parts[:] = results
+        else:
+            parts[part] = results[0]
         if all(r is not None for r in parts):
             del self._parts[index]
             self._done[index] = parts
