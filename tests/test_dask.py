@@ -150,7 +150,7 @@ def test_worker_killed_mid_run_costs_a_retry(cluster, plugin, local_run, tmp_pat
 
 @needs_dask
 def test_a_letter_that_kills_every_worker_is_reported(cluster, plugin, local_run, tmp_path):
-    """A letter that kills each worker that takes it is an error naming it (errors.jsonl, exit 1); the rest is written."""
+    """A letter that kills every worker taking it is an error naming it (errors.jsonl, exit 1); the rest is written."""
     address, _ = cluster
     plugin("20_yian")
     out = tmp_path / "out"
