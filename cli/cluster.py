@@ -6,8 +6,8 @@ task order, `stop(now)`. The client sends paths or URLs, never texts: each worke
 `convert` is the one a local run uses and the bytes are the same.
 
 Faults: a worker that dies holding a batch costs a retry elsewhere (the scheduler reschedules it);
-a batch that keeps killing workers is split and retried letter by letter, and the letter that still
-kills its worker becomes an error naming it, like a local failure. Losing the scheduler stops the
+a batch that keeps killing workers has its letters run one at a time, alone on the cluster, and a
+letter that still kills its worker becomes an error naming it, like a local failure. Losing the scheduler stops the
 run (`SchedulerError`, an OSError: the writer discards what it had, exit 2).
 
 Nothing here imports Dask at module level: `dafu convert` without `--scheduler` never loads it.
@@ -15,16 +15,15 @@ Nothing here imports Dask at module level: `dafu convert` without `--scheduler` 
 from __future__ import annotations
 
 import itertools
-import re
 import uuid
 from collections import deque
 from typing import Any, Iterator
 
 from .parallel import Config, Result, Task, process_one
+from .urls import is_url, read_url, sha256_url
 
-__all__ = ["SchedulerError", "DaskRunner", "connect", "is_url", "read_url"]
+__all__ = ["SchedulerError", "DaskRunner", "connect", "run_batch", "run_task"]
 
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler
 WORKERS_TIMEOUT = 30.0  # seconds to wait for a first worker
 
@@ -40,40 +39,6 @@ class SchedulerError(OSError):
         return f"{self.address}: {self.reason}"
 
 
-def is_url(path: str | None) -> bool:
-    """True for an fsspec URL other than a plain local path (`s3://b/x.txt`, `memory://x`, `file:///x`).
-
-    >>> is_url("s3://bucket/letters/a.txt"), is_url("letters/a.txt"), is_url(None)
-    (True, False, False)
-    """
-    return bool(path) and _URL.match(path) is not None
-
-
-def read_url(url: str, max_bytes: int) -> bytes:
-    """Return at most `max_bytes + 1` bytes of the file at an fsspec URL (OSError when it cannot be read)."""
-    import fsspec
-
-    try:
-        with fsspec.open(url, "rb") as fp:
-            return fp.read(max_bytes + 1)
-    except OSError:
-        raise
-    except Exception as exc:  # a filesystem's own error (missing package, bad credentials, bad URL)
-        raise OSError(0, f"{type(exc).__name__}: {exc}", url) from None
-
-
-def _sha256_url(url: str) -> str | None:
-    import hashlib
-
-    import fsspec
-
-    try:
-        with fsspec.open(url, "rb") as fp:
-            return hashlib.file_digest(fp, "sha256").hexdigest()
-    except Exception:
-        return None
-
-
 # ---------------------------------------------------------------- worker side
 def run_task(task: Task, config: Config) -> Result:
     """Return the Result of one letter as a worker makes it: the worker reads the file (path or URL).
@@ -85,7 +50,7 @@ def run_task(task: Task, config: Config) -> Result:
     if task.known_sha256 is not None and task.path is not None:
         from .parallel import _sha256_of
 
-        sha = _sha256_url(task.path) if is_url(task.path) else _sha256_of(task.path)
+        sha = sha256_url(task.path) if is_url(task.path) else _sha256_of(task.path)
         if sha == task.known_sha256:
             return Result("unchanged", task.id, task.display, sha256=sha)
         task = task._replace(known_sha256=None)

@@ -185,3 +185,49 @@ def test_unreachable_scheduler_is_one_line_and_exit_2(how, local_run, tmp_path):
     assert done.returncode == 2
     assert done.stderr.decode() == f"dafu: error: {address}: cannot reach the Dask scheduler (Connection refused)\n"
     assert {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+
+
+@needs_dask
+def test_url_inputs_are_read_by_the_workers(cluster, local_run, tmp_path):
+    """file:// URLs: the workers open the letters; the outputs are the local run's, the source paths aside."""
+    address, _ = cluster
+    out = tmp_path / "out"
+    done = run_dafu("convert", SAMPLES.as_uri(), LETTERS.as_uri(), "-o", out, "--scheduler", address, "--quiet",
+                    timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr.decode()
+    root = str(SAMPLES.parent.parent).encode()
+    got = {k: v.replace(b"file://" + root, root) for k, v in _snapshot(out).items()}
+    assert got == _snapshot(local_run)
+
+
+@needs_dask
+def test_memory_urls_listed_and_read(tmp_path):
+    """memory:// (fsspec, in this process): the folder is walked with --glob, ids as for local paths, letters read."""
+    import fsspec
+
+    from dafu.cli.cluster import run_batch
+    from dafu.cli.parallel import Config
+    from dafu.cli.urls import collect_urls
+    from dafu.options import DEFAULT_OPTIONS
+
+    fs = fsspec.filesystem("memory")
+    for path in sorted(SAMPLES.glob("*.txt"))[:2]:
+        fs.pipe(f"/dafu-test/in/sub/{path.name}", path.read_bytes())
+    fs.pipe("/dafu-test/in/notes.md", b"not a letter")
+    try:
+        found = collect_urls(["memory://dafu-test/in"], "*.txt")
+        assert [i.id for i in found.items] == ["sub__" + p.stem for p in sorted(SAMPLES.glob("*.txt"))[:2]]
+        assert found.items[0].path.startswith("memory://") and not found.problems
+        results = run_batch(list(_tasks(found.items)), Config(DEFAULT_OPTIONS, 20_000_000, want_rows=True))
+        assert [r.status for r in results] == ["ok", "ok"] and all(r.metrics for r in results)
+        missing = collect_urls(["memory://dafu-test/nothing-here"], "*.txt")
+        assert not missing.items and [p.kind for p in missing.problems] == ["missing"]
+    finally:
+        fs.rm("/dafu-test", recursive=True)
+
+
+def _tasks(items):
+    from dafu.cli.parallel import Task
+
+    for i in items:
+        yield Task(i.path, i.display, i.id)
