@@ -1,16 +1,18 @@
-"""Inputs given as fsspec URLs (`s3://bucket/letters/`, `gs://…`, `file:///…`, `memory://…`): listed here, read by the workers.
+"""Inputs and outputs given as fsspec URLs (`s3://bucket/letters/`, `gs://…`, `file:///…`, `memory://…`).
 
-A URL names a file or a folder (walked recursively, `--glob` on the file names); ids are made as
+An input URL names a file or a folder (walked recursively, `--glob` on the file names); ids are made as
 for local paths (the path under the folder given, separators as `__`, without `.txt`). The client
 only lists; each worker opens its letters itself (`read_url`), so a letter's text never travels
-through the client. The filesystem packages (s3fs, gcsfs) are optional extras.
+through the client. An output URL (`-o s3://bucket/out`) is a folder copied to a local one, written
+there by the usual code, and put back (`with_url_output`). The filesystem packages (s3fs, gcsfs) are
+optional extras.
 """
 from __future__ import annotations
 
 import fnmatch
 import re
 
-__all__ = ["is_url", "read_url", "sha256_url", "collect_urls"]
+__all__ = ["is_url", "read_url", "sha256_url", "collect_urls", "with_url_output"]
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -101,3 +103,97 @@ def collect_urls(inputs, pattern: str = "*.txt"):
         items.append(Item(url, url, new, base if new != base else None))
     items.sort(key=lambda i: i.id)
     return Inputs(tuple(items), tuple(problems))
+
+
+_SKIP_NAMES = (".dafu.lock",)
+_SKIP_SUFFIX = ".dafu-tmp"
+
+
+def _kept(rel: str) -> bool:
+    """True for a file of the output folder that is mirrored (not the lock, a temp file or a staging folder)."""
+    parts = rel.split("/")
+    return parts[-1] not in _SKIP_NAMES and not parts[-1].endswith(_SKIP_SUFFIX) \
+        and not any(p.startswith(".") for p in parts[:-1])
+
+
+def _digest(path: str) -> str:
+    import hashlib
+
+    with open(path, "rb") as fp:
+        return hashlib.file_digest(fp, "sha256").hexdigest()
+
+
+def _download(fs, root: str, local: str) -> dict[str, str]:
+    """Copy the output folder at `root` into `local`; return {relative path: sha256} of what was there."""
+    import os
+
+    had: dict[str, str] = {}
+    if not fs.exists(root):
+        return had
+    base = root.rstrip("/") + "/"
+    for path in sorted(fs.find(root)):
+        rel = path[len(base):] if path.startswith(base) else None
+        if not rel or not _kept(rel):
+            continue
+        target = os.path.join(local, *rel.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fs.get_file(path, target)
+        had[rel] = _digest(target)
+    return had
+
+
+def _upload(fs, root: str, local: str, had: dict[str, str]) -> None:
+    """Put the files of `local` that are new or changed at `root` (records first, the summaries last); remove the gone."""
+    import os
+
+    now: dict[str, str] = {}
+    for folder, _, names in os.walk(local):
+        for name in names:
+            rel = os.path.relpath(os.path.join(folder, name), local).replace(os.sep, "/")
+            if _kept(rel):
+                now[rel] = _digest(os.path.join(local, rel))
+    last = ("metrics.csv", "letters.csv", "errors.jsonl", "datapackage.json", ".dafu-state.json", "run.json")
+    order = sorted(now, key=lambda r: (r in last, last.index(r) if r in last else 0, r))
+    base = root.rstrip("/")
+    for rel in order:
+        if had.get(rel) != now[rel]:
+            fs.put_file(os.path.join(local, rel), f"{base}/{rel}")
+    for rel in sorted(set(had) - set(now)):
+        fs.rm_file(f"{base}/{rel}")
+
+
+def with_url_output(settings, run) -> int:
+    """Do a run whose -o is a URL: the folder is copied to a local one, written there as usual, then put back.
+
+    Only new or changed files are put, records before metrics.csv, the state and run.json; files the
+    run removed (--prune) are removed. Object stores have no lock: one run at a time per output URL.
+    Nothing is put when the run stops before its end (exit 2, 75, a signal).
+    """
+    import dataclasses
+    import sys
+    import tempfile
+
+    url = settings.output
+
+    def fail(reason: str) -> int:
+        sys.stderr.write(f"dafu: error: {url}: {reason}\n")
+        return 2
+
+    try:
+        fs, root = _fs(url)
+    except OSError as exc:
+        return fail(exc.strerror or str(exc))
+    with tempfile.TemporaryDirectory(prefix="dafu-out-") as local:
+        try:
+            had = _download(fs, root, local)
+        except Exception as exc:
+            return fail(f"cannot read the output folder ({type(exc).__name__}: {exc}); nothing written")
+        code = run(dataclasses.replace(settings, output=local))
+        if code not in (0, 1):
+            return code
+        try:
+            _upload(fs, root, local, had)
+        except Exception as exc:
+            return fail(f"cannot write the output folder ({type(exc).__name__}: {exc}); "
+                        "the records put so far are complete files")
+    return code

@@ -6,6 +6,7 @@ it kills its own process (SIGKILL) when it meets a chosen letter.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -136,6 +137,21 @@ def test_cluster_run_writes_the_local_bytes(cluster, local_run, tmp_path):
 
 
 @needs_dask
+def test_incremental_on_the_cluster(cluster, local_run, tmp_path):
+    """--incremental after a local run: the workers hash the letters, nothing changes, the outputs stay the same."""
+    address, _ = cluster
+    out = tmp_path / "out"
+    shutil.copytree(local_run, out)
+    before = _snapshot(out)
+    done = run_dafu("convert", SAMPLES, LETTERS, "-o", out, "--incremental", "--scheduler", address,
+                    timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr.decode()
+    assert _snapshot(out) == before
+    summary = json.loads((out / "run.json").read_bytes())
+    assert summary["counts"]["unchanged"] == summary["counts"]["letters"] == 30
+
+
+@needs_dask
 def test_worker_killed_mid_run_costs_a_retry(cluster, plugin, local_run, tmp_path):
     """A worker process killed (SIGKILL) holding a batch: the batch runs again elsewhere, the bytes are the same."""
     address, _ = cluster
@@ -231,3 +247,28 @@ def _tasks(items):
 
     for i in items:
         yield Task(i.path, i.display, i.id)
+
+
+@needs_dask
+def test_url_output_written_locally_then_put(cli, local_run):
+    """-o memory://…: the same files as a local output folder; an --incremental run after it puts only run.json."""
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    base = "/dafu-test-out/run/"
+
+    def remote() -> dict[str, bytes]:
+        return {p[len(base):]: fs.cat_file(p) for p in sorted(fs.find(base))}
+
+    try:
+        done = cli("convert", SAMPLES, LETTERS, "-o", "memory:/" + base, "--jobs", "1", "--quiet")
+        assert done.exit_code == 0, done.stderr
+        first = remote()
+        local = {k: v for k, v in _snapshot(local_run).items() if k != ".dafu.lock"}  # the lock is not put
+        assert first.pop("run.json") and first == local
+        done = cli("convert", SAMPLES, LETTERS, "-o", "memory:/" + base, "--jobs", "1", "--quiet", "--incremental")
+        assert done.exit_code == 0, done.stderr
+        again = remote()
+        assert json.loads(again.pop("run.json"))["counts"]["unchanged"] == 30 and again == first
+    finally:
+        fs.rm("/dafu-test-out", recursive=True)
