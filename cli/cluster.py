@@ -17,7 +17,8 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections import deque
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .parallel import Config, Result, Task, process_one
 from .urls import is_url, read_url, sha256_url

@@ -143,7 +143,7 @@ def _download(fs, root: str, local: str) -> dict[str, str]:
 
 
 def _upload(fs, root: str, local: str, had: dict[str, str]) -> None:
-    """Put the files of `local` that are new or changed at `root` (records first, the summaries last); remove the gone."""
+    """Put the new or changed files of `local` at `root` (records first, summaries last); remove the gone."""
     import os
 
     now: dict[str, str] = {}
