@@ -123,11 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     rows = []
     with tempfile.TemporaryDirectory(prefix="dafu-dask-bench-") as tmp:
-        name, count = corpus.name, args.letters
+        label, count = corpus.name, args.letters
         if args.skip_mojibake:
             corpus = _without_mojibake(corpus, Path(tmp) / "corpus")
             count = sum(1 for _ in corpus.rglob("*.txt"))
-            name += f", {count} letters without mojibake"
+            label += ", the mojibake letters left out"
         dafu = [_bin("dafu"), "convert", str(corpus), "--quiet", "-o"]
         reference = Path(tmp) / "jobs1"
 
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             with Cluster(n) as cluster:
                 name = f"dask, {n} worker{'s' if n > 1 else ''}"
                 rows.append((name, best(f"dask{n}", ["--scheduler", cluster.address])))
-    print(f"{count} letters ({name}); {os.cpu_count()} cores; load average (1 min) before: "
+    print(f"{count} letters ({label}); {os.cpu_count()} cores; load average (1 min) before: "
           f"{load:.1f}, after: {os.getloadavg()[0]:.1f}")
     print(f"{'run':<18} {'seconds':>8} {'letters/s':>10}")
     for name, seconds in rows:
