@@ -243,9 +243,32 @@ class DaskRunner:
                 self._submit(index, part, [self._batch(index)[part]])
             if not self._futures:  # pragma: no cover - a bug
                 raise RuntimeError(f"batch {head} was never sent")
+            self._wait()
             self._take(*next(self._ac))
             if not self._futures and not self._suspects:
                 self._feed()
+
+    def _wait(self) -> None:
+        """Wait for a batch to complete; the scheduler gone, or no worker for WORKERS_TIMEOUT, stops the run."""
+        import time
+
+        checked = time.monotonic()
+        alone_since = None
+        while not self._ac.has_ready():
+            time.sleep(0.05)
+            now = time.monotonic()
+            if now - checked < 2:
+                continue
+            checked = now
+            if self.client.status not in ("running", "connecting"):
+                raise SchedulerError(self.address, "lost the Dask scheduler mid-run")
+            try:
+                workers = len(self.client.scheduler_info(n_workers=1).get("workers", {}))
+            except Exception:  # a moment without the scheduler: the client reconnects or closes
+                continue
+            alone_since = None if workers else (alone_since or now)
+            if alone_since is not None and now - alone_since > WORKERS_TIMEOUT:
+                raise SchedulerError(self.address, f"no Dask worker left for {WORKERS_TIMEOUT:.0f} s")
 
     def _take(self, future, outcome) -> None:
         """File a completed future's results; a batch that killed its workers is split, a letter reported."""
