@@ -319,10 +319,9 @@ class DaskRunner:
         done = parallel._unchanged(task, self.config)
         if done is not None:
             return done
-        redo = task._replace(known_sha256=None, record=None)
-        fresh = run_task(redo, self.config)
-        return fresh._replace(note="the last run's record is damaged; converted again") if fresh.status == "ok" \
-            else fresh
+        if not is_url(task.path):  # the record is damaged or gone: the local runner's own handling, here
+            return process_one(task, self.config)
+        return run_task(task._replace(known_sha256=None), self.config)
 
     def stop(self, now: bool = True) -> None:
         """Cancel what is left (Ctrl-C, --strict, a closed pipe) and close the connection."""
