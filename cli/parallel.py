@@ -159,7 +159,8 @@ def _convert(task: Task, config: Config, decoded) -> Result:
 
     from .writers import csv_bytes
 
-    record = process(decoded.text, options=config.options, id=task.id, source=decoded.source(task.display))
+    record = process(decoded.text, options=config.options, id=task.id, source=decoded.source(task.display),
+                     page_metadata=decoded.metadata)
     notes = []
     if task.collision_of is not None:
         notes.append(Warning(WarningCode.ID_COLLISION.value,
