@@ -71,6 +71,14 @@ def convert(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     glob: Glob = "*.txt",
     encoding: Encoding = None,
+    manifest: Annotated[Optional[str], typer.Option(
+        "--manifest", metavar="FILE.csv",
+        help="CSV with path,url,fetched_at[,site] (paths relative to the file): fills source.url and "
+             "source.fetched_at. Without it, <letter>.meta.json beside a letter is read.")] = None,
+    dedupe: Annotated[bool, typer.Option(
+        "--dedupe", help="Group mirror copies (same or nearly the same text): copies get duplicate_of and a "
+                         "warning, and only the canonical copy's metrics go to the CSVs (needs the dedupe extra).")
+    ] = False,
 ) -> None:
     """Convert letters to JSON records (one per letter) and a flat CSV of their metrics.
 
@@ -91,7 +99,7 @@ def convert(
         inputs=tuple(inputs), output=output, csv_path=csv_path, jsonl_path=jsonl_path,
         incremental=incremental, prune=prune, jobs=jobs, script=script, redact=redact, strict=strict,
         quiet=quiet, no_progress=no_progress, excel=excel, max_bytes=max_bytes, glob=glob, encoding=encoding,
-        allow_empty=allow_empty, wait=wait,
+        allow_empty=allow_empty, wait=wait, manifest=manifest, dedupe=dedupe,
     )
     raise typer.Exit(run(settings))
 
@@ -118,6 +126,8 @@ class Settings:
     encoding: str | None = None
     allow_empty: bool = False
     wait: float = 0.0
+    manifest: str | None = None
+    dedupe: bool = False
 
 
 @dataclass
@@ -179,6 +189,7 @@ class _Plan:
         self.out = OutputFolder(settings.output) if settings.output is not None else None
         self.csv = self.jsonl = None
         self.found = None
+        self.manifest = None  # --manifest rows (cli/provenance.py)
 
     def check(self) -> int | None:
         """Check outputs and inputs; return an exit code to stop with (messages printed), or None to go on."""
@@ -202,6 +213,7 @@ class _Plan:
         if "-" in settings.inputs and stream_closed(0):
             raise OutputError("<stdin>", "standard input is closed")
         self._inputs_outside_output()
+        self.manifest = _load_manifest(settings.manifest)
         return self._collect()
 
     def _inputs_outside_output(self) -> None:
@@ -264,6 +276,9 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
     key = _options_key(settings, options)
     tally = _Tally()
     found, out = plan.found, plan.out
+    manifest = plan.manifest
+    if manifest is not None:
+        key["manifest"] = _file_sha256(settings.manifest)  # a changed manifest converts again (--incremental)
     for item in found.items:
         if item.collision_of is not None:
             reporter.warning(item.display, f"id {item.collision_of!r} already used; this letter is {item.id!r}")
@@ -285,7 +300,7 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
         sha = known.get(i.id)
         record = out.record_path(i.id) if sha is not None else None
         return Task(i.path, i.display, i.id, i.collision_of, sha, stdin_data if i.path is None else None,
-                    i.follow, i.stream, record)
+                    i.follow, i.stream, record, provenance=manifest.get(i.path) if manifest is not None else None)
 
     tasks = _LazyTasks(found.items, task)
     config = Config(options, settings.max_bytes, settings.encoding,
@@ -307,6 +322,8 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
         runner.start()
         status = ctx.consume(runner, len(tasks))
         runner.stop(now=status != "complete")
+        if manifest is not None and manifest.unused and status == "complete":
+            reporter.warning(settings.manifest, f"rows naming no input letter: {manifest.unused}")
         with deferred_signals() as held:
             if out is not None:
                 ctx.finish(found, key, options, started, clock, status, jobs)
@@ -350,6 +367,25 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
 def _is_stdout(path: str | None) -> bool:
     """True for `-` and the names of stdout (/dev/stdout, /dev/fd/1, /proc/self/fd/1)."""
     return path in ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def _load_manifest(path: str | None):
+    """Return the --manifest rows, or None; an unusable manifest stops the run (exit 2)."""
+    if path is None:
+        return None
+    from .provenance import ManifestError, load_manifest
+
+    try:
+        return load_manifest(path)
+    except ManifestError as exc:
+        raise OutputError(path, str(exc)) from None
+
+
+def _file_sha256(path: str) -> str:
+    import hashlib
+
+    with open(path, "rb") as fp:
+        return hashlib.file_digest(fp, "sha256").hexdigest()
 
 
 def _count(n: int, noun: str) -> str:
@@ -709,6 +745,7 @@ def _run_summary(settings: Settings, options, tally: _Tally, started: float, sec
         "options": {"inputs": [display_path(i) for i in settings.inputs], "script": options.script,
                     "redact": options.redact, "incremental": settings.incremental, "prune": settings.prune,
                     "strict": settings.strict, "excel": settings.excel, "max_bytes": settings.max_bytes,
-                    "glob": display_path(settings.glob), "encoding": settings.encoding, "jobs": jobs},
+                    "glob": display_path(settings.glob), "encoding": settings.encoding, "jobs": jobs,
+                    "manifest": settings.manifest, "dedupe": settings.dedupe},
         "timings": {"started": iso(started), "finished": iso(started + seconds), "seconds": seconds},
     }

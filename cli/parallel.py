@@ -32,6 +32,7 @@ class Task(NamedTuple):
     follow: bool = True  # False: refuse a symbolic link (the walk found a plain file)
     stream: bool = False  # a pipe named on the command line
     record: str | None = None  # the record file of the last run (with known_sha256)
+    provenance: Any = None  # dafu.provenance.Provenance from --manifest (else the letter's .meta.json is read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +160,17 @@ def _convert(task: Task, config: Config, decoded) -> Result:
 
     from .writers import csv_bytes
 
-    record = process(decoded.text, options=config.options, id=task.id, source=decoded.source(task.display),
-                     page_metadata=decoded.metadata)
+    from dafu.provenance import with_provenance
+
+    from .provenance import read_sidecar
+
+    provenance, problem = (task.provenance, None) if task.provenance or task.path is None else read_sidecar(task.path)
+    source = with_provenance(decoded.source(task.display), provenance)
+    record = process(decoded.text, options=config.options, id=task.id, source=source, page_metadata=decoded.metadata)
     notes = []
+    if problem is not None:
+        notes.append(Warning(WarningCode.PROVENANCE_INVALID.value,
+                             WarningCode.PROVENANCE_INVALID.template.format(reason=problem)))
     if task.collision_of is not None:
         notes.append(Warning(WarningCode.ID_COLLISION.value,
                              WarningCode.ID_COLLISION.template.format(id=task.collision_of, new_id=task.id)))

@@ -184,6 +184,9 @@ class Source:
     bytes: int
     encoding: str
     encoding_confidence: float
+    url: str | None = None  # where the page was fetched from (--manifest or <letter>.meta.json)
+    fetched_at: str | None = None  # when, ISO 8601 as given
+    site: str | None = None  # the site's name as given
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,3 +215,4 @@ class Record:
     normalization: Normalization
     warnings: tuple[Warning, ...]
     text: str
+    duplicate_of: str | None = None  # the canonical copy's id when this letter is a mirror copy (--dedupe)

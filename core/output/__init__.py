@@ -14,8 +14,8 @@ __all__ = [
 ]
 
 CSV_COLUMNS = (
-    "letter_id", "source_path", "doc_type", "issuer", "date", "doc_number", "section", "label",
-    "category", "raw", "value", "value_high", "unit", "unit_kind", "qualifier", "role", "per", "period",
+    "letter_id", "source_path", "source_url", "fetched_at", "doc_type", "issuer", "date", "doc_number", "section",
+    "label", "category", "raw", "value", "value_high", "unit", "unit_kind", "qualifier", "role", "per", "period",
     "sentence", "start", "end",
 )
 
@@ -78,7 +78,8 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     """Return the record as a dict with the keys of DESIGN §4 in order."""
     r = record
     return {
-        "schema": r.schema, "id": r.id, "source": _plain(r.source), "doc_type": r.doc_type, "title": r.title,
+        "schema": r.schema, "id": r.id, "source": _plain(r.source), "duplicate_of": r.duplicate_of,
+        "doc_type": r.doc_type, "title": r.title,
         "doc_number": _plain(r.doc_number), "category": r.category, "signer": r.signer,
         "metadata": dict(r.metadata), "proposal": _plain(r.proposal),
         "addressees": [_addressee(a) for a in r.addressees], "issuer": r.issuer, "date": r.date,
@@ -125,7 +126,8 @@ def csv_rows_from_dict(record: dict[str, Any]) -> list[list[str]]:
     """Return one CSV row per metric of a record dict (as written to letters/<id>.json), in span order."""
     source = record.get("source") or {}
     number = record.get("doc_number") or {}
-    head = {"letter_id": record["id"], "source_path": source.get("path"), "doc_type": record["doc_type"],
+    head = {"letter_id": record["id"], "source_path": source.get("path"), "source_url": source.get("url"),
+            "fetched_at": source.get("fetched_at"), "doc_type": record["doc_type"],
             "issuer": record.get("issuer"), "date": record.get("date"), "doc_number": number.get("raw")}
     rows = []
     for m in sorted(record["metrics"], key=lambda m: tuple(m["span"])):
@@ -138,8 +140,10 @@ def csv_rows_from_dict(record: dict[str, Any]) -> list[list[str]]:
 def csv_rows(record: Record) -> list[list[str]]:
     """Return one CSV row per metric, in span order, cells in CSV_COLUMNS order (as csv_rows_from_dict)."""
     source, number = record.source, record.doc_number
-    head = [neutralise_cell(v or "") for v in (record.id, source.path if source else None, record.doc_type,
-                                               record.issuer, record.date, number.raw if number else None)]
+    head = [neutralise_cell(v or "") for v in (record.id, source.path if source else None,
+                                               source.url if source else None, source.fetched_at if source else None,
+                                               record.doc_type, record.issuer, record.date,
+                                               number.raw if number else None)]
     return [head + [_cell(m.section), _cell(m.label), _cell(m.category), _cell(m.raw), _number(m.value),
                     _number(m.value_high), _cell(m.unit), _cell(m.unit_kind), _cell(m.qualifier),
                     _cell(m.role), _cell(m.per), _cell(m.period), _cell(m.sentence), _number(m.span[0]),
