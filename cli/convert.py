@@ -144,6 +144,7 @@ class _Tally:
     failed: int = 0
     pruned: int = 0
     kept: int = 0
+    duplicates: int = 0  # letters marked as mirror copies (--dedupe)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -277,6 +278,8 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
     tally = _Tally()
     found, out = plan.found, plan.out
     manifest = plan.manifest
+    if settings.dedupe:
+        key["dedupe"] = True  # records marked by --dedupe are not reused by a run without it, nor the reverse
     if manifest is not None:
         key["manifest"] = _file_sha256(settings.manifest)  # a changed manifest converts again (--incremental)
     for item in found.items:
@@ -304,7 +307,7 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
 
     tasks = _LazyTasks(found.items, task)
     config = Config(options, settings.max_bytes, settings.encoding,
-                    want_rows=out is not None or settings.csv_path is not None)
+                    want_rows=out is not None or settings.csv_path is not None, dedupe=settings.dedupe)
     ctx = _Context(settings, plan, reporter, tally, state)
     for problem in found.problems:
         if problem.level == "error":
@@ -367,6 +370,16 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
 def _is_stdout(path: str | None) -> bool:
     """True for `-` and the names of stdout (/dev/stdout, /dev/fd/1, /proc/self/fd/1)."""
     return path in ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def _require_dedupe() -> None:
+    """Stop the run (exit 2) when the dedupe extra is missing."""
+    from dafu.dedupe import DedupeExtraMissing, require
+
+    try:
+        require()
+    except DedupeExtraMissing as exc:
+        raise OutputError("--dedupe", str(exc)) from None
 
 
 def _load_manifest(path: str | None):
@@ -479,24 +492,55 @@ class _Context:
     def consume(self, runner, total: int) -> str:
         """Handle results as they come; return "complete" or "partial" (some letters failed, or --strict stopped)."""
         done = 0
-        with self._progress(total) as advance:
-            for res in runner:
-                advance()
-                done += 1
-                self._old_before(res.id)
-                if res.status == "error":
-                    self.fail(res.display, res.reason, res.kind, res.traceback)
-                    self._keep(res.id)
-                    if self.settings.strict:
-                        break
-                    continue
-                self._take(res)
-        if self.out is not None:  # the letters not reached (--strict) keep their records too
-            rest = [i.id for i in self.plan.found.items[done:] if i.id in self.state.letters]
-            self._old = sorted(set(self._old[self._old_pos:]) | set(rest))
-            self._old_pos = 0
-            self._old_before(None)
+        if self.settings.dedupe:  # results held until every letter is in, then grouped (cli/dedupe.py)
+            from .dedupe import Spool
+
+            self._spool = Spool(self.out.record_path if self.out else None)
+        try:
+            with self._progress(total) as advance:
+                for res in runner:
+                    advance()
+                    done += 1
+                    self._old_before(res.id)
+                    if res.status == "error":
+                        self.fail(res.display, res.reason, res.kind, res.traceback)
+                        self._keep(res.id)
+                        if self.settings.strict:
+                            break
+                        continue
+                    if self._spool is not None:
+                        self._spool.add(res)
+                    else:
+                        self._take(res)
+            if self.out is not None:  # the letters not reached (--strict) keep their records too
+                rest = [i.id for i in self.plan.found.items[done:] if i.id in self.state.letters]
+                self._old = sorted(set(self._old[self._old_pos:]) | set(rest))
+                self._old_pos = 0
+                self._old_before(None)
+            self._replay()
+        finally:
+            if self._spool is not None:
+                self._spool.close()
+                self._spool = None
         return "partial" if self.tally.failed else "complete"
+
+    def _replay(self) -> None:
+        """Hand on the held results in order, copies marked (--dedupe); rewrite an unchanged record re-marked."""
+        spool, self._spool = self._spool, None
+        if spool is None:
+            return
+        try:
+            for entry in spool.replay(want_rows=self.metrics_file is not None or self.csv is not None):
+                if entry[0] == "keep":
+                    self._keep(entry[1], failed=entry[2])
+                    continue
+                _, res, changed, is_copy = entry
+                if res.status == "unchanged" and changed and self.records is not None:
+                    self.records.write(res.id + ".json", res.json + b"\n")
+                self.tally.duplicates += is_copy
+                self._take(res)
+        finally:
+            spool.close()
 
     def _old_before(self, id: str | None) -> None:
         """Put the rows of the last run's records with ids before `id` (all, for None) in the CSVs."""
@@ -514,6 +558,9 @@ class _Context:
         from .writers import csv_bytes
 
         if self.out is None or id not in self.state.letters:
+            return
+        if self._spool is not None:  # --dedupe: kept in its place among the held results
+            self._spool.hold_keep(id, failed)
             return
         path = self.out.record_path(id)
         try:
@@ -535,6 +582,16 @@ class _Context:
         self.metrics_file.write(rows)
         if self.csv is not None:
             self.csv[0].write(rows)
+
+    def _replay(self, spool) -> None:
+        """Hand on the spooled results, copies marked (--dedupe); rewrite an unchanged record re-marked."""
+        if spool is None:
+            return
+        for res, changed, is_copy in spool.replay(want_rows=self.metrics_file is not None or self.csv is not None):
+            if res.status == "unchanged" and changed and self.records is not None:
+                self.records.write(res.id + ".json", res.json + b"\n")
+            self.tally.duplicates += is_copy
+            self._take(res)
 
     def _take(self, res) -> None:
         """Write a converted (or unchanged) letter's record, JSON line and CSV rows; count it."""
@@ -739,7 +796,8 @@ def _run_summary(settings: Settings, options, tally: _Tally, started: float, sec
         "counts": {"letters": tally.letters, "metrics": tally.metrics, "warnings": tally.warnings,
                    "errors": tally.failed, "new": tally.new, "changed": tally.changed,
                    "unchanged": tally.unchanged, "failed": tally.failed, "skipped": tally.skipped,
-                   "pruned": tally.pruned, "kept": tally.kept},
+                   "pruned": tally.pruned, "kept": tally.kept,
+                   "duplicates": tally.duplicates},
         "errors": [{k: v for k, v in e.items() if k != "traceback"} for e in tally.errors],
         "versions": {**_versions(), "record_schema": SCHEMA_ID},
         "options": {"inputs": [display_path(i) for i in settings.inputs], "script": options.script,

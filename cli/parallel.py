@@ -41,6 +41,7 @@ class Config:
     max_bytes: int
     encoding: str | None = None
     want_rows: bool = False
+    dedupe: bool = False  # send each letter's grouping signature back (--dedupe)
 
 
 class Result(NamedTuple):
@@ -58,6 +59,7 @@ class Result(NamedTuple):
     kind: str | None = None  # read | internal
     traceback: str | None = None
     note: str | None = None  # a message for the user about this letter (a damaged record was redone ...)
+    dedupe: Any = None  # dafu.dedupe.Member of the letter (--dedupe)
 
 
 def default_jobs() -> int:
@@ -179,9 +181,14 @@ def _convert(task: Task, config: Config, decoded) -> Result:
                              WarningCode.DECODE_REPLACED.template.format(count=decoded.replaced)))
     if notes:
         record = replace(record, warnings=tuple(notes) + record.warnings)
+    member = None
+    if config.dedupe:
+        from dafu.dedupe import record_member
+
+        member = record_member(record)
     return Result("ok", task.id, task.display, sha256=decoded.sha256, json=record_to_json(record),
                   csv=csv_bytes(csv_rows(record)) if config.want_rows else None,
-                  metrics=len(record.metrics), warnings=len(record.warnings))
+                  metrics=len(record.metrics), warnings=len(record.warnings), dedupe=member)
 
 
 # ---------------------------------------------------------------- worker side
