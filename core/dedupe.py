@@ -48,7 +48,7 @@ class DedupeExtraMissing(ImportError):
     """datasketch is not installed: --dedupe needs the ``dedupe`` extra."""
 
     def __init__(self) -> None:
-        super().__init__("--dedupe needs the dedupe extra: pip install 'dafu[dedupe]'")
+        super().__init__("grouping mirror copies needs the dedupe extra: pip install 'dafu[dedupe]'")
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,3 +142,15 @@ def test_cli_reads_pages_named_by_glob(cli, tmp_path):
     records = [orjson.loads(line) for line in result.stdout_bytes.splitlines()]
     assert [r["id"] for r in records] == sorted(SHELLS)
     assert {r["issuer"] for r in records} == {process(text).issuer}
+
+
+def test_heavy_libraries_load_only_when_used():
+    """Importing dafu, its CLI and the html/dedupe/provenance modules loads neither readability, lxml,
+    datasketch nor numpy: `dafu --help` stays fast."""
+    import subprocess
+
+    heavy = ("readability", "lxml", "datasketch", "numpy", "scipy")
+    code = ("import sys, dafu, dafu.cli, dafu.cli.convert, dafu.html, dafu.dedupe, dafu.provenance; "
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
