@@ -5,7 +5,7 @@ so that ``text[start:end] == raw`` for every extracted value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -196,6 +196,8 @@ class Record:
     schema: str
     id: str
     source: Source | None
+    # the canonical copy's id when this letter is a mirror copy (--dedupe); keyword-only, so it can sit here
+    duplicate_of: str | None = field(default=None, kw_only=True)
     doc_type: str
     title: str | None
     doc_number: DocNumber | None
@@ -215,4 +217,3 @@ class Record:
     normalization: Normalization
     warnings: tuple[Warning, ...]
     text: str
-    duplicate_of: str | None = None  # the canonical copy's id when this letter is a mirror copy (--dedupe)
