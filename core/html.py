@@ -35,6 +35,7 @@ _BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ta
            "blockquote", "pre", "dd", "dt")
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
 _SQUASH = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # lxml refuses them in text; no page needs them
 
 
 class HtmlExtraMissing(ImportError):
@@ -153,6 +154,7 @@ def extract_page(html: str) -> Page:
     import logging
 
     logging.getLogger("readability.readability").setLevel(logging.ERROR)  # it logs each page at INFO
+    html = _CONTROL.sub("", html)
     if not html.strip():
         return Page("")
     try:

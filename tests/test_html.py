@@ -6,12 +6,14 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
 
 from dafu import process
 from dafu.html import declared_encoding, extract_page
 from dafu.read import ReadError, decode_html, read_file
 
 from .html_pages import PAGE_META, SHELLS, letter_parts, page
+from .strategies import html_pages
 from .test_pipeline import check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,3 +156,15 @@ def test_heavy_libraries_load_only_when_used():
             f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(html_pages)
+def test_any_page_gives_text_or_a_read_error(data):
+    """decode_html never fails otherwise than with a ReadError, and what it keeps is usable text."""
+    try:
+        decoded = decode_html(data)
+    except ReadError:
+        return
+    assert decoded.text.strip() and "\r" not in decoded.text
+    check(process(decoded.text, page_metadata=decoded.metadata))
