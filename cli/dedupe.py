@@ -30,9 +30,11 @@ class Spool:
         from dafu.dedupe import dict_member
 
         if res.status == "unchanged":
-            with open(self.record_path(res.id), "rb") as fp:
-                data = fp.read().rstrip(b"\n")
-            res = res._replace(json=data)
+            data = res.json
+            if data is None:  # the record file of the last run, read now
+                with open(self.record_path(res.id), "rb") as fp:
+                    data = fp.read().rstrip(b"\n")
+                res = res._replace(json=data)
             member = dict_member(orjson.loads(data))
         else:
             member = res.dedupe
