@@ -127,9 +127,13 @@ def _heading(tree) -> str | None:
 
 def _lines(fragment: str) -> str:
     """Return the text of an HTML fragment, one line per block element, blank lines dropped."""
+    import lxml.etree
     import lxml.html
 
-    tree = lxml.html.fromstring(fragment)
+    try:  # wrapped, so a fragment that is only text or a comment still parses to an element
+        tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return ""
     for el in tree.iter(*_BLOCKS):
         el.tail = "\n" + (el.tail or "")
         if el.tag != "br":
