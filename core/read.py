@@ -188,7 +188,7 @@ def decode_html(data: bytes, *, encoding: str | None = None) -> Decoded:
         raise ReadError("no main text found in the page")
     _check_text(page.text)
     return Decoded(page.text, declared, round(confidence, 3), hashlib.sha256(data).hexdigest(), len(data),
-                   page.metadata)
+                   metadata=page.metadata)
 
 
 def read_stream(fp: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Decoded:
