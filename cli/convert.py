@@ -71,7 +71,7 @@ def convert(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     glob: Glob = "*.txt",
     encoding: Encoding = None,
-    manifest: Annotated[Optional[str], typer.Option(
+    manifest: Annotated[str | None, typer.Option(
         "--manifest", metavar="FILE.csv",
         help="CSV with path,url,fetched_at[,site] (paths relative to the file): fills source.url and "
              "source.fetched_at. Without it, <letter>.meta.json beside a letter is read.")] = None,
@@ -214,6 +214,8 @@ class _Plan:
         if "-" in settings.inputs and stream_closed(0):
             raise OutputError("<stdin>", "standard input is closed")
         self._inputs_outside_output()
+        if settings.dedupe:
+            _require_dedupe()
         self.manifest = _load_manifest(settings.manifest)
         return self._collect()
 
@@ -434,6 +436,7 @@ class _Context:
         self.errors_file = None
         self.metrics_file = None  # metrics.csv of the output folder, written as the results come
         self.records = None  # StagedRecords of letters/
+        self._spool = None  # --dedupe: results held until every letter is in (cli/dedupe.py)
         self.letters: dict[str, str] = {}  # the new manifest: id -> sha256 of the input
         self.sources: dict[str, str] = {}  # id -> absolute input path
         self.pruned: list[str] = []
@@ -582,16 +585,6 @@ class _Context:
         self.metrics_file.write(rows)
         if self.csv is not None:
             self.csv[0].write(rows)
-
-    def _replay(self, spool) -> None:
-        """Hand on the spooled results, copies marked (--dedupe); rewrite an unchanged record re-marked."""
-        if spool is None:
-            return
-        for res, changed, is_copy in spool.replay(want_rows=self.metrics_file is not None or self.csv is not None):
-            if res.status == "unchanged" and changed and self.records is not None:
-                self.records.write(res.id + ".json", res.json + b"\n")
-            self.tally.duplicates += is_copy
-            self._take(res)
 
     def _take(self, res) -> None:
         """Write a converted (or unchanged) letter's record, JSON line and CSV rows; count it."""

@@ -39,10 +39,15 @@ class Spool:
         else:
             member = res.dedupe
         self.members.append(member)
-        pickle.dump(res._replace(dedupe=None), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(("res", res._replace(dedupe=None)), self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def replay(self, want_rows: bool) -> Iterator[tuple[object, bool, bool]]:
-        """Yield (result marked or unmarked, whether its record changed, whether it is a copy), in order."""
+    def hold_keep(self, id: str, failed: bool) -> None:
+        """Hold the place of a last-run record kept in the CSVs (so rows stay in id order)."""
+        pickle.dump(("keep", id, failed), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def replay(self, want_rows: bool) -> Iterator[tuple]:
+        """Yield, in the order held, ("keep", id, failed) or ("res", result marked or unmarked, whether its
+        record changed, whether it is a copy)."""
         from dafu.dedupe import group
 
         copies = group(self.members)
@@ -50,11 +55,15 @@ class Spool:
         self.file.seek(0)
         while True:
             try:
-                res = pickle.load(self.file)
+                entry = pickle.load(self.file)
             except EOFError:
                 break
+            if entry[0] == "keep":
+                yield entry
+                continue
+            res = entry[1]
             copy = copies.get(res.id)
-            yield *mark(res, copy, want_rows), copy is not None
+            yield "res", *mark(res, copy, want_rows), copy is not None
         self.file.close()
 
     def close(self) -> None:

@@ -159,12 +159,10 @@ def _convert(task: Task, config: Config, decoded) -> Result:
     from dafu.codes import WarningCode
     from dafu.model import Warning
     from dafu.output import csv_rows, record_to_json
-
-    from .writers import csv_bytes
-
     from dafu.provenance import with_provenance
 
     from .provenance import read_sidecar
+    from .writers import csv_bytes
 
     provenance, problem = (task.provenance, None) if task.provenance or task.path is None else read_sidecar(task.path)
     source = with_provenance(decoded.source(task.display), provenance)
