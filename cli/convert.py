@@ -82,6 +82,14 @@ def convert(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     glob: Glob = "*.txt",
     encoding: Encoding = None,
+    manifest: Annotated[str | None, typer.Option(
+        "--manifest", metavar="FILE.csv",
+        help="CSV with path,url,fetched_at[,site] (paths relative to the file): fills source.url and "
+             "source.fetched_at. Without it, <letter>.meta.json beside a letter is read.")] = None,
+    dedupe: Annotated[bool, typer.Option(
+        "--dedupe", help="Group mirror copies (same or nearly the same text): copies get duplicate_of and a "
+                         "warning, and only the canonical copy's metrics go to the CSVs (needs the dedupe extra).")
+    ] = False,
 ) -> None:
     """Convert letters to JSON records (one per letter) and a flat CSV of their metrics.
 
@@ -109,7 +117,7 @@ def convert(
         xlsx_path=xlsx_path,
         incremental=incremental, prune=prune, jobs=jobs, script=script, redact=redact, strict=strict,
         quiet=quiet, no_progress=no_progress, excel=excel, max_bytes=max_bytes, glob=glob, encoding=encoding,
-        allow_empty=allow_empty, wait=wait, scheduler=scheduler or None,
+        allow_empty=allow_empty, wait=wait, scheduler=scheduler or None, manifest=manifest, dedupe=dedupe,
     )
     raise typer.Exit(run(settings))
 
@@ -150,6 +158,8 @@ class Settings:
     allow_empty: bool = False
     wait: float = 0.0
     scheduler: str | None = None  # a Dask scheduler's address: run there (cli/cluster.py)
+    manifest: str | None = None
+    dedupe: bool = False
 
 
 @dataclass
@@ -166,6 +176,7 @@ class _Tally:
     failed: int = 0
     pruned: int = 0
     kept: int = 0
+    duplicates: int = 0  # letters marked as mirror copies (--dedupe)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -226,6 +237,7 @@ class _Plan:
         self.out = OutputFolder(settings.output) if settings.output is not None else None
         self.csv = self.jsonl = self.sqlite = self.xlsx = None
         self.found = None
+        self.manifest = None  # --manifest rows (cli/provenance.py)
 
     def check(self) -> int | None:
         """Check outputs and inputs; return an exit code to stop with (messages printed), or None to go on."""
@@ -253,6 +265,9 @@ class _Plan:
         if "-" in settings.inputs and stream_closed(0):
             raise OutputError("<stdin>", "standard input is closed")
         self._inputs_outside_output()
+        if settings.dedupe:
+            _require_dedupe()
+        self.manifest = _load_manifest(settings.manifest)
         return self._collect()
 
     def _inputs_outside_output(self) -> None:
@@ -321,6 +336,11 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter, client=None) -> in
     key = _options_key(settings, options)
     tally = _Tally()
     found, out = plan.found, plan.out
+    manifest = plan.manifest
+    if settings.dedupe:
+        key["dedupe"] = True  # records marked by --dedupe are not reused by a run without it, nor the reverse
+    if manifest is not None:
+        key["manifest"] = _file_sha256(settings.manifest)  # a changed manifest converts again (--incremental)
     for item in found.items:
         if item.collision_of is not None:
             reporter.warning(item.display, f"id {item.collision_of!r} already used; this letter is {item.id!r}")
@@ -342,11 +362,11 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter, client=None) -> in
         sha = known.get(i.id)
         record = out.record_path(i.id) if sha is not None else None
         return Task(i.path, i.display, i.id, i.collision_of, sha, stdin_data if i.path is None else None,
-                    i.follow, i.stream, record)
+                    i.follow, i.stream, record, provenance=manifest.get(i.path) if manifest is not None else None)
 
     tasks = _LazyTasks(found.items, task)
     config = Config(options, settings.max_bytes, settings.encoding,
-                    want_rows=out is not None or settings.csv_path is not None)
+                    want_rows=out is not None or settings.csv_path is not None, dedupe=settings.dedupe)
     ctx = _Context(settings, plan, reporter, tally, state)
     for problem in found.problems:
         if problem.level == "error":
@@ -369,6 +389,8 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter, client=None) -> in
         runner.start()
         status = ctx.consume(runner, len(tasks))
         runner.stop(now=status != "complete")
+        if manifest is not None and manifest.unused and status == "complete":
+            reporter.warning(settings.manifest, f"rows naming no input letter: {manifest.unused}")
         with deferred_signals() as held:
             if out is not None:
                 ctx.finish(found, key, options, started, clock, status, jobs)
@@ -427,6 +449,35 @@ def _file_target(path: str, output: str | None, option: str):
     return target
 
 
+def _require_dedupe() -> None:
+    """Stop the run (exit 2) when the dedupe extra is missing."""
+    from dafu.dedupe import DedupeExtraMissing, require
+
+    try:
+        require()
+    except DedupeExtraMissing as exc:
+        raise OutputError("--dedupe", str(exc)) from None
+
+
+def _load_manifest(path: str | None):
+    """Return the --manifest rows, or None; an unusable manifest stops the run (exit 2)."""
+    if path is None:
+        return None
+    from .provenance import ManifestError, load_manifest
+
+    try:
+        return load_manifest(path)
+    except ManifestError as exc:
+        raise OutputError(path, str(exc)) from None
+
+
+def _file_sha256(path: str) -> str:
+    import hashlib
+
+    with open(path, "rb") as fp:
+        return hashlib.file_digest(fp, "sha256").hexdigest()
+
+
 def _count(n: int, noun: str) -> str:
     """Return "1 letter" or "5 letters"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
@@ -460,6 +511,7 @@ class _Context:
         self.errors_file = None
         self.metrics_file = None  # metrics.csv of the output folder, written as the results come
         self.records = None  # StagedRecords of letters/
+        self._spool = None  # --dedupe: results held until every letter is in (cli/dedupe.py)
         self.letters: dict[str, str] = {}  # the new manifest: id -> sha256 of the input
         self.sources: dict[str, str] = {}  # id -> absolute input path
         self.pruned: list[str] = []
@@ -526,24 +578,55 @@ class _Context:
     def consume(self, runner, total: int) -> str:
         """Handle results as they come; return "complete" or "partial" (some letters failed, or --strict stopped)."""
         done = 0
-        with self._progress(total) as advance:
-            for res in runner:
-                advance()
-                done += 1
-                self._old_before(res.id)
-                if res.status == "error":
-                    self.fail(res.display, res.reason, res.kind, res.traceback)
-                    self._keep(res.id)
-                    if self.settings.strict:
-                        break
-                    continue
-                self._take(res)
-        if self.out is not None:  # the letters not reached (--strict) keep their records too
-            rest = [i.id for i in self.plan.found.items[done:] if i.id in self.state.letters]
-            self._old = sorted(set(self._old[self._old_pos:]) | set(rest))
-            self._old_pos = 0
-            self._old_before(None)
+        if self.settings.dedupe:  # results held until every letter is in, then grouped (cli/dedupe.py)
+            from .dedupe import Spool
+
+            self._spool = Spool(self.out.record_path if self.out else None)
+        try:
+            with self._progress(total) as advance:
+                for res in runner:
+                    advance()
+                    done += 1
+                    self._old_before(res.id)
+                    if res.status == "error":
+                        self.fail(res.display, res.reason, res.kind, res.traceback)
+                        self._keep(res.id)
+                        if self.settings.strict:
+                            break
+                        continue
+                    if self._spool is not None:
+                        self._spool.add(res)
+                    else:
+                        self._take(res)
+            if self.out is not None:  # the letters not reached (--strict) keep their records too
+                rest = [i.id for i in self.plan.found.items[done:] if i.id in self.state.letters]
+                self._old = sorted(set(self._old[self._old_pos:]) | set(rest))
+                self._old_pos = 0
+                self._old_before(None)
+            self._replay()
+        finally:
+            if self._spool is not None:
+                self._spool.close()
+                self._spool = None
         return "partial" if self.tally.failed else "complete"
+
+    def _replay(self) -> None:
+        """Hand on the held results in order, copies marked (--dedupe); rewrite an unchanged record re-marked."""
+        spool, self._spool = self._spool, None
+        if spool is None:
+            return
+        try:
+            for entry in spool.replay(want_rows=self.metrics_file is not None or self.csv is not None):
+                if entry[0] == "keep":
+                    self._keep(entry[1], failed=entry[2])
+                    continue
+                _, res, changed, is_copy = entry
+                if res.status == "unchanged" and changed and self.records is not None:
+                    self.records.write(res.id + ".json", res.json + b"\n")
+                self.tally.duplicates += is_copy
+                self._take(res)
+        finally:
+            spool.close()
 
     def _old_before(self, id: str | None) -> None:
         """Put the rows of the last run's records with ids before `id` (all, for None) in the CSVs."""
@@ -561,6 +644,9 @@ class _Context:
         from .writers import csv_bytes
 
         if self.out is None or id not in self.state.letters:
+            return
+        if self._spool is not None:  # --dedupe: kept in its place among the held results
+            self._spool.hold_keep(id, failed)
             return
         path = self.out.record_path(id)
         try:
@@ -796,12 +882,14 @@ def _run_summary(settings: Settings, options, tally: _Tally, started: float, sec
         "counts": {"letters": tally.letters, "metrics": tally.metrics, "warnings": tally.warnings,
                    "errors": tally.failed, "new": tally.new, "changed": tally.changed,
                    "unchanged": tally.unchanged, "failed": tally.failed, "skipped": tally.skipped,
-                   "pruned": tally.pruned, "kept": tally.kept},
+                   "pruned": tally.pruned, "kept": tally.kept,
+                   "duplicates": tally.duplicates},
         "errors": [{k: v for k, v in e.items() if k != "traceback"} for e in tally.errors],
         "versions": {**_versions(), "record_schema": SCHEMA_ID},
         "options": {"inputs": [display_path(i) for i in settings.inputs], "script": options.script,
                     "redact": options.redact, "incremental": settings.incremental, "prune": settings.prune,
                     "strict": settings.strict, "excel": settings.excel, "max_bytes": settings.max_bytes,
-                    "glob": display_path(settings.glob), "encoding": settings.encoding, "jobs": jobs},
+                    "glob": display_path(settings.glob), "encoding": settings.encoding, "jobs": jobs,
+                    "manifest": settings.manifest, "dedupe": settings.dedupe},
         "timings": {"started": iso(started), "finished": iso(started + seconds), "seconds": seconds},
     }

@@ -14,7 +14,7 @@ __all__ = ["Item", "Problem", "Inputs", "collect", "sanitize_id", "display_path"
 
 STDIN = "-"
 _STDIN_ID = "stdin"
-_SUFFIX = ".txt"
+_SUFFIXES = (".txt", ".html", ".htm")  # dropped from ids; .html/.htm pages are read as HTML
 _MAX_ID_BYTES = 200  # "<id>.json" and a temp prefix must stay under NAME_MAX (255)
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\\ufffd]")
 _LEADING_DOTS = re.compile(r"^\.+")
@@ -84,8 +84,11 @@ def sanitize_id(raw: str) -> str:
 
 
 def _strip_suffix(name: str) -> str:
-    """Return a file name without a final `.txt` (any case)."""
-    return name[: -len(_SUFFIX)] if name.lower().endswith(_SUFFIX) and len(name) > len(_SUFFIX) else name
+    """Return a file name without a final `.txt`, `.html` or `.htm` (any case)."""
+    for suffix in _SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _id_for(relparts: Iterable[str]) -> str:

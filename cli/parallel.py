@@ -32,6 +32,7 @@ class Task(NamedTuple):
     follow: bool = True  # False: refuse a symbolic link (the walk found a plain file)
     stream: bool = False  # a pipe named on the command line
     record: str | None = None  # the record file of the last run (with known_sha256)
+    provenance: Any = None  # dafu.provenance.Provenance from --manifest (else the letter's .meta.json is read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Config:
     max_bytes: int
     encoding: str | None = None
     want_rows: bool = False
+    dedupe: bool = False  # send each letter's grouping signature back (--dedupe)
 
 
 class Result(NamedTuple):
@@ -57,6 +59,7 @@ class Result(NamedTuple):
     kind: str | None = None  # read | internal
     traceback: str | None = None
     note: str | None = None  # a message for the user about this letter (a damaged record was redone ...)
+    dedupe: Any = None  # dafu.dedupe.Member of the letter (--dedupe)
 
 
 def default_jobs() -> int:
@@ -156,11 +159,18 @@ def _convert(task: Task, config: Config, decoded) -> Result:
     from dafu.codes import WarningCode
     from dafu.model import Warning
     from dafu.output import csv_rows, record_to_json
+    from dafu.provenance import with_provenance
 
+    from .provenance import read_sidecar
     from .writers import csv_bytes
 
-    record = process(decoded.text, options=config.options, id=task.id, source=decoded.source(task.display))
+    provenance, problem = (task.provenance, None) if task.provenance or task.path is None else read_sidecar(task.path)
+    source = with_provenance(decoded.source(task.display), provenance)
+    record = process(decoded.text, options=config.options, id=task.id, source=source, page_metadata=decoded.metadata)
     notes = []
+    if problem is not None:
+        notes.append(Warning(WarningCode.PROVENANCE_INVALID.value,
+                             WarningCode.PROVENANCE_INVALID.template.format(reason=problem)))
     if task.collision_of is not None:
         notes.append(Warning(WarningCode.ID_COLLISION.value,
                              WarningCode.ID_COLLISION.template.format(id=task.collision_of, new_id=task.id)))
@@ -169,9 +179,14 @@ def _convert(task: Task, config: Config, decoded) -> Result:
                              WarningCode.DECODE_REPLACED.template.format(count=decoded.replaced)))
     if notes:
         record = replace(record, warnings=tuple(notes) + record.warnings)
+    member = None
+    if config.dedupe:
+        from dafu.dedupe import record_member
+
+        member = record_member(record)
     return Result("ok", task.id, task.display, sha256=decoded.sha256, json=record_to_json(record),
                   csv=csv_bytes(csv_rows(record)) if config.want_rows else None,
-                  metrics=len(record.metrics), warnings=len(record.warnings))
+                  metrics=len(record.metrics), warnings=len(record.warnings), dedupe=member)
 
 
 # ---------------------------------------------------------------- worker side

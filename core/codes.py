@@ -20,6 +20,8 @@
 | truncated                | segment    | the text stops mid-sentence: the page was cut off               |
 | metric_damaged           | extract    | a number overlaps damaged text and is not reported as a metric  |
 | id_collision             | cli        | two inputs mapped to the same id; a suffix was added            |
+| provenance_invalid       | cli        | the letter's .meta.json sidecar is unusable; url/fetched_at null |
+| mirror_copy              | cli        | the letter is a copy of another letter (--dedupe): duplicate_of |
 | internal_error           | any stage  | a stage failed on this text (a bug); the rest of the record stands |
 """
 from __future__ import annotations
@@ -50,6 +52,8 @@ class WarningCode(StrEnum):
     TRUNCATED = "truncated"
     METRIC_DAMAGED = "metric_damaged"
     ID_COLLISION = "id_collision"
+    PROVENANCE_INVALID = "provenance_invalid"
+    MIRROR_COPY = "mirror_copy"
     INTERNAL_ERROR = "internal_error"
 
     @property
@@ -77,6 +81,8 @@ _TEMPLATES = {
     WarningCode.TRUNCATED: "the text stops mid-sentence: {text!r}",
     WarningCode.METRIC_DAMAGED: "number {raw!r} overlaps damaged text; not reported as a metric",
     WarningCode.ID_COLLISION: "id {id!r} already used; this letter is {new_id!r}",
+    WarningCode.PROVENANCE_INVALID: "provenance not read: {reason}",
+    WarningCode.MIRROR_COPY: "a copy of letter {canonical!r} ({how}); its metrics are counted there",
     WarningCode.INTERNAL_ERROR: "{stage} failed ({error}); please report it",
 }
 

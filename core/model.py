@@ -5,7 +5,7 @@ so that ``text[start:end] == raw`` for every extracted value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
@@ -184,6 +184,9 @@ class Source:
     bytes: int
     encoding: str
     encoding_confidence: float
+    url: str | None = None  # where the page was fetched from (--manifest or <letter>.meta.json)
+    fetched_at: str | None = None  # when, ISO 8601 as given
+    site: str | None = None  # the site's name as given
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +196,8 @@ class Record:
     schema: str
     id: str
     source: Source | None
+    # the canonical copy's id when this letter is a mirror copy (--dedupe); keyword-only, so it can sit here
+    duplicate_of: str | None = field(default=None, kw_only=True)
     doc_type: str
     title: str | None
     doc_number: DocNumber | None

@@ -62,8 +62,12 @@ def _moved_report(norm: Normalized, text: str, move: Callable[[int], int]) -> No
                    warnings=warnings)
 
 
-def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", source: Source | None = None) -> Record:
+def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", source: Source | None = None,
+            page_metadata: tuple[tuple[str, str], ...] = ()) -> Record:
     """Return the Record of one letter; never raises on a string (problems become warnings).
+
+    ``page_metadata`` (a web page's own ``page_*`` pairs, ``Decoded.metadata``) is added to the record's
+    metadata after segmentation: it never becomes the letter's title, date or issuer.
 
     The steps: normalize, redact (with ``options.redact``), segment, extract; a step that fails on a
     bug becomes an ``internal_error`` warning and the letter goes on.
@@ -75,17 +79,18 @@ def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", sou
         norm = redact(norm)
     seg = _safe_segment(norm.text, norm.metadata)
     metrics, cited, extract_warnings = _safe_extract(norm.text, seg, options)
-    return _record(norm, seg, metrics, cited, extract_warnings, id=id, source=source)
+    return _record(norm, seg, metrics, cited, extract_warnings, id=id, source=source, page_metadata=page_metadata)
 
 
 def _record(norm: Normalized, seg: Segmented, metrics, cited, extract_warnings, *, id: str,
-            source: Source | None) -> Record:
+            source: Source | None, page_metadata: tuple[tuple[str, str], ...] = ()) -> Record:
     """Return the Record assembled from the stages' results."""
     from .extract import find_organizations
 
     return Record(
         schema=SCHEMA_ID, id=id, source=source, doc_type=seg.doc_type, title=seg.title,
-        doc_number=seg.doc_number, category=seg.category, signer=seg.signer, metadata=norm.metadata,
+        doc_number=seg.doc_number, category=seg.category, signer=seg.signer,
+        metadata=norm.metadata + tuple(p for p in page_metadata if p[0] not in dict(norm.metadata)),
         proposal=seg.proposal, addressees=seg.addressees, issuer=seg.issuer, date=seg.date,
         contact=seg.contact, cc=seg.cc, sections=seg.sections, metrics=metrics, cited_documents=cited,
         organizations=find_organizations(seg, norm.metadata), normalization=norm.report,

@@ -13,6 +13,9 @@ Decisions (DESIGN §3.1, §6):
   Python codec names: utf-8, utf-8-sig, utf-16-le, utf-16-be, utf-32-le, utf-32-be, gb18030, big5.
 - Text that is valid UTF-8 is never re-decoded, so GBK byte-loss damage (收悉?,F(xiàn)) stays as it is
   for the normalizer to repair.
+- ``.html``/``.htm`` files (``read_file``, or ``decode_html`` for bytes) are decoded from the page's own
+  declaration first (a BOM still wins), then as above; ``dafu.html`` gives the main text, which becomes
+  ``Decoded.text``, and the page's metadata (``Decoded.metadata``). The hash and size are the page's bytes.
 - Refused with ``ReadError``: empty file (also a lone BOM), whitespace only, NUL bytes, control bytes,
   undecodable bytes, too large, unreadable (the OS reason). CRLF and CR become LF.
 """
@@ -29,7 +32,8 @@ from typing import BinaryIO
 
 from dafu.model import Source
 
-__all__ = ["ReadError", "Decoded", "decode", "read_file", "read_stream", "is_text_encoding", "DEFAULT_MAX_BYTES"]
+__all__ = ["ReadError", "Decoded", "decode", "decode_html", "read_file", "read_stream", "is_text_encoding",
+           "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = 20_000_000
 
@@ -73,6 +77,7 @@ class Decoded:
     sha256: str
     size: int
     replaced: int = 0
+    metadata: tuple[tuple[str, str], ...] = ()  # a web page's own metadata (page_title, page_date, ...)
 
     def source(self, path: str) -> Source:
         """Return the record's ``Source`` for this text read from ``path``."""
@@ -150,7 +155,40 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     finally:
         os.close(fd)
     _check_size(len(data), max_bytes)  # the file grew, or stat could not tell (a pipe)
+    if os.fsdecode(path).lower().endswith((".html", ".htm")):
+        return decode_html(data, encoding=encoding)
     return decode(data, encoding=encoding)
+
+
+def decode_html(data: bytes, *, encoding: str | None = None) -> Decoded:
+    """Return the main text of an HTML page's bytes (``dafu.html``), decoded as the page declares.
+
+    >>> page = '<meta charset="gbk"><title>T</title><div><p>现答复如下：</p><p>此复。</p></div>'
+    >>> d = decode_html(page.encode("gbk")); (d.text, d.encoding, d.metadata)
+    ('现答复如下：\\n此复。', 'gb18030', (('page_title', 'T'),))
+    """
+    from dafu.html import HtmlExtraMissing, declared_encoding, extract_page
+
+    if not data:
+        raise ReadError("empty file")
+    declared = None if encoding or any(data.startswith(bom) for bom, _ in _BOMS) else declared_encoding(data)
+    html = None
+    if declared:
+        try:
+            html, confidence = data.decode(declared), 1.0
+        except UnicodeDecodeError:
+            pass  # a wrong declaration (a GBK page saved as UTF-8 by a scraper): detect as for text
+    if html is None:
+        html, declared, confidence = _decode_forced(data, encoding) if encoding else _decode_any(data)
+    try:
+        page = extract_page(html)
+    except HtmlExtraMissing as exc:
+        raise ReadError(str(exc)) from None
+    if not page.text.strip():
+        raise ReadError("no main text found in the page")
+    _check_text(page.text)
+    return Decoded(page.text, declared, round(confidence, 3), hashlib.sha256(data).hexdigest(), len(data),
+                   metadata=page.metadata)
 
 
 def read_stream(fp: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Decoded:

@@ -18,3 +18,10 @@ letter_like_text = st.lists(
 ).map("".join)
 
 any_text = st.one_of(st.text(max_size=300), letter_like_text)
+
+# Web pages as scrapers save them: tag soup around letter-like text, in a declared or undeclared encoding.
+_TAGS = st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<br>", "<td>", "<h1>", "</h1>", "<table>", "<script>",
+                         "<meta charset=\"gbk\">", "<meta charset=\"utf-8\">", "<title>", "&nbsp;", "<!--", "-->"])
+html_pages = st.tuples(st.lists(st.one_of(_TAGS, letter_like_text), max_size=30),
+                       st.sampled_from(["utf-8", "gb18030", "utf-16"])).map(
+    lambda parts: "".join(parts[0]).encode(parts[1], errors="replace"))

@@ -148,7 +148,7 @@ def test_schema_matches_the_golden_file():
 def test_schema_is_the_shipped_schema_in_declaration_order():
     out = invoke(["schema"]).stdout
     assert orjson.loads(out) == json_schema()
-    assert list(orjson.loads(out)["properties"])[:4] == ["schema", "id", "source", "doc_type"]
+    assert list(orjson.loads(out)["properties"])[:5] == ["schema", "id", "source", "duplicate_of", "doc_type"]
     assert out.startswith('{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n')
 
 

@@ -69,7 +69,7 @@ def test_edge_strings(text):
 def test_keys_in_design_order():
     d = record_to_dict(process("收悉。"))
     assert list(d) == [
-        "schema", "id", "source", "doc_type", "title", "doc_number", "category", "signer", "metadata",
+        "schema", "id", "source", "duplicate_of", "doc_type", "title", "doc_number", "category", "signer", "metadata",
         "proposal", "addressees", "issuer", "date", "contact", "cc", "sections", "metrics",
         "cited_documents", "organizations", "normalization", "warnings", "text",
     ]

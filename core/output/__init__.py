@@ -79,7 +79,8 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     """Return the record as a dict with the keys of DESIGN §4 in order."""
     r = record
     return {
-        "schema": r.schema, "id": r.id, "source": _plain(r.source), "doc_type": r.doc_type, "title": r.title,
+        "schema": r.schema, "id": r.id, "source": _plain(r.source), "duplicate_of": r.duplicate_of,
+        "doc_type": r.doc_type, "title": r.title,
         "doc_number": _plain(r.doc_number), "category": r.category, "signer": r.signer,
         "metadata": dict(r.metadata), "proposal": _plain(r.proposal),
         "addressees": [_addressee(a) for a in r.addressees], "issuer": r.issuer, "date": r.date,
@@ -150,7 +151,8 @@ def csv_rows_from_dict(record: dict[str, Any], *, neutralise: bool = True) -> li
     number = record.get("doc_number") or {}
     proposal = record.get("proposal") or {}
     kinds = section_kinds(record.get("sections") or ())
-    head = {"letter_id": record["id"], "source_path": source.get("path"), "doc_type": record["doc_type"],
+    head = {"letter_id": record["id"], "source_path": source.get("path"),
+            "source_url": source.get("url"), "fetched_at": source.get("fetched_at"), "doc_type": record["doc_type"],
             "issuer": record.get("issuer"), "date": record.get("date"), "doc_number": number.get("raw"),
             "proposal_kind": proposal.get("kind"), "proposal_number": proposal.get("number")}
     rows = []
@@ -165,8 +167,10 @@ def csv_rows_from_dict(record: dict[str, Any], *, neutralise: bool = True) -> li
 def csv_rows(record: Record) -> list[list[str]]:
     """Return one CSV row per metric, in span order, cells in CSV_COLUMNS order (as csv_rows_from_dict)."""
     source, number, proposal = record.source, record.doc_number, record.proposal
-    head = [neutralise_cell(v or "") for v in (record.id, source.path if source else None, record.doc_type,
-                                               record.issuer, record.date, number.raw if number else None)]
+    head = [neutralise_cell(v or "") for v in (record.id, source.path if source else None,
+                                               source.url if source else None, source.fetched_at if source else None,
+                                               record.doc_type, record.issuer, record.date,
+                                               number.raw if number else None)]
     tail = [_cell(proposal.kind if proposal else None), _cell(proposal.number if proposal else None)]
     kinds = section_kinds(record.sections)
     return [head + [_cell(m.section), _cell(m.label), _cell(m.category), _cell(m.raw), _number(m.value),

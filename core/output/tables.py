@@ -39,7 +39,8 @@ def letter_row_from_dict(record: dict[str, Any], *, neutralise: bool = True) -> 
     number = record.get("doc_number") or {}
     proposal = record.get("proposal") or {}
     cells = {
-        "letter_id": record["id"], "source_path": source.get("path"), "doc_type": record["doc_type"],
+        "letter_id": record["id"], "source_path": source.get("path"), "source_url": source.get("url"),
+        "fetched_at": source.get("fetched_at"), "doc_type": record["doc_type"],
         "title": record.get("title"), "doc_number": number.get("raw"), "issuer": record.get("issuer"),
         "date": record.get("date"), "category": record.get("category"),
         "proposal_kind": proposal.get("kind"), "proposal_body": proposal.get("body"),
@@ -55,7 +56,9 @@ def letter_row(record: Record) -> list[str]:
     """Return the letters.csv row of a Record (the same cells as letter_row_from_dict of its dict)."""
     p = record.proposal
     return letter_row_from_dict({
-        "id": record.id, "source": {"path": record.source.path} if record.source else None,
+        "id": record.id,
+        "source": {"path": record.source.path, "url": record.source.url, "fetched_at": record.source.fetched_at}
+        if record.source else None,
         "doc_type": record.doc_type, "title": record.title,
         "doc_number": {"raw": record.doc_number.raw} if record.doc_number else None, "issuer": record.issuer,
         "date": record.date, "category": record.category,
