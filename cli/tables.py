@@ -75,17 +75,7 @@ class SqliteWriter:
         self.conn.execute("INSERT INTO letters_fts(letters_fts) VALUES ('optimize')")
         self.conn.execute("COMMIT")
         self.conn.close()
-        try:
-            fd = os.open(self._temp, os.O_RDONLY | os.O_CLOEXEC)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(self._temp, self.path)
-        except OSError as exc:
-            self.discard()
-            raise OSError(exc.errno, exc.strerror, self.path) from exc
-        self._temp = None
+        _put_in_place(self)
         name = os.path.splitext(os.path.basename(self.path))[0]
         atomic_write(metadata_path(self.path),
                      orjson.dumps(datasette_metadata(name, version=self.version), option=orjson.OPT_INDENT_2) + b"\n")
@@ -163,16 +153,10 @@ class WorkbookWriter:
         """Close the workbook, flush it to disk and put it in place."""
         try:
             self.book.close()
-            fd = os.open(self._temp, os.O_RDONLY | os.O_CLOEXEC)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(self._temp, self.path)
         except OSError as exc:
             self.discard()
             raise OSError(exc.errno, exc.strerror, self.path) from exc
-        self._temp = None
+        _put_in_place(self)
 
     def discard(self) -> None:
         if self._temp is not None:
@@ -247,3 +231,18 @@ class Tables:
             if sink is not None:
                 sink.discard()
         self.letters_csv = self.sqlite = self.xlsx = None
+
+
+def _put_in_place(sink) -> None:
+    """Flush `sink._temp` to disk and rename it over `sink.path`; on failure discard it (the old file stays)."""
+    try:
+        fd = os.open(sink._temp, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(sink._temp, sink.path)
+    except OSError as exc:
+        sink.discard()
+        raise OSError(exc.errno, exc.strerror, sink.path) from exc
+    sink._temp = None

@@ -35,7 +35,8 @@ def _c(name: str, type: str, description: str, **kw: Any) -> Column:
 _ID = "id of the letter: its input path relative to the folder given, without .txt, separators as __; " \
       "the record is letters/<letter_id>.json"
 
-METRICS: tuple[Column, ...] = (
+# The columns both tables start with (metrics.csv repeats them on every row of a letter).
+_LETTER_HEAD: tuple[Column, ...] = (
     _c("letter_id", "string", _ID, required=True),
     _c("source_path", "string", "input file path as given on the command line"),
     _c("source_url", "string", "URL the letter's page was fetched from (--manifest or <letter>.meta.json); "
@@ -43,6 +44,10 @@ METRICS: tuple[Column, ...] = (
     _c("fetched_at", "string", "when the page was fetched, ISO 8601 as given in the manifest or sidecar; "
                                "empty when not given"),
     _c("doc_type", "string", "reply_letter, meeting_report, notice or other", required=True, enum="doc_type"),
+)
+
+METRICS: tuple[Column, ...] = (
+    *_LETTER_HEAD,
     _c("issuer", "string", "signing organization; empty when the letter does not name it"),
     _c("date", "date", "date the letter was written (成文日期), ISO 8601; empty when not stated"),
     _c("doc_number", "string", "document number (发文字号) as written, e.g. 清人社函〔2018〕192号"),
@@ -75,13 +80,7 @@ METRICS: tuple[Column, ...] = (
 )
 
 LETTERS: tuple[Column, ...] = (
-    _c("letter_id", "string", _ID, required=True),
-    _c("source_path", "string", "input file path as given on the command line"),
-    _c("source_url", "string", "URL the letter's page was fetched from (--manifest or <letter>.meta.json); "
-                               "empty when not given"),
-    _c("fetched_at", "string", "when the page was fetched, ISO 8601 as given in the manifest or sidecar; "
-                               "empty when not given"),
-    _c("doc_type", "string", "reply_letter, meeting_report, notice or other", required=True, enum="doc_type"),
+    *_LETTER_HEAD,
     _c("title", "string", "title line of the letter; empty when none was found"),
     _c("doc_number", "string", "document number (发文字号) as written, e.g. 清人社函〔2018〕192号"),
     _c("issuer", "string", "signing organization; empty when the letter does not name it"),
