@@ -71,6 +71,9 @@ def convert(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     glob: Glob = "*.txt",
     encoding: Encoding = None,
+    corrections: Annotated[str | None, typer.Option(
+        "--corrections", metavar="FILE",
+        help="Apply a person's corrections (TOML or .jsonl; default: DIR/corrections.toml when there).")] = None,
 ) -> None:
     """Convert letters to JSON records (one per letter) and a flat CSV of their metrics.
 
@@ -91,7 +94,7 @@ def convert(
         inputs=tuple(inputs), output=output, csv_path=csv_path, jsonl_path=jsonl_path,
         incremental=incremental, prune=prune, jobs=jobs, script=script, redact=redact, strict=strict,
         quiet=quiet, no_progress=no_progress, excel=excel, max_bytes=max_bytes, glob=glob, encoding=encoding,
-        allow_empty=allow_empty, wait=wait,
+        allow_empty=allow_empty, wait=wait, corrections=corrections,
     )
     raise typer.Exit(run(settings))
 
@@ -118,6 +121,7 @@ class Settings:
     encoding: str | None = None
     allow_empty: bool = False
     wait: float = 0.0
+    corrections: str | None = None  # FILE of --corrections (None: DIR/corrections.toml when there)
 
 
 @dataclass
@@ -141,7 +145,8 @@ def _options_key(settings: Settings, options: Any) -> dict[str, Any]:
     """Return the settings that change a record's bytes (a change means: convert again)."""
     return {"script": options.script, "redact": options.redact,
             "repair_min_confidence": options.repair_min_confidence,
-            "lexicon": [list(p) for p in options.lexicon], "encoding": settings.encoding}
+            "lexicon": [list(p) for p in options.lexicon], "encoding": settings.encoding,
+            "corrections": options.corrections.digest if options.corrections else None}
 
 
 def run(settings: Settings) -> int:
@@ -179,12 +184,14 @@ class _Plan:
         self.out = OutputFolder(settings.output) if settings.output is not None else None
         self.csv = self.jsonl = None
         self.found = None
+        self.corrections = None
 
     def check(self) -> int | None:
         """Check outputs and inputs; return an exit code to stop with (messages printed), or None to go on."""
         from .outdir import check_output
 
         settings = self.settings
+        self.corrections = _corrections(settings)
         if self.out is not None:
             self.out.check()
         if settings.csv_path is not None:
@@ -260,10 +267,13 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
 
     started = time.time()
     clock = time.perf_counter()
-    options = dataclasses.replace(DEFAULT_OPTIONS, script=settings.script, redact=settings.redact)
+    options = dataclasses.replace(DEFAULT_OPTIONS, script=settings.script, redact=settings.redact,
+                                  corrections=plan.corrections)
     key = _options_key(settings, options)
     tally = _Tally()
     found, out = plan.found, plan.out
+    if options.corrections:
+        _warn_unmatched_letters(options.corrections, found.items, reporter)
     for item in found.items:
         if item.collision_of is not None:
             reporter.warning(item.display, f"id {item.collision_of!r} already used; this letter is {item.id!r}")
@@ -350,6 +360,33 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter) -> int:
 def _is_stdout(path: str | None) -> bool:
     """True for `-` and the names of stdout (/dev/stdout, /dev/fd/1, /proc/self/fd/1)."""
     return path in ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def _corrections(settings: Settings):
+    """Return the Corrections to apply (--corrections FILE, else DIR/corrections.toml), or None.
+
+    An unusable file stops the run before anything is written (OutputError: exit 2).
+    """
+    from dafu.corrections import CorrectionsError
+
+    from .corrections_file import corrections_beside, read_corrections
+
+    path = settings.corrections or corrections_beside(settings.output)
+    if path is None:
+        return None
+    try:
+        return read_corrections(path)
+    except CorrectionsError as exc:
+        where, _, reason = str(exc).partition(": ")
+        raise OutputError(where, reason) from None
+
+
+def _warn_unmatched_letters(corrections, items, reporter: Reporter) -> None:
+    """Say which corrections name a letter this run does not have (they can warn in no record)."""
+    missing = sorted(corrections.letters - {i.id for i in items})
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        reporter.warning("corrections", f"{len(missing)} letter id(s) not among this run's inputs: {shown}")
 
 
 def _count(n: int, noun: str) -> str:
@@ -669,6 +706,12 @@ def _columns() -> list[str]:
     return list(CSV_COLUMNS)
 
 
+def _corrections_used(settings: Settings) -> str | None:
+    from .corrections_file import corrections_beside
+
+    return corrections_beside(settings.output)
+
+
 def _versions() -> dict[str, str | None]:
     """Return the versions that shape a record: dafu, Python and the libraries it leans on."""
     import platform
@@ -709,6 +752,7 @@ def _run_summary(settings: Settings, options, tally: _Tally, started: float, sec
         "options": {"inputs": [display_path(i) for i in settings.inputs], "script": options.script,
                     "redact": options.redact, "incremental": settings.incremental, "prune": settings.prune,
                     "strict": settings.strict, "excel": settings.excel, "max_bytes": settings.max_bytes,
-                    "glob": display_path(settings.glob), "encoding": settings.encoding, "jobs": jobs},
+                    "glob": display_path(settings.glob), "encoding": settings.encoding, "jobs": jobs,
+                    "corrections": settings.corrections or _corrections_used(settings)},
         "timings": {"started": iso(started), "finished": iso(started + seconds), "seconds": seconds},
     }

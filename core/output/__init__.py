@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from .._data import data_text
-from ..model import Addressee, CitedDocument, Metric, Normalization, Record, Section, Span, Warning
+from ..model import AppliedCorrection, Addressee, CitedDocument, Metric, Normalization, Record, Section, Span, Warning
 
 __all__ = [
     "record_to_dict", "record_to_json", "csv_rows", "csv_rows_from_dict", "CSV_COLUMNS", "json_schema",
@@ -74,6 +74,14 @@ def _normalization(n: Normalization) -> dict[str, Any]:
             "steps": [{"name": name, "changes": changes} for name, changes in n.steps]}
 
 
+def _correction(c: AppliedCorrection) -> dict[str, Any]:
+    def values(pairs):
+        return None if pairs is None else {k: _num(v) for k, v in pairs}
+
+    return {"action": c.action, "raw": c.raw, "start": c.start, "end": c.end, "field": c.field,
+            "before": values(c.before), "after": values(c.after), "note": c.note}
+
+
 def record_to_dict(record: Record) -> dict[str, Any]:
     """Return the record as a dict with the keys of DESIGN §4 in order."""
     r = record
@@ -85,6 +93,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "contact": _plain(r.contact), "cc": list(r.cc), "sections": [_section(s) for s in r.sections],
         "metrics": [_metric(m) for m in r.metrics], "cited_documents": [_cited(c) for c in r.cited_documents],
         "organizations": list(r.organizations), "normalization": _normalization(r.normalization),
+        "corrections": [_correction(c) for c in r.corrections],
         "warnings": [_warning(w) for w in r.warnings], "text": r.text,
     }
 
