@@ -243,9 +243,9 @@ select text to add a missed one.</p><div id="details-body"></div></section>
 
 
 def _nav(prev_id: str | None, next_id: str | None, position: tuple[int, int]) -> str:
-    prev = (f'<a rel="prev" id="prev" href="{_e(page_name(prev_id))}">← {_e(prev_id)}</a>' if prev_id
+    prev = (f'<a rel="prev" href="{_e(page_name(prev_id))}">← {_e(prev_id)}</a>' if prev_id
             else '<span class="off">←</span>')
-    nxt = (f'<a rel="next" id="next" href="{_e(page_name(next_id))}">{_e(next_id)} →</a>' if next_id
+    nxt = (f'<a rel="next" href="{_e(page_name(next_id))}">{_e(next_id)} →</a>' if next_id
            else '<span class="off">→</span>')
     return f'<nav class="prevnext">{prev} <span class="pos">{position[0]} / {position[1]}</span> {nxt}</nav>'
 
