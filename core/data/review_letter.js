@@ -85,7 +85,8 @@
     var f = {
       label: input(form, "label", start.label !== undefined ? start.label : m.label),
       category: input(form, "category", start.category !== undefined ? start.category : m.category, data.categories),
-      role: input(form, "role", start.role !== undefined ? start.role : (m.role || ""), [""].concat(data.roles)),
+      role: data.roles.length ? input(form, "role", start.role !== undefined ? start.role : (m.role || ""),
+                                      [""].concat(data.roles)) : { value: "" },
       value: input(form, "value", start.value !== undefined ? start.value : m.value),
       unit: input(form, "unit", start.unit !== undefined ? start.unit : m.unit)
     };
@@ -163,7 +164,7 @@
     var f = {
       label: input(form, "label", ""),
       category: input(form, "category", "other", data.categories),
-      role: input(form, "role", "result", [""].concat(data.roles)),
+      role: data.roles.length ? input(form, "role", "result", [""].concat(data.roles)) : { value: "" },
       value: input(form, "value", guess ? guess[1].replace(/,/g, "") : ""),
       unit: input(form, "unit", guess ? guess[2].trim() : "")
     };

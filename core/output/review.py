@@ -337,12 +337,21 @@ def _page_data(record: dict[str, Any], metrics: Sequence[dict[str, Any]], base: 
     """Return what the page's script needs: the metrics, header values, and the corrections so far."""
     keep = (*METRIC_FIELDS, "span")
     return {
-        "id": record.get("id"), "site": site_key, "categories": list(CATEGORIES), "roles": list(ROLES),
+        "id": record.get("id"), "site": site_key, "categories": list(CATEGORIES), "roles": _roles(),
         "metrics": [{**{f: m.get(f) for f in keep}, "corrected": bool(m.get("_corrected")),
                      "added": bool(m.get("_added")), "before": m.get("_before")} for m in metrics],
         "header": {f: _header_value(record, f) for f in HEADER_FIELDS},
         "base": list(base),
     }
+
+
+def _roles() -> list[str]:
+    """Return the roles a reviewer can choose: none when this dafu's metrics have no `role` yet."""
+    from dataclasses import fields
+
+    from ..model import Metric
+
+    return list(ROLES) if any(f.name == "role" for f in fields(Metric)) else []
 
 
 # ---------------------------------------------------------------- the index
