@@ -43,7 +43,7 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
     from dafu.output.review import index_page, index_row, letter_page, page_name
 
     from .corrections_file import corrections_beside, read_corrections
-    from .writers import atomic_write
+    from .writers import BatchWriter, atomic_write, remove_stale_temps
 
     clock = time.perf_counter()
     letters = os.path.join(out_dir, "letters")
@@ -65,6 +65,8 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
     except OSError as exc:
         _say(f"dafu: error: {site}: cannot write here ({exc.strerror or exc})")
         return 2
+    remove_stale_temps([pages])
+    batch = BatchWriter(pages)
     site_key = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:16]
     rows, problems, written = [], [], set()
     for k, letter_id in enumerate(ids):
@@ -84,12 +86,14 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
                            position=(k + 1, len(ids)), base_corrections=base, site_key=site_key)
         name = page_name(letter_id)
         try:
-            atomic_write(os.path.join(pages, name), html.encode("utf-8"))
+            batch.write(name, html.encode("utf-8"))
         except OSError as exc:
+            batch.discard()
             _say(f"dafu: error: {pages}: cannot write here ({exc.strerror or exc})")
             return 2
         written.add(name)
         rows.append(index_row(record))
+    batch.flush()
     for name in os.listdir(pages):  # pages of letters that are gone (only the .html files this command writes)
         if name.endswith(".html") and name not in written:
             os.unlink(os.path.join(pages, name))
