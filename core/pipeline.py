@@ -66,8 +66,8 @@ def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", sou
     """Return the Record of one letter; never raises on a string (problems become warnings).
 
     The steps: normalize, redact (with ``options.redact``), segment, extract, corrections (with
-    ``options.corrections``); a step that fails on a
-    bug becomes an ``internal_error`` warning and the letter goes on.
+    ``options.corrections``); a step that fails on a bug becomes an ``internal_error`` warning and the
+    letter goes on.
     """
     if not isinstance(text, str):
         raise TypeError("process() takes str; decode bytes first with dafu.read.decode()")

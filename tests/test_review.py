@@ -145,7 +145,8 @@ def test_corrected_figures_show_as_corrected_and_dropped_ones_as_dropped():
     from dafu.corrections import parse_corrections
     from dafu.options import DEFAULT_OPTIONS
 
-    text = "关于第1号提案的答复\n张三委员：\n现答复如下：今年培训学员100人次，新建实训基地12个。\n某某局\n2020年1月1日\n"
+    text = ("关于第1号提案的答复\n张三委员：\n现答复如下：今年培训学员100人次，新建实训基地12个。\n"
+            "某某局\n2020年1月1日\n")
     fixes = parse_corrections('[[correction]]\nletter = "x"\naction = "drop"\nraw = "12个"\nstart = 41\n'
                               '[[correction]]\nletter = "x"\naction = "change"\nraw = "100人次"\nstart = 29\n'
                               'label = "技能培训"\n')

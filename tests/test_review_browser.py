@@ -186,7 +186,8 @@ def test_corrections_made_in_the_browser_are_applied_by_convert(browser, cli, tm
     assert result.exit_code == 0, result.stderr
     record = json.loads((tmp_path / "again" / "letters" / "x.json").read_text("utf-8"))
     assert [(m["raw"], m["label"], m["category"]) for m in record["metrics"]] == [
-        ("100人次", "技能培训", "certification"), ("约300名", "志愿者", "participants"), ("半数", "取得证书学员", "other")]
+        ("100人次", "技能培训", "certification"), ("约300名", "志愿者", "participants"),
+        ("半数", "取得证书学员", "other")]
     assert record["metrics"][2]["span"] == [HALF, HALF + 2] and record["metrics"][2]["value"] == 50
     assert record["issuer"] == "某某市人社局"
     assert sorted(c["action"] for c in record["corrections"]) == ["add", "change", "drop", "header"]

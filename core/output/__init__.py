@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from .._data import data_text
-from ..model import AppliedCorrection, Addressee, CitedDocument, Metric, Normalization, Record, Section, Span, Warning
+from ..model import Addressee, AppliedCorrection, CitedDocument, Metric, Normalization, Record, Section, Span, Warning
 
 __all__ = [
     "record_to_dict", "record_to_json", "csv_rows", "csv_rows_from_dict", "CSV_COLUMNS", "json_schema",

@@ -179,7 +179,7 @@ def _css_word(value: Any) -> str:
 def _inner(piece: str, a: int, b: int, inner: list[tuple[int, int, str, int]], first: set[tuple[str, int]]) -> str:
     """Return one piece of text (between two cuts) wrapped in the inner spans that cover it."""
     html = escape(piece, quote=False)
-    for s, e, kind, k in reversed([x for x in inner if x[0] <= a and b <= x[1]]):
+    for _, _, kind, k in reversed([x for x in inner if x[0] <= a and b <= x[1]]):
         ident = f' id="{kind}-{k}"' if (kind, k) not in first else ""
         first.add((kind, k))
         html = f'<span class="{kind}" data-{kind}="{k}"{ident}>{html}</span>'
@@ -279,7 +279,8 @@ def _header_table(record: dict[str, Any]) -> str:
              ("cc", "、".join(str(c) for c in record.get("cc") or ())),
              ("source", (record.get("source") or {}).get("path"))]
     rows += [f"<tr><th>{k}</th><td colspan=\"2\">{_e(v)}</td></tr>" for k, v in extra if v]
-    rows += [f"<tr><th>{_e(k)}</th><td colspan=\"2\">{_e(v)}</td></tr>" for k, v in (record.get("metadata") or {}).items()]
+    rows += [f"<tr><th>{_e(k)}</th><td colspan=\"2\">{_e(v)}</td></tr>"
+             for k, v in (record.get("metadata") or {}).items()]
     return f'<table class="header">{"".join(rows)}</table>'
 
 
