@@ -221,3 +221,12 @@ def test_review_starts_from_the_corrections_beside_the_outputs(cli, converted, t
     (out / "corrections.toml").write_text("[[correction]\n", encoding="utf-8")
     result = cli("review", out)
     assert result.exit_code == 2 and result.stderr.startswith(f"dafu: error: {out / 'corrections.toml'}: not TOML")
+
+
+def test_review_open_shows_the_index_in_a_browser(cli, converted, monkeypatch):
+    import webbrowser
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    assert cli("review", converted, "--open", "-q").exit_code == 0
+    assert opened == [(converted / "review" / "index.html").resolve().as_uri()]

@@ -222,3 +222,15 @@ def test_the_hostile_letter_runs_no_script(browser, cli, tmp_path):
     assert driver.execute_script("return typeof window.__pwned") == "undefined"
     assert "<script>" in _css(driver, "#details-body input")[0].get_attribute("value")
     assert driver.execute_script("return document.querySelectorAll('img, iframe, svg, textarea').length") == 0
+
+
+def test_repaired_text_is_marked_with_the_damaged_original(browser, samples_site):
+    driver, _ = browser
+    record = json.loads((samples_site / "letters" / "000_08d6c07602bede5a.json").read_text("utf-8"))
+    driver.get((samples_site / "review" / "letters" / "000_08d6c07602bede5a.html").as_uri())
+    titles = {s.get_attribute("title") for s in _css(driver, "#text span.repair")}
+    repairs = record["normalization"]["mojibake_repaired"]
+    assert len(repairs) == 4
+    for r in repairs:
+        assert any(r["damaged"] in t and r["repaired"] in t for t in titles)
+    assert len(_css(driver, "ul.repairs del")) == 4

@@ -259,6 +259,14 @@
     if (m) mk.title = (m.label || "") + " · " + fmt(m.value) + " " + (m.unit || "") + " · " + (m.category || "") +
       (m.role ? " · " + m.role : "");
   });
+  Array.prototype.forEach.call(textBox.querySelectorAll("span.repair"), function (sp) {
+    var r = data.repairs[sp.dataset.repair];
+    if (r) sp.title = "repaired: " + r.damaged + " → " + r.repaired + " (confidence " + fmt(r.confidence) + ")";
+  });
+  Array.prototype.forEach.call(textBox.querySelectorAll("span.warn"), function (sp) {
+    var w = data.warnings[sp.dataset.warn];
+    if (w) sp.title = w.code + ": " + w.message;
+  });
   textBox.addEventListener("click", function (e) {
     var mk = e.target.closest ? e.target.closest("mark.metric") : null;
     if (mk && window.getSelection().isCollapsed) show(Number(mk.dataset.k));

@@ -255,6 +255,8 @@ def _nav(prev_id: str | None, next_id: str | None, position: tuple[int, int]) ->
 def _legend(metrics: Sequence[dict[str, Any]]) -> str:
     used = sorted({_css_word(m.get("category")) for m in metrics})
     items = "".join(f'<li><span class="swatch c-{c}"></span>{c}</li>' for c in used)
+    roles = sorted({m.get("role") for m in metrics} & {"target", "standard"})
+    items += "".join(f'<li><span class="swatch r-{r}-sw"></span>{r} (role)</li>' for r in roles)
     return (f'<ul class="legend" aria-label="legend">{items}<li><span class="swatch corrected-sw"></span>corrected</li>'
             '<li><span class="swatch repair-sw"></span>repaired text</li>'
             '<li><span class="swatch warn-sw"></span>warning</li><li><span class="swatch dropped-sw"></span>'
@@ -345,6 +347,9 @@ def _page_data(record: dict[str, Any], metrics: Sequence[dict[str, Any]], base: 
                      "added": bool(m.get("_added")), "before": m.get("_before")} for m in metrics],
         "header": {f: _header_value(record, f) for f in HEADER_FIELDS},
         "base": list(base),
+        "repairs": [{"damaged": r.get("damaged"), "repaired": r.get("repaired"), "confidence": r.get("confidence")}
+                    for r in (record.get("normalization") or {}).get("mojibake_repaired") or ()],
+        "warnings": [{"code": w.get("code"), "message": w.get("message")} for w in record.get("warnings") or ()],
     }
 
 
