@@ -33,6 +33,17 @@ def _say(line: str) -> None:
     sys.stderr.flush()
 
 
+def _same_bytes(path: str, data: bytes) -> bool:
+    """True when the file at path holds exactly data."""
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as fp:
+            return fp.read() == data
+    except OSError:
+        return False
+
+
 def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: bool) -> int:
     import hashlib
     import time
@@ -86,7 +97,8 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
                            position=(k + 1, len(ids)), base_corrections=base, site_key=site_key)
         name = page_name(letter_id)
         try:
-            batch.write(name, html.encode("utf-8"))
+            if not _same_bytes(os.path.join(pages, name), data := html.encode("utf-8")):
+                batch.write(name, data)  # an unchanged page is left alone: replacing a file costs a flush
         except OSError as exc:
             batch.discard()
             _say(f"dafu: error: {pages}: cannot write here ({exc.strerror or exc})")

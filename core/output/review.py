@@ -71,11 +71,17 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+@cache
+def _script_and_policy(script_name: str) -> tuple[str, str]:
+    """Return a page's script and the Content-Security-Policy that lets only that script run."""
+    script = _asset("review_common.js") + _asset(script_name)
+    return script, ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                    f"script-src {_csp_hash(script)}; base-uri 'none'; form-action 'none'")
+
+
 def _document(title: str, body: str, script_name: str) -> str:
     """Return a whole page: inline CSS, the body, and the page's script (the only one allowed to run)."""
-    script = _asset("review_common.js") + _asset(script_name)
-    csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-           f"script-src {_csp_hash(script)}; base-uri 'none'; form-action 'none'")
+    script, csp = _script_and_policy(script_name)
     return (
         "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"
@@ -342,7 +348,7 @@ def _page_data(record: dict[str, Any], metrics: Sequence[dict[str, Any]], base: 
     """Return what the page's script needs: the metrics, header values, and the corrections so far."""
     keep = (*METRIC_FIELDS, "span")
     return {
-        "id": record.get("id"), "site": site_key, "categories": list(CATEGORIES), "roles": _roles(),
+        "id": record.get("id"), "site": site_key, "categories": list(CATEGORIES), "roles": list(_roles()),
         "metrics": [{**{f: m.get(f) for f in keep}, "corrected": bool(m.get("_corrected")),
                      "added": bool(m.get("_added")), "before": m.get("_before")} for m in metrics],
         "header": {f: _header_value(record, f) for f in HEADER_FIELDS},
@@ -353,13 +359,14 @@ def _page_data(record: dict[str, Any], metrics: Sequence[dict[str, Any]], base: 
     }
 
 
-def _roles() -> list[str]:
+@cache
+def _roles() -> tuple[str, ...]:
     """Return the roles a reviewer can choose: none when this dafu's metrics have no `role` yet."""
     from dataclasses import fields
 
     from ..model import Metric
 
-    return list(ROLES) if any(f.name == "role" for f in fields(Metric)) else []
+    return ROLES if any(f.name == "role" for f in fields(Metric)) else ()
 
 
 # ---------------------------------------------------------------- the index
