@@ -201,6 +201,14 @@ def test_corrections_made_in_the_browser_are_applied_by_convert(browser, cli, tm
     assert ["corrected" in c for c in classes] == [True, False, True]
     assert len(_css(driver, "#text span.dropped")) == 1
 
+    # keep the dropped figure after all: the next file no longer drops it
+    _css(driver, "button.withdraw-drop")[0].click()
+    _css(driver, "#download-toml")[0].click()
+    again = _wait_for("corrections*.toml", downloads)
+    text = again.read_text("utf-8")
+    again.unlink()
+    assert 'action = "drop"' not in text and text.count("[[correction]]") == 3
+
 
 def test_the_hostile_letter_runs_no_script(browser, cli, tmp_path):
     from selenium.webdriver.common.by import By

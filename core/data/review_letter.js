@@ -252,6 +252,12 @@
   }
   DAFU.onChange(refresh);
   refresh();
+  Array.prototype.forEach.call(document.querySelectorAll("button.withdraw-drop"), function (b) {
+    b.addEventListener("click", function () {  // a figure the corrections file drops: keep it from now on
+      DAFU.withdraw(DAFU.keyOf({ letter: letter, action: "drop", raw: b.dataset.raw, start: Number(b.dataset.start) }));
+      b.disabled = true;
+    });
+  });
 
   // ---- wiring: clicks on figures, hover titles, links to figures and warnings
   marks.forEach(function (mk) {

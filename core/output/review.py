@@ -312,7 +312,9 @@ def _dropped_list(dropped: Sequence[dict[str, Any]]) -> str:
     if not dropped:
         return ""
     items = "".join(f'<li><a href="#dropped-{k}">{_e(c.get("raw"))}</a> at {_e(c.get("start"))} '
-                    f'<span class="l">{_e((c.get("before") or {}).get("label"))}</span></li>'
+                    f'<span class="l">{_e((c.get("before") or {}).get("label"))}</span> '
+                    f'<button type="button" class="withdraw-drop" data-raw="{_e(c.get("raw"))}" '
+                    f'data-start="{_e(c.get("start"))}">keep it after all</button></li>'
                     for k, c in enumerate(dropped))
     return f'<p>Dropped by the corrections file:</p><ul class="dropped-list">{items}</ul>'
 
