@@ -350,7 +350,7 @@ def _page_data(record: dict[str, Any], metrics: Sequence[dict[str, Any]], base: 
     """Return what the page's script needs: the metrics, header values, and the corrections so far."""
     keep = (*METRIC_FIELDS, "span")
     return {
-        "id": record.get("id"), "site": site_key, "categories": list(CATEGORIES), "roles": list(_roles()),
+        "id": record.get("id"), "site": site_key, "categories": list(_categories()), "roles": list(_roles()),
         "metrics": [{**{f: m.get(f) for f in keep}, "corrected": bool(m.get("_corrected")),
                      "added": bool(m.get("_added")), "before": m.get("_before")} for m in metrics],
         "header": {f: _header_value(record, f) for f in HEADER_FIELDS},
@@ -359,6 +359,15 @@ def _page_data(record: dict[str, Any], metrics: Sequence[dict[str, Any]], base: 
                     for r in (record.get("normalization") or {}).get("mojibake_repaired") or ()],
         "warnings": [{"code": w.get("code"), "message": w.get("message")} for w in record.get("warnings") or ()],
     }
+
+
+@cache
+def _categories() -> tuple[str, ...]:
+    """Return the categories a reviewer can choose: the built-in lexicon's, then other."""
+    from ..extract.labels import _builtin_lexicon
+
+    found = {category for _, category in _builtin_lexicon()} - {"other"}
+    return (*sorted(found | set(CATEGORIES[:-1])), "other")
 
 
 @cache
