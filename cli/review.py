@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ __all__ = ["review"]
 def review(
     out_dir: Annotated[str, typer.Argument(metavar="OUT_DIR", help="The folder a `dafu convert -o` run wrote.")],
     open_browser: Annotated[bool, typer.Option("--open", help="Open the index in a web browser.")] = False,
-    corrections: Annotated[Optional[str], typer.Option(
+    corrections: Annotated[str | None, typer.Option(
         "--corrections", metavar="FILE",
         help="The corrections the pages start from (default: OUT_DIR/corrections.toml or .jsonl, if there).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
@@ -31,6 +31,42 @@ def review(
 def _say(line: str) -> None:
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
+
+
+class _Pages:
+    """Atomic writes of many pages with one disk flush per batch: temp files, one syncfs, renames."""
+
+    def __init__(self, folder: str, size: int = 64) -> None:
+        self.folder, self.size, self.pending = folder, size, []
+
+    def write(self, name: str, data: bytes) -> None:
+        import secrets
+
+        from .writers import TEMP_MARK
+
+        temp = os.path.join(self.folder, f".{name}.{secrets.token_hex(4)}{TEMP_MARK}")
+        with open(temp, "xb") as fp:
+            fp.write(data)
+        self.pending.append((temp, os.path.join(self.folder, name)))
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        from .writers import sync_filesystem
+
+        if self.pending:
+            sync_filesystem(self.folder)
+            for temp, path in self.pending:
+                os.replace(temp, path)
+            self.pending.clear()
+
+    def discard(self) -> None:
+        for temp, _ in self.pending:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+        self.pending.clear()
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
@@ -54,12 +90,13 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
     from dafu.output.review import index_page, index_row, letter_page, page_name
 
     from .corrections_file import corrections_beside, read_corrections
-    from .writers import BatchWriter, atomic_write, remove_stale_temps
+    from .writers import atomic_write, remove_stale_temps
 
     clock = time.perf_counter()
     letters = os.path.join(out_dir, "letters")
     if not os.path.isdir(letters):
-        _say(f"dafu: error: {out_dir}: not a dafu output folder (no letters/ inside; run `dafu convert … -o {out_dir}`)")
+        _say(f"dafu: error: {out_dir}: not a dafu output folder "
+             f"(no letters/ inside; run `dafu convert … -o {out_dir}`)")
         return 2
     path = corrections_path or corrections_beside(out_dir)
     try:
@@ -77,7 +114,7 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
         _say(f"dafu: error: {site}: cannot write here ({exc.strerror or exc})")
         return 2
     remove_stale_temps([pages])
-    batch = BatchWriter(pages)
+    batch = _Pages(pages)
     site_key = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:16]
     rows, problems, written = [], [], set()
     for k, letter_id in enumerate(ids):
