@@ -56,6 +56,7 @@ def _register(module: str, *names: str) -> None:
 _register("convert", "convert")
 _register("validate", "validate")
 _register("inspect", "inspect", "normalize", "schema")
+_register("review", "review")
 
 
 def main() -> None:

@@ -90,6 +90,9 @@ def convert(
         "--dedupe", help="Group mirror copies (same or nearly the same text): copies get duplicate_of and a "
                          "warning, and only the canonical copy's metrics go to the CSVs (needs the dedupe extra).")
     ] = False,
+    corrections: Annotated[str | None, typer.Option(
+        "--corrections", metavar="FILE",
+        help="Apply a person's corrections (TOML or .jsonl; default: DIR/corrections.toml when there).")] = None,
 ) -> None:
     """Convert letters to JSON records (one per letter) and a flat CSV of their metrics.
 
@@ -118,6 +121,7 @@ def convert(
         incremental=incremental, prune=prune, jobs=jobs, script=script, redact=redact, strict=strict,
         quiet=quiet, no_progress=no_progress, excel=excel, max_bytes=max_bytes, glob=glob, encoding=encoding,
         allow_empty=allow_empty, wait=wait, scheduler=scheduler or None, manifest=manifest, dedupe=dedupe,
+        corrections=corrections,
     )
     raise typer.Exit(run(settings))
 
@@ -160,6 +164,7 @@ class Settings:
     scheduler: str | None = None  # a Dask scheduler's address: run there (cli/cluster.py)
     manifest: str | None = None
     dedupe: bool = False
+    corrections: str | None = None  # FILE of --corrections (None: DIR/corrections.toml when there)
 
 
 @dataclass
@@ -184,7 +189,8 @@ def _options_key(settings: Settings, options: Any) -> dict[str, Any]:
     """Return the settings that change a record's bytes (a change means: convert again)."""
     return {"script": options.script, "redact": options.redact,
             "repair_min_confidence": options.repair_min_confidence,
-            "lexicon": [list(p) for p in options.lexicon], "encoding": settings.encoding}
+            "lexicon": [list(p) for p in options.lexicon], "encoding": settings.encoding,
+            "corrections": options.corrections.digest if options.corrections else None}
 
 
 def run(settings: Settings) -> int:
@@ -238,12 +244,14 @@ class _Plan:
         self.csv = self.jsonl = self.sqlite = self.xlsx = None
         self.found = None
         self.manifest = None  # --manifest rows (cli/provenance.py)
+        self.corrections = None
 
     def check(self) -> int | None:
         """Check outputs and inputs; return an exit code to stop with (messages printed), or None to go on."""
         from .outdir import check_output
 
         settings = self.settings
+        self.corrections = _corrections(settings)
         if self.out is not None:
             self.out.check()
         if settings.csv_path is not None:
@@ -332,7 +340,8 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter, client=None) -> in
 
     started = time.time()
     clock = time.perf_counter()
-    options = dataclasses.replace(DEFAULT_OPTIONS, script=settings.script, redact=settings.redact)
+    options = dataclasses.replace(DEFAULT_OPTIONS, script=settings.script, redact=settings.redact,
+                                  corrections=plan.corrections)
     key = _options_key(settings, options)
     tally = _Tally()
     found, out = plan.found, plan.out
@@ -341,6 +350,8 @@ def _run(settings: Settings, plan: _Plan, reporter: Reporter, client=None) -> in
         key["dedupe"] = True  # records marked by --dedupe are not reused by a run without it, nor the reverse
     if manifest is not None:
         key["manifest"] = _file_sha256(settings.manifest)  # a changed manifest converts again (--incremental)
+    if options.corrections:
+        _warn_unmatched_letters(options.corrections, found.items, reporter)
     for item in found.items:
         if item.collision_of is not None:
             reporter.warning(item.display, f"id {item.collision_of!r} already used; this letter is {item.id!r}")
@@ -476,6 +487,33 @@ def _file_sha256(path: str) -> str:
 
     with open(path, "rb") as fp:
         return hashlib.file_digest(fp, "sha256").hexdigest()
+
+
+def _corrections(settings: Settings):
+    """Return the Corrections to apply (--corrections FILE, else DIR/corrections.toml), or None.
+
+    An unusable file stops the run before anything is written (OutputError: exit 2).
+    """
+    from dafu.corrections import CorrectionsError
+
+    from .corrections_file import corrections_beside, read_corrections
+
+    path = settings.corrections or corrections_beside(settings.output)
+    if path is None:
+        return None
+    try:
+        return read_corrections(path)
+    except CorrectionsError as exc:
+        where, _, reason = str(exc).partition(": ")
+        raise OutputError(where, reason) from None
+
+
+def _warn_unmatched_letters(corrections, items, reporter: Reporter) -> None:
+    """Say which corrections name a letter this run does not have (they can warn in no record)."""
+    missing = sorted(corrections.letters - {i.id for i in items})
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        reporter.warning("corrections", f"{len(missing)} letter id(s) not among this run's inputs: {shown}")
 
 
 def _count(n: int, noun: str) -> str:
@@ -848,6 +886,12 @@ def _columns() -> list[str]:
     return list(CSV_COLUMNS)
 
 
+def _corrections_used(settings: Settings) -> str | None:
+    from .corrections_file import corrections_beside
+
+    return corrections_beside(settings.output)
+
+
 def _versions() -> dict[str, str | None]:
     """Return the versions that shape a record: dafu, Python and the libraries it leans on."""
     import platform
@@ -890,6 +934,7 @@ def _run_summary(settings: Settings, options, tally: _Tally, started: float, sec
                     "redact": options.redact, "incremental": settings.incremental, "prune": settings.prune,
                     "strict": settings.strict, "excel": settings.excel, "max_bytes": settings.max_bytes,
                     "glob": display_path(settings.glob), "encoding": settings.encoding, "jobs": jobs,
-                    "manifest": settings.manifest, "dedupe": settings.dedupe},
+                    "manifest": settings.manifest, "dedupe": settings.dedupe,
+                    "corrections": settings.corrections or _corrections_used(settings)},
         "timings": {"started": iso(started), "finished": iso(started + seconds), "seconds": seconds},
     }

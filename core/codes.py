@@ -19,6 +19,7 @@
 | injected_text            | segment    | injected text (mirror name, spam, URL) kept out of a field      |
 | truncated                | segment    | the text stops mid-sentence: the page was cut off               |
 | metric_damaged           | extract    | a number overlaps damaged text and is not reported as a metric  |
+| correction_stale         | corrections| a correction of the corrections file matches nothing here      |
 | id_collision             | cli        | two inputs mapped to the same id; a suffix was added            |
 | provenance_invalid       | cli        | the letter's .meta.json sidecar is unusable; url/fetched_at null |
 | mirror_copy              | cli        | the letter is a copy of another letter (--dedupe): duplicate_of |
@@ -51,6 +52,7 @@ class WarningCode(StrEnum):
     INJECTED_TEXT = "injected_text"
     TRUNCATED = "truncated"
     METRIC_DAMAGED = "metric_damaged"
+    CORRECTION_STALE = "correction_stale"
     ID_COLLISION = "id_collision"
     PROVENANCE_INVALID = "provenance_invalid"
     MIRROR_COPY = "mirror_copy"
@@ -80,6 +82,7 @@ _TEMPLATES = {
     WarningCode.INJECTED_TEXT: "injected text kept out of {field}: {text!r}",
     WarningCode.TRUNCATED: "the text stops mid-sentence: {text!r}",
     WarningCode.METRIC_DAMAGED: "number {raw!r} overlaps damaged text; not reported as a metric",
+    WarningCode.CORRECTION_STALE: "correction not applied ({what}): {why}",
     WarningCode.ID_COLLISION: "id {id!r} already used; this letter is {new_id!r}",
     WarningCode.PROVENANCE_INVALID: "provenance not read: {reason}",
     WarningCode.MIRROR_COPY: "a copy of letter {canonical!r} ({how}); its metrics are counted there",

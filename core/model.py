@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 __all__ = [
     "Span", "Warning", "Quantity", "Metric", "Section", "DocNumber", "Proposal", "Addressee",
     "Contact", "CitedDocument", "Repair", "Unresolved", "Normalization", "Normalized", "Segmented",
-    "Source", "Record", "SCHEMA_ID",
+    "Source", "Record", "AppliedCorrection", "SCHEMA_ID",
 ]
 
 SCHEMA_ID = "dafu.letter/1"
@@ -176,6 +176,21 @@ class CitedDocument:
     span: Span
 
 
+# ---------------------------------------------------------------- corrections
+@dataclass(frozen=True, slots=True)
+class AppliedCorrection:
+    """A person's correction as applied to this record (core/corrections.py): what it changed."""
+
+    action: str  # drop | change | add | header
+    raw: str | None = None
+    start: int | None = None
+    end: int | None = None
+    field: str | None = None
+    before: tuple[tuple[str, Any], ...] | None = None
+    after: tuple[tuple[str, Any], ...] | None = None
+    note: str | None = None
+
+
 # ---------------------------------------------------------------- record
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -217,6 +232,7 @@ class Record:
     normalization: Normalization
     warnings: tuple[Warning, ...]
     text: str
+    corrections: tuple[AppliedCorrection, ...] = ()  # written before `warnings` in the JSON record
 
     if TYPE_CHECKING:  # given by dafu.output at import (serialising is output's job; model imports no stage)
         def to_dict(self) -> dict[str, Any]: ...

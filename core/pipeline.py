@@ -69,8 +69,9 @@ def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", sou
     ``page_metadata`` (a web page's own ``page_*`` pairs, ``Decoded.metadata``) is added to the record's
     metadata after segmentation: it never becomes the letter's title, date or issuer.
 
-    The steps: normalize, redact (with ``options.redact``), segment, extract; a step that fails on a
-    bug becomes an ``internal_error`` warning and the letter goes on.
+    The steps: normalize, redact (with ``options.redact``), segment, extract, corrections (with
+    ``options.corrections``); a step that fails on a bug becomes an ``internal_error`` warning and the
+    letter goes on.
     """
     if not isinstance(text, str):
         raise TypeError("process() takes str; decode bytes first with dafu.read.decode()")
@@ -79,7 +80,8 @@ def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", sou
         norm = redact(norm)
     seg = _safe_segment(norm.text, norm.metadata)
     metrics, cited, extract_warnings = _safe_extract(norm.text, seg, options)
-    return _record(norm, seg, metrics, cited, extract_warnings, id=id, source=source, page_metadata=page_metadata)
+    record = _record(norm, seg, metrics, cited, extract_warnings, id=id, source=source, page_metadata=page_metadata)
+    return _corrected(record, options)
 
 
 def _record(norm: Normalized, seg: Segmented, metrics, cited, extract_warnings, *, id: str,
@@ -96,6 +98,18 @@ def _record(norm: Normalized, seg: Segmented, metrics, cited, extract_warnings, 
         organizations=find_organizations(seg, norm.metadata), normalization=norm.report,
         warnings=norm.warnings + seg.warnings + extract_warnings, text=norm.text,
     )
+
+
+def _corrected(record: Record, options: Options) -> Record:
+    """Return the record with the person's corrections for its id applied (step `corrections`)."""
+    if not options.corrections:
+        return record
+    from .corrections import apply_corrections
+
+    try:
+        return apply_corrections(record, options.corrections.for_letter(record.id))
+    except Exception as exc:
+        return replace(record, warnings=record.warnings + (_internal("corrections", exc),))
 
 
 def _safe_normalize(text: str, options: Options) -> Normalized:

@@ -71,7 +71,7 @@ def test_keys_in_design_order():
     assert list(d) == [
         "schema", "id", "source", "duplicate_of", "doc_type", "title", "doc_number", "category", "signer", "metadata",
         "proposal", "addressees", "issuer", "date", "contact", "cc", "sections", "metrics",
-        "cited_documents", "organizations", "normalization", "warnings", "text",
+        "cited_documents", "organizations", "normalization", "corrections", "warnings", "text",
     ]
 
 

@@ -16,6 +16,7 @@ import pytest
 from dafu import process
 from dafu.model import (
     Addressee,
+    AppliedCorrection,
     CitedDocument,
     Contact,
     DocNumber,
@@ -51,7 +52,12 @@ def _reference_dict(record: Record) -> dict[str, Any]:
     out = _reference_plain(record)
     out["metadata"] = dict(record.metadata)
     out["normalization"]["steps"] = [{"name": n, "changes": c} for n, c in record.normalization.steps]
-    return out
+    # `corrections` is the record's last field (it has a default) but is written before `warnings`
+    corrections = [{**c, "before": None if c["before"] is None else dict(c["before"]),
+                    "after": None if c["after"] is None else dict(c["after"])} for c in out.pop("corrections")]
+    order = [k for k in out if k != "text"]
+    order.insert(order.index("warnings"), "corrections")
+    return {k: corrections if k == "corrections" else out[k] for k in [*order, "text"]}
 
 
 def _same(record: Record) -> None:
@@ -86,6 +92,9 @@ def _rare_record() -> Record:
                                     (Repair(1, 3, "?x", "现", 0.75, {"byte": "0x8f"}), Repair(4, 5, "?", "。", 1.0)),
                                     (Unresolved(6, 7, "?", "no reading"),), ("分享：",), (("to_script", 3),)),
         warnings=(Warning("w", "m", (1, 2)), Warning("v", "n")), text="正文",
+        corrections=(AppliedCorrection("change", "1.5万人", 3, 8, None, (("label", None),), (("label", "人数"),), "n"),
+                     AppliedCorrection("header", field="issuer", before=(("issuer", "甲"),),
+                                       after=(("issuer", "乙"),))),
     )
 
 
@@ -96,7 +105,9 @@ def test_rare_parts_equal_reference():
 def test_builders_cover_every_field():
     """A field added to a model class must reach the record dict (the builders name fields one by one)."""
     got = record_to_dict(_rare_record())
-    assert list(got) == [f.name for f in fields(Record)]
+    names = [f.name for f in fields(Record)]
+    assert list(got) == names[:names.index("warnings")] + ["corrections", "warnings", "text"]
+    assert list(got["corrections"][0]) == [f.name for f in fields(AppliedCorrection)]
     assert list(got["sections"][0]) == [f.name for f in fields(Section)]
     assert list(got["metrics"][0]) == [f.name for f in fields(Metric)]
     assert list(got["normalization"]) == [f.name for f in fields(Normalization)]

@@ -9,7 +9,17 @@ from functools import lru_cache
 from typing import Any
 
 from .._data import data_text
-from ..model import Addressee, CitedDocument, Metric, Normalization, Record, Section, Span, Warning
+from ..model import (
+    Addressee,
+    AppliedCorrection,
+    CitedDocument,
+    Metric,
+    Normalization,
+    Record,
+    Section,
+    Span,
+    Warning,
+)
 from .columns import METRICS_COLUMNS
 
 __all__ = [
@@ -75,6 +85,14 @@ def _normalization(n: Normalization) -> dict[str, Any]:
             "steps": [{"name": name, "changes": changes} for name, changes in n.steps]}
 
 
+def _correction(c: AppliedCorrection) -> dict[str, Any]:
+    def values(pairs):
+        return None if pairs is None else {k: _num(v) for k, v in pairs}
+
+    return {"action": c.action, "raw": c.raw, "start": c.start, "end": c.end, "field": c.field,
+            "before": values(c.before), "after": values(c.after), "note": c.note}
+
+
 def record_to_dict(record: Record) -> dict[str, Any]:
     """Return the record as a dict with the keys of DESIGN §4 in order."""
     r = record
@@ -87,6 +105,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "contact": _plain(r.contact), "cc": list(r.cc), "sections": [_section(s) for s in r.sections],
         "metrics": [_metric(m) for m in r.metrics], "cited_documents": [_cited(c) for c in r.cited_documents],
         "organizations": list(r.organizations), "normalization": _normalization(r.normalization),
+        "corrections": [_correction(c) for c in r.corrections],
         "warnings": [_warning(w) for w in r.warnings], "text": r.text,
     }
 
