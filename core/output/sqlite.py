@@ -159,7 +159,8 @@ def sqlite_rows(record: dict[str, Any], letter_no: int) -> dict[str, list[tuple[
 def typed_cells(columns: tuple[Column, ...], cells: list[str]) -> Iterator[Any]:
     """Yield the CSV cells as typed values: None for empty, int or float for numeric columns.
 
-    >>> list(typed_cells(METRICS[10:12], ["16000", ""]))
+    >>> value_columns = tuple(c for c in METRICS if c.name in ("value", "value_high"))
+    >>> list(typed_cells(value_columns, ["16000", ""]))
     [16000, None]
     """
     for c, cell in zip(columns, cells):
