@@ -86,12 +86,7 @@ class SqliteWriter:
             self.conn.close()
         except Exception:  # already closed
             pass
-        if self._temp is not None:
-            try:
-                os.unlink(self._temp)
-            except FileNotFoundError:
-                pass
-            self._temp = None
+        _drop_temp(self)
 
 
 class WorkbookWriter:
@@ -159,12 +154,8 @@ class WorkbookWriter:
         _put_in_place(self)
 
     def discard(self) -> None:
-        if self._temp is not None:
-            try:
-                os.unlink(self._temp)
-            except FileNotFoundError:
-                pass
-            self._temp = None
+        """Forget the workbook; the one at `path` (if any) stays as it was."""
+        _drop_temp(self)
 
 
 class Tables:
@@ -246,3 +237,13 @@ def _put_in_place(sink) -> None:
         sink.discard()
         raise OSError(exc.errno, exc.strerror, sink.path) from exc
     sink._temp = None
+
+
+def _drop_temp(sink) -> None:
+    """Remove `sink._temp` if it is there (the file at `sink.path` stays as it was)."""
+    if sink._temp is not None:
+        try:
+            os.unlink(sink._temp)
+        except FileNotFoundError:
+            pass
+        sink._temp = None

@@ -46,11 +46,16 @@ _LETTER_HEAD: tuple[Column, ...] = (
     _c("doc_type", "string", "reply_letter, meeting_report, notice or other", required=True, enum="doc_type"),
 )
 
+# Columns both tables have, in different places.
+_ISSUER = _c("issuer", "string", "signing organization; empty when the letter does not name it")
+_DATE = _c("date", "date", "date the letter was written (成文日期), ISO 8601; empty when not stated")
+_DOC_NUMBER = _c("doc_number", "string", "document number (发文字号) as written, e.g. 清人社函〔2018〕192号")
+
 METRICS: tuple[Column, ...] = (
     *_LETTER_HEAD,
-    _c("issuer", "string", "signing organization; empty when the letter does not name it"),
-    _c("date", "date", "date the letter was written (成文日期), ISO 8601; empty when not stated"),
-    _c("doc_number", "string", "document number (发文字号) as written, e.g. 清人社函〔2018〕192号"),
+    _ISSUER,
+    _DATE,
+    _DOC_NUMBER,
     _c("section", "string", "section path of the metric, e.g. 一/（二） or body/二是"),
     _c("label", "string", "the words that say what is counted"),
     _c("category", "string", "category from the keyword lexicon", enum="category"),
@@ -82,9 +87,9 @@ METRICS: tuple[Column, ...] = (
 LETTERS: tuple[Column, ...] = (
     *_LETTER_HEAD,
     _c("title", "string", "title line of the letter; empty when none was found"),
-    _c("doc_number", "string", "document number (发文字号) as written, e.g. 清人社函〔2018〕192号"),
-    _c("issuer", "string", "signing organization; empty when the letter does not name it"),
-    _c("date", "date", "date the letter was written (成文日期), ISO 8601; empty when not stated"),
+    _DOC_NUMBER,
+    _ISSUER,
+    _DATE,
     _c("category", "string", "answer category (答复类别) A, B or C when stated"),
     _c("proposal_kind", "string", "kind of proposal answered: 提案, 建议 or 议案", enum="proposal_kind"),
     _c("proposal_body", "string", "who filed it: 政协 (CPPCC) or 人大 (people's congress)"),
