@@ -496,9 +496,9 @@ def _corrections(settings: Settings):
     """
     from dafu.corrections import CorrectionsError
 
-    from .corrections_file import corrections_beside, read_corrections
+    from .corrections_file import read_corrections
 
-    path = settings.corrections or corrections_beside(settings.output)
+    path = _corrections_path(settings)
     if path is None:
         return None
     try:
@@ -886,10 +886,11 @@ def _columns() -> list[str]:
     return list(CSV_COLUMNS)
 
 
-def _corrections_used(settings: Settings) -> str | None:
+def _corrections_path(settings: Settings) -> str | None:
+    """The corrections file of this run: --corrections FILE, else DIR/corrections.toml (.jsonl) when there."""
     from .corrections_file import corrections_beside
 
-    return corrections_beside(settings.output)
+    return settings.corrections or corrections_beside(settings.output)
 
 
 def _versions() -> dict[str, str | None]:
@@ -935,6 +936,6 @@ def _run_summary(settings: Settings, options, tally: _Tally, started: float, sec
                     "strict": settings.strict, "excel": settings.excel, "max_bytes": settings.max_bytes,
                     "glob": display_path(settings.glob), "encoding": settings.encoding, "jobs": jobs,
                     "manifest": settings.manifest, "dedupe": settings.dedupe,
-                    "corrections": settings.corrections or _corrections_used(settings)},
+                    "corrections": _corrections_path(settings)},
         "timings": {"started": iso(started), "finished": iso(started + seconds), "seconds": seconds},
     }
