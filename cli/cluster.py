@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from .parallel import Config, Result, Task, process_one
+from .letter import Config, Result, Task, process_one, sha256_of, unchanged
 from .urls import is_url, read_url, sha256_url
 
 __all__ = ["SchedulerError", "DaskRunner", "connect", "run_batch", "run_task"]
@@ -49,9 +49,7 @@ def run_task(task: Task, config: Config) -> Result:
     client reads itself.
     """
     if task.known_sha256 is not None and task.path is not None:
-        from .parallel import _sha256_of
-
-        sha = sha256_url(task.path) if is_url(task.path) else _sha256_of(task.path)
+        sha = sha256_url(task.path) if is_url(task.path) else sha256_of(task.path)
         if sha == task.known_sha256:
             return Result("unchanged", task.id, task.display, sha256=sha)
         task = task._replace(known_sha256=None)
@@ -314,9 +312,7 @@ class DaskRunner:
         """Complete an unchanged letter from the client's own output folder (the worker cannot see it)."""
         if res.status != "unchanged" or getattr(task, "record", None) is None:
             return res
-        from . import parallel
-
-        done = parallel._unchanged(task, self.config)
+        done = unchanged(task, self.config)
         if done is not None:
             return done
         if not is_url(task.path):  # the record is damaged or gone: the local runner's own handling, here

@@ -19,14 +19,14 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
 __all__ = [
     "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_LOCKED", "EXIT_INTERRUPTED", "EXIT_PIPE", "EXIT_TERM",
     "Reporter", "Interrupted", "escape", "signals", "guard_stdio", "stream_closed", "silence_stdout",
-    "write_stdout", "fail", "STDOUT_NAME", "STDIN_NAME",
+    "write_stdout", "fail", "STDOUT_NAME", "STDIN_NAME", "deferred_signals", "progress",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
@@ -241,3 +241,17 @@ def deferred_signals() -> Iterator[_Deferred]:
         yield _STATE
     finally:
         _STATE.deferring = False
+
+
+@contextmanager
+def progress(reporter: Reporter, total: int, label: str, show: bool = True) -> Iterator[Callable[[], None]]:
+    """Yield an `advance()`: a transient rich bar on a terminal (for two items or more), else a no-op."""
+    if not show or total < 2 or not reporter.is_terminal:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(label, BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=reporter.console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)

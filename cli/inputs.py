@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = ["Item", "Problem", "Inputs", "collect", "sanitize_id", "display_path", "STDIN"]
@@ -135,76 +135,103 @@ def _walk(root: str, pattern: str, problems: list[Problem], skip: frozenset, out
     Folder symlinks are followed once; a symlink (file or folder) leading outside the root is not
     followed; FIFOs, devices and sockets are skipped unopened; the output folder is never walked.
     """
-    match = _matcher(pattern)
     try:
         top = os.stat(root)
         real_root = os.path.realpath(root)
     except OSError as exc:
         problems.append(Problem(display_path(root), exc.strerror or str(exc), "unreadable"))
         return
-    visited: set[tuple[int, int]] = {(top.st_dev, top.st_ino)}
+    walker = _Walker(_matcher(pattern), problems, skip, outputs, real_root, {(top.st_dev, top.st_ino)})
     stack: list[tuple[str, tuple[str, ...], frozenset[tuple[int, int]]]] = [
-        (root, (), frozenset(visited))]
+        (root, (), frozenset(walker.visited))]
     first = True
     while stack:
         folder, rel, ancestors = stack.pop()
+        entries = walker.scan(folder, first)
+        first = False
+        subfolders: list[tuple[str, tuple[str, ...], frozenset[tuple[int, int]]]] = []
+        for entry in entries:
+            found = walker.look(entry, rel, ancestors, subfolders)
+            if found is not None:
+                yield found
+        stack.extend(reversed(subfolders))
+
+
+@dataclass
+class _Walker:
+    """What one walk of a folder has seen: each entry is a letter to yield, a folder to enter, or a problem."""
+
+    match: Callable[[str, tuple[str, ...]], bool]
+    problems: list[Problem]
+    skip: frozenset
+    outputs: dict
+    real_root: str
+    visited: set[tuple[int, int]]
+
+    def scan(self, folder: str, first: bool) -> list[os.DirEntry]:
+        """Return the entries of a folder in byte order (none, and a problem, when it cannot be read)."""
         try:
             with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: os.fsencode(e.name))
+                return sorted(it, key=lambda e: os.fsencode(e.name))
         except OSError as exc:
             level = "usage" if first else "error"
-            problems.append(Problem(display_path(folder), f"unreadable folder ({exc.strerror or exc})",
-                                    "unreadable", level))
-            first = False
-            continue
-        first = False
-        subfolders = []
-        for entry in entries:
-            name = entry.name
-            if name in _NEVER_INPUT or name.endswith(_TEMP_MARK):
-                continue
-            link = entry.is_symlink()
-            try:
-                st = entry.stat()  # follows symlinks
-            except OSError:
-                if link:
-                    problems.append(Problem(display_path(entry.path), "broken symbolic link", "missing", "warning"))
-                elif match(name, rel + (name,)):
-                    yield entry.path, rel + (name,), False
-                continue
-            key = (st.st_dev, st.st_ino)
-            if key in skip:
-                continue  # the output folder (and its lock) is never read as input
-            if link and not _inside(os.path.realpath(entry.path), real_root):
-                if stat.S_ISDIR(st.st_mode) or match(name, rel + (name,)):
-                    problems.append(Problem(display_path(entry.path), "symbolic link leading outside the input "
-                                            "folder; not followed", "outside", "warning"))
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                if key in ancestors:
-                    problems.append(Problem(display_path(entry.path), "folder symlink loop; not followed", "loop",
-                                            "warning"))
-                elif key in visited:
-                    problems.append(Problem(display_path(entry.path),
-                                            "folder already read through another path; not read again", "loop",
-                                            "warning"))
-                else:
-                    visited.add(key)
-                    subfolders.append((entry.path, rel + (name,), ancestors | {key}))
-                continue
-            if not match(name, rel + (name,)):
-                continue
-            if key in outputs:
-                problems.append(Problem(display_path(entry.path), f"is the {outputs[key]} output; an input is never "
-                                        "overwritten", "output"))
-                continue
-            kind = _special(st.st_mode)
-            if kind is not None:
-                problems.append(Problem(display_path(entry.path), f"{kind}, not a regular file; skipped unopened",
-                                        "special", "warning"))
-                continue
-            yield entry.path, rel + (name,), link
-        stack.extend(reversed(subfolders))
+            self.problems.append(Problem(display_path(folder), f"unreadable folder ({exc.strerror or exc})",
+                                         "unreadable", level))
+            return []
+
+    def look(self, entry: os.DirEntry, rel: tuple[str, ...], ancestors: frozenset, subfolders: list
+             ) -> tuple[str, tuple[str, ...], bool] | None:
+        """Return (path, parts, is a symlink) of a letter; add a folder to enter to `subfolders`."""
+        name = entry.name
+        if name in _NEVER_INPUT or name.endswith(_TEMP_MARK):
+            return None
+        link = entry.is_symlink()
+        try:
+            st = entry.stat()  # follows symlinks
+        except OSError:
+            if link:
+                self._problem(entry, "broken symbolic link", "missing", "warning")
+            elif self.match(name, rel + (name,)):
+                return entry.path, rel + (name,), False
+            return None
+        key = (st.st_dev, st.st_ino)
+        if key in self.skip:
+            return None  # the output folder (and its lock) is never read as input
+        if link and not _inside(os.path.realpath(entry.path), self.real_root):
+            if stat.S_ISDIR(st.st_mode) or self.match(name, rel + (name,)):
+                self._problem(entry, "symbolic link leading outside the input folder; not followed", "outside",
+                              "warning")
+            return None
+        if stat.S_ISDIR(st.st_mode):
+            self._folder(entry, key, rel + (name,), ancestors, subfolders)
+            return None
+        if not self.match(name, rel + (name,)) or not self._letter(entry, key, st.st_mode):
+            return None
+        return entry.path, rel + (name,), link
+
+    def _folder(self, entry: os.DirEntry, key: tuple[int, int], parts: tuple[str, ...], ancestors: frozenset,
+                subfolders: list) -> None:
+        if key in ancestors:
+            self._problem(entry, "folder symlink loop; not followed", "loop", "warning")
+        elif key in self.visited:
+            self._problem(entry, "folder already read through another path; not read again", "loop", "warning")
+        else:
+            self.visited.add(key)
+            subfolders.append((entry.path, parts, ancestors | {key}))
+
+    def _letter(self, entry: os.DirEntry, key: tuple[int, int], mode: int) -> bool:
+        """True for a matching file that can be read as a letter (not an output, not a FIFO or device)."""
+        if key in self.outputs:
+            self._problem(entry, f"is the {self.outputs[key]} output; an input is never overwritten", "output")
+            return False
+        kind = _special(mode)
+        if kind is not None:
+            self._problem(entry, f"{kind}, not a regular file; skipped unopened", "special", "warning")
+            return False
+        return True
+
+    def _problem(self, entry: os.DirEntry, reason: str, kind: str, level: str = "usage") -> None:
+        self.problems.append(Problem(display_path(entry.path), reason, kind, level))
 
 
 def _assign(found: list[tuple[str, str | None, str, bool, bool]]) -> list[Item]:

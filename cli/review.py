@@ -81,16 +81,14 @@ def _same_bytes(path: str, data: bytes) -> bool:
 
 
 def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: bool) -> int:
-    import hashlib
     import time
 
-    import orjson
-
     from dafu.corrections import CorrectionsError
-    from dafu.output.review import index_page, index_row, letter_page, page_name
+    from dafu.output.review_index import index_page
 
     from .corrections_file import corrections_beside, read_corrections
-    from .writers import atomic_write, remove_stale_temps
+    from .outdir import OutputError
+    from .writers import atomic_write
 
     clock = time.perf_counter()
     letters = os.path.join(out_dir, "letters")
@@ -104,48 +102,12 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
     except CorrectionsError as exc:
         _say(f"dafu: error: {exc}")
         return 2
-    names = sorted(n for n in os.listdir(letters) if n.endswith(".json") and not n.startswith("."))
-    ids = [n[:-5] for n in names]
     site = os.path.join(out_dir, "review")
-    pages = os.path.join(site, "letters")
     try:
-        os.makedirs(pages, exist_ok=True)
-    except OSError as exc:
-        _say(f"dafu: error: {site}: cannot write here ({exc.strerror or exc})")
+        rows, problems, site_key = _letter_pages(letters, site, base)
+    except OutputError as exc:
+        _say(f"dafu: error: {exc.path}: {exc.reason}")
         return 2
-    remove_stale_temps([pages])
-    batch = _Pages(pages)
-    site_key = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:16]
-    rows, problems, written = [], [], set()
-    for k, letter_id in enumerate(ids):
-        source = os.path.join(letters, names[k])
-        try:
-            with open(source, "rb") as fp:
-                record = orjson.loads(fp.read())
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise ValueError("not a dafu record")
-        except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-            problems.append((source, reason))
-            _say(f"dafu: error: {source}: {reason}; no page")
-            continue
-        record.setdefault("id", letter_id)
-        html = letter_page(record, prev_id=ids[k - 1] if k else None, next_id=ids[k + 1] if k + 1 < len(ids) else None,
-                           position=(k + 1, len(ids)), base_corrections=base, site_key=site_key)
-        name = page_name(letter_id)
-        try:
-            if not _same_bytes(os.path.join(pages, name), data := html.encode("utf-8")):
-                batch.write(name, data)  # an unchanged page is left alone: replacing a file costs a flush
-        except OSError as exc:
-            batch.discard()
-            _say(f"dafu: error: {pages}: cannot write here ({exc.strerror or exc})")
-            return 2
-        written.add(name)
-        rows.append(index_row(record))
-    batch.flush()
-    for name in os.listdir(pages):  # pages of letters that are gone (only the .html files this command writes)
-        if name.endswith(".html") and name not in written:
-            os.unlink(os.path.join(pages, name))
     index = os.path.join(site, "index.html")
     atomic_write(index, index_page(rows, base_corrections=base, site_key=site_key, problems=problems).encode("utf-8"))
     if not quiet:
@@ -157,3 +119,67 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
 
         webbrowser.open(Path(index).resolve().as_uri())
     return 1 if problems else 0
+
+
+def _letter_pages(letters: str, site: str, base: list) -> tuple[list, list[tuple[str, str]], str]:
+    """Write site/letters/<id>.html for every record and remove the pages of letters that are gone.
+
+    Returns the index rows, the records that could not be read (path, reason) and the site's key.
+    """
+    import hashlib
+
+    from dafu.output.review import letter_page, page_name
+    from dafu.output.review_index import index_row
+
+    from .outdir import OutputError
+    from .writers import remove_stale_temps
+
+    names = sorted(n for n in os.listdir(letters) if n.endswith(".json") and not n.startswith("."))
+    ids = [n[:-5] for n in names]
+    pages = os.path.join(site, "letters")
+    try:
+        os.makedirs(pages, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(site, f"cannot write here ({exc.strerror or exc})") from None
+    remove_stale_temps([pages])
+    batch = _Pages(pages)
+    site_key = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:16]
+    rows, problems, written = [], [], set()
+    for k, letter_id in enumerate(ids):
+        record = _record(os.path.join(letters, names[k]), problems)
+        if record is None:
+            continue
+        record.setdefault("id", letter_id)
+        html = letter_page(record, prev_id=ids[k - 1] if k else None, next_id=ids[k + 1] if k + 1 < len(ids) else None,
+                           position=(k + 1, len(ids)), base_corrections=base, site_key=site_key)
+        name = page_name(letter_id)
+        try:
+            if not _same_bytes(os.path.join(pages, name), data := html.encode("utf-8")):
+                batch.write(name, data)  # an unchanged page is left alone: replacing a file costs a flush
+        except OSError as exc:
+            batch.discard()
+            raise OutputError(pages, f"cannot write here ({exc.strerror or exc})") from None
+        written.add(name)
+        rows.append(index_row(record))
+    batch.flush()
+    for name in os.listdir(pages):  # pages of letters that are gone (only the .html files this command writes)
+        if name.endswith(".html") and name not in written:
+            os.unlink(os.path.join(pages, name))
+    return rows, problems, site_key
+
+
+def _record(source: str, problems: list[tuple[str, str]]) -> dict | None:
+    """Return the record in a letters/ file, or None (the problem said and kept) when it is not one."""
+    import orjson
+
+    try:
+        with open(source, "rb") as fp:
+            record = orjson.loads(fp.read())
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise ValueError("not a dafu record")
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        problems.append((source, reason))
+        _say(f"dafu: error: {source}: {reason}; no page")
+        return None
+    return record

@@ -186,12 +186,12 @@ def _run(items: tuple[Item, ...], options: Options, book: RuleBook, reporter: Re
     """Check every item (in parallel when asked), print each verdict, return them in input order."""
     from rich.console import Console
 
-    from .parallel import Config, Runner, Task, default_jobs
+    from .letter import Config, task_for
+    from .parallel import Runner, default_jobs
 
     out = Console(highlight=False, soft_wrap=True)
     stdin = sys.stdin.buffer.read(max_bytes + 1) if any(i.path is None for i in items) else None
-    tasks = [Task(i.path, i.display, i.id, i.collision_of, None, stdin if i.path is None else None, i.follow, i.stream)
-             for i in items]
+    tasks = [task_for(i, stdin) for i in items]
     runner = Runner(tasks, Config(options, max_bytes, encoding), jobs=jobs or default_jobs())
     verdicts: list[Verdict] = []
     runner.start()

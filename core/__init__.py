@@ -8,8 +8,8 @@ The pipeline is ``read -> normalize -> segment -> extract -> output``; each stag
 ``dafu.normalize`` (and ``segment``, ``extract``) is therefore the *function*; reach a stage's module
 with ``from dafu.normalize import debris`` or ``importlib.import_module("dafu.normalize")``.
 The stage packages import nothing heavy at import time (opencc, jieba, charset_normalizer and jsonschema
-are imported by the functions that need them); the reader, the number scanner and the serializers are
-loaded on first use.
+are imported by the functions that need them, and a stage's parts, with their compiled patterns, when the
+stage first runs); ``process``, the reader and the number scanner are loaded on first use.
 
 In a notebook: ``dafu.process_file(path)`` (any encoding the CLI reads) gives a ``Record``;
 ``record.to_dict()`` / ``record.to_json()`` its JSON form; ``dafu.to_dataframe(records)`` the metrics (or
@@ -23,7 +23,6 @@ from .extract import extract
 from .model import Quantity, Record
 from .normalize import normalize
 from .options import DEFAULT_OPTIONS, Options
-from .pipeline import process
 from .segment import segment
 
 __version__ = "0.1.0"
@@ -35,7 +34,7 @@ __all__ = [
 ]
 
 _LAZY = {
-    "find_quantities": "extract.quantities",
+    "process": "pipeline", "find_quantities": "extract.quantities",
     "read_file": "read", "read_stream": "read", "decode": "read", "ReadError": "read",
     "record_to_dict": "output", "record_to_json": "output", "csv_rows": "output", "CSV_COLUMNS": "output",
     "json_schema": "output", "process_file": "api", "to_dataframe": "api",

@@ -6,11 +6,11 @@ so that ``text[start:end] == raw`` for every extracted value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 __all__ = [
     "Span", "Warning", "Quantity", "Metric", "Section", "DocNumber", "Proposal", "Addressee",
-    "Contact", "CitedDocument", "Repair", "Unresolved", "Normalization", "Normalized", "Segmented",
+    "Contact", "CitedDocument", "Extracted", "Repair", "Unresolved", "Normalization", "Normalized", "Segmented",
     "Source", "Record", "AppliedCorrection", "SCHEMA_ID",
 ]
 
@@ -174,6 +174,14 @@ class CitedDocument:
     title: str
     doc_number: str | None
     span: Span
+
+
+class Extracted(NamedTuple):
+    """What extract() finds: a named tuple, so ``metrics, cited, warnings = extract(...)`` still unpacks."""
+
+    metrics: tuple[Metric, ...]
+    cited: tuple[CitedDocument, ...]
+    warnings: tuple[Warning, ...]
 
 
 # ---------------------------------------------------------------- corrections

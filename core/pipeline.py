@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .codes import WarningCode
-from .model import SCHEMA_ID, Normalization, Normalized, Record, Segmented, Source, Warning
+from .model import SCHEMA_ID, Extracted, Normalization, Normalized, Record, Segmented, Source, Warning
 from .options import DEFAULT_OPTIONS, Options
 from .redact import REDACTED, contact_names, redact_plain
 from .redact import redact as redact_spans
@@ -79,12 +79,12 @@ def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", sou
     if options.redact:
         norm = redact(norm)
     seg = _safe_segment(norm.text, norm.metadata)
-    metrics, cited, extract_warnings = _safe_extract(norm.text, seg, options)
-    record = _record(norm, seg, metrics, cited, extract_warnings, id=id, source=source, page_metadata=page_metadata)
+    found = _safe_extract(norm.text, seg, options)
+    record = _record(norm, seg, found, id=id, source=source, page_metadata=page_metadata)
     return _corrected(record, options)
 
 
-def _record(norm: Normalized, seg: Segmented, metrics, cited, extract_warnings, *, id: str,
+def _record(norm: Normalized, seg: Segmented, found: Extracted, *, id: str,
             source: Source | None, page_metadata: tuple[tuple[str, str], ...] = ()) -> Record:
     """Return the Record assembled from the stages' results."""
     from .extract import find_organizations
@@ -94,9 +94,9 @@ def _record(norm: Normalized, seg: Segmented, metrics, cited, extract_warnings, 
         doc_number=seg.doc_number, category=seg.category, signer=seg.signer,
         metadata=norm.metadata + tuple(p for p in page_metadata if p[0] not in dict(norm.metadata)),
         proposal=seg.proposal, addressees=seg.addressees, issuer=seg.issuer, date=seg.date,
-        contact=seg.contact, cc=seg.cc, sections=seg.sections, metrics=metrics, cited_documents=cited,
+        contact=seg.contact, cc=seg.cc, sections=seg.sections, metrics=found.metrics, cited_documents=found.cited,
         organizations=find_organizations(seg, norm.metadata), normalization=norm.report,
-        warnings=norm.warnings + seg.warnings + extract_warnings, text=norm.text,
+        warnings=norm.warnings + seg.warnings + found.warnings, text=norm.text,
     )
 
 
@@ -121,13 +121,13 @@ def _safe_normalize(text: str, options: Options) -> Normalized:
         return Normalized(text=text, report=Normalization(), warnings=(_internal("normalize", exc),))
 
 
-def _safe_extract(text: str, seg: Segmented, options: Options):
+def _safe_extract(text: str, seg: Segmented, options: Options) -> Extracted:
     from .extract import extract
 
     try:
         return extract(text, seg, options=options)
     except Exception as exc:
-        return (), (), (_internal("extract", exc),)
+        return Extracted((), (), (_internal("extract", exc),))
 
 
 def _safe_segment(text: str, metadata) -> Segmented:

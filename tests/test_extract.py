@@ -125,8 +125,10 @@ def test_lexicon_file_is_well_formed():
 
 def test_extract_on_empty_segmentation_does_not_fail():
     from dafu.extract import extract
-    metrics, cited, warnings = extract("全市培训3000人次。", Segmented(doc_type="other"))
-    assert [m.raw for m in metrics] == ["3000人次"]
+    found = extract("全市培训3000人次。", Segmented(doc_type="other"))
+    assert [m.raw for m in found.metrics] == ["3000人次"] and found.cited == () and found.warnings == ()
+    metrics, cited, warnings = found  # a named tuple: the stages compose by name or by unpacking
+    assert metrics is found.metrics and cited is found.cited and warnings is found.warnings
 
 
 # ---------------------------------------------------------------- script parity

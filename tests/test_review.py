@@ -10,7 +10,8 @@ import pytest
 
 from dafu import process
 from dafu.output import record_to_dict
-from dafu.output.review import index_page, index_row, json_script, letter_page, marked_text
+from dafu.output.review import json_script, letter_page, marked_text
+from dafu.output.review_index import index_page, index_row
 
 from .conftest import SAMPLES
 

@@ -11,13 +11,23 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from ..codes import WarningCode
-from ..model import CitedDocument, Metric, Quantity, Segmented, Span, Warning
+from ..model import Extracted, Metric, Quantity, Segmented, Span, Warning
 from ..options import DEFAULT_OPTIONS, Options
-from .cited import find_cited_documents
-from .labels import _CONNECTIVE, categorise, find_label, find_period
-from .roles import find_per, find_role
 
 __all__ = ["extract", "find_label", "find_period", "categorise", "find_cited_documents", "find_organizations"]
+
+
+def __getattr__(name: str):
+    if name in ("find_label", "find_period", "categorise"):  # the parts' modules load on first use
+        from . import labels
+
+        return getattr(labels, name)
+    if name == "find_cited_documents":
+        from .cited import find_cited_documents
+
+        return find_cited_documents
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _CLAUSE_BREAK = re.compile(r"[，。；：！？、（）\n,;:]")
 _SENTENCE_END = frozenset("。；！？;!?：:")
@@ -35,14 +45,14 @@ def find_organizations(seg: Segmented, metadata: tuple[tuple[str, str], ...] = (
     return tuple(seen)
 
 
-def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS
-            ) -> tuple[tuple[Metric, ...], tuple[CitedDocument, ...], tuple[Warning, ...]]:
-    """Return the metrics, cited documents and extraction warnings of a segmented letter.
+def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS) -> Extracted:
+    """Return the metrics, cited documents and extraction warnings of a segmented letter (an ``Extracted``).
 
     Numbers are read in a simplified view of the text whatever the output script (OpenCC t2s keeps the length,
     so every offset holds in both); the strings of a metric are then taken from the text itself.
     """
     from ..segment import split_sentences
+    from .cited import find_cited_documents
     from .quantities import find_quantities
 
     view = text if options.script == "simplified" else _simplified(text)
@@ -61,11 +71,13 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS
     metrics = _respectively(view, metrics)
     if view is not text:
         metrics = [_in_text(view, text, m) for m in metrics]
-    return tuple(metrics), find_cited_documents(text), tuple(warnings)
+    return Extracted(tuple(metrics), find_cited_documents(text), tuple(warnings))
 
 
 def _respectively(text: str, metrics: list[Metric]) -> list[Metric]:
     """乙300人，丙80人，分别完成年计划的80.2%和90.3%: the i-th figure of a 分别 list belongs to the i-th item before."""
+    from .labels import _CONNECTIVE
+
     out = list(metrics)
     k = 0
     while k < len(out):
@@ -114,6 +126,8 @@ def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int]
             previous: Metric | None, options: Options) -> Metric:
     """Return the metric of one quantity, placed in its sentence, clause and section."""
     from ..segment import section_path_at
+    from .labels import _CONNECTIVE, categorise, find_label, find_period
+    from .roles import find_per, find_role
 
     s_start, s_end = _sentence_at(sentences, starts, q.span[0], len(text))
     if s_end < q.span[1]:  # 2.35万⏎人: a wrapped line inside the number; the sentence runs on

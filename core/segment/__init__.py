@@ -11,20 +11,27 @@ from dataclasses import replace
 
 from ..codes import DocType, WarningCode
 from ..model import Section, Segmented, Span, Warning
-from .evidence import date_of, in_text_script, issuer_of, meta_title, missing, truncated
-from .header import addressees, category, doc_number, glued_addressee, header_end, signer, title
-from .injected import injected
-from .kind import doc_type, proposal
-from .sections import sections
-from .signature import signature
-from .tail import CONTACT_LINE, contact_of, tail
-from .text import fold, lines, split_sentences
 
 __all__ = ["segment", "contact_person", "split_sentences", "section_path_at"]
 
 
+def __getattr__(name: str):
+    if name == "split_sentences":  # the parts' modules (their patterns compiled) load on first use
+        from .text import split_sentences
+
+        return split_sentences
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segmented:
     """Find the parts of one normalized letter; never raises, doubts become warnings."""
+    from .evidence import in_text_script, meta_title, missing
+    from .header import addressees, category, doc_number, glued_addressee, header_end, signer, title
+    from .kind import doc_type, proposal
+    from .sections import sections
+    from .tail import tail
+    from .text import fold, lines, split_sentences
+
     folded = fold(text)
     all_lines = lines(text)
     meta = {k.strip(): v.strip() for k, v in metadata}
@@ -65,6 +72,10 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
 
 def _signed(text, folded, all_lines, head, the_title, meta, kind, end) -> tuple[str | None, str | None, list[Warning]]:
     """(issuer, date, warnings): who signed and when, injected header text and a cut-off page."""
+    from .evidence import date_of, issuer_of, truncated
+    from .injected import injected
+    from .signature import signature
+
     sign = signature(text, folded, all_lines, min(len(all_lines), len(head)))
     if sign.issuer is None and end.issuer:  # an organisation closing the letter without a date
         sign = replace(sign, issuer=end.issuer)
@@ -88,6 +99,8 @@ def _opening_span(tree: tuple[Section, ...], paras: tuple[Span, ...]) -> Span | 
 
 
 def _head_contact(text: str, folded: str, head: tuple[Span, ...]):
+    from .tail import CONTACT_LINE, contact_of
+
     found = [(s, e) for s, e in head if CONTACT_LINE.match(folded, s, e)]
     return contact_of(text, folded, found) if found else None
 
@@ -114,6 +127,10 @@ def contact_person(text: str) -> str | None:
     >>> contact_person("关于培训的答复\\n张三委员：\\n现答复如下。\\n某局\\n2020年1月1日\\n（联系人：李四）")
     '李四'
     """
+    from .header import header_end
+    from .tail import tail
+    from .text import fold, lines
+
     folded, all_lines = fold(text), lines(text)
     body_start, addr_line = header_end(folded, all_lines)
     head = all_lines[:addr_line if addr_line is not None else body_start]
