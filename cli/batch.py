@@ -3,6 +3,10 @@
 The run reads forward only: `Plan` checks everything before a file is touched; each letter becomes a
 `letter.Task`; a runner (`parallel.Runner` on this machine, `cluster.DaskRunner` with --scheduler) gives
 back `letter.Result`s in input order; the `Sink` writes them and puts the outputs in place at the end.
+
+The runner lives in the shell, not in `dafu` itself: a run forks workers, locks the output folder, reads the
+last run's records and writes files, while the library stays pure (`read.py` alone touches files) and never
+imports `cli/`. In Python, `dafu.process_file` gives one letter's Record (`record_to_json`, `csv_rows` its bytes).
 """
 from __future__ import annotations
 
