@@ -48,8 +48,10 @@ def test_options_reject_an_unknown_script():
 
 
 def test_import_is_cheap():
-    """`import dafu` and `import dafu.cli` do not load opencc, jieba, charset_normalizer or jsonschema."""
-    heavy = ("opencc", "jieba", "charset_normalizer", "jsonschema", "rich")
+    """`import dafu` and `import dafu.cli` load neither opencc, jieba, charset_normalizer, jsonschema, rich,
+    nor the pipeline and the stages' parts (their patterns are compiled when a letter first needs them)."""
+    heavy = ("opencc", "jieba", "charset_normalizer", "jsonschema", "rich", "dafu.pipeline", "dafu.read",
+             "dafu.segment.header", "dafu.segment.text", "dafu.extract.labels", "dafu.extract.quantities")
     code = f"import sys, dafu, dafu.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -132,3 +134,33 @@ def test_no_import_cycle():
 
     for name in sorted(graph):
         visit(name)
+
+
+def _cli_imports(path: Path) -> set[str]:
+    """Return the modules of cli/ that a cli/ module imports (relative or as dafu.cli.X, lazy ones included)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            out |= {node.module} if node.module else {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dafu.cli."):
+            out.add(node.module.split(".")[2])
+    return out
+
+
+def test_no_command_imports_another_command():
+    """Each command module (registered in cli/__init__.py) leans on shared modules only, never on a sibling command."""
+    tree = ast.parse((ROOT / "cli" / "__init__.py").read_text("utf-8"))
+    commands = {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_register"}
+    assert commands == {"convert", "validate", "inspect", "review"}
+    leaning = [f"cli/{path.name} imports cli/{target}.py" for path in sorted((ROOT / "cli").glob("*.py"))
+               if path.name != "__init__.py" for target in sorted(_cli_imports(path) & commands)
+               if target != path.stem]
+    assert leaning == []
+
+
+def test_core_never_imports_the_cli():
+    """The library does not know its command line (only `python -m dafu`, core/__main__.py, starts it)."""
+    found = [f"{path.relative_to(ROOT)} imports {target}" for path in sorted(CORE.rglob("*.py"))
+             if path.name != "__main__.py" for target in _imports(path) if target.startswith("dafu.cli")]
+    assert found == []
