@@ -187,12 +187,15 @@ def _run(items: tuple[Item, ...], options: Options, book: RuleBook, reporter: Re
     from rich.console import Console
 
     from .letter import Config, task_for
-    from .parallel import Runner, default_jobs
+    from .parallel import Runner, cap_jobs
 
     out = Console(highlight=False, soft_wrap=True)
     stdin = sys.stdin.buffer.read(max_bytes + 1) if any(i.path is None for i in items) else None
     tasks = [task_for(i, stdin) for i in items]
-    runner = Runner(tasks, Config(options, max_bytes, encoding), jobs=jobs or default_jobs())
+    used, why = cap_jobs(jobs)
+    if why:
+        reporter.warning(f"--jobs {jobs}", f"using {used} (the machine has {why})")
+    runner = Runner(tasks, Config(options, max_bytes, encoding), jobs=used)
     verdicts: list[Verdict] = []
     runner.start()
     try:
