@@ -26,7 +26,7 @@ def __getattr__(name: str):
 def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segmented:
     """Find the parts of one normalized letter; never raises, doubts become warnings."""
     from .evidence import in_text_script, meta_title, missing
-    from .header import addressees, category, doc_number, glued_addressee, header_end, signer, title
+    from .header import addressees, category, doc_number, glued_addressee, header_end, news_lead, signer, title
     from .kind import doc_type, proposal
     from .sections import sections
     from .tail import tail
@@ -53,7 +53,8 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
                             folded[opening[0]:opening[1]] if opening else "", body_f, roles)
     the_proposal = None
     if kind == DocType.REPLY_LETTER:
-        the_proposal = proposal(text, the_title, fold(the_title) if the_title else None, opening, folded, roles)
+        the_proposal = proposal(text, the_title, fold(the_title) if the_title else None, opening, folded, roles,
+                                news_lead(folded, head))
     issuer, date, warnings = _signed(text, folded, all_lines, head, the_title, meta, kind, end)
     warnings = ([unsure] if unsure else []) + warnings
     if the_title is None:
@@ -81,7 +82,7 @@ def _signed(text, folded, all_lines, head, the_title, meta, kind, end) -> tuple[
         sign = replace(sign, issuer=end.issuer)
     named = the_title if kind != DocType.MEETING_REPORT else None  # 市某局召开…会: a subject, not an issuer
     issuer, warnings = issuer_of(text, folded, all_lines, head, named, meta, sign)
-    date, found = date_of(folded, meta, sign)
+    date, found = date_of(folded, meta, sign, head)
     warnings += found
     spam = next(((s, e) for s, e in head if injected(folded[s:e])), None)
     if spam:

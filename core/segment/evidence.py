@@ -7,7 +7,9 @@ issuer, first found of:
   4. the title's own issuer: ``<org>关于…`` / ``<org>对…`` / ``<org>2023年…总结`` / a trailing ``(<org>)``;
   5. the page metadata 发布机构 / 发文机关 / 发文单位 / 发布机关 / 发布单位 / 制发机关.
   Never 来源, a footer's 主办单位, neighbouring-letter links (prev/next lines are debris) or injected text.
-date, first found of: the signature date; the metadata 成文日期 / 发文日期 / 生成日期 / 成文时间 / 发文时间.
+date, first found of: the signature date; the dateline of a report or speech under its title
+  (``——2015年8月26日在…会议上``, ``（2015年8月26日在…上的讲话）``); the metadata 成文日期 / 发文日期 /
+  生成日期 / 成文时间 / 发文时间.
   Never 发布时间 / 发布日期 / 公开日期 / 时间 / bylines (the web page's dates).
 Steps 2–5 (issuer) and the metadata date are weaker evidence: the record says where the value came from
 (warning ``weak_evidence``). A value that reads as injected text (injected.toml: URLs, ``$ _ @`` inside
@@ -19,14 +21,14 @@ import re
 
 from ..codes import WarningCode
 from ..model import Proposal, Warning
-from .dates import read_date
+from .dates import DATE, read_date
 from .injected import injected, strip_injected
 from .orgs import is_org
 from .signature import Signature
 from .text import CJK, fold, squeeze
 
 __all__ = ["injected", "strip_injected", "title_issuer", "banner_issuer", "undertaker", "meta_issuer", "meta_date",
-           "meta_title", "in_text_script", "issuer_of", "date_of", "missing", "truncated"]
+           "meta_title", "in_text_script", "issuer_of", "date_of", "dateline", "missing", "truncated"]
 
 META_ISSUER_KEYS = ("发布机构", "发文机关", "发文单位", "发布机关", "发布单位", "制发机关", "成文单位")
 META_DATE_KEYS = ("成文日期", "发文日期", "生成日期", "成文时间", "发文时间")
@@ -38,6 +40,9 @@ _AFTER_ORG_REPORT = re.compile(r"(?:19|20)\d\d年|[〇零一二三四五六七�
 _REPORT_TITLE = re.compile(r"(?:总结|报告|汇报|情况|说明|通报|综述|计划|要点|安排)$")
 _TRAILING_ORG = re.compile(r"[（(]([^（）()]{3,30})[）)]$")
 _BANNER = re.compile(r"(.{3,40}?)\s*文\s*件$")
+# ——2015年8月26日在区人大常委会第二十四次会议上 / （2015年8月26日在…上的讲话）: when and where it was delivered
+_DATELINE = re.compile(
+    rf"(?:[—－-]{{1,2}}|[（(])\s*(?P<date>{DATE.pattern})\s*在[^。；\n]{{2,60}}?上(?:的[{CJK}]{{1,8}})?[）)]?")
 _UNDERTAKER = re.compile(r"(?:承\s*办\s*单\s*位|答\s*复\s*单\s*位)\s*[:：]\s*(\S{3,40})")
 
 
@@ -171,8 +176,9 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
 _DOUBTS = {"ambiguous": WarningCode.DATE_AMBIGUOUS, "invalid": WarningCode.DATE_INVALID}
 
 
-def date_of(folded: str, meta: dict[str, str], sign: Signature) -> tuple[str | None, list[Warning]]:
-    """(date, warnings): the signature date (a doubted one stays null), else the metadata's document date."""
+def date_of(folded: str, meta: dict[str, str], sign: Signature, head=()) -> tuple[str | None, list[Warning]]:
+    """(date, warnings): the signature date (a doubted one stays null), else a report's dateline among the
+    header lines, else the metadata's document date."""
     if sign.date_span:
         written = folded[sign.date_span[0]:sign.date_span[1]]
         if sign.doubt in _DOUBTS:
@@ -181,10 +187,28 @@ def date_of(folded: str, meta: dict[str, str], sign: Signature) -> tuple[str | N
             return sign.date, [_warn(WarningCode.WEAK_EVIDENCE, sign.date_span, field="date",
                                      source=f"glued digits {written!r}")]
         return sign.date, []
+    date = dateline(folded, head)
+    if date:
+        return date, []
     date, key = meta_date(meta)
     if date:
         return date, [_warn(WarningCode.WEAK_EVIDENCE, field="date", source=f"metadata {key}")]
     return None, []
+
+
+def dateline(folded: str, head) -> str | None:
+    """The ISO date of a dateline line among the header lines (the day a report or speech was delivered).
+
+    >>> dateline("某区政府关于建议办理情况的报告\\n——2015年8月26日在区人大常委会会议上", ((0, 15), (16, 38)))
+    '2015-08-26'
+    """
+    for s, e in head:
+        m = _DATELINE.fullmatch(folded, s, e)
+        if m and not m["glued"]:
+            iso, _ = read_date(m["date"])
+            if iso:
+                return iso
+    return None
 
 
 def missing(issuer: str | None, date: str | None, proposal: Proposal | None, date_doubted: bool) -> list[Warning]:

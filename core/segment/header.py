@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..model import Addressee, DocNumber, Span
 from .injected import injected, strip_injected
 from .orgs import is_org
 from .text import CJK, alt, fold, split_top, squeeze
 
-__all__ = ["header_end", "glued_addressee", "doc_number", "parse_doc_number", "category", "signer", "title",
-           "addressees", "is_org"]
+__all__ = ["header_end", "news_lead", "glued_addressee", "doc_number", "parse_doc_number", "category", "signer",
+           "title", "addressees", "is_org"]
 
 _HEADER_SCAN = 30  # a header never has more lines than this (page chrome included)
 _LEAD_LINES = 8  # a news lead before a wrapped letter is shorter than this
@@ -71,6 +72,15 @@ def _wrapped_letter(folded: str, lines: tuple[Span, ...], first: int) -> tuple[i
         if _is_addressee_line(folded[s:e]) and _OPENS_REPLY.search(folded, n_s, min(n_e, n_s + 120)):
             return j + 1, j
     return None
+
+
+def news_lead(folded: str, head: tuple[Span, ...]) -> Span | None:
+    """The news lead of a wrapped letter: the paragraph lines among the header lines (only such a page has any).
+
+    It may name the proposal the letter answers (…对市政协某届某次会议第N号提案《…》进行了答复。以下为答复原文：).
+    """
+    found = [(s, e) for s, e in head if _is_paragraph(folded[s:e])]
+    return (found[0][0], found[-1][1]) if found else None
 
 
 def glued_addressee(folded: str, line: Span) -> Span | None:
@@ -210,37 +220,81 @@ def _title_like(f: str) -> bool:
 
 _ETC = r"等(?:\d{1,3}|[一二三四五六七八九十]{1,3})?[位名]?"
 _PERSON = re.compile(rf"^(?P<name>[{CJK}·]{{1,6}}?)(?P<etc>{_ETC})?(?P<role>{alt('roles')})?$")
+_BARE_NAME_MAX = 4  # a name without a role or 等 is longer only in a list that names a role (乌云其其格、王某代表)
+# 主任、各位副主任、各位委员 / 各位代表 / 同志们: a salutation of office-holders, no one named
+_GENERIC = re.compile(rf"^(?:{alt('salutation_prefixes')})?(?:副?(?:{alt('roles')})们?|{alt('salutation_words')})$")
 
 
-def _parse_parts(f: str, base: int = 0) -> list[tuple[Span, bool, Span | None, bool]]:
-    """(name span, and_others, role span, is_person) for each addressee of an addressee line."""
+class _Part(NamedTuple):
+    name: Span
+    and_others: bool
+    role: Span | None
+    person: bool
+    generic: bool = False
+
+
+def _parse_parts(f: str, base: int = 0) -> list[_Part]:
+    """The addressees of an addressee line, [] when it does not read as one.
+
+    Groups separated by ， come first: inside a group of organisations a 、 joins one addressee
+    (各县（市、区）人民政府，甲开发区、乙开发区管委会，市直有关单位：), as the standard writes 主送机关.
+    """
+    groups = split_top(f, "，,", base)
+    if len(groups) == 1:
+        return _group_parts(f, base)
+    parts: list[_Part] = []
+    for s, e in groups:
+        group = f[s - base:e - base]
+        found = [_Part((s, e), False, None, False)] if _org_alone(group) else _group_parts(group, s)
+        if not found:
+            return []
+        parts += found
+    return parts
+
+
+def _org_alone(part: str) -> bool:
+    m = _PERSON.match(part)
+    return is_org(part) and not (m and m["role"])
+
+
+def _group_parts(f: str, base: int) -> list[_Part]:
+    """The addressees of a 、-joined group (张三、李四代表 → two 代表), [] when one part is neither."""
     parts = []
-    for s, e in split_top(f, "、，,", base):
+    for s, e in split_top(f, "、", base):
         part = f[s - base:e - base]
         m = _PERSON.match(part)
-        if is_org(part) and not (m and m["role"]):
-            parts.append(((s, e), False, None, False))
-        elif m and (m["etc"] or m["role"] or len(m["name"]) <= 4):
+        if _GENERIC.match(part):
+            parts.append(_Part((s, e), False, None, True, generic=True))
+        elif _org_alone(part):
+            parts.append(_Part((s, e), False, None, False))
+        elif m:
             role = (s + m.start("role"), s + m.end("role")) if m["role"] else None
-            parts.append(((s + m.start("name"), s + m.end("name")), bool(m["etc"]), role, True))
+            parts.append(_Part((s + m.start("name"), s + m.end("name")), bool(m["etc"]), role, True))
         else:
             return []
+    named_role = any(p.role for p in parts if not p.generic)
+    if any(p.person and not (p.role or p.and_others or p.generic) and p.name[1] - p.name[0] > _BARE_NAME_MAX
+           for p in parts) and not named_role:
+        return []
     return parts
 
 
 def addressees(text: str, folded: str, line: Span | None) -> tuple[Addressee, ...]:
-    """The addressees of the addressee line (张三、李四代表： → two 代表; 苏灿等代表： → and_others)."""
+    """The addressees of the addressee line (张三、李四代表： → two 代表; 苏灿等代表： → and_others).
+
+    A salutation of office-holders (主任、各位副主任、各位委员：) names no one: no addressee.
+    """
     if line is None:
         return ()
     s, e = line
     prefix = _ADDRESSEE_PREFIX.match(folded, s, e)
     start = prefix.end() if prefix else s
-    parts = _parse_parts(folded[start:e - 1], start)
-    last_role = next((r for _, _, r, _ in reversed(parts) if r), None)
+    parts = [p for p in _parse_parts(folded[start:e - 1], start) if not p.generic]
     out = []
-    for (ns, ne), others, role, person in parts:
-        if role is None and person and last_role:
-            role = last_role
+    for n, ((ns, ne), others, role, person, _) in enumerate(parts):
+        if role is None and person:  # 张三、李四代表，王五委员： a role is shared by the names before it
+            role = next((p.role for p in parts[n:] if p.role), None) or next(
+                (p.role for p in reversed(parts) if p.role), None)
         out.append(Addressee(name=text[ns:ne], role=text[role[0]:role[1]] if role else None,
                              and_others=others, span=(ns, ne)))
     return tuple(out)

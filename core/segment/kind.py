@@ -112,13 +112,18 @@ def _from_body(opening_f: str, body_f: str, roles: tuple[str, ...]) -> tuple[str
 
 
 def proposal(text: str, title_o: str | None, title_f: str | None, opening: Span | None,
-             folded: str, roles: tuple[str, ...]) -> Proposal:
-    """The proposal answered: kind, body, meeting, number and title, from the title and the opening."""
+             folded: str, roles: tuple[str, ...], lead: Span | None = None) -> Proposal:
+    """The proposal answered: kind, body, meeting, number and title, from the title and the opening.
+
+    What they do not say may come from the lead of a news page wrapping the letter (…第N号提案《…》…答复).
+    """
     o_s, o_e = opening if opening else (0, 0)
     sources = [(title_o or "", title_f or "", None), (text[o_s:o_e], folded[o_s:o_e], o_s)]
+    if lead:
+        sources.append((text[lead[0]:lead[1]], folded[lead[0]:lead[1]], lead[0]))
     meeting = _first(sources, _MEETING, _meeting_ok)
     number = _first(sources, _NUMBER)
-    p_title = _proposal_title(text, folded, o_s, o_e, title_o or "", title_f or "")
+    p_title = _proposal_title(text, folded, opening or (0, 0), sources)
     kind = _kind(sources, p_title[0] if p_title else None)
     body = _body(meeting[0] if meeting else "", title_f or "", kind, roles)
     span = p_title[1] if p_title and p_title[1] else (number[1] if number and number[1] else None)
@@ -143,8 +148,10 @@ def _meeting_ok(s: str) -> bool:
     return re.search("政协|人大|人民代表大会", s) is not None and re.search("届|次", s) is not None
 
 
-def _proposal_title(text, folded, o_s, o_e, title_o, title_f) -> tuple[str, Span | None] | None:
-    for orig, f, base in ((text[o_s:o_e], folded[o_s:o_e], o_s), (title_o, title_f, None)):
+def _proposal_title(text, folded, opening: Span, sources) -> tuple[str, Span | None] | None:
+    """A quoted proposal title in the opening, the title or the news lead; else an unquoted one in the opening."""
+    o_s, o_e = opening
+    for orig, f, base in (sources[1], sources[0], *sources[2:]):
         quoted = list(_QUOTED.finditer(f))
         best = next((m for m in quoted if "关于" in m.group() or _PROPOSAL_WORD.search(m.group())), None)
         if best:
