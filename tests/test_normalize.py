@@ -9,6 +9,7 @@ from hypothesis import given, settings
 
 from dafu import normalize
 from dafu.normalize import detect_script, tidy_punctuation, tidy_spaces, to_script, unify_forms
+from dafu.options import Options
 
 from .strategies import any_text
 
@@ -80,6 +81,24 @@ def test_pipeline_of_steps_on_a_traditional_annotated_line():
     assert out.report.script_in == "traditional"
     assert out.report.pinyin_annotations_removed == 2
     assert [name for name, _ in out.report.steps][:2] == ["drop_debris_lines", "strip_pinyin"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # FIELD-GUIDE part 2, 4: toneless, often doubled, after simplified characters, numerals and years
+    ("内蒙古自治区农(nong)(nong)牧厅", "内蒙古自治区农牧厅"),
+    ("关于(yu)自治区人大四次会(hui)议", "关于自治区人大四次会议"),
+    ("2021年(nian)，进一(yi)步", "2021年，进一步"),
+    ("十五屆人大四次會(hui) 議", "十五屆人大四次會議"),  # after a traditional character, a space left inside the word
+    ("綠(lv)化", "綠化"),  # ü written v
+    # counter-examples: real brackets, and Latin letters that are not a reading of the character
+    ("设施(场地)", "设施(场地)"),
+    ("第三条(a)项", "第三条(a)项"),
+    ("附件(doc)", "附件(doc)"),
+    ("规划(2016-2020年)", "规划(2016-2020年)"),
+    ("微信(wechat) 公众号", "微信(wechat) 公众号"),
+])
+def test_toneless_pinyin_stripped(text, expected):
+    assert normalize(text, options=Options(script="keep")).text.replace("（", "(").replace("）", ")") == expected
 
 
 @pytest.mark.parametrize("script, expected", [

@@ -2,6 +2,8 @@
 
 An annotation is stripped only when the character is a traditional form and the syllable is one of its
 readings in pypinyin's table; pypinyin's single-character table is read on its own, on first use.
+Toneless annotations (农(nong)(nong)村, 會(hui) 議, FIELD-GUIDE part 2) may follow any character: each group
+must be one of its readings without tone marks.
 """
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from pathlib import Path
 from .._chars import CJK
 from .script import is_trad_only, t2s_char
 
-__all__ = ["strip_pinyin", "strip_annotations", "annotated_chars", "is_annotation", "default_reading", "readings",
-           "TONED", "SYL", "ANNOT_RE"]
+__all__ = ["strip_pinyin", "strip_toneless", "strip_annotations", "annotated_chars", "is_annotation",
+           "default_reading", "readings", "toneless_readings", "TONED", "SYL", "ANNOT_RE"]
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 SYL = f"[a-z{TONED}]{{1,7}}"
@@ -85,4 +87,43 @@ def strip_pinyin(text: str) -> tuple[str, int]:
 
     if "(" not in text and "（" not in text:
         return text, 0
-    return ANNOT_RE.sub(sub, text), count
+    text = ANNOT_RE.sub(sub, text)
+    text, toneless = strip_toneless(text)
+    return text, count + toneless
+
+
+# 农(nong)(nong)村, 會(hui) 議, 2021年(nian): toneless, maybe doubled, after any character (FIELD-GUIDE part 2, 4)
+_TONELESS_RE = re.compile(rf"([{CJK}])((?:[(（][a-z]{{1,6}}[)）])+)(?: (?=[{CJK}]))?")
+_UNTONE = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuüüüü")
+
+
+@cache
+def toneless_readings(c: str) -> frozenset:
+    """Return c's readings without tone marks (ü also written v or u).
+
+    >>> sorted(toneless_readings("农"))
+    ['nong']
+    """
+    out = {r.translate(_UNTONE) for r in readings(c)}
+    return frozenset(out | {r.replace("ü", "v") for r in out} | {r.replace("ü", "u") for r in out})
+
+
+def strip_toneless(text: str) -> tuple[str, int]:
+    """Return text without toneless annotations, each group one of the character's readings, and their count.
+
+    One or more groups may follow the character, and the space an annotation leaves inside a word goes too.
+
+    >>> strip_toneless("农(nong)(nong)牧厅, 會(hui) 議, 设施(场地), 第三条(a)项")
+    ('农牧厅, 會議, 设施(场地), 第三条(a)项', 3)
+    """
+    count = 0
+
+    def sub(m: re.Match) -> str:
+        nonlocal count
+        syllables = re.findall(r"[a-z]+", m.group(2))
+        if not all(syl in toneless_readings(m.group(1)) for syl in syllables):
+            return m.group(0)
+        count += len(syllables)
+        return m.group(1)
+
+    return _TONELESS_RE.sub(sub, text), count
