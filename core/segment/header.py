@@ -240,8 +240,8 @@ def _parse_parts(f: str, base: int = 0) -> list[_Part]:
     (各县（市、区）人民政府，甲开发区、乙开发区管委会，市直有关单位：), as the standard writes 主送机关.
     """
     groups = split_top(f, "，,", base)
-    if len(groups) == 1:
-        return _group_parts(f, base)
+    if len(groups) == 1:  # 甲开发区、乙高新区管委会： one organisation when its parts are not names
+        return _group_parts(f, base) or ([_Part((base, base + len(f)), False, None, False)] if _org_alone(f) else [])
     parts: list[_Part] = []
     for s, e in groups:
         group = f[s - base:e - base]
