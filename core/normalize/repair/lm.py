@@ -95,9 +95,15 @@ def _domain_words() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _sorted_words() -> list[str]:
-    """The model's words of 2-6 characters in code point order (a sorted key table: a prefix is a range)."""
-    return sorted(w for w in word_model()[0] if 2 <= len(w) <= 6)
+def _sorted_words() -> dict[int, list[str]]:
+    """The model's words of 2-6 characters by length, each list in code point order (a prefix is a range)."""
+    by_len: dict[int, list[str]] = {n: [] for n in range(2, 7)}
+    for w in word_model()[0]:
+        if 2 <= len(w) <= 6:
+            by_len[len(w)].append(w)
+    for words in by_len.values():
+        words.sort()
+    return by_len
 
 
 _MIDS: dict[tuple, dict] = {}  # (q, t) -> {x: log p of the word q + x + t}, filled on demand, shared by every letter
@@ -105,16 +111,16 @@ _MIDS_MAX = 100_000
 _NONE: dict = {}  # the (shared, never written) answer of most look-ups: no such word
 
 
-def _scan(words: list[str], q: str, t: str, value) -> dict[str, float]:
-    """{x: value(w)} for the words w = q + x + t of a sorted word list."""
-    n, k, out = len(q) + 1 + len(t), len(q), {}
-    for i in range(bisect_left(words, q), len(words)):
-        w = words[i]
-        if not w.startswith(q):
-            break
-        if len(w) == n and w.endswith(t):
-            out[w[k]] = value(w)
-    return out
+def _scan(by_len: dict[int, list[str]], q: str, t: str, value) -> dict[str, float]:
+    """{x: value(w)} for the words w = q + x + t of sorted word lists by length (in code point order)."""
+    words = by_len.get(len(q) + 1 + len(t))
+    if not words:
+        return {}
+    k, lo = len(q), bisect_left(words, q)
+    hi = bisect_left(words, q + "\U0010ffff", lo)  # no word holds the last code point
+    if not t:
+        return {w[k]: value(w) for w in words[lo:hi]}
+    return {w[k]: value(w) for w in words[lo:hi] if w.endswith(t)}
 
 
 def mids(q: str, t: str = "") -> dict[str, float]:
@@ -156,7 +162,9 @@ class Scorer:
         self.overlay = self._doc_overlay(doc)
         self.raw_chars = raw_chars
         self.memo: dict = {}  # this letter's scoring work, done once (search.py)
-        self.ov_sorted = sorted(self.overlay)
+        self.ov_sorted: dict[int, list[str]] = {}
+        for w in sorted(self.overlay):
+            self.ov_sorted.setdefault(len(w), []).append(w)
         self.ov_prefixes = frozenset(w[:k] for w in self.overlay for k in range(1, len(w)))
         digits = _DIGITS_RE.sub("0", doc)
         self.bigrams: dict[str, int] = {}
