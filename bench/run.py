@@ -234,7 +234,7 @@ def _fmt_rate(letters: int, size: int, run: Run) -> str:
             f"{size / 1e6 / run.wall:7.3f} MB/s  peak RSS {run.rss_mb:6.1f} MB")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=10_000, help="corpus size for throughput (default 10000)")
     parser.add_argument("--seed", type=int, default=0)
@@ -247,7 +247,69 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cprofile-letters", type=int, default=300, help="letters under cProfile (0: skip)")
     parser.add_argument("--only", default="", help="comma list of parts: throughput,rss,cold,profile (default all)")
     parser.add_argument("--json", default=str(OUT / "results.json"), help="write the figures here too")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def _throughput(args: argparse.Namespace, corpus: Path, size: int) -> dict[str, object]:
+    warm(corpus)
+    floor = timed_floor(corpus)
+    print(f"floor           {_fmt_rate(args.letters, size, floor)}", flush=True)
+    jobs1 = timed_convert(corpus, 1, "jobs1")
+    print(f"dafu --jobs 1   {_fmt_rate(args.letters, size, jobs1)}", flush=True)
+    n = cores()
+    jobsn = timed_convert(corpus, n, f"jobs{n}")
+    print(f"dafu --jobs {n}   {_fmt_rate(args.letters, size, jobsn)}", flush=True)
+    print(f"ratio dafu --jobs 1 / floor: {jobs1.wall / floor.wall:.1f} x wall, {jobs1.cpu / floor.cpu:.1f} x cpu "
+          f"(target <= 10, DESIGN §7)")
+    print(f"speedup --jobs {n} / --jobs 1: {jobs1.wall / jobsn.wall:.2f} x (target >= 1.7 on 2 cores)", flush=True)
+    return {"bytes": size, "floor": asdict(floor), "jobs1": asdict(jobs1), f"jobs{n}": asdict(jobsn)}
+
+
+def _rss(args: argparse.Namespace) -> dict[str, object]:
+    rss = {}
+    sizes = [args.rss_small] + ([] if args.skip_100k else [100_000])
+    for letters in sizes:
+        folder = make_corpus.ensure(letters, args.seed, jobs=cores())
+        for jobs in [int(j) for j in args.rss_jobs.split(",") if j] or (1, cores()):
+            run = timed_convert(folder, jobs, f"rss{letters}-j{jobs}")
+            rss[f"{letters} letters, --jobs {jobs}"] = asdict(run)
+            print(f"peak RSS {letters:>7} letters --jobs {jobs}: {run.rss_mb:6.1f} MB "
+                  f"({run.wall:.1f} s wall; target < 150 MB)", flush=True)
+    return rss
+
+
+def _cold(args: argparse.Namespace, corpus: Path) -> dict[str, dict[str, float]]:
+    samples = HERE.parent / "samples"
+    letter = next(iter(sorted(samples.glob("003_*.txt"))), None) or sorted(corpus.rglob("*.txt"))[1]
+    cold = cold_start(args.cold_runs, letter)
+    for name, t in cold.items():
+        print(f"cold start {name:28} median {t['median']:6.0f} ms  (min {t['min']:.0f}, max {t['max']:.0f}, "
+              f"{t['runs']} runs)", flush=True)
+    print("targets: dafu --help < 150 ms, one-letter convert < 300 ms")
+    return cold
+
+
+def _profile(args: argparse.Namespace, corpus: Path, results: dict[str, object]) -> None:
+    paths = _letters(corpus, args.profile_letters)
+    stages, by_variant = stage_times(paths, variants(corpus))
+    total = sum(stages.values())
+    results["stages"] = {"letters": len(paths), "seconds": stages, "by_variant": by_variant}
+    print(f"stages over {len(paths)} letters (--jobs 1 path, in process): {total:.1f} s")
+    for name, sec in stages.items():
+        print(f"  {name:14} {sec:8.2f} s  {sec / total:6.1%}")
+    print("time by corpus variant (all stages):")
+    for name, (n, sec) in sorted(by_variant.items()):
+        print(f"  {name:12} {n:6} letters {sec:8.2f} s  {sec / total:6.1%}  {1000 * sec / n:8.1f} ms/letter")
+    if args.cprofile_letters:
+        top = top_costs(paths[: args.cprofile_letters])
+        results["top_costs"] = top
+        print(f"cProfile over {min(len(paths), args.cprofile_letters)} letters, top functions by own time:")
+        for r in top:
+            print(f"  {r['own_s']:8.2f} s {r['own_share']:6.1%} {r['calls']:>9} calls  {r['function']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
     parts = set(args.only.split(",")) if args.only else {"throughput", "rss", "cold", "profile"}
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, object] = {"started": time.strftime("%Y-%m-%d %H:%M:%S %z"), "cores": cores(),
@@ -256,66 +318,17 @@ def main(argv: list[str] | None = None) -> int:
     size = corpus_bytes(corpus)
     print(f"corpus {corpus}: {args.letters} letters, {size / 1e6:.1f} MB; {cores()} cores; "
           f"load {os.getloadavg()[0]:.1f}; commit {results['commit']}", flush=True)
-
     if "throughput" in parts:
-        warm(corpus)
-        floor = timed_floor(corpus)
-        print(f"floor           {_fmt_rate(args.letters, size, floor)}", flush=True)
-        jobs1 = timed_convert(corpus, 1, "jobs1")
-        print(f"dafu --jobs 1   {_fmt_rate(args.letters, size, jobs1)}", flush=True)
-        n = cores()
-        jobsn = timed_convert(corpus, n, f"jobs{n}")
-        print(f"dafu --jobs {n}   {_fmt_rate(args.letters, size, jobsn)}", flush=True)
-        results["throughput"] = {"bytes": size, "floor": asdict(floor), "jobs1": asdict(jobs1),
-                                 f"jobs{n}": asdict(jobsn)}
-        print(f"ratio dafu --jobs 1 / floor: {jobs1.wall / floor.wall:.1f} x wall, {jobs1.cpu / floor.cpu:.1f} x cpu "
-              f"(target <= 3)")
-        print(f"speedup --jobs {n} / --jobs 1: {jobs1.wall / jobsn.wall:.2f} x (target >= 1.7 on 2 cores)", flush=True)
-
+        results["throughput"] = _throughput(args, corpus, size)
     if "rss" in parts:
-        rss = {}
-        sizes = [args.rss_small] + ([] if args.skip_100k else [100_000])
-        for letters in sizes:
-            folder = make_corpus.ensure(letters, args.seed, jobs=cores())
-            for jobs in [int(j) for j in args.rss_jobs.split(",") if j] or (1, cores()):
-                run = timed_convert(folder, jobs, f"rss{letters}-j{jobs}")
-                rss[f"{letters} letters, --jobs {jobs}"] = asdict(run)
-                print(f"peak RSS {letters:>7} letters --jobs {jobs}: {run.rss_mb:6.1f} MB "
-                      f"({run.wall:.1f} s wall; target < 200 MB at 100,000)", flush=True)
-        results["rss"] = rss
-
+        results["rss"] = _rss(args)
     if "cold" in parts:
-        samples = HERE.parent / "samples"
-        letter = next(iter(sorted(samples.glob("003_*.txt"))), None) or sorted(corpus.rglob("*.txt"))[1]
-        cold = cold_start(args.cold_runs, letter)
-        results["cold_start_ms"] = cold
-        for name, t in cold.items():
-            print(f"cold start {name:28} median {t['median']:6.0f} ms  (min {t['min']:.0f}, max {t['max']:.0f}, "
-                  f"{t['runs']} runs)", flush=True)
-        print("targets: dafu --help < 150 ms, one-letter convert < 300 ms")
-
+        results["cold_start_ms"] = _cold(args, corpus)
     if "profile" in parts and args.profile_letters:
-        paths = _letters(corpus, args.profile_letters)
-        stages, by_variant = stage_times(paths, variants(corpus))
-        total = sum(stages.values())
-        results["stages"] = {"letters": len(paths), "seconds": stages, "by_variant": by_variant}
-        print(f"stages over {len(paths)} letters (--jobs 1 path, in process): {total:.1f} s")
-        for name, sec in stages.items():
-            print(f"  {name:14} {sec:8.2f} s  {sec / total:6.1%}")
-        print("time by corpus variant (all stages):")
-        for name, (n, sec) in sorted(by_variant.items()):
-            print(f"  {name:12} {n:6} letters {sec:8.2f} s  {sec / total:6.1%}  {1000 * sec / n:8.1f} ms/letter")
-        if args.cprofile_letters:
-            top = top_costs(paths[: args.cprofile_letters])
-            results["top_costs"] = top
-            print(f"cProfile over {min(len(paths), args.cprofile_letters)} letters, top functions by own time:")
-            for r in top:
-                print(f"  {r['own_s']:8.2f} s {r['own_share']:6.1%} {r['calls']:>9} calls  {r['function']}")
-
+        _profile(args, corpus, results)
     results["load_after"] = os.getloadavg()
     Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

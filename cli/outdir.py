@@ -101,6 +101,18 @@ def open_target(target: Target):
     return f, f
 
 
+
+def close_target(stream, atomic) -> None:
+    """Finish what open_target returned: commit the file into place, or flush (and close) the stream."""
+    import sys
+
+    if atomic is not None:
+        atomic.commit()
+        return
+    stream.flush()
+    if stream is not sys.stdout.buffer:
+        stream.close()
+
 # ---------------------------------------------------------------- the output folder
 def encode_source(path: str) -> str:
     """Return an absolute path as JSON-safe text (a path that is not UTF-8 is kept as hex bytes)."""

@@ -299,19 +299,15 @@ class Sink:
                 raise
 
     def close_sinks(self) -> None:
+        from .outdir import close_target
+
         if self.tables is not None:
             self.tables.commit()
             self.tables = None
         for sink in (self.jsonl, self.csv):
             if sink is None:
                 continue
-            stream, atomic = sink
-            if atomic is not None:
-                atomic.commit()
-            else:
-                stream.flush()
-                if stream is not sys.stdout.buffer:
-                    stream.close()
+            close_target(*sink)
         self.jsonl = self.csv = None
 
     def discard(self) -> None:

@@ -291,7 +291,7 @@ def _write_report(fmt: str, target, verdicts: list[Verdict], rules: str | None, 
     import orjson
 
     from .inputs import display_path
-    from .outdir import OutputError, open_target
+    from .outdir import OutputError, close_target, open_target
     from .reports import junit_xml, report_dict
 
     if fmt == "junit":
@@ -302,10 +302,7 @@ def _write_report(fmt: str, target, verdicts: list[Verdict], rules: str | None, 
     try:
         stream, atomic = open_target(target)
         stream.write(data)
-        if atomic is not None:
-            atomic.commit()
-        else:
-            stream.close()
+        close_target(stream, atomic)
     except OutputError as exc:
         _usage(display_path(exc.path), exc.reason)
     except OSError as exc:

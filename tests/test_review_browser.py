@@ -138,18 +138,8 @@ def _fill(driver, name, value):
         field.send_keys(value)
 
 
-def test_corrections_made_in_the_browser_are_applied_by_convert(browser, cli, tmp_path):
-    """Change a label, drop a figure, add one from a selection, fix a header field; download; convert applies."""
-    driver, downloads = browser
-    letters = tmp_path / "in"
-    letters.mkdir()
-    (letters / "x.txt").write_text(LETTER, encoding="utf-8")
-    site = _convert_and_review(cli, letters, tmp_path / "out")
-    first = json.loads((tmp_path / "out" / "letters" / "x.json").read_text("utf-8"))
-    driver.get((site / "letters" / "x.html").as_uri())
-    marks = _css(driver, "#text .metric")
-    assert [m.text for m in marks] == ["100人次", "12个", "约300名"]
-
+def _make_four_corrections(driver, marks):
+    """Change the first figure's label, drop the second, add 半数 from a selection, fix the issuer."""
     marks[0].click()
     _fill(driver, "label", "技能培训")
     _fill(driver, "category", "certification")
@@ -176,6 +166,21 @@ def test_corrections_made_in_the_browser_are_applied_by_convert(browser, cli, tm
     _css(driver, "button.edit-header[data-field=issuer]")[0].click()
     _fill(driver, "issuer", "某某市人社局")
     _css(driver, "#details-body button.save")[0].click()
+
+
+def test_corrections_made_in_the_browser_are_applied_by_convert(browser, cli, tmp_path):
+    """Change a label, drop a figure, add one from a selection, fix a header field; download; convert applies."""
+    driver, downloads = browser
+    letters = tmp_path / "in"
+    letters.mkdir()
+    (letters / "x.txt").write_text(LETTER, encoding="utf-8")
+    site = _convert_and_review(cli, letters, tmp_path / "out")
+    first = json.loads((tmp_path / "out" / "letters" / "x.json").read_text("utf-8"))
+    driver.get((site / "letters" / "x.html").as_uri())
+    marks = _css(driver, "#text .metric")
+    assert [m.text for m in marks] == ["100人次", "12个", "约300名"]
+
+    _make_four_corrections(driver, marks)
     assert "4 made on this page" in _css(driver, "#pending")[0].text
 
     _css(driver, "#download-toml")[0].click()

@@ -111,3 +111,33 @@ def test_builders_cover_every_field():
     assert list(got["sections"][0]) == [f.name for f in fields(Section)]
     assert list(got["metrics"][0]) == [f.name for f in fields(Metric)]
     assert list(got["normalization"]) == [f.name for f in fields(Normalization)]
+
+
+# Lines that hold the rare shapes of the fast paths below (a bracket beside ASCII or a space, a pair
+# split over Chinese and Latin, footer marks in every case), beside the lines of every shipped letter.
+_EDGE_LINES = (
+    "共3,500人（CEPA）", "（一）总体情况", "见附件（ 1 ）", "A（B）C", "（2020）", "收悉， 现答复如下", "（a，b）中",
+    "中（1）", "（1）中", "）（", "“（一）”", "Copyright © 2020", "COPYRIGHT 某局", "copyrıght", "粤ICP备123号",
+    "网站标识码：4400000001", "本网站技术支持：某公司", "版权所有",
+)
+
+
+def _shipped_lines() -> list[str]:
+    return [line for path in LETTERS for line in path.read_text("utf-8").split("\n")] + list(_EDGE_LINES)
+
+
+def test_tidy_fast_path_equals_full_look():
+    """A line the fast path passes over is one the full look leaves as it is."""
+    from dafu.normalize.tidy import _tidy_line, _tidy_marks
+
+    for line in _shipped_lines():
+        assert _tidy_line(line) == _tidy_marks(line), line
+
+
+def test_footer_cue_never_misses_a_footer_mark():
+    from dafu.normalize.debris import _rules
+
+    rules = _rules()
+    for line in _shipped_lines():
+        found = rules.footer.search(line) is not None
+        assert found == bool(rules.footer_cue.search(line) and found), line

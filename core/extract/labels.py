@@ -31,7 +31,7 @@ _PER = re.compile(r"(?:每(?:人|年|月|名|户|家|个|次|天|期|学时|课�
 
 
 @lru_cache(maxsize=1)
-def _builtin_lexicon() -> tuple[tuple[str, str], ...]:
+def builtin_lexicon() -> tuple[tuple[str, str], ...]:
     text = data_text("categories.tsv")
     return tuple(_parse_lexicon(text))
 
@@ -73,14 +73,14 @@ def _builtin_category(where: str) -> str | None:
     by_char = _lexicon_by_first_char()
     rows = [row for ch in set(where) for row in by_char.get(ch, ())]
     found = min((i for i, keyword, _ in rows if keyword in where), default=None)
-    return None if found is None else _builtin_lexicon()[found][1]
+    return None if found is None else builtin_lexicon()[found][1]
 
 
 @lru_cache(maxsize=1)
 def _lexicon_by_first_char() -> dict[str, tuple[tuple[int, str, str], ...]]:
     """The built-in rows (table index, keyword, category) by the keyword's first character."""
     out: dict[str, list[tuple[int, str, str]]] = {}
-    for i, (keyword, category) in enumerate(_builtin_lexicon()):
+    for i, (keyword, category) in enumerate(builtin_lexicon()):
         if keyword:
             out.setdefault(keyword[0], []).append((i, keyword, category))
     return {ch: tuple(rows) for ch, rows in out.items()}

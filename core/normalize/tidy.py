@@ -63,10 +63,10 @@ _PUNCT_RE = re.compile(r"[,;:?!()，；：？！（）]")
 # (that keeps the step idempotent).
 _CHINESE_SIDE = re.compile(f"[{_CJK}\u3001-\u303f\uff02-\uff07\uff0a-\uff0b\uff0d-\uff0f\uff1c-\uff1e\uff20“”‘’—…·]")
 _ALNUM = re.compile(r"[A-Za-z0-9%.]")
-# A full-width ，；：？！ right next to Chinese text stays as it is; a line whose marks are all such
-# needs no look at its neighbours. Any other mark (ASCII, a bracket, a lone full-width one) does.
+# A full-width ，；：？！（） right next to Chinese text stays as it is (a bracket: its pair is Chinese, see
+# _tidy_line); a line whose marks are all such needs no look at its neighbours. Any other mark does.
 _SIDE = _CHINESE_SIDE.pattern
-_MARK_TO_LOOK_AT = re.compile(f"[,;:?!()（）]|(?<!{_SIDE})[，；：？！](?!{_SIDE})")
+_MARK_TO_LOOK_AT = re.compile(f"[,;:?!()]|(?<!{_SIDE})[，；：？！（）](?!{_SIDE})")
 
 
 def tidy_punctuation(text: str) -> str:
@@ -79,8 +79,11 @@ def tidy_punctuation(text: str) -> str:
 
 
 def _tidy_line(line: str) -> str:
-    if not _MARK_TO_LOOK_AT.search(line):
-        return line
+    return _tidy_marks(line) if _MARK_TO_LOOK_AT.search(line) else line
+
+
+def _tidy_marks(line: str) -> str:
+    """Return the line with each mark made full-width or ASCII by its neighbours (the full look)."""
     marks = [m.start() for m in _PUNCT_RE.finditer(line)]
     chars = list(line)
     pairs = _bracket_pairs(line)

@@ -60,7 +60,7 @@ def page_name(letter_id: str) -> str:
     return quote(letter_id, safe="") + ".html"
 
 
-def _e(value: Any) -> str:
+def esc(value: Any) -> str:
     return "" if value is None else escape(str(value), quote=True)
 
 
@@ -81,7 +81,7 @@ def _script_and_policy(script_name: str) -> tuple[str, str]:
                     f"script-src {_csp_hash(script)}; base-uri 'none'; form-action 'none'")
 
 
-def _document(title: str, body: str, script_name: str) -> str:
+def html_document(title: str, body: str, script_name: str) -> str:
     """Return a whole page: inline CSS, the body, and the page's script (the only one allowed to run)."""
     script, csp = _script_and_policy(script_name)
     return (
@@ -89,7 +89,7 @@ def _document(title: str, body: str, script_name: str) -> str:
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        f"<title>{_e(title)}</title>\n<style>{_asset('review.css')}</style>\n</head>\n"
+        f"<title>{esc(title)}</title>\n<style>{_asset('review.css')}</style>\n</head>\n"
         f"<body>\n{body}\n<script>{script}</script>\n</body>\n</html>\n"
     )
 
@@ -223,12 +223,12 @@ def letter_page(record: dict[str, Any], *, prev_id: str | None, next_id: str | N
     letter_id = str(record.get("id", ""))
     nav = _nav(prev_id, next_id, position)
     body = f"""<header class="top">
-<h1><a href="../index.html">dafu review</a> › <span class="id">{_e(letter_id)}</span></h1>
+<h1><a href="../index.html">dafu review</a> › <span class="id">{esc(letter_id)}</span></h1>
 {nav}
 </header>
 <main class="letter">
 <section class="text-pane">
-<h2>{_e(record.get("title") or "(no title)")}</h2>
+<h2>{esc(record.get("title") or "(no title)")}</h2>
 {_legend(metrics)}
 <div id="text" class="text" lang="zh">{marked_text(text, metrics, repairs=repairs, warnings=warn_spans,
                                                   dropped=drop_spans)}</div>
@@ -249,13 +249,13 @@ select text to add a missed one.</p><div id="details-body"></div></section>
 </main>
 <footer>{nav}</footer>
 {json_script(_page_data(record, metrics, base_corrections, site_key), "data")}"""
-    return _document(f"{letter_id} · dafu review", body, "review_letter.js")
+    return html_document(f"{letter_id} · dafu review", body, "review_letter.js")
 
 
 def _nav(prev_id: str | None, next_id: str | None, position: tuple[int, int]) -> str:
-    prev = (f'<a rel="prev" href="{_e(page_name(prev_id))}">← {_e(prev_id)}</a>' if prev_id
+    prev = (f'<a rel="prev" href="{esc(page_name(prev_id))}">← {esc(prev_id)}</a>' if prev_id
             else '<span class="off">←</span>')
-    nxt = (f'<a rel="next" href="{_e(page_name(next_id))}">{_e(next_id)} →</a>' if next_id
+    nxt = (f'<a rel="next" href="{esc(page_name(next_id))}">{esc(next_id)} →</a>' if next_id
            else '<span class="off">→</span>')
     return f'<nav class="prevnext">{prev} <span class="pos">{position[0]} / {position[1]}</span> {nxt}</nav>'
 
@@ -278,7 +278,7 @@ def _header_value(record: dict[str, Any], field: str) -> Any:
 def _header_table(record: dict[str, Any]) -> str:
     rows = []
     for field in HEADER_FIELDS:
-        rows.append(f'<tr><th>{field}</th><td class="hv" data-field="{field}">{_e(_header_value(record, field))}</td>'
+        rows.append(f'<tr><th>{field}</th><td class="hv" data-field="{field}">{esc(_header_value(record, field))}</td>'
                     f'<td><button type="button" class="edit-header" data-field="{field}">edit</button></td></tr>')
     number = (record.get("doc_number") or {}).get("raw")
     proposal = record.get("proposal") or {}
@@ -288,8 +288,8 @@ def _header_table(record: dict[str, Any]) -> str:
              ("contact", (record.get("contact") or {}).get("person")),
              ("cc", "、".join(str(c) for c in record.get("cc") or ())),
              ("source", (record.get("source") or {}).get("path"))]
-    rows += [f"<tr><th>{k}</th><td colspan=\"2\">{_e(v)}</td></tr>" for k, v in extra if v]
-    rows += [f"<tr><th>{_e(k)}</th><td colspan=\"2\">{_e(v)}</td></tr>"
+    rows += [f"<tr><th>{k}</th><td colspan=\"2\">{esc(v)}</td></tr>" for k, v in extra if v]
+    rows += [f"<tr><th>{esc(k)}</th><td colspan=\"2\">{esc(v)}</td></tr>"
              for k, v in (record.get("metadata") or {}).items()]
     return f'<table class="header">{"".join(rows)}</table>'
 
@@ -297,15 +297,15 @@ def _header_table(record: dict[str, Any]) -> str:
 def _number(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else _e(value)
+    return f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else esc(value)
 
 
 def _metric_list(metrics: Sequence[dict[str, Any]]) -> str:
     items = []
     for k, m in sorted(enumerate(metrics), key=lambda km: tuple(km[1].get("span") or (0, 0))):
-        items.append(f'<li><a href="#" class="goto-metric" data-k="{k}">{_e(m.get("raw"))}</a> '
-                     f'<span class="v">{_number(m.get("value"))} {_e(m.get("unit"))}</span> '
-                     f'<span class="l">{_e(m.get("label"))}</span>'
+        items.append(f'<li><a href="#" class="goto-metric" data-k="{k}">{esc(m.get("raw"))}</a> '
+                     f'<span class="v">{_number(m.get("value"))} {esc(m.get("unit"))}</span> '
+                     f'<span class="l">{esc(m.get("label"))}</span>'
                      + (' <span class="badge">corrected</span>' if m.get("_corrected") else "") + "</li>")
     return f'<ol class="metrics">{"".join(items)}</ol>' if items else "<p>none</p>"
 
@@ -313,10 +313,10 @@ def _metric_list(metrics: Sequence[dict[str, Any]]) -> str:
 def _dropped_list(dropped: Sequence[dict[str, Any]]) -> str:
     if not dropped:
         return ""
-    items = "".join(f'<li><a href="#dropped-{k}">{_e(c.get("raw"))}</a> at {_e(c.get("start"))} '
-                    f'<span class="l">{_e((c.get("before") or {}).get("label"))}</span> '
-                    f'<button type="button" class="withdraw-drop" data-raw="{_e(c.get("raw"))}" '
-                    f'data-start="{_e(c.get("start"))}">keep it after all</button></li>'
+    items = "".join(f'<li><a href="#dropped-{k}">{esc(c.get("raw"))}</a> at {esc(c.get("start"))} '
+                    f'<span class="l">{esc((c.get("before") or {}).get("label"))}</span> '
+                    f'<button type="button" class="withdraw-drop" data-raw="{esc(c.get("raw"))}" '
+                    f'data-start="{esc(c.get("start"))}">keep it after all</button></li>'
                     for k, c in enumerate(dropped))
     return f'<p>Dropped by the corrections file:</p><ul class="dropped-list">{items}</ul>'
 
@@ -325,9 +325,9 @@ def _warning_list(warnings: Sequence[dict[str, Any]], spans: Sequence[tuple[int,
     linked = {k for _, _, k in spans}
     items = []
     for k, w in enumerate(warnings):
-        code = f'<code>{_e(w.get("code"))}</code>'
-        link = f' <a href="#warn-{k}" class="goto-warn" data-k="{k}">at {_e(w["span"][0])}</a>' if k in linked else ""
-        items.append(f'<li>{code} {_e(w.get("message"))}{link}</li>')
+        code = f'<code>{esc(w.get("code"))}</code>'
+        link = f' <a href="#warn-{k}" class="goto-warn" data-k="{k}">at {esc(w["span"][0])}</a>' if k in linked else ""
+        items.append(f'<li>{code} {esc(w.get("message"))}{link}</li>')
     return f'<ul class="warnings">{"".join(items)}</ul>' if items else "<p>none</p>"
 
 
@@ -336,14 +336,14 @@ def _repair_list(record: dict[str, Any], located: Sequence[tuple[int, int, int]]
     shown = {k for _, _, k in located}
     items = []
     for k, rep in enumerate(norm.get("mojibake_repaired") or ()):
-        where = f'<a href="#repair-{k}">at {_e(rep.get("start"))}</a>' if k in shown else "(not located in the text)"
-        items.append(f'<li><del>{_e(rep.get("damaged"))}</del> → <ins>{_e(rep.get("repaired"))}</ins> {where}</li>')
+        where = f'<a href="#repair-{k}">at {esc(rep.get("start"))}</a>' if k in shown else "(not located in the text)"
+        items.append(f'<li><del>{esc(rep.get("damaged"))}</del> → <ins>{esc(rep.get("repaired"))}</ins> {where}</li>')
     for u in norm.get("mojibake_unresolved") or ():
-        items.append(f'<li class="unresolved">unresolved <code>{_e(u.get("text"))}</code> at {_e(u.get("start"))}: '
-                     f'{_e(u.get("reason"))}</li>')
+        items.append(f'<li class="unresolved">unresolved <code>{esc(u.get("text"))}</code> at {esc(u.get("start"))}: '
+                     f'{esc(u.get("reason"))}</li>')
     pinyin = norm.get("pinyin_annotations_removed") or 0
     if pinyin:
-        items.append(f"<li>{_e(pinyin)} pinyin annotations removed</li>")
+        items.append(f"<li>{esc(pinyin)} pinyin annotations removed</li>")
     return f'<ul class="repairs">{"".join(items)}</ul>' if items else "<p>none</p>"
 
 
@@ -366,9 +366,9 @@ def _page_data(record: dict[str, Any], metrics: Sequence[dict[str, Any]], base: 
 @cache
 def _categories() -> tuple[str, ...]:
     """Return the categories a reviewer can choose: the built-in lexicon's, then other."""
-    from ..extract.labels import _builtin_lexicon
+    from ..extract.labels import builtin_lexicon
 
-    found = {category for _, category in _builtin_lexicon()} - {"other"}
+    found = {category for _, category in builtin_lexicon()} - {"other"}
     return (*sorted(found | set(CATEGORIES[:-1])), "other")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .review import _document, _e, json_script, page_name
+from .review import esc, html_document, json_script, page_name
 
 __all__ = ["index_page", "index_row", "ROWS_AT_ONCE"]
 
@@ -32,9 +32,9 @@ def index_page(rows: Sequence[dict[str, Any]], *, base_corrections: Sequence[dic
     cols = "".join(f'<col class="{"num" if kind == "num" else "c-" + key}">' for key, _, kind in _COLUMNS)
     body = []
     for n, row in enumerate(rows):
-        cells = [f'<td><a href="letters/{_e(page_name(str(row["id"])))}">{_e(row["id"])}</a>'
-                 f'<div class="title">{_e(row.get("title"))}</div></td>']
-        cells += [f"<td>{_e(row.get(key))}</td>" if kind == "text" else f'<td class="num">{_e(row.get(key))}</td>'
+        cells = [f'<td><a href="letters/{esc(page_name(str(row["id"])))}">{esc(row["id"])}</a>'
+                 f'<div class="title">{esc(row.get("title"))}</div></td>']
+        cells += [f"<td>{esc(row.get(key))}</td>" if kind == "text" else f'<td class="num">{esc(row.get(key))}</td>'
                   for key, _, kind in _COLUMNS[1:]]
         body.append(f"<tr hidden>{''.join(cells)}</tr>" if n >= ROWS_AT_ONCE else f"<tr>{''.join(cells)}</tr>")
     totals = "".join(f'<td class="num" id="total-{key}">{sum(int(r.get(key) or 0) for r in rows)}</td>'
@@ -42,7 +42,7 @@ def index_page(rows: Sequence[dict[str, Any]], *, base_corrections: Sequence[dic
     skipped = ""
     if problems:
         skipped = ('<section class="panel problems"><h3>Records not shown</h3><ul>'
-                   + "".join(f"<li>{_e(p)}: {_e(r)}</li>" for p, r in problems) + "</ul></section>")
+                   + "".join(f"<li>{esc(p)}: {esc(r)}</li>" for p, r in problems) + "</ul></section>")
     page = f"""<header class="top"><h1>dafu review</h1>
 <p class="summary"><span id="matching">{len(rows)}</span> of {len(rows)} letters match</p></header>
 <main class="index">
@@ -61,4 +61,4 @@ def index_page(rows: Sequence[dict[str, Any]], *, base_corrections: Sequence[dic
 <button type="button" id="show-all"{"" if len(rows) > ROWS_AT_ONCE else " hidden"}>show all</button></p>
 </main>
 {json_script({"site": site_key, "base": list(base_corrections), "rows_at_once": ROWS_AT_ONCE}, "data")}"""
-    return _document("dafu review", page, "review_index.js")
+    return html_document("dafu review", page, "review_index.js")
