@@ -12,8 +12,15 @@ from dafu.codes import Qualifier, UnitKind
 from dafu.extract.quantities import NOT_METRIC_REASONS, find_quantities, parse_number
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = [json.loads(line) for line in (ROOT / "tests/cases/numbers.jsonl").read_text(encoding="utf-8").splitlines()
-         if line.strip()]
+
+
+def _load(name: str) -> list[dict]:
+    return [json.loads(line) for line in (ROOT / "tests/cases" / name).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+CASES = _load("numbers.jsonl")
+HELD = _load("numbers_holdout.jsonl")  # a seeded third of the issue-17 cases, set aside before the code changed
 DATA = ROOT / "core/data"
 FIELDS = ("raw", "value", "value_high", "unit", "unit_kind", "qualifier", "is_metric", "reason")
 
@@ -32,10 +39,21 @@ def test_case_table(case):
     assert _as_dicts(case["text"]) == case["expect"]
 
 
+def _held(case: dict):
+    """A held-aside row marked fail is a measurement, not a spec: it may pass (xfail, not strict)."""
+    marks = [pytest.mark.xfail(strict=False, reason=case["comment"])] if case["expect_status"] == "fail" else []
+    return pytest.param(case, id=case["id"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_held(c) for c in HELD])
+def test_held_aside_table(case):
+    assert _as_dicts(case["text"]) == case["expect"]
+
+
 def test_case_table_is_well_formed():
-    ids = [c["id"] for c in CASES]
+    ids = [c["id"] for c in CASES + HELD]
     assert len(ids) == len(set(ids))
-    for case in CASES:
+    for case in CASES + HELD:
         assert set(case) == {"id", "source", "text", "expect", "expect_status", "comment"}
         assert case["expect_status"] in ("pass", "fail")
         assert case["expect_status"] == "pass" or case["comment"]
