@@ -80,7 +80,9 @@ def test_spans_slice_back(case):
     ("十", 10), ("十多", 10), ("两千余", 2000), ("一百二十", 120), ("二〇二三", 2023), ("四百五", 450),
     ("一千零五", 1005), ("九十二万四", 924000), ("一千多万", 10000000), ("二十几万", 200000),
     ("3万4000", 34000), ("1千零1", 1001), ("两千三点一", 2300.1), ("零点五", 0.5), ("壹佰伍拾", 150),
-    ("负三十二", -32), ("-1.5", -1.5),
+    ("负三十二", -32), ("-1.5", -1.5), ("廿三", 23), ("卅", 30), ("一百廿", 120), ("仨", 3), ("参佰", 300),
+    ("叁仟零伍拾", 3050), ("半", 0.5), ("四万万五千万", 450000000),
+    ("廿十", None), ("三廿", None), ("一半", None),
     ("九九", None), ("百", None), ("万", None), ("abc", None), ("", None), ("12人", None),
 ])
 def test_parse_number(s, value):
@@ -112,7 +114,7 @@ def test_table_values_are_known():
     assert all(r[1] in kinds and r[2] in (*NOT_METRIC_REASONS, "-") for r in _table("units.tsv"))
     assert all(r[1] in ("before", "inside", "after") and r[2] in qualifiers
                for r in _table("quantity_qualifiers.tsv"))
-    assert all(r[2] in ("digit", "zero", "unit", "magnitude", "point", "approx", "negative")
+    assert all(r[2] in ("digit", "zero", "unit", "tens", "magnitude", "point", "approx", "half", "negative")
                for r in _table("numerals.tsv"))
     assert all(r[0] in ("before", "after", "clause", "prefix", "specification", "package", "proposers")
                for r in _table("quantity_context.tsv"))

@@ -17,12 +17,13 @@ from ..model import Quantity
 from ._tables import _INFO, _PREFIXES, _QUAL, _QUOTES, _UNIT_WORDS, _UNITS, _quoted, _word_end
 from .numerals import (
     _ARABIC,
-    _CN_DIGIT,
     _CONT,
     _FINANCIAL,
     _FULLWIDTH,
     _ROLE,
+    _RUN_START,
     _START,
+    _adjacent_range,
     _alternation,
     _out,
     _parse,
@@ -31,12 +32,13 @@ from .numerals import (
     parse_number,
 )
 from .reasons import NOT_METRIC_REASONS, _Context, _reason
+from .subunits import after_unit, money_alone
 
 __all__ = ["find_quantities", "parse_number", "NOT_METRIC_REASONS"]
 
 _MAX_RUN = 64
 
-_ONLY_BEFORE_WORDS = ("上", "数")  # 上千, 数十万: qualifiers only before a Chinese multiplier
+_ONLY_BEFORE_WORDS = ("上", "数", "几", "幾")  # 上千, 数十万, 几百: qualifiers only before a Chinese multiplier
 _BEFORE_LAST = frozenset(w[-1] for (pos, w) in _QUAL if pos == "before")
 _BEFORE_SIZES = sorted({len(w) for (pos, w) in _QUAL if pos == "before"}, reverse=True)
 
@@ -45,10 +47,10 @@ _CANDIDATE = re.compile(
     r"|(?<![0-9])(?P<date>[0-9]{4})(?P<sep>[-/.])(?P<mon>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})(?![0-9.])"
     r"|(?<![0-9])(?P<hh>[0-9]{1,2})[:：](?P<mm>[0-9]{2})(?![0-9])"
     r"|(?<![0-9])(?P<phone>1[3-9][0-9]{9}|0[0-9]{2,3}[-－][0-9]{7,8}|400-?[0-9]{3}-?[0-9]{4})(?![0-9])"
-    r"|(?<=[近约超逾上数])(?P<lone>[百千万萬亿億])(?!分之)"
-    r"|(?P<run>[" + _START + r"][" + _CONT + r"]{0," + str(_MAX_RUN - 1) + r"})"
+    r"|(?<=[近约超逾上数几幾])(?P<lone>[百千万萬亿億])(?!分之)"
+    r"|(?P<run>[" + _RUN_START + r"][" + _CONT + r"]{0," + str(_MAX_RUN - 1) + r"})"
 )
-_FIRST = re.compile(f"[{_START}百千万佰仟萬亿億]")  # every candidate starts with one of these
+_FIRST = re.compile(f"[{_RUN_START}百千万佰仟萬亿億]")  # every candidate starts with one of these
 _REST_OF_RUN = re.compile(f"[{_CONT}]*")
 _UNIT = re.compile(r"(?P<gap>[ \t\u3000]{0,2}\n?[ \t\u3000]{0,2})(?P<mag>[万亿萬億]{0,2})(?P<u>"
                    + _UNIT_WORDS + ")")
@@ -218,6 +220,8 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
             return None, word_end
         run_end = _unit_inside_run(text, s, run_end)
         got = _parse(text, s, run_end)
+        if (pair := _adjacent_range(text, s, run_end, got)) and (q := _approximate(text, s, pair, quotes)):
+            return q, q.span[1]
         if got is None or text[s:got[1]].strip("□") == "":
             return None, max(run_end, s + 1)
         if got[1] - s == 1 and text[s] in _FINANCIAL:  # 队伍, 陆地, 收拾: a lone financial numeral
@@ -225,7 +229,24 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         if (groups := _SPACE_GROUPS.match(text, got[1])) and text[s:got[1]].isdigit() and got[1] - s <= 3 \
                 and _unit_at(text, groups.end()) is not None:  # 12 604人: a space as the thousands separator
             got = (Decimal(text[s:groups.end()].replace(" ", "")), groups.end(), False, False)
-    return _quantity(text, s, got, quotes), got[1]
+    q = _quantity(text, s, got, quotes)
+    if text[s] == "半" and q.reason not in _HALF_REASONS:
+        return None, s + 1  # 半导体, 半数, 半个世纪: 半 is a number only as a span of time or an age
+    return q, got[1]
+
+
+_HALF_REASONS = frozenset(("duration", "period", "age"))
+
+
+def _approximate(text: str, s: int, pair, quotes) -> Quantity | None:
+    """两三个, 三四十人: the low reading of two neighbouring digits with its high end, about (None without a unit)."""
+    (low, *_), high = pair
+    q = _quantity(text, s, pair[0], quotes)
+    if q.unit is None or q.value_high is not None:
+        return None
+    scale = Decimal(str(q.value)) / low  # 三四 万元: a magnitude after the space
+    return Quantity(q.raw, q.value, _out(high * scale), q.unit, q.unit_kind, q.qualifier or "about", q.span,
+                    q.is_metric, q.reason)
 
 
 def _quantity(text: str, s: int, got, quotes) -> Quantity:
@@ -247,10 +268,13 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
         unit, e = u
         if (alt := _ALTERNATIVE_UNIT.match(text, e)) and alt.group(1) in _UNITS:
             e = alt.end()  # 62台（套）: one count in either unit; the first is the unit
+        value, e, unit, more = after_unit(text, e, value, unit)  # 五元三毛, 两年半, 3个多月
+        qualifier = "more_than" if more else qualifier
     elif (prefix := _money_prefix(text, s)) is not None:
         unit = prefix
+    elif (sub := money_alone(text, e, value, chinese)) is not None:
+        (value, e), unit = sub, "元"  # 5毛钱, 1角2分
     e, value, value_high, unit = _range(text, e, value, number, unit)
-    value, e = _money_or_share(text, e, value, unit)
     e, qualifier = _after(text, e, qualifier)
     qs, neg = _sign(text, s)
     if neg and (value_high is not None or (unit and _INFO[unit][0] not in _SIGNED_KINDS)):
@@ -300,24 +324,6 @@ def _range(text: str, e: int, low: Decimal, number: str, unit: str | None):
     if high <= low:
         return e, low, None, unit
     return (u2[1] if u2 else end), low, high, (u2[0] if u2 else unit)
-
-
-def _money_or_share(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Decimal, int]:
-    """Fold 角/毛/分 into 元 (五元三毛 → 5.3), 成 (and 成半) into tenths."""
-    if unit == "元":
-        m = _JIAO_FEN.match(text, e)
-        if m and m.group():
-            for group, part in (("jiao", "0.1"), ("fen", "0.01")):
-                if m.group(group):
-                    value += Decimal(part) * int(_ROLE.get(m.group(group), ("", m.group(group)))[1])
-            return value, m.end()
-    if unit == "成":
-        half = text.startswith("半", e)
-        return value * 10 + (5 if half else 0), e + half
-    return value, e
-
-
-_JIAO_FEN = re.compile(f"(?:(?P<jiao>[0-9{_CN_DIGIT}])[角毛])?(?:(?P<fen>[0-9{_CN_DIGIT}])分(?!之))?")
 
 
 def _money_prefix(text: str, s: int) -> str | None:
