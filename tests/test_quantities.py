@@ -109,6 +109,16 @@ def test_table_is_well_formed_sorted_and_unique(name, width, key):
     assert len(keys) == len(set(keys))
 
 
+WORDS = [r[0] for r in _table("quantity_words.tsv")]
+
+
+@pytest.mark.parametrize("word", WORDS)
+def test_words_holding_numerals_are_never_numbers(word):
+    """七上八下, 红十字会, 万安镇: a listed word gives no quantity, alone or inside a clause."""
+    for text in (word, f"他们{word}了", f"全市{word}，共"):
+        assert find_quantities(text) == ()
+
+
 def test_table_values_are_known():
     kinds, qualifiers = {k.value for k in UnitKind}, {q.value for q in Qualifier}
     assert all(r[1] in kinds and r[2] in (*NOT_METRIC_REASONS, "-") for r in _table("units.tsv"))
