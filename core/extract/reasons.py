@@ -81,8 +81,8 @@ def _reason(c: _Context, qs: int) -> str | None:
         return _CONTEXT[("after", c.next)]
     if _is_name(c):
         return "name"
-    if c.chinese and c.number == "一" and unit and _INFO[unit][0] not in ("percent", "ratio"):
-        return "enumerator"  # 一批, 一支队伍, 一方面: an article, not a count
+    if c.chinese and c.number == "一" and unit and _INFO[unit][0] not in ("percent", "ratio", "money_cny"):
+        return "enumerator"  # 一批, 一支队伍, 一方面: an article, not a count (一元, 一毛钱 are sums)
     if unit == "次" and text.startswith(("会议", "全会", "全体会议"), e) and "届" in text[max(0, s - 8):s]:
         return "ordinal"
     if unit is None:
