@@ -6,7 +6,8 @@ the run, a few anchored regexes read the unit, the qualifier and a range after i
 says why a number is not a metric. Every step looks at a bounded window, so the pass is linear.
 
 The unit, qualifier, context and word tables are the files ``core/data/units.tsv``,
-``quantity_qualifiers.tsv``, ``quantity_context.tsv`` and ``quantity_words.tsv``.
+``quantity_qualifiers.tsv``, ``quantity_context.tsv`` and ``quantity_words.tsv``; what is written after a unit
+(角/毛/分, 两年半, 3个多月) is read by ``subunits``.
 """
 from __future__ import annotations
 
