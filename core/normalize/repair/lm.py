@@ -50,11 +50,13 @@ def word_model() -> tuple[dict, dict, float]:
     spec = importlib.util.find_spec("jieba")  # locate the data file without importing jieba
     path = Path(spec.submodule_search_locations[0]) / "dict.txt"
     freqs: dict[str, int] = {}
+    ints: dict[int, int] = {}  # one object per distinct frequency (about 6,600 of them), not one per word
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split(" ")
             if len(parts) >= 2 and len(parts[0]) <= 8:
-                freqs[parts[0]] = int(parts[1])
+                n = int(parts[1])
+                freqs[parts[0]] = ints.setdefault(n, n)
     total = sum(freqs.values())
     chars: dict[str, int] = {}
     for w, f in freqs.items():
@@ -63,7 +65,12 @@ def word_model() -> tuple[dict, dict, float]:
     for c, pr in PUNCT.items():
         chars[c] = chars.get(c, 0) + int(pr * total / 4)
     logt = math.log(total)
-    vocab = {w: math.log(f) - logt for w, f in freqs.items() if f > 0}
+    vocab = freqs  # converted in place (one dict of 349k words, not two), the order kept
+    for w in [w for w, f in freqs.items() if f <= 0]:
+        del vocab[w]
+    logs = {f: math.log(f) - logt for f in ints if f > 0}  # shared float objects: the same values
+    for w, f in vocab.items():
+        vocab[w] = logs[f]
     for w, p in _genre_words().items():  # the genre's own frequencies, mixed in (待遇 is common in letters)
         vocab[w] = math.log((1 - _GENRE_MIX) * math.exp(vocab.get(w, -99.0)) + _GENRE_MIX * p)
     for w in _domain_words():
@@ -285,8 +292,9 @@ def bigrams() -> Bigrams:
     uni = {c: math.log((n + 0.5) / total) for c, (n, _) in chars.items()}
     back = {a: math.log(t / (n + t)) for a, (n, t) in chars.items() if t}
     followers, leaders, by_first = {}, {}, {}
+    one = {c: c for c in chars}  # one string object per character (not one per pair it is in)
     for ab in sorted(pairs, key=pairs.get, reverse=True):
-        a, b = ab[0], ab[1]
+        a, b = one.get(ab[0], ab[0]), one.get(ab[1], ab[1])
         followers.setdefault(a, []).append(b)
         leaders.setdefault(b, []).append(a)
         by_first.setdefault(a, {})[b] = math.log((pairs[ab] + chars[a][1] * math.exp(uni[b])) / sum(chars[a]))
@@ -327,9 +335,11 @@ def word_neighbours() -> tuple[dict, dict]:
     after, before = {}, {}
     pairs = [w[i : i + 2] for w in _domain_words() for i in range(len(w) - 1)]  # the genre's own pairs first
     pairs += sorted((w for w in vocab if len(w) == 2), key=vocab.get, reverse=True)
+    one: dict[str, str] = {}  # one string object per character (not one per word it is in)
     for w in dict.fromkeys(pairs):  # each pair once: a repeated pair would take a place among the first 40
-        after.setdefault(w[0], []).append(w[1])
-        before.setdefault(w[1], []).append(w[0])
+        a, b = one.setdefault(w[0], w[0]), one.setdefault(w[1], w[1])
+        after.setdefault(a, []).append(b)
+        before.setdefault(b, []).append(a)
     return ({a: tuple(v[:_NEIGHBOURS]) for a, v in after.items()},
             {b: tuple(v[:_NEIGHBOURS]) for b, v in before.items()})
 
