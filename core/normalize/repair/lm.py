@@ -179,32 +179,104 @@ class Scorer:
             b = digits[i : i + 2]
             self.bigrams[b] = self.bigrams.get(b, 0) + 1
 
-    def total(self, s: str, best_left: list[float]) -> float:
+    def total(self, s: str, best_left: list[float], right: str = "") -> float:
         """Word-path score of s plus the document-cache bigram bonus past the shared prefix.
 
         best_left is the DP of a prefix of s (its length says which): the score is kept once per letter.
+        `right`, a suffix of s that many readings share (the right context): its words are looked up once.
         """
         key = ("total", s, len(best_left))
         r = self.memo.get(key)
         if r is None:
-            r = self.memo[key] = self._total(s, best_left)
+            if not right or len(s) - len(right) < len(best_left) + 2:
+                right = ""
+            r = self.memo[key] = self._total(s, best_left, right)
         return r
 
-    def _total(self, s: str, best_left: list[float]) -> float:
-        v = self.extend(s, best_left)[-1]
-        new = s[max(0, len(best_left) - 2) :]
-        t = _DIGITS_RE.sub("0", new)
-        doc = _BIGRAM_W * sum(math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1))
+    def _total(self, s: str, best_left: list[float], right: str) -> float:
+        v = self.extend(s, best_left)[-1] if not right else self._extend_right(s, best_left, right)
+        n0 = len(s) - len(right)  # terms whose inputs lie inside `right` are shared
+        t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) : n0])
+        docs = [math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1)]
         bg, memo = bigrams(), self.memo
         start = max(0, len(best_left) - 3)
         terms = []
-        for k in range(start + 1, len(s)):
+        for k in range(start + 1, min(len(s), n0 + 2)):
             key = s[max(start, k - 2) : k + 1]  # the left context and the character: the term's whole input
             t = memo.get(key)
             if t is None:
                 t = memo[key] = bonus(bg, key[:-1], key[-1])
             terms.append(t)
-        return v + doc + sum(terms)
+        if right:
+            shared = self._right_terms(right)
+            docs.append(math.log1p(self.bigrams.get(_DIGITS_RE.sub("0", s[n0 - 1 : n0 + 1]), 0)))
+            docs += shared[0]
+            terms += shared[1]
+        return v + _BIGRAM_W * sum(docs) + sum(terms)
+
+    def _right_terms(self, right: str) -> tuple[list[float], list[float]]:
+        """The document-bigram and bonus terms that lie wholly inside a shared right context, once."""
+        key = ("rterms", right)
+        got = self.memo.get(key)
+        if got is None:
+            t, bg, memo = _DIGITS_RE.sub("0", right), bigrams(), self.memo
+            docs = [math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1)]
+            terms = []
+            for k in range(2, len(right)):
+                w = right[k - 2 : k + 1]
+                v = memo.get(w)
+                if v is None:
+                    v = memo[w] = bonus(bg, w[:-1], w[-1])
+                terms.append(v)
+            got = self.memo[key] = (docs, terms)
+        return got
+
+    def _ends(self, right: str) -> list:
+        """How extend reads each character of a shared right context: None (a line end), False (a letter or
+        digit running on), or (its cost as a word, [(n, log p) of the words of n characters ending there])."""
+        key = ("ends", right)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = []
+            for q in range(1, len(right) + 1):
+                c = right[q - 1]
+                if c == "\n":
+                    got.append(None)
+                elif q >= 2 and c.isascii() and c.isalnum() and right[q - 2].isascii() and right[q - 2].isalnum():
+                    got.append(False)
+                else:
+                    v = self.overlay.get(c)
+                    words = [(n, w) for n in range(2, min(6, q) + 1) if (w := self.word(right[q - n : q])) is not None]
+                    got.append((v if v is not None else _char_cost(c, self.vocab), words))
+        return got
+
+    def _extend_right(self, s: str, best_left: list[float], right: str) -> float:
+        """extend(s, best_left)[-1] (the same arithmetic), the words inside `right` (a suffix of s) read once."""
+        n0 = len(s) - len(right)
+        best = self.extend(s[:n0], best_left)
+        ov, vget = self.overlay.get, self.vocab.get
+        for q, e in enumerate(self._ends(right), 1):
+            p = n0 + q
+            if e is None:
+                best.append(best[p - 1])
+                continue
+            if e is False or (q == 1 and s[p - 1].isascii() and s[p - 1].isalnum() and s[p - 2].isascii()
+                              and s[p - 2].isalnum()):
+                best.append(best[p - 1] + _RUN_ON)
+                continue
+            b = best[p - 1] + e[0] + _WORD_COST
+            for n, v in e[1]:
+                if best[p - n] + v + _WORD_COST > b:
+                    b = best[p - n] + v + _WORD_COST
+            for n in range(q + 1, min(6, p) + 1):  # the words that begin before `right`
+                w = s[p - n : p]
+                v = ov(w)
+                if v is None:
+                    v = vget(w)
+                if v is not None and best[p - n] + v + _WORD_COST > b:
+                    b = best[p - n] + v + _WORD_COST
+            best.append(b)
+        return best[-1]
 
     def _doc_overlay(self, doc: str) -> dict:
         ov, seen = {}, {}

@@ -475,7 +475,7 @@ def _score_path(text: str, p: RunPath, ctx: Ctx, width: int) -> list[Hyp]:
             tail_lm = TAIL_LM.get(tail, tail)
             s = head + tail_lm + right_s
             frame = frame_bonus(ctx.left[-6:], lm + (tail if tail == "□" else tail_lm), right_s[:6])
-            score = ctx.sc.total(s, ctx.best_left) + extra + prior + frame
+            score = ctx.sc.total(s, ctx.best_left, right_s) + extra + prior + frame
             out.append(Hyp(score, p.end, shown, tail, 1.0, p.kind == "swallow"))
     return out
 
