@@ -304,6 +304,14 @@ class Scorer:
             r = self.memo[key] = {**mids(q, t), **_scan(self.ov_sorted, q, t, self.overlay.__getitem__)}
         return r
 
+    def fols(self, tail: str) -> list[tuple[int, dict]]:
+        """[(len(q) + 1, self.mids(q))] for the suffixes q of tail (up to 5 characters) that a word continues."""
+        key = ("fols", tail)
+        r = self.memo.get(key)
+        if r is None:
+            r = self.memo[key] = [(k + 1, d) for k in range(1, len(tail) + 1) if (d := self.mids(tail[-k:]))]
+        return r
+
     def word(self, w: str) -> float | None:
         v = self.overlay.get(w)
         return v if v is not None else self.vocab.get(w)
@@ -417,7 +425,7 @@ def word_neighbours() -> tuple[dict, dict]:
 
 
 def clip(v: float) -> float:
-    return max(-_PMI_CLIP, min(_PMI_CLIP, v))
+    return _PMI_CLIP if v > _PMI_CLIP else -_PMI_CLIP if v < -_PMI_CLIP else v  # max(-C, min(C, v)), cheaper
 
 
 def bonus(bg: Bigrams, left: str, b: str) -> float:

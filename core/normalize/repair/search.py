@@ -37,6 +37,7 @@ from .weights import weight
 
 _X80_PRIOR = weight("choice", "x80_prior")
 _LOOK_WORD = weight("choice", "look_word")
+_NCLIP = -_PMI_CLIP  # clip(x) is x inside [-_PMI_CLIP, _PMI_CLIP] (min/max as one comparison, the same values)
 _LINE_END_IN_BRACKETS = weight("bonus", "line_end_in_brackets")
 
 __all__ = ["Hyp", "solve", "decide"]
@@ -142,10 +143,7 @@ def _step(sc, info: _Slot, s: str, best: list) -> list[float]:
     bl, n_s = best[-1], len(s)
     b = [bl + v + _WORD_COST for v in info.costs]
     pos = info.pos
-    for n in range(2, min(6, n_s + 1) + 1):
-        fol = sc.mids(s[n_s - n + 1 :])
-        if not fol:
-            continue
+    for n, fol in sc.fols(s[-5:]):  # the words that continue the last 1-5 characters of s
         bn = best[n_s + 1 - n]
         if len(fol) < len(pos):
             for x, v in fol.items():
@@ -215,11 +213,17 @@ def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:
         got = _row_get(pkey)
         if got is None:
             pmis = _pmi_row(bg, a, info)
-            got = _row_put(pkey, (pmis, [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]))
+            got = _row_put(pkey, (pmis, _pmi_terms(pmis)))
         pmis, row = got
         if len(left) >= 2:
             row = _add_tri(bg, left[-2], a, pmis, info.bgf, row)
     return _row_put(key, row)
+
+
+def _pmi_terms(pmis: list[float]) -> list[float]:
+    """[_PMI_W * clip(x) for x in pmis] (the same values, one comparison or two per term instead of two calls)."""
+    c, n, w = _PMI_CLIP, _NCLIP, _PMI_W
+    return [w * (c if x > c else n if x < n else x) for x in pmis]
 
 
 def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float]) -> list[float]:
@@ -234,7 +238,7 @@ def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float
     for v, x, fb in zip(row, pmis, fbs):
         p2 = math.exp(x + uni.get(fb, floor))
         tp = math.log((triple.get(ab + fb, 0) + _TRI_PRIOR * p2) / den) - math.log(p2)
-        out.append(v + _TRI_W * max(-_PMI_CLIP, min(_PMI_CLIP, tp)))
+        out.append(v + _TRI_W * (_PMI_CLIP if tp > _PMI_CLIP else _NCLIP if tp < _NCLIP else tp))
     return out
 
 
@@ -312,7 +316,7 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
             d = by_first.get(a)
             pv = d.get(b) if d is not None else None
             pmis.append(pv - uni[b] if pv is not None else (back.get(a, 0.0) if b in uni else 0.0))
-        pm = _row_put(pkey, (pmis, [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]))
+        pm = _row_put(pkey, (pmis, _pmi_terms(pmis)))
     pmis, base = pm
     if not s1:
         row = base
@@ -332,7 +336,7 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
                 continue
             p2 = math.exp(x + p_c)
             tp = math.log((triple.get(a2 + a + b, 0) + _TRI_PRIOR * p2) / (n_ab + _TRI_PRIOR)) - math.log(p2)
-            row.append(v + _TRI_W * max(-_PMI_CLIP, min(_PMI_CLIP, tp)))
+            row.append(v + _TRI_W * (_PMI_CLIP if tp > _PMI_CLIP else _NCLIP if tp < _NCLIP else tp))
     return _row_put(key, row)
 
 
