@@ -448,14 +448,20 @@ class Trigrams:
 
     triple: dict  # "abc" -> count
     after: dict  # "ab" -> number of triples that start with ab
+    by_pair: dict  # "ab" -> {c: count of abc} (the same counts, read without building "abc")
+    after_by_first: dict  # a -> {b: after["ab"]}
 
 
 @lru_cache(maxsize=1)
 def trigrams() -> Trigrams:
-    triple, after = {}, {}
+    triple, after, by_pair, after_by_first = {}, {}, {}, {}
     for key, n in _gz_rows("genre_trigrams.tsv.gz"):
         (triple if len(key) == 3 else after)[key] = int(n)
-    return Trigrams(triple, after)
+    for key, n in triple.items():
+        by_pair.setdefault(key[:2], {})[key[2]] = n
+    for key, n in after.items():
+        after_by_first.setdefault(key[0], {})[key[1]] = n
+    return Trigrams(triple, after, by_pair, after_by_first)
 
 
 def tri_pmi(bg: Bigrams, a: str, b: str, c: str) -> float:

@@ -43,6 +43,7 @@ _LINE_END_IN_BRACKETS = weight("bonus", "line_end_in_brackets")
 __all__ = ["Hyp", "solve", "decide"]
 
 _CTX = 10
+_FEW = 3  # slots with at most this many forms look their words up one by one
 _RECOMBINE = 3  # beam states with the same last 3 model characters are merged (the best is kept)
 _CLOSE = 2  # characters of right context seen when the last slot is filled
 _FIRST_WIDTH = 4  # beam width when every path is tried
@@ -143,6 +144,20 @@ def _step(sc, info: _Slot, s: str, best: list) -> list[float]:
     bl, n_s = best[-1], len(s)
     b = [bl + v + _WORD_COST for v in info.costs]
     pos = info.pos
+    if len(pos) <= _FEW:  # a few forms: each word looked up (the same values as sc.mids, no table of followers)
+        ov, vget = sc.overlay.get, sc.vocab.get
+        for k in range(1, min(5, n_s) + 1):
+            q, bn = s[n_s - k :], best[n_s - k]
+            for x, ix in pos.items():
+                v = ov(q + x)
+                if v is None:
+                    v = vget(q + x)
+                if v is not None:
+                    t = bn + v + _WORD_COST
+                    for i in ix:
+                        if t > b[i]:
+                            b[i] = t
+        return _step_end(info, s, bl, b)
     for n, fol in sc.fols(s[-5:]):  # the words that continue the last 1-5 characters of s
         bn = best[n_s + 1 - n]
         if len(fol) < len(pos):
@@ -161,7 +176,12 @@ def _step(sc, info: _Slot, s: str, best: list) -> list[float]:
                     for i in ix:
                         if t > b[i]:
                             b[i] = t
-    if n_s and s[-1].isascii() and s[-1].isalnum():
+    return _step_end(info, s, bl, b)
+
+
+def _step_end(info: _Slot, s: str, bl: float, b: list[float]) -> list[float]:
+    """A letter or digit after another runs on; a line end is a free boundary (as Scorer.extend)."""
+    if s and s[-1].isascii() and s[-1].isalnum():
         for i in info.alnum:
             b[i] = bl + _RUN_ON
     for i in info.newline:
@@ -233,11 +253,11 @@ def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float
         z = _TRI_W * _clip(0.0)
         return row if z == 0.0 else [v + z for v in row]  # v + 0.0 is v (a -0.0 aside, which sums and compares as 0)
     tg, uni, floor, ab = _trigrams(), bg.uni, bg.floor, _bg_form(a2) + a
-    triple, den = tg.triple, n_ab + _TRI_PRIOR
+    triple, den = tg.by_pair.get(ab, {}), n_ab + _TRI_PRIOR  # triple[fb]: the count of ab + fb
     out = []
     for v, x, fb in zip(row, pmis, fbs):
         p2 = math.exp(x + uni.get(fb, floor))
-        tp = math.log((triple.get(ab + fb, 0) + _TRI_PRIOR * p2) / den) - math.log(p2)
+        tp = math.log((triple.get(fb, 0) + _TRI_PRIOR * p2) / den) - math.log(p2)
         out.append(v + _TRI_W * (_PMI_CLIP if tp > _PMI_CLIP else _NCLIP if tp < _NCLIP else tp))
     return out
 
@@ -325,12 +345,13 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
         row = [v + z for v in base]
     else:
         tg, uni, floor = _trigrams(), bg.uni, bg.floor
-        after, triple, a2, b = tg.after, tg.triple, _bg_form(s1), _bg_form(c0)
+        a2, b = _bg_form(s1), _bg_form(c0)
+        after, triple = tg.after_by_first.get(a2, {}), tg.triple  # after[a]: tg.after[a2 + a]
         p_c = uni.get(b, floor)
         z = _TRI_W * _clip(0.0)
         row = []
         for v, x, f, a in zip(base, pmis, info.forms, info.bgf):
-            n_ab = 0 if f == "\n" else after.get(a2 + a)
+            n_ab = 0 if f == "\n" else after.get(a)
             if not n_ab:
                 row.append(v + z)
                 continue
