@@ -1,6 +1,7 @@
 """Search: a beam over each reading's slots, every reading scored, the best group against the text as it is."""
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import math
@@ -10,7 +11,7 @@ from operator import itemgetter
 from ..pinyin import strip_annotations
 from .candidates import MAX_PATHS, SYL_CLOSE_RE, RunPath, p2_leads, path_frame, run_paths, slot_lists
 from .gbk import gbk, lmform, s5, simp
-from .lm import _PMI_CLIP, _PMI_W, _RUN_ON, _TRI_PRIOR, _TRI_W, _WORD_COST, _char_cost
+from .lm import _PMI_CLIP, _PMI_W, _RUN_ON, _TRI_PRIOR, _TRI_W, _WORD_COST, _char_cost, word_model
 from .lm import bg_form as _bg_form
 from .lm import bigrams as _bigrams
 from .lm import bonus as _bonus
@@ -84,10 +85,11 @@ class _Slot:
     in_uni: tuple  # whether each bigram form is in the unigram table
 
 
-_SIDS: dict[tuple, int] = {}  # candidates -> sid
+_SLOTS: dict[tuple, _Slot] = {}  # candidates -> what every letter shares of them (pen left empty)
+_SLOTS_SIZE = 0  # candidates held in _SLOTS
+_SLOTS_MAX = 40_000  # about 12 MB
 _SID_COUNT = itertools.count()
 _ROWS: dict[tuple, list] = {}  # rows that depend only on the shared tables (bigrams, trigrams), for every letter
-_TABLE_MAX = 20_000
 _ROWS_SIZE = 0  # values held in _ROWS
 _ROWS_MAX = 400_000  # about 15 MB
 _MEMO_MAX = 100_000  # entries of a letter's Scorer.memo before it starts again (per anchor, between searches)
@@ -108,34 +110,47 @@ def _row_put(key: tuple, row):
 
 
 def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
+    """What scoring needs of a slot's candidates: the letter's penalties over the part every letter shares."""
     key = tuple(cands)
     info = sc.memo.get(("slot", annotated, key))
     if info is None:
-        g, vocab = gbk(), sc.vocab
-        forms = tuple(lmform(c) for c in cands)
-        pos: dict = {}
-        for i, f in enumerate(forms):
-            pos.setdefault(f, []).append(i)
+        info = _shared_slot(key)
         pen = tuple((i, v) for i, c in enumerate(cands) if (v := char_penalty(c, ctx, annotated)))
-        bgf, bgpos, bg_uni = tuple(_bg_form(f) for f in forms), {}, _bigrams().uni
-        for i, fb in enumerate(bgf):
-            bgpos.setdefault(fb, []).append(i)
-        if len(_SIDS) >= _TABLE_MAX:
-            _SIDS.clear()
-        sid = _SIDS.get(key)
-        if sid is None:
-            sid = _SIDS[key] = next(_SID_COUNT)
-        info = _Slot(key, sid, forms, tuple(_char_cost(f, vocab) for f in forms), pos,
-                     tuple(g.char2code[c][0] for c in cands), pen,
-                     tuple(i for i, f in enumerate(forms) if f.isascii() and f.isalnum()),
-                     tuple(i for i, f in enumerate(forms) if f == "\n"),
-                     tuple(i for i, f in enumerate(forms) if _HAS_DIGIT_RE.search(f)),
-                     tuple(i for i, c in enumerate(cands) if c in BRACKETS), bgf,
-                     tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS),
-                     {f: ix[0] for f, ix in pos.items()},
-                     None if len(pos) == len(forms) else tuple(sorted(ix[0] for ix in pos.values())),
-                     bgpos, tuple(fb in bg_uni for fb in bgf))
+        if pen:
+            info = dataclasses.replace(info, pen=pen)
         sc.memo[("slot", annotated, key)] = info
+    return info
+
+
+def _shared_slot(key: tuple) -> _Slot:
+    """The part of a slot's _Slot that depends only on its candidates and the shared tables, once per process."""
+    global _SLOTS_SIZE
+    info = _SLOTS.get(key)
+    if info is not None:
+        return info
+    if _SLOTS_SIZE >= _SLOTS_MAX:  # bounded memory: start again (new slot numbers: rows are never mixed up)
+        _SLOTS.clear()
+        _SLOTS_SIZE = 0
+    g, vocab = gbk(), word_model()[0]
+    forms = tuple(lmform(c) for c in key)
+    pos: dict = {}
+    for i, f in enumerate(forms):
+        pos.setdefault(f, []).append(i)
+    bgf, bgpos, bg_uni = tuple(_bg_form(f) for f in forms), {}, _bigrams().uni
+    for i, fb in enumerate(bgf):
+        bgpos.setdefault(fb, []).append(i)
+    info = _Slot(key, next(_SID_COUNT), forms, tuple(_char_cost(f, vocab) for f in forms), pos,
+                 tuple(g.char2code[c][0] for c in key), (),
+                 tuple(i for i, f in enumerate(forms) if f.isascii() and f.isalnum()),
+                 tuple(i for i, f in enumerate(forms) if f == "\n"),
+                 tuple(i for i, f in enumerate(forms) if _HAS_DIGIT_RE.search(f)),
+                 tuple(i for i, c in enumerate(key) if c in BRACKETS), bgf,
+                 tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS),
+                 {f: ix[0] for f, ix in pos.items()},
+                 None if len(pos) == len(forms) else tuple(sorted(ix[0] for ix in pos.values())),
+                 bgpos, tuple(fb in bg_uni for fb in bgf))
+    _SLOTS[key] = info
+    _SLOTS_SIZE += len(key) + 1
     return info
 
 
