@@ -432,10 +432,8 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
                 gain[i] += frame_bonus(s6, forms[i], tail)
             base = score - hint
             if tied:  # after an unassigned pair some candidates cannot follow: the plain way
-                t, leads = g.char2code[xs[-1]][1], info.leads
-                for i, f in enumerate(forms):
-                    if (t, leads[i]) in code2char:
-                        continue
+                for i in _allowed(g.char2code[xs[-1]][1], info, code2char):
+                    f = forms[i]
                     h = hs[i] if hs else 0.0
                     total = base + gain[i] + h
                     key = rk + f
@@ -466,6 +464,16 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
     return [st[1] for st in states]
 
 
+def _allowed(t: int, info: _Slot, code2char: dict) -> list[int]:
+    """The candidates whose lead byte, after trail byte t, does not make a GBK code (they follow an unassigned
+    pair), once per (t, slot)."""
+    key = ("allowed", t, info.sid)
+    row = _row_get(key)
+    if row is None:
+        row = _row_put(key, [i for i, lead in enumerate(info.leads) if (t, lead) not in code2char])
+    return row
+
+
 def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:
     """_lookahead as a row over the slot's candidates (None when every value is 0), once per letter."""
     key = ("ahead", info.sid, tuple(nxt))
@@ -492,10 +500,15 @@ def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
     return out
 
 
-def _score_path(text: str, p: RunPath, ctx: Ctx, width: int) -> list[Hyp]:
+def _prepare(text: str, p: RunPath, ctx: Ctx) -> tuple:
+    """(syl, rstart, forced, right_s, lists) of a path: the same for each of its searches (solve keeps it)."""
     syl, rstart, forced = path_frame(text, p)
     right_s = simp(text[rstart : max(rstart, ctx.win_end)])
-    lists = slot_lists(text, p, ctx, syl, right_s)
+    return syl, rstart, forced, right_s, slot_lists(text, p, ctx, syl, right_s)
+
+
+def _score_path(text: str, p: RunPath, ctx: Ctx, width: int, prep: tuple) -> list[Hyp]:
+    syl, rstart, forced, right_s, lists = prep
     if lists is None:
         return []
     out = []
@@ -548,11 +561,12 @@ def solve(text: str, i: int, ctx_base: tuple, budget: list[int] | None = None) -
     if len(sc.memo) >= _MEMO_MAX:  # a long letter: bounded memory
         sc.memo.clear()
     ctx = Ctx(sc, left, sc.extend(left, [0.0]), win_end, annotated, trad, expected_enumerator(enums, i), line)
-    first = {p: _score_path(text, p, ctx, _FIRST_WIDTH) for p in paths}
+    preps = {p: _prepare(text, p, ctx) for p in paths}
+    first = {p: _score_path(text, p, ctx, _FIRST_WIDTH, preps[p]) for p in paths}
     ranked = sorted((p for p in paths if first[p]), key=lambda p: -max(h.score for h in first[p]))
     hyps = [h for p in paths for h in first[p]]
     for p in ranked[:_DEEP_PATHS]:
-        hyps += _score_path(text, p, ctx, _DEEP_WIDTH)
+        hyps += _score_path(text, p, ctx, _DEEP_WIDTH, preps[p])
     if not hyps:
         return None
     as_is = sc.total(left + simp(text[i:win_end]), ctx.best_left)
