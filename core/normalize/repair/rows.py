@@ -7,7 +7,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from .gbk import gbk, lmform
+from .gbk import gbk, lmform, s5
 from .lm import _RUN_ON, _WORD_COST, _char_cost, word_model
 from .lm import bg_form as _bg_form
 from .lm import bigrams as _bigrams
@@ -17,7 +17,7 @@ from .lm import tri_bonus as _tri_bonus
 from .lm import trigrams as _trigrams
 from .lm import word_neighbours as _word_neighbours
 from .ngrams import _PMI_CLIP, _PMI_W, _TRI_PRIOR, _TRI_W
-from .score import _HAS_DIGIT_RE, BRACKETS, Ctx, char_penalty
+from .score import _HAS_DIGIT_RE, BRACKETS, Ctx, brackets, char_penalty, enum_bonus, frame_bonus
 from .weights import weight
 
 _LOOK_WORD = weight("choice", "look_word")
@@ -380,3 +380,33 @@ def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
         if v:
             out[c] = v
     return out
+
+
+def _gains(ctx: Ctx, info: _Slot, xs: tuple, s: str, best: list, b: list, close: str, right_s: str) -> list[float]:
+    """What each candidate of the slot adds after the state (xs, s, best); b: its word-path row (_step).
+    `close`: the right context's first characters when this is the last slot ("" otherwise)."""
+    sc, bg, forms = ctx.sc, _bigrams(), info.forms
+    bl = best[-1]
+    bon = _bonus_row(sc, bg, s[-2:], info)
+    gain = [x - bl + y for x, y in zip(b, bon)]
+    for i, v in info.pen:
+        gain[i] += v
+    if info.brackets:
+        line = ctx.line + "".join(map(s5, xs))
+        for i in info.brackets:
+            gain[i] += brackets(s5(info.key[i]), line, right_s)
+    if close:
+        ends = _close_rows(sc, info, s, best, b, close)
+        tri = _close_tri(sc, bg, info, close)
+        cbs = _close_bonus_row(sc, bg, s[-1:], close[0], info)
+        for i in range(len(forms)):
+            gain[i] += ends[i] - b[i] + cbs[i]
+            gain[i] += tri[i]
+    sfx = s[-2:]
+    if ctx.expect:
+        for i, f in enumerate(forms):
+            gain[i] += enum_bonus(ctx, sfx + f + close)
+    s6 = s[-6:]
+    for i in info.frame:  # a frame that takes in the new character holds it: 0 for any other
+        gain[i] += frame_bonus(s6, forms[i], close)
+    return gain

@@ -9,8 +9,7 @@ from operator import itemgetter
 from ..pinyin import strip_annotations
 from .candidates import MAX_PATHS, SYL_CLOSE_RE, RunPath, p2_leads, path_frame, run_paths, slot_lists
 from .gbk import gbk, lmform, s5, simp
-from .lm import bigrams as _bigrams
-from .rows import _ahead_row, _allowed, _bonus_row, _close_bonus_row, _close_rows, _close_tri, _slot, _step
+from .rows import _ahead_row, _allowed, _gains, _slot, _step
 from .score import (
     TAIL_LM,
     Ctx,
@@ -56,45 +55,23 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
     before another slot with a hint of how well each candidate can continue (`_lookahead`).
     Each slot is scored a row at a time (every candidate after one state); only the states kept are built.
     """
-    g, sc, bg = gbk(), ctx.sc, _bigrams()
+    g, sc = gbk(), ctx.sc
     states = [(0.0, (), ctx.left, ctx.best_left, 0.0)]
     last, close = len(lists) - 1, right_s[:_CLOSE]
-    code2char, expect = g.code2char, ctx.expect
+    code2char = g.code2char
     for j, cands in enumerate(lists):
         is_last = j == last
         info = _slot(sc, cands, ctx, annotated_last and is_last)
         forms = info.forms
         tied = j - 1 in p.unassigned
         hs = _ahead_row(sc, info, lists[j + 1]) if j < last and len(cands) > 1 else None
-        tail = close if is_last else ""
         kept: dict = {}
         first: dict = {}  # the state's part of a merge key -> the first state with it
         thr = -math.inf
         for si, (score, xs, s, best, hint) in enumerate(states):
             b = _step(sc, info, s, best)
-            bl = best[-1]
-            bon = _bonus_row(sc, bg, s[-2:], info)
-            gain = [x - bl + y for x, y in zip(b, bon)]
-            for i, v in info.pen:
-                gain[i] += v
-            if info.brackets:
-                line = ctx.line + "".join(map(s5, xs))
-                for i in info.brackets:
-                    gain[i] += brackets(s5(cands[i]), line, right_s)
-            if is_last and close:
-                ends = _close_rows(sc, info, s, best, b, close)
-                tri = _close_tri(sc, bg, info, close)
-                cbs = _close_bonus_row(sc, bg, s[-1:], close[0], info)
-                for i in range(len(forms)):
-                    gain[i] += ends[i] - b[i] + cbs[i]
-                    gain[i] += tri[i]
-            sfx, rk = s[-2:], s[1 - _RECOMBINE :]  # rk + f: the last _RECOMBINE model characters (the merge key)
-            if expect:
-                for i, f in enumerate(forms):
-                    gain[i] += enum_bonus(ctx, sfx + f + tail)
-            s6 = s[-6:]
-            for i in info.frame:  # a frame that takes in the new character holds it: 0 for any other
-                gain[i] += frame_bonus(s6, forms[i], tail)
+            gain = _gains(ctx, info, xs, s, best, b, close if is_last else "", right_s)
+            rk = s[1 - _RECOMBINE :]  # rk + f: the last _RECOMBINE model characters (the merge key)
             base = score - hint
             if tied:  # after an unassigned pair some candidates cannot follow: the plain way
                 for i in _allowed(g.char2code[xs[-1]][1], info, code2char):
@@ -118,15 +95,21 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
                 old = kept.get(key)
                 if old is None or total > old[0]:
                     kept[key] = (total, si, i, b[i], hs[i] if hs else 0.0)
-        if tied:
-            top = heapq.nlargest(width, kept.values(), key=itemgetter(0))
-        else:  # the order of the plain way: a key's first appearance (its first state, its first candidate)
-            at, n = info.first, 1 - _RECOMBINE
-            ranked = sorted(((-e[0], first[states[e[1]][2][n:]], at[forms[e[2]]]), e) for e in kept.values())
-            top = [e for _, e in ranked[:width]]  # the first three are unique: e itself is never compared
+        top = _top(kept, width, None if tied else (info, states, first))
         states = [(total, states[si][1] + (cands[i],), states[si][2] + forms[i], states[si][3] + [bi], h)
                   for total, si, i, bi, h in top]
     return [st[1] for st in states]
+
+
+def _top(kept: dict, width: int, plain: tuple | None) -> list[tuple]:
+    """The `width` best entries kept, in the plain way's order: a key's first appearance (its first state, its
+    first candidate); after an unassigned pair (plain None), nlargest's (insertion order on ties)."""
+    if plain is None:
+        return heapq.nlargest(width, kept.values(), key=itemgetter(0))
+    info, states, first = plain
+    at, forms, n = info.first, info.forms, 1 - _RECOMBINE
+    ranked = sorted(((-e[0], first[states[e[1]][2][n:]], at[forms[e[2]]]), e) for e in kept.values())
+    return [e for _, e in ranked[:width]]  # the first three are unique: e itself is never compared
 
 
 def _prepare(text: str, p: RunPath, ctx: Ctx) -> tuple:
