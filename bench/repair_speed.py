@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(every: int) -> dict:
+    rss = _convert_rss()  # first: a child forked later would count this process's tables in its peak RSS
     sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
     from damage import damage
     from repair_accuracy import _lev, _regions, snippets
@@ -50,7 +51,6 @@ def measure(every: int) -> dict:
         _, reps, _, warns = repair_byte_loss(truth)
         fp += len(reps) + len(warns)
     ms.sort()
-    rss = _convert_rss()
     return {"snippets": len(items), "ms_median": statistics.median(ms), "ms_p95": ms[int(0.95 * (len(ms) - 1))],
             "ms_max": ms[-1], "ms_total": sum(ms), "accuracy": 1 - wrong / chars, "exact": exact / len(items),
             "false_repairs": fp, "load_s": load, "convert_rss_mb": rss}

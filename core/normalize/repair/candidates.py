@@ -80,11 +80,18 @@ def _frequent_open() -> tuple[str, ...]:
 
 
 def _slot_chars(slot, g: Gbk, before_unassigned: bool) -> list[str]:
-    """Characters that fit a slot's known bytes."""
+    """Characters that fit a slot's known bytes (a new list: the caller may change it)."""
+    return list(_fitting(slot, before_unassigned))
+
+
+@lru_cache(maxsize=4096)
+def _fitting(slot, before_unassigned: bool) -> tuple[str, ...]:
+    """_slot_chars, once per process for each slot's bytes (they depend only on the GBK table)."""
+    g = gbk()
     lead, trail = slot
     if isinstance(lead, int) and trail is not None:
         c = g.code2char.get((lead, trail))
-        return [c] if c else []
+        return (c,) if c else ()
     if isinstance(lead, tuple):
         leads = lead
         cands = [g.code2char.get((x, trail)) for x in leads] if trail is not None else [
@@ -96,7 +103,7 @@ def _slot_chars(slot, g: Gbk, before_unassigned: bool) -> list[str]:
     cands = [c for c in cands if c]
     if before_unassigned:
         cands = [c for c in cands if g.char2code[c][1] in g.inv_leads]
-    return cands
+    return tuple(cands)
 
 
 def slot_lists(text: str, p: RunPath, ctx: Ctx, syl: str | None, right_s: str) -> list[list[str]] | None:

@@ -1,8 +1,7 @@
-"""The repair's language model: words, character bigrams and trigrams, the letter's own text.
+"""The repair's language model: words, character bigrams and trigrams (ngrams.py), the letter's own text.
 
 - words: jieba's general frequencies mixed with those of letters of the genre (genre_words.tsv);
-- bigrams: running text (People's Daily) plus letters of the genre, line ends included;
-- trigrams: letters of the genre only (genre_trigrams.tsv.gz);
+- bigrams and trigrams: see ngrams.py (re-exported here);
 - the letter's own words and pairs (the document cache).
 The tables are built by bench/build_repair_data.py. Used by dafu.normalize.repair to score candidate readings
 of a damaged run (REPAIR.md §3 'Scoring'). Everything is loaded lazily, once per process, and only
@@ -11,15 +10,14 @@ when a text has a damage anchor.
 from __future__ import annotations
 
 import importlib.util
-import io
 import math
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..._data import data_text, data_toml
+from .ngrams import Bigrams, Trigrams, bg_form, bigrams, bonus, clip, pmi, tri_bonus, tri_pmi, trigrams
 from .weights import weight
 
 __all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi",
@@ -28,10 +26,6 @@ __all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams",
 PUNCT: dict[str, float] = dict(data_toml("repair_chars.toml")["punct"])  # mark -> its share of running text
 _DIGITS_RE = re.compile(r"[0-9□]")
 _BIGRAM_W = weight("lm", "doc_bigram")
-_PMI_W = weight("lm", "pmi")
-_PMI_CLIP = weight("lm", "pmi_clip")
-_TRI_W = weight("lm", "trigram")
-_TRI_PRIOR = weight("lm", "trigram_prior")
 _GENRE_MIX = weight("lm", "genre_mix")
 _WORD_COST = weight("lm", "word_cost")
 _UNKNOWN_CJK = weight("lm", "unknown_cjk")
@@ -50,11 +44,13 @@ def word_model() -> tuple[dict, dict, float]:
     spec = importlib.util.find_spec("jieba")  # locate the data file without importing jieba
     path = Path(spec.submodule_search_locations[0]) / "dict.txt"
     freqs: dict[str, int] = {}
+    ints: dict[int, int] = {}  # one object per distinct frequency (about 6,600 of them), not one per word
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split(" ")
             if len(parts) >= 2 and len(parts[0]) <= 8:
-                freqs[parts[0]] = int(parts[1])
+                n = int(parts[1])
+                freqs[parts[0]] = ints.setdefault(n, n)
     total = sum(freqs.values())
     chars: dict[str, int] = {}
     for w, f in freqs.items():
@@ -63,7 +59,12 @@ def word_model() -> tuple[dict, dict, float]:
     for c, pr in PUNCT.items():
         chars[c] = chars.get(c, 0) + int(pr * total / 4)
     logt = math.log(total)
-    vocab = {w: math.log(f) - logt for w, f in freqs.items() if f > 0}
+    vocab = freqs  # converted in place (one dict of 349k words, not two), the order kept
+    for w in [w for w, f in freqs.items() if f <= 0]:
+        del vocab[w]
+    logs = {f: math.log(f) - logt for f in ints if f > 0}  # shared float objects: the same values
+    for w, f in vocab.items():
+        vocab[w] = logs[f]
     for w, p in _genre_words().items():  # the genre's own frequencies, mixed in (待遇 is common in letters)
         vocab[w] = math.log((1 - _GENRE_MIX) * math.exp(vocab.get(w, -99.0)) + _GENRE_MIX * p)
     for w in _domain_words():
@@ -172,32 +173,104 @@ class Scorer:
             b = digits[i : i + 2]
             self.bigrams[b] = self.bigrams.get(b, 0) + 1
 
-    def total(self, s: str, best_left: list[float]) -> float:
+    def total(self, s: str, best_left: list[float], right: str = "") -> float:
         """Word-path score of s plus the document-cache bigram bonus past the shared prefix.
 
         best_left is the DP of a prefix of s (its length says which): the score is kept once per letter.
+        `right`, a suffix of s that many readings share (the right context): its words are looked up once.
         """
         key = ("total", s, len(best_left))
         r = self.memo.get(key)
         if r is None:
-            r = self.memo[key] = self._total(s, best_left)
+            if not right or len(s) - len(right) < len(best_left) + 2:
+                right = ""
+            r = self.memo[key] = self._total(s, best_left, right)
         return r
 
-    def _total(self, s: str, best_left: list[float]) -> float:
-        v = self.extend(s, best_left)[-1]
-        new = s[max(0, len(best_left) - 2) :]
-        t = _DIGITS_RE.sub("0", new)
-        doc = _BIGRAM_W * sum(math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1))
+    def _total(self, s: str, best_left: list[float], right: str) -> float:
+        v = self.extend(s, best_left)[-1] if not right else self._extend_right(s, best_left, right)
+        n0 = len(s) - len(right)  # terms whose inputs lie inside `right` are shared
+        t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) : n0])
+        docs = [math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1)]
         bg, memo = bigrams(), self.memo
         start = max(0, len(best_left) - 3)
         terms = []
-        for k in range(start + 1, len(s)):
+        for k in range(start + 1, min(len(s), n0 + 2)):
             key = s[max(start, k - 2) : k + 1]  # the left context and the character: the term's whole input
             t = memo.get(key)
             if t is None:
                 t = memo[key] = bonus(bg, key[:-1], key[-1])
             terms.append(t)
-        return v + doc + sum(terms)
+        if right:
+            shared = self._right_terms(right)
+            docs.append(math.log1p(self.bigrams.get(_DIGITS_RE.sub("0", s[n0 - 1 : n0 + 1]), 0)))
+            docs += shared[0]
+            terms += shared[1]
+        return v + _BIGRAM_W * sum(docs) + sum(terms)
+
+    def _right_terms(self, right: str) -> tuple[list[float], list[float]]:
+        """The document-bigram and bonus terms that lie wholly inside a shared right context, once."""
+        key = ("rterms", right)
+        got = self.memo.get(key)
+        if got is None:
+            t, bg, memo = _DIGITS_RE.sub("0", right), bigrams(), self.memo
+            docs = [math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1)]
+            terms = []
+            for k in range(2, len(right)):
+                w = right[k - 2 : k + 1]
+                v = memo.get(w)
+                if v is None:
+                    v = memo[w] = bonus(bg, w[:-1], w[-1])
+                terms.append(v)
+            got = self.memo[key] = (docs, terms)
+        return got
+
+    def _ends(self, right: str) -> list:
+        """How extend reads each character of a shared right context: None (a line end), False (a letter or
+        digit running on), or (its cost as a word, [(n, log p) of the words of n characters ending there])."""
+        key = ("ends", right)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = []
+            for q in range(1, len(right) + 1):
+                c = right[q - 1]
+                if c == "\n":
+                    got.append(None)
+                elif q >= 2 and c.isascii() and c.isalnum() and right[q - 2].isascii() and right[q - 2].isalnum():
+                    got.append(False)
+                else:
+                    v = self.overlay.get(c)
+                    words = [(n, w) for n in range(2, min(6, q) + 1) if (w := self.word(right[q - n : q])) is not None]
+                    got.append((v if v is not None else _char_cost(c, self.vocab), words))
+        return got
+
+    def _extend_right(self, s: str, best_left: list[float], right: str) -> float:
+        """extend(s, best_left)[-1] (the same arithmetic), the words inside `right` (a suffix of s) read once."""
+        n0 = len(s) - len(right)
+        best = self.extend(s[:n0], best_left)
+        ov, vget = self.overlay.get, self.vocab.get
+        for q, e in enumerate(self._ends(right), 1):
+            p = n0 + q
+            if e is None:
+                best.append(best[p - 1])
+                continue
+            if e is False or (q == 1 and s[p - 1].isascii() and s[p - 1].isalnum() and s[p - 2].isascii()
+                              and s[p - 2].isalnum()):
+                best.append(best[p - 1] + _RUN_ON)
+                continue
+            b = best[p - 1] + e[0] + _WORD_COST
+            for n, v in e[1]:
+                if best[p - n] + v + _WORD_COST > b:
+                    b = best[p - n] + v + _WORD_COST
+            for n in range(q + 1, min(6, p) + 1):  # the words that begin before `right`
+                w = s[p - n : p]
+                v = ov(w)
+                if v is None:
+                    v = vget(w)
+                if v is not None and best[p - n] + v + _WORD_COST > b:
+                    b = best[p - n] + v + _WORD_COST
+            best.append(b)
+        return best[-1]
 
     def _doc_overlay(self, doc: str) -> dict:
         ov, seen = {}, {}
@@ -223,6 +296,14 @@ class Scorer:
         r = self.memo.get(key)
         if r is None:
             r = self.memo[key] = {**mids(q, t), **_scan(self.ov_sorted, q, t, self.overlay.__getitem__)}
+        return r
+
+    def fols(self, tail: str) -> list[tuple[int, dict]]:
+        """[(len(q) + 1, self.mids(q))] for the suffixes q of tail (up to 5 characters) that a word continues."""
+        key = ("fols", tail)
+        r = self.memo.get(key)
+        if r is None:
+            r = self.memo[key] = [(k + 1, d) for k in range(1, len(tail) + 1) if (d := self.mids(tail[-k:]))]
         return r
 
     def word(self, w: str) -> float | None:
@@ -254,69 +335,6 @@ class Scorer:
         return best
 
 
-@dataclass(frozen=True, slots=True)
-class Bigrams:
-    """Witten-Bell character bigrams of running text and letters (core/data/char_bigrams.tsv.gz), digits as 0."""
-
-    by_first: dict  # a -> {b: log P(b | a)} (one small dict per first character: no string key per pair)
-    back: dict  # a -> log of the share of P(. | a) left for followers never seen after a
-    uni: dict  # c -> log P(c)
-    floor: float  # log P of a character never seen
-    followers: dict  # a -> the characters seen most often after a
-    leaders: dict  # b -> the characters seen most often before b
-
-
-def _gz_rows(name: str):
-    """The tab-separated rows of a gzipped table in dafu/data, comment lines left out (one at a time)."""
-    for line in io.StringIO(data_text(name)):
-        if not line.startswith("#"):
-            yield line.rstrip("\n").split("\t")
-
-
-@lru_cache(maxsize=1)
-def bigrams() -> Bigrams:
-    chars, pairs = {}, {}
-    for key, n, *rest in _gz_rows("char_bigrams.tsv.gz"):
-        if len(key) == 1:
-            chars[key] = (int(n), int(rest[0]))
-        else:
-            pairs[key] = int(n)
-    total = sum(n for n, _ in chars.values()) + 0.5 * len(chars)
-    uni = {c: math.log((n + 0.5) / total) for c, (n, _) in chars.items()}
-    back = {a: math.log(t / (n + t)) for a, (n, t) in chars.items() if t}
-    followers, leaders, by_first = {}, {}, {}
-    for ab in sorted(pairs, key=pairs.get, reverse=True):
-        a, b = ab[0], ab[1]
-        followers.setdefault(a, []).append(b)
-        leaders.setdefault(b, []).append(a)
-        by_first.setdefault(a, {})[b] = math.log((pairs[ab] + chars[a][1] * math.exp(uni[b])) / sum(chars[a]))
-    cut = lambda d: {k: tuple(v[:_NEIGHBOURS]) for k, v in d.items()}  # noqa: E731
-    return Bigrams(by_first, back, uni, math.log(0.5 / total), cut(followers), cut(leaders))
-
-
-def bg_form(c: str) -> str:
-    """The character as the bigram table writes it: every digit (and □, a lost digit) is 0, a line end ¶."""
-    return "0" if c.isdigit() or c == "□" else "¶" if c == "\n" else c
-
-
-def pmi(bg: Bigrams, a: str, b: str) -> float:
-    """log P(b | a) - log P(b): how much more (or less) likely b is right after a; b may be the end of
-    a line (how often a line ends with a), but nothing is known across a line (a is a line end).
-
-    Inside a word too: the word model gives a word's frequency in general text, the pair its
-    frequency in running text and in letters of the genre (the second session's rule, 0 inside a
-    word, measured 16 more wrong characters on 582 held-out sites once the genre letters were in).
-    """
-    if a == "\n" or not a:
-        return 0.0
-    a, b = bg_form(a), bg_form(b)
-    d = bg.by_first.get(a)
-    v = d.get(b) if d is not None else None
-    if v is not None:
-        return v - bg.uni[b]
-    return bg.back.get(a, 0.0) if b in bg.uni else 0.0
-
-
 @lru_cache(maxsize=1)
 def word_neighbours() -> tuple[dict, dict]:
     """(a -> characters that follow a in two-character words, b -> those before b).
@@ -327,56 +345,10 @@ def word_neighbours() -> tuple[dict, dict]:
     after, before = {}, {}
     pairs = [w[i : i + 2] for w in _domain_words() for i in range(len(w) - 1)]  # the genre's own pairs first
     pairs += sorted((w for w in vocab if len(w) == 2), key=vocab.get, reverse=True)
+    one: dict[str, str] = {}  # one string object per character (not one per word it is in)
     for w in dict.fromkeys(pairs):  # each pair once: a repeated pair would take a place among the first 40
-        after.setdefault(w[0], []).append(w[1])
-        before.setdefault(w[1], []).append(w[0])
+        a, b = one.setdefault(w[0], w[0]), one.setdefault(w[1], w[1])
+        after.setdefault(a, []).append(b)
+        before.setdefault(b, []).append(a)
     return ({a: tuple(v[:_NEIGHBOURS]) for a, v in after.items()},
             {b: tuple(v[:_NEIGHBOURS]) for b, v in before.items()})
-
-
-def clip(v: float) -> float:
-    return max(-_PMI_CLIP, min(_PMI_CLIP, v))
-
-
-def bonus(bg: Bigrams, left: str, b: str) -> float:
-    """What b gains or loses right after the last one or two characters of `left`: the weighted,
-    clipped bigram term, and the genre's trigram term when two characters are known."""
-    if not left:
-        return 0.0
-    v = _PMI_W * clip(pmi(bg, left[-1], b))
-    return v + tri_bonus(bg, left[-2], left[-1], b) if len(left) >= 2 else v
-
-
-def tri_bonus(bg: Bigrams, a: str, b: str, c: str) -> float:
-    """The weighted, clipped trigram term for c after a b."""
-    return _TRI_W * clip(tri_pmi(bg, a, b, c))
-
-
-@dataclass(frozen=True, slots=True)
-class Trigrams:
-    """Character triples of letters of the genre (core/data/genre_trigrams.tsv.gz)."""
-
-    triple: dict  # "abc" -> count
-    after: dict  # "ab" -> number of triples that start with ab
-
-
-@lru_cache(maxsize=1)
-def trigrams() -> Trigrams:
-    triple, after = {}, {}
-    for key, n in _gz_rows("genre_trigrams.tsv.gz"):
-        (triple if len(key) == 3 else after)[key] = int(n)
-    return Trigrams(triple, after)
-
-
-def tri_pmi(bg: Bigrams, a: str, b: str, c: str) -> float:
-    """log P(c | a b) - log P(c | b) in letters of the genre, P(c | a b) smoothed towards P(c | b);
-    0 where the pair a b was never seen there or a line ends in it."""
-    if a == "\n" or b == "\n":
-        return 0.0
-    a, b, c = bg_form(a), bg_form(b), bg_form(c)
-    tg = trigrams()
-    n_ab = tg.after.get(a + b)
-    if not n_ab:
-        return 0.0
-    p2 = math.exp(pmi(bg, b, c) + bg.uni.get(c, bg.floor))
-    return math.log((tg.triple.get(a + b + c, 0) + _TRI_PRIOR * p2) / (n_ab + _TRI_PRIOR)) - math.log(p2)

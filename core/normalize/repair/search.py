@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 from dataclasses import dataclass
 from operator import itemgetter
@@ -10,21 +9,11 @@ from operator import itemgetter
 from ..pinyin import strip_annotations
 from .candidates import MAX_PATHS, SYL_CLOSE_RE, RunPath, p2_leads, path_frame, run_paths, slot_lists
 from .gbk import gbk, lmform, s5, simp
-from .lm import _PMI_CLIP, _PMI_W, _RUN_ON, _TRI_PRIOR, _TRI_W, _WORD_COST, _char_cost
-from .lm import bg_form as _bg_form
-from .lm import bigrams as _bigrams
-from .lm import bonus as _bonus
-from .lm import clip as _clip
-from .lm import tri_bonus as _tri_bonus
-from .lm import trigrams as _trigrams
-from .lm import word_neighbours as _word_neighbours
+from .rows import _ahead_row, _allowed, _gains, _slot, _step
 from .score import (
-    _HAS_DIGIT_RE,
-    BRACKETS,
     TAIL_LM,
     Ctx,
     brackets,
-    char_penalty,
     enum_bonus,
     expected_enumerator,
     extras,
@@ -36,7 +25,6 @@ from .score import (
 from .weights import weight
 
 _X80_PRIOR = weight("choice", "x80_prior")
-_LOOK_WORD = weight("choice", "look_word")
 _LINE_END_IN_BRACKETS = weight("bonus", "line_end_in_brackets")
 
 __all__ = ["Hyp", "solve", "decide"]
@@ -47,6 +35,7 @@ _CLOSE = 2  # characters of right context seen when the last slot is filled
 _FIRST_WIDTH = 4  # beam width when every path is tried
 _DEEP_PATHS = 4  # paths searched again, wider, after every path was tried
 _DEEP_WIDTH = 48  # beam width for those paths
+_MEMO_MAX = 100_000  # entries of a letter's Scorer.memo before it starts again (per anchor, between searches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,291 +48,6 @@ class Hyp:
     swallow: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Slot:
-    """What scoring needs of one slot's candidates, worked out once per letter (Scorer.memo)."""
-
-    key: tuple  # the candidates
-    sid: int  # a number for them (never reused in the process): the key of their rows
-    forms: tuple  # their model forms (lmform)
-    costs: tuple  # the model's cost of each form as a one-character word
-    pos: dict  # form -> indices of the candidates with it
-    leads: tuple  # GBK lead byte of each candidate
-    pen: tuple  # (index, penalty) where char_penalty is not 0
-    alnum: tuple  # indices of ASCII letters and digits (they run on after one)
-    newline: tuple  # indices of a line end (a free boundary)
-    digit: tuple  # indices whose form holds a digit (frames)
-    brackets: tuple  # indices of brackets and quotes
-    bgf: tuple  # the forms as the bigram table writes them (bg_form)
-    frame: tuple  # indices of the forms a date or ordinal frame can hold (digits, 年 月 日 第 号 ...)
-    first: dict  # form -> the first index with it
-    uniq: tuple | None  # the first index of each form (None: the forms are distinct)
-    bgpos: dict  # bigram form -> indices
-    in_uni: tuple  # whether each bigram form is in the unigram table
-
-
-_SIDS: dict[tuple, int] = {}  # candidates -> sid
-_SID_COUNT = itertools.count()
-_ROWS: dict[tuple, list] = {}  # rows that depend only on the shared tables (bigrams, trigrams), for every letter
-_TABLE_MAX = 20_000
-_ROWS_SIZE = 0  # values held in _ROWS
-_ROWS_MAX = 400_000  # about 15 MB
-_MEMO_MAX = 100_000  # entries of a letter's Scorer.memo before it starts again (per anchor, between searches)
-
-
-def _row_get(key: tuple):
-    return _ROWS.get(key)
-
-
-def _row_put(key: tuple, row):
-    global _ROWS_SIZE
-    if _ROWS_SIZE >= _ROWS_MAX:  # bounded memory: start again
-        _ROWS.clear()
-        _ROWS_SIZE = 0
-    _ROWS[key] = row
-    _ROWS_SIZE += 2 * len(row[0]) if isinstance(row, tuple) else len(row)
-    return row
-
-
-def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
-    key = tuple(cands)
-    info = sc.memo.get(("slot", annotated, key))
-    if info is None:
-        g, vocab = gbk(), sc.vocab
-        forms = tuple(lmform(c) for c in cands)
-        pos: dict = {}
-        for i, f in enumerate(forms):
-            pos.setdefault(f, []).append(i)
-        pen = tuple((i, v) for i, c in enumerate(cands) if (v := char_penalty(c, ctx, annotated)))
-        bgf, bgpos, bg_uni = tuple(_bg_form(f) for f in forms), {}, _bigrams().uni
-        for i, fb in enumerate(bgf):
-            bgpos.setdefault(fb, []).append(i)
-        if len(_SIDS) >= _TABLE_MAX:
-            _SIDS.clear()
-        sid = _SIDS.get(key)
-        if sid is None:
-            sid = _SIDS[key] = next(_SID_COUNT)
-        info = _Slot(key, sid, forms, tuple(_char_cost(f, vocab) for f in forms), pos,
-                     tuple(g.char2code[c][0] for c in cands), pen,
-                     tuple(i for i, f in enumerate(forms) if f.isascii() and f.isalnum()),
-                     tuple(i for i, f in enumerate(forms) if f == "\n"),
-                     tuple(i for i, f in enumerate(forms) if _HAS_DIGIT_RE.search(f)),
-                     tuple(i for i, c in enumerate(cands) if c in BRACKETS), bgf,
-                     tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS),
-                     {f: ix[0] for f, ix in pos.items()},
-                     None if len(pos) == len(forms) else tuple(sorted(ix[0] for ix in pos.values())),
-                     bgpos, tuple(fb in bg_uni for fb in bgf))
-        sc.memo[("slot", annotated, key)] = info
-    return info
-
-
-def _step(sc, info: _Slot, s: str, best: list) -> list[float]:
-    """The word-path DP one character on, for every candidate of the slot after s (as Scorer.extend)."""
-    bl, n_s = best[-1], len(s)
-    b = [bl + v + _WORD_COST for v in info.costs]
-    pos = info.pos
-    for n in range(2, min(6, n_s + 1) + 1):
-        fol = sc.mids(s[n_s - n + 1 :])
-        if not fol:
-            continue
-        bn = best[n_s + 1 - n]
-        if len(fol) < len(pos):
-            for x, v in fol.items():
-                ix = pos.get(x)
-                if ix is not None:
-                    t = bn + v + _WORD_COST
-                    for i in ix:
-                        if t > b[i]:
-                            b[i] = t
-        else:
-            for x, ix in pos.items():
-                v = fol.get(x)
-                if v is not None:
-                    t = bn + v + _WORD_COST
-                    for i in ix:
-                        if t > b[i]:
-                            b[i] = t
-    if n_s and s[-1].isascii() and s[-1].isalnum():
-        for i in info.alnum:
-            b[i] = bl + _RUN_ON
-    for i in info.newline:
-        b[i] = bl
-    return b
-
-
-def _pmi_row(bg, a: str, info: _Slot) -> list[float]:
-    """pmi(bg, a, f) for every form f of the slot, `a` already in bigram form and not a line end."""
-    uni, ba = bg.uni, bg.back.get(a, 0.0)
-    row = [ba if known else 0.0 for known in info.in_uni]  # pairs never seen: the back-off share
-    pairs, at = bg.by_first.get(a, {}), info.bgpos
-    if len(pairs) < len(at):
-        for fb, pv in pairs.items():
-            ix = at.get(fb)
-            if ix is not None:
-                v = pv - uni[fb]
-                for i in ix:
-                    row[i] = v
-    else:
-        for fb, ix in at.items():
-            pv = pairs.get(fb)
-            if pv is not None:
-                v = pv - uni[fb]
-                for i in ix:
-                    row[i] = v
-    return row
-
-
-_FRAME_CHARS = frozenset("0123456789□年月日第号號届屆次期批条條")  # every character _FRAME_RE can match
-
-
-def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:
-    """_bonus(bg, left, f) for every form f of the slot, once per letter (the same arithmetic, hoisted)."""
-    key = ("bonus", left, info.sid)
-    row = _row_get(key)
-    if row is not None:
-        return row
-    n = len(info.forms)
-    if not left:
-        row = [0.0] * n
-    elif left[-1] == "\n":  # pmi and the trigram term are 0 across a line end
-        row = [_PMI_W * _clip(0.0)] * n
-        if len(left) >= 2:
-            row = [v + _TRI_W * _clip(0.0) for v in row]
-    else:
-        a = _bg_form(left[-1])
-        pkey = ("pmi", a, info.sid)
-        got = _row_get(pkey)
-        if got is None:
-            pmis = _pmi_row(bg, a, info)
-            got = _row_put(pkey, (pmis, [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]))
-        pmis, row = got
-        if len(left) >= 2:
-            row = _add_tri(bg, left[-2], a, pmis, info.bgf, row)
-    return _row_put(key, row)
-
-
-def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float]) -> list[float]:
-    """row[i] + tri_bonus(bg, a2, a, f_i): a in bigram form, pmis[i] = pmi(bg, a, f_i) (the same arithmetic)."""
-    n_ab = 0 if a2 == "\n" else _trigrams().after.get(_bg_form(a2) + a)
-    if not n_ab:
-        z = _TRI_W * _clip(0.0)
-        return row if z == 0.0 else [v + z for v in row]  # v + 0.0 is v (a -0.0 aside, which sums and compares as 0)
-    tg, uni, floor, ab = _trigrams(), bg.uni, bg.floor, _bg_form(a2) + a
-    triple, den = tg.triple, n_ab + _TRI_PRIOR
-    out = []
-    for v, x, fb in zip(row, pmis, fbs):
-        p2 = math.exp(x + uni.get(fb, floor))
-        tp = math.log((triple.get(ab + fb, 0) + _TRI_PRIOR * p2) / den) - math.log(p2)
-        out.append(v + _TRI_W * max(-_PMI_CLIP, min(_PMI_CLIP, tp)))
-    return out
-
-
-def _word_row(sc, info: _Slot, t: str) -> list:
-    """Scorer.word(f + t) for every form f of the slot (None: not a word), once per letter."""
-    key = ("words", t, info.sid)
-    row = sc.memo.get(key)
-    if row is None:
-        row = sc.memo[key] = [sc.word(f + t) for f in info.forms]
-    return row
-
-
-def _close_rows(sc, info: _Slot, s: str, best: list, b: list, close: str) -> list[float]:
-    """Scorer.extend(s + f + close, best + [b_f])[-1] for every form f of the slot (the same arithmetic)."""
-    vocab, n_s, bl = sc.vocab, len(s), best[-1]
-    cols = [b]
-    for k, c in enumerate(close):
-        prev = cols[k]
-        if c == "\n":
-            cols.append(prev[:])
-            continue
-        run_on = c.isascii() and c.isalnum()
-        if k and run_on and close[k - 1].isascii() and close[k - 1].isalnum():
-            cols.append([x + _RUN_ON for x in prev])
-            continue
-        cost = _char_cost(c, vocab)
-        new = [x + cost + _WORD_COST for x in prev]
-        t = close[: k + 1]
-        for n in range(2, min(6, n_s + 2 + k) + 1):
-            if n <= k + 1:
-                v = sc.word(close[k + 1 - n : k + 1])
-                if v is not None:
-                    col = cols[k + 1 - n]
-                    for i, x in enumerate(col):
-                        y = x + v + _WORD_COST
-                        if y > new[i]:
-                            new[i] = y
-            elif n == k + 2:
-                for i, v in enumerate(_word_row(sc, info, t)):
-                    if v is not None:
-                        y = bl + v + _WORD_COST
-                        if y > new[i]:
-                            new[i] = y
-            else:
-                d = sc.mids(s[n_s - (n - k - 2) :], t)
-                if d:
-                    bn = best[n_s + 2 + k - n]
-                    for x, v in d.items():
-                        for i in info.pos.get(x, ()):
-                            y = bn + v + _WORD_COST
-                            if y > new[i]:
-                                new[i] = y
-        if not k and run_on:
-            for i in info.alnum:
-                new[i] = prev[i] + _RUN_ON
-        cols.append(new)
-    return cols[-1]
-
-
-def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
-    """_bonus(bg, s1 + f, c0) for every form f of the slot (s1: the character before it, or ""), once per letter."""
-    key = ("cbonus", s1, c0, info.sid)
-    row = _row_get(key)
-    if row is not None:
-        return row
-    pkey = ("cpmi", c0, info.sid)
-    pm = _row_get(pkey)
-    if pm is None:
-        by_first, uni, back, b = bg.by_first, bg.uni, bg.back, _bg_form(c0)
-        pmis = []
-        for f, a in zip(info.forms, info.bgf):
-            if f == "\n":
-                pmis.append(0.0)
-                continue
-            d = by_first.get(a)
-            pv = d.get(b) if d is not None else None
-            pmis.append(pv - uni[b] if pv is not None else (back.get(a, 0.0) if b in uni else 0.0))
-        pm = _row_put(pkey, (pmis, [_PMI_W * max(-_PMI_CLIP, min(_PMI_CLIP, x)) for x in pmis]))
-    pmis, base = pm
-    if not s1:
-        row = base
-    elif s1 == "\n":
-        z = _TRI_W * _clip(0.0)
-        row = [v + z for v in base]
-    else:
-        tg, uni, floor = _trigrams(), bg.uni, bg.floor
-        after, triple, a2, b = tg.after, tg.triple, _bg_form(s1), _bg_form(c0)
-        p_c = uni.get(b, floor)
-        z = _TRI_W * _clip(0.0)
-        row = []
-        for v, x, f, a in zip(base, pmis, info.forms, info.bgf):
-            n_ab = 0 if f == "\n" else after.get(a2 + a)
-            if not n_ab:
-                row.append(v + z)
-                continue
-            p2 = math.exp(x + p_c)
-            tp = math.log((triple.get(a2 + a + b, 0) + _TRI_PRIOR * p2) / (n_ab + _TRI_PRIOR)) - math.log(p2)
-            row.append(v + _TRI_W * max(-_PMI_CLIP, min(_PMI_CLIP, tp)))
-    return _row_put(key, row)
-
-
-def _close_tri(sc, bg, info: _Slot, close: str) -> list[float]:
-    key = ("ctri", close, info.sid)
-    row = _row_get(key)
-    if row is None:
-        row = _row_put(key, [_tri_bonus(bg, f, close[0], close[1]) if len(close) > 1 else 0.0 for f in info.forms])
-    return row
-
-
 def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_last: bool, width: int) -> list[tuple]:
     """The best `width` fillings of the slots, left to right: word path, bigrams, brackets, penalties.
 
@@ -351,51 +55,27 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
     before another slot with a hint of how well each candidate can continue (`_lookahead`).
     Each slot is scored a row at a time (every candidate after one state); only the states kept are built.
     """
-    g, sc, bg = gbk(), ctx.sc, _bigrams()
+    g, sc = gbk(), ctx.sc
     states = [(0.0, (), ctx.left, ctx.best_left, 0.0)]
     last, close = len(lists) - 1, right_s[:_CLOSE]
-    code2char, expect = g.code2char, ctx.expect
+    code2char = g.code2char
     for j, cands in enumerate(lists):
         is_last = j == last
         info = _slot(sc, cands, ctx, annotated_last and is_last)
         forms = info.forms
         tied = j - 1 in p.unassigned
         hs = _ahead_row(sc, info, lists[j + 1]) if j < last and len(cands) > 1 else None
-        tail = close if is_last else ""
         kept: dict = {}
         first: dict = {}  # the state's part of a merge key -> the first state with it
         thr = -math.inf
         for si, (score, xs, s, best, hint) in enumerate(states):
             b = _step(sc, info, s, best)
-            bl = best[-1]
-            bon = _bonus_row(sc, bg, s[-2:], info)
-            gain = [x - bl + y for x, y in zip(b, bon)]
-            for i, v in info.pen:
-                gain[i] += v
-            if info.brackets:
-                line = ctx.line + "".join(map(s5, xs))
-                for i in info.brackets:
-                    gain[i] += brackets(s5(cands[i]), line, right_s)
-            if is_last and close:
-                ends = _close_rows(sc, info, s, best, b, close)
-                tri = _close_tri(sc, bg, info, close)
-                cbs = _close_bonus_row(sc, bg, s[-1:], close[0], info)
-                for i in range(len(forms)):
-                    gain[i] += ends[i] - b[i] + cbs[i]
-                    gain[i] += tri[i]
-            sfx, rk = s[-2:], s[1 - _RECOMBINE :]  # rk + f: the last _RECOMBINE model characters (the merge key)
-            if expect:
-                for i, f in enumerate(forms):
-                    gain[i] += enum_bonus(ctx, sfx + f + tail)
-            s6 = s[-6:]
-            for i in info.frame:  # a frame that takes in the new character holds it: 0 for any other
-                gain[i] += frame_bonus(s6, forms[i], tail)
+            gain = _gains(ctx, info, xs, s, best, b, close if is_last else "", right_s)
+            rk = s[1 - _RECOMBINE :]  # rk + f: the last _RECOMBINE model characters (the merge key)
             base = score - hint
             if tied:  # after an unassigned pair some candidates cannot follow: the plain way
-                t, leads = g.char2code[xs[-1]][1], info.leads
-                for i, f in enumerate(forms):
-                    if (t, leads[i]) in code2char:
-                        continue
+                for i in _allowed(g.char2code[xs[-1]][1], info, code2char):
+                    f = forms[i]
                     h = hs[i] if hs else 0.0
                     total = base + gain[i] + h
                     key = rk + f
@@ -415,47 +95,32 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
                 old = kept.get(key)
                 if old is None or total > old[0]:
                     kept[key] = (total, si, i, b[i], hs[i] if hs else 0.0)
-        if tied:
-            top = heapq.nlargest(width, kept.values(), key=itemgetter(0))
-        else:  # the order of the plain way: a key's first appearance (its first state, its first candidate)
-            at, n = info.first, 1 - _RECOMBINE
-            ranked = sorted(((-e[0], first[states[e[1]][2][n:]], at[forms[e[2]]]), e) for e in kept.values())
-            top = [e for _, e in ranked[:width]]  # the first three are unique: e itself is never compared
+        top = _top(kept, width, None if tied else (info, states, first))
         states = [(total, states[si][1] + (cands[i],), states[si][2] + forms[i], states[si][3] + [bi], h)
                   for total, si, i, bi, h in top]
     return [st[1] for st in states]
 
 
-def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:
-    """_lookahead as a row over the slot's candidates (None when every value is 0), once per letter."""
-    key = ("ahead", info.sid, tuple(nxt))
-    if key not in sc.memo:
-        ahead = _lookahead(list(info.key), nxt)
-        sc.memo[key] = [ahead.get(c, 0.0) for c in info.key] if ahead else None
-    return sc.memo[key]
+def _top(kept: dict, width: int, plain: tuple | None) -> list[tuple]:
+    """The `width` best entries kept, in the plain way's order: a key's first appearance (its first state, its
+    first candidate); after an unassigned pair (plain None), nlargest's (insertion order on ties)."""
+    if plain is None:
+        return heapq.nlargest(width, kept.values(), key=itemgetter(0))
+    info, states, first = plain
+    at, forms, n = info.first, info.forms, 1 - _RECOMBINE
+    ranked = sorted(((-e[0], first[states[e[1]][2][n:]], at[forms[e[2]]]), e) for e in kept.values())
+    return [e for _, e in ranked[:width]]  # the first three are unique: e itself is never compared
 
 
-def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
-    """For each candidate, a bonus when some candidate of the next slot makes a word or a seen pair with it."""
-    bg, (after, _) = _bigrams(), _word_neighbours()
-    forms = {lmform(b) for b in nxt}
-    out = {}
-    for c in cands:
-        f = lmform(c)
-        v = _LOOK_WORD if not forms.isdisjoint(after.get(f, ())) else 0.0
-        for b in bg.followers.get(f, ()):
-            if b in forms:
-                v = max(v, _bonus(bg, f, b))
-                break
-        if v:
-            out[c] = v
-    return out
-
-
-def _score_path(text: str, p: RunPath, ctx: Ctx, width: int) -> list[Hyp]:
+def _prepare(text: str, p: RunPath, ctx: Ctx) -> tuple:
+    """(syl, rstart, forced, right_s, lists) of a path: the same for each of its searches (solve keeps it)."""
     syl, rstart, forced = path_frame(text, p)
     right_s = simp(text[rstart : max(rstart, ctx.win_end)])
-    lists = slot_lists(text, p, ctx, syl, right_s)
+    return syl, rstart, forced, right_s, slot_lists(text, p, ctx, syl, right_s)
+
+
+def _score_path(text: str, p: RunPath, ctx: Ctx, width: int, prep: tuple) -> list[Hyp]:
+    syl, rstart, forced, right_s, lists = prep
     if lists is None:
         return []
     out = []
@@ -475,7 +140,7 @@ def _score_path(text: str, p: RunPath, ctx: Ctx, width: int) -> list[Hyp]:
             tail_lm = TAIL_LM.get(tail, tail)
             s = head + tail_lm + right_s
             frame = frame_bonus(ctx.left[-6:], lm + (tail if tail == "□" else tail_lm), right_s[:6])
-            score = ctx.sc.total(s, ctx.best_left) + extra + prior + frame
+            score = ctx.sc.total(s, ctx.best_left, right_s) + extra + prior + frame
             out.append(Hyp(score, p.end, shown, tail, 1.0, p.kind == "swallow"))
     return out
 
@@ -508,11 +173,12 @@ def solve(text: str, i: int, ctx_base: tuple, budget: list[int] | None = None) -
     if len(sc.memo) >= _MEMO_MAX:  # a long letter: bounded memory
         sc.memo.clear()
     ctx = Ctx(sc, left, sc.extend(left, [0.0]), win_end, annotated, trad, expected_enumerator(enums, i), line)
-    first = {p: _score_path(text, p, ctx, _FIRST_WIDTH) for p in paths}
+    preps = {p: _prepare(text, p, ctx) for p in paths}
+    first = {p: _score_path(text, p, ctx, _FIRST_WIDTH, preps[p]) for p in paths}
     ranked = sorted((p for p in paths if first[p]), key=lambda p: -max(h.score for h in first[p]))
     hyps = [h for p in paths for h in first[p]]
     for p in ranked[:_DEEP_PATHS]:
-        hyps += _score_path(text, p, ctx, _DEEP_WIDTH)
+        hyps += _score_path(text, p, ctx, _DEEP_WIDTH, preps[p])
     if not hyps:
         return None
     as_is = sc.total(left + simp(text[i:win_end]), ctx.best_left)
