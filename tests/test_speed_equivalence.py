@@ -141,3 +141,16 @@ def test_footer_cue_never_misses_a_footer_mark():
     for line in _shipped_lines():
         found = rules.footer.search(line) is not None
         assert found == bool(rules.footer_cue.search(line) and found), line
+
+
+def test_count_changes_equals_a_walk_of_the_characters():
+    from operator import ne
+
+    from dafu.normalize.script import count_changes, to_script
+
+    pairs = [("關於\udcff技能", "关于\udc80技能"), ("𠀀a" * 300, "𠀀b" * 300), ("", "")]
+    for path in LETTERS:
+        text = path.read_text("utf-8")
+        pairs += [(text, to_script(text, "traditional")), (text, text.replace("，", ","))]
+    for before, after in pairs:
+        assert count_changes(before, after) == sum(map(ne, before, after))
