@@ -135,12 +135,11 @@ def test_tidy_fast_path_equals_full_look():
 
 
 def test_footer_cue_never_misses_a_footer_mark():
-    from dafu.normalize.debris import _rules
+    from dafu.normalize.debris import _has_footer_mark, _rules
 
     rules = _rules()
     for line in _shipped_lines():
-        found = rules.footer.search(line) is not None
-        assert found == bool(rules.footer_cue.search(line) and found), line
+        assert _has_footer_mark(line, rules) == (rules.footer.search(line) is not None), line
 
 
 def test_count_changes_equals_a_walk_of_the_characters():
@@ -154,3 +153,15 @@ def test_count_changes_equals_a_walk_of_the_characters():
         pairs += [(text, to_script(text, "traditional")), (text, text.replace("，", ","))]
     for before, after in pairs:
         assert count_changes(before, after) == sum(map(ne, before, after))
+
+
+def test_simple_mark_decides_as_the_full_look():
+    """A mark between two characters is decided on the spot exactly as the neighbour look decides it."""
+    from dafu.normalize.tidy import _PUNCT_RE, _Look, _simple_mark
+
+    for line in _shipped_lines() + [line.replace("，", ",").replace("：", ":") for line in _shipped_lines()]:
+        marks = [m.start() for m in _PUNCT_RE.finditer(line)]
+        look = _Look(line, marks) if marks else None
+        for i in marks:
+            simple = _simple_mark(line, i)
+            assert simple is None or simple == look.chinese(line, i), (line, i)
