@@ -165,3 +165,28 @@ def test_simple_mark_decides_as_the_full_look():
         for i in marks:
             simple = _simple_mark(line, i)
             assert simple is None or simple == look.chinese(line, i), (line, i)
+
+
+def _odd_trees() -> list[tuple[Section, ...]]:
+    """Trees segment never makes (overlapping siblings, a child past its parent, empty paths, empty spans)."""
+    leaf = Section("body", 5, "一是", None, "一/一是", (5, 9))
+    return [
+        (Section("body", 1, "一、", None, "一", (0, 10), (Section("body", 5, None, None, "", (3, 6)),)),),
+        (Section("body", 1, "一、", None, "", (0, 10), (Section("body", 5, None, None, "", (3, 6)),)),),
+        (Section("body", 1, "一、", None, "一", (0, 6), (leaf,)),),
+        (Section("body", 1, "一、", None, "一", (0, 10)), Section("body", 1, "二、", None, "二", (5, 8))),
+        (Section("body", 1, "一、", None, "一", (0, 10)), Section("body", 1, "二、", None, "二", (10, 10)),
+         Section("body", 1, "三、", None, "三", (12, 20), (Section("body", 2, None, None, "三/x", (12, 12)), leaf))),
+        (),
+    ]
+
+
+def test_section_index_answers_as_the_tree_walk():
+    from dafu.segment import section_at, section_index, section_path_at, segment
+
+    trees = [segment(path.read_text("utf-8")).sections for path in LETTERS] + _odd_trees()
+    for tree in trees:
+        index = section_index(tree)
+        end = max((s.span[1] for s in tree), default=0) + 2
+        for offset in range(-1, end):
+            assert section_at(index, offset) == section_path_at(tree, offset), (tree, offset)
