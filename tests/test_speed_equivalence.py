@@ -190,3 +190,13 @@ def test_section_index_answers_as_the_tree_walk():
         end = max((s.span[1] for s in tree), default=0) + 2
         for offset in range(-1, end):
             assert section_at(index, offset) == section_path_at(tree, offset), (tree, offset)
+
+
+def test_first_sentence_is_the_first_of_the_split():
+    from dafu.segment.text import first_sentence, split_sentences
+
+    texts = [path.read_text("utf-8") for path in LETTERS]
+    pieces = [t[i:] for t in texts for i in range(0, len(t), 37)] + ["", " \n ", "（未完。", "甲）。乙", "“。”\n丙"]
+    for piece in pieces:
+        whole = split_sentences(piece)
+        assert first_sentence(piece) == (whole[0] if whole else None), piece[:40]
