@@ -135,9 +135,68 @@ def test_tidy_fast_path_equals_full_look():
 
 
 def test_footer_cue_never_misses_a_footer_mark():
-    from dafu.normalize.debris import _rules
+    from dafu.normalize.debris import _has_footer_mark, _rules
 
     rules = _rules()
     for line in _shipped_lines():
-        found = rules.footer.search(line) is not None
-        assert found == bool(rules.footer_cue.search(line) and found), line
+        assert _has_footer_mark(line, rules) == (rules.footer.search(line) is not None), line
+
+
+def test_count_changes_equals_a_walk_of_the_characters():
+    from operator import ne
+
+    from dafu.normalize.script import count_changes, to_script
+
+    pairs = [("關於\udcff技能", "关于\udc80技能"), ("𠀀a" * 300, "𠀀b" * 300), ("", "")]
+    for path in LETTERS:
+        text = path.read_text("utf-8")
+        pairs += [(text, to_script(text, "traditional")), (text, text.replace("，", ","))]
+    for before, after in pairs:
+        assert count_changes(before, after) == sum(map(ne, before, after))
+
+
+def test_simple_mark_decides_as_the_full_look():
+    """A mark between two characters is decided on the spot exactly as the neighbour look decides it."""
+    from dafu.normalize.tidy import _PUNCT_RE, _Look, _simple_mark
+
+    for line in _shipped_lines() + [line.replace("，", ",").replace("：", ":") for line in _shipped_lines()]:
+        marks = [m.start() for m in _PUNCT_RE.finditer(line)]
+        look = _Look(line, marks) if marks else None
+        for i in marks:
+            simple = _simple_mark(line, i)
+            assert simple is None or simple == look.chinese(line, i), (line, i)
+
+
+def _odd_trees() -> list[tuple[Section, ...]]:
+    """Trees segment never makes (overlapping siblings, a child past its parent, empty paths, empty spans)."""
+    leaf = Section("body", 5, "一是", None, "一/一是", (5, 9))
+    return [
+        (Section("body", 1, "一、", None, "一", (0, 10), (Section("body", 5, None, None, "", (3, 6)),)),),
+        (Section("body", 1, "一、", None, "", (0, 10), (Section("body", 5, None, None, "", (3, 6)),)),),
+        (Section("body", 1, "一、", None, "一", (0, 6), (leaf,)),),
+        (Section("body", 1, "一、", None, "一", (0, 10)), Section("body", 1, "二、", None, "二", (5, 8))),
+        (Section("body", 1, "一、", None, "一", (0, 10)), Section("body", 1, "二、", None, "二", (10, 10)),
+         Section("body", 1, "三、", None, "三", (12, 20), (Section("body", 2, None, None, "三/x", (12, 12)), leaf))),
+        (),
+    ]
+
+
+def test_section_index_answers_as_the_tree_walk():
+    from dafu.segment import section_at, section_index, section_path_at, segment
+
+    trees = [segment(path.read_text("utf-8")).sections for path in LETTERS] + _odd_trees()
+    for tree in trees:
+        index = section_index(tree)
+        end = max((s.span[1] for s in tree), default=0) + 2
+        for offset in range(-1, end):
+            assert section_at(index, offset) == section_path_at(tree, offset), (tree, offset)
+
+
+def test_first_sentence_is_the_first_of_the_split():
+    from dafu.segment.text import first_sentence, split_sentences
+
+    texts = [path.read_text("utf-8") for path in LETTERS]
+    pieces = [t[i:] for t in texts for i in range(0, len(t), 37)] + ["", " \n ", "（未完。", "甲）。乙", "“。”\n丙"]
+    for piece in pieces:
+        whole = split_sentences(piece)
+        assert first_sentence(piece) == (whole[0] if whole else None), piece[:40]

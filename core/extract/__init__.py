@@ -51,13 +51,14 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS) ->
     Numbers are read in a simplified view of the text whatever the output script (OpenCC t2s keeps the length,
     so every offset holds in both); the strings of a metric are then taken from the text itself.
     """
-    from ..segment import split_sentences
+    from ..segment import section_index, split_sentences
     from .cited import find_cited_documents
     from .quantities import find_quantities
 
     view = text if options.script == "simplified" else _simplified(text)
     sentences = seg.sentences or split_sentences(text)
     starts = [s for s, _ in sentences]
+    index = section_index(seg.sections)
     metrics: list[Metric] = []
     warnings: list[Warning] = []
     for q in find_quantities(view):
@@ -67,7 +68,7 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS) ->
                 warnings.append(Warning(WarningCode.METRIC_DAMAGED.value,
                                         WarningCode.METRIC_DAMAGED.template.format(raw=raw), q.span))
             continue
-        metrics.append(_metric(view, q, seg, sentences, starts, metrics[-1] if metrics else None, options))
+        metrics.append(_metric(view, q, index, sentences, starts, metrics[-1] if metrics else None, options))
     metrics = _respectively(view, metrics)
     if view is not text:
         metrics = [_in_text(view, text, m) for m in metrics]
@@ -122,10 +123,11 @@ def _in_text(view: str, text: str, m: Metric) -> Metric:
                    per=same_place(m.per, lo, end), sentence=same_place(m.sentence, lo, lo + len(m.sentence)) or "")
 
 
-def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int],
+def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
             previous: Metric | None, options: Options) -> Metric:
-    """Return the metric of one quantity, placed in its sentence, clause and section."""
-    from ..segment import section_path_at
+    """Return the metric of one quantity, placed in its sentence, clause and section (``index``: the
+    letter's ``segment.section_index``)."""
+    from ..segment import section_at
     from .labels import _CONNECTIVE, categorise, find_label, find_period
     from .roles import find_per, find_role
 
@@ -151,13 +153,13 @@ def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int]
             and s_start <= previous.span[0] and q.span[0] - previous.span[1] <= _LIST_GAP \
             and not _RESULT_CUE.search(text, previous.span[1], q.span[0]):
         role, per = previous.role, per or previous.per  # 每人每月50元、100元、300元: the list shares the rate
+    sentence = text[s_start:s_end]
     return Metric(
         raw=q.raw, value=q.value, value_high=q.value_high, unit=q.unit or "",
-        unit_kind=q.unit_kind or "other", qualifier=q.qualifier, label=label,
-        category=categorise(label, text[clause_start:clause_end], q.unit_kind or "other", options.lexicon,
-                            text[s_start:s_end]),
-        period=find_period(text[s_start:s_end], q.span[0] - s_start), per=per,
-        section=section_path_at(seg.sections, q.span[0]), sentence=text[s_start:s_end], span=q.span, role=role,
+        unit_kind=unit_kind, qualifier=q.qualifier, label=label,
+        category=categorise(label, text[clause_start:clause_end], unit_kind, options.lexicon, sentence),
+        period=find_period(sentence, q.span[0] - s_start), per=per,
+        section=section_at(index, q.span[0]), sentence=sentence, span=q.span, role=role,
     )
 
 

@@ -218,7 +218,7 @@ def _latin(ch: str) -> bool:
 
 
 def _is_year(c: _Context) -> bool:
-    return c.value == c.value.to_integral_value() and 1900 <= c.value <= 2100 and len(c.number) == 4
+    return len(c.number) == 4 and 1900 <= c.value <= 2100 and c.value == c.value.to_integral_value()
 
 
 def _is_phone(c: _Context) -> bool:
@@ -264,12 +264,15 @@ def _in_named_clause(c: _Context) -> bool:
     """三年提升行动, 五年培训规划: a Chinese-numeral count that names a programme later in the clause."""
     window = c.text[c.e:c.e + 8]
     cut = next((i for i, ch in enumerate(window) if ch in _CLAUSE_END), len(window))
-    return any(("clause", w) in _CONTEXT for w in _substrings(window[:cut], 2))
+    return any(w in _CLAUSE_WORDS for w in _substrings(window[:cut], 2))
+
+
+_CLAUSE_WORDS = frozenset(w for (side, w) in _CONTEXT if side == "clause")
 
 
 def _names_programme(c: _Context) -> bool:
     """三项工程, 五大行动: a Chinese-numeral count whose unit is followed at once by a programme word."""
-    return ("clause", c.text[c.e:c.e + 2]) in _CONTEXT
+    return c.text[c.e:c.e + 2] in _CLAUSE_WORDS
 
 
 def _substrings(s: str, size: int):

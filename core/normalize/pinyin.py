@@ -21,6 +21,7 @@ __all__ = ["strip_pinyin", "strip_toneless", "strip_annotations", "annotated_cha
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 SYL = f"[a-z{TONED}]{{1,7}}"
 ANNOT_RE = re.compile(rf"([{CJK}])[(（]({SYL})[)）]")
+_ANNOT_CUE = re.compile(f"[(（][a-z{TONED}]")  # in every match of ANNOT_RE and _TONELESS_RE
 
 
 @lru_cache(maxsize=1)
@@ -85,8 +86,8 @@ def strip_pinyin(text: str) -> tuple[str, int]:
             return m.group(1)
         return m.group(0)
 
-    if "(" not in text and "（" not in text:
-        return text, 0
+    if not _ANNOT_CUE.search(text):
+        return text, 0  # no bracket opens on a letter: no annotation, toned or not (a cheap search)
     text = ANNOT_RE.sub(sub, text)
     text, toneless = strip_toneless(text)
     return text, count + toneless

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
+from array import array
 from functools import cache, lru_cache
-from operator import ne
 
 from .._chars import CJK_WIDE
 
@@ -13,7 +13,9 @@ __all__ = [
 ]
 
 _CJK_RE = re.compile(f"[{CJK_WIDE}]")
-_CHUNK = 64
+_CHUNK = 256
+_UTF32, _LONE = "utf-32-le", "surrogatepass"  # a lone surrogate (from surrogateescape) is a character too
+_WORD = next(code for code in "IL" if array(code).itemsize == 4)  # one UTF-32 code unit
 
 
 @lru_cache(maxsize=4)
@@ -71,7 +73,8 @@ def script_of(text: str, trad: int) -> str:
 def count_changes(before: str, after: str) -> int:
     """Return how many characters differ (same length), else the difference in length.
 
-    Equal chunks are skipped by one C comparison each; only chunks that differ are walked.
+    Equal chunks are skipped by one C comparison each; in a chunk that differs, the characters are compared
+    all at once: XOR of the two chunks' UTF-32 bytes as integers, then the zero words of that counted.
 
     >>> count_changes("關於技能", "关于技能"), count_changes("abc", "a")
     (2, 2)
@@ -82,8 +85,14 @@ def count_changes(before: str, after: str) -> int:
     for i in range(0, len(before), _CHUNK):
         a, b = before[i:i + _CHUNK], after[i:i + _CHUNK]
         if a != b:
-            changed += sum(map(ne, a, b))
+            changed += _differing(a, b)
     return changed
+
+
+def _differing(a: str, b: str) -> int:
+    """Return how many characters of two strings of one length differ."""
+    xor = int.from_bytes(a.encode(_UTF32, _LONE), "little") ^ int.from_bytes(b.encode(_UTF32, _LONE), "little")
+    return len(a) - array(_WORD, xor.to_bytes(4 * len(a), "little")).count(0)
 
 
 # ---------------------------------------------------------------- one character at a time (the repair's view)

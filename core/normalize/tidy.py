@@ -86,27 +86,58 @@ def _tidy_marks(line: str) -> str:
     """Return the line with each mark made full-width or ASCII by its neighbours (the full look)."""
     marks = [m.start() for m in _PUNCT_RE.finditer(line)]
     chars = list(line)
-    pairs = _bracket_pairs(line)
-    left = _neighbours(line, marks, -1)
-    right = _neighbours(line, marks[::-1], 1)
-    next_chinese = _next_chinese(line, sorted(pairs)) if pairs else {}
+    look = None  # the neighbours and bracket pairs, found only when a mark is not a simple one
     for i in marks:
         c = chars[i]
-        if i in pairs:  # Chinese inside the pair
-            lo, hi = sorted((i, pairs[i]))
-            chinese = (next_chinese[lo] <= hi or _is_chinese(line, left[lo]) or _is_chinese(line, right[hi]))
-        elif c in "()（）":  # an unmatched bracket: its outer neighbour decides
-            chinese = _is_chinese(line, left[i]) or _is_chinese(line, right[i])
-        else:
-            before = line[left[i]] if left[i] >= 0 else ""
-            after = line[right[i]] if right[i] >= 0 else ""
-            if (before and after and _ALNUM.fullmatch(before) and _ALNUM.fullmatch(after)
-                    and right[i] == i + 1 and left[i] == i - 1):
-                chinese = False  # 3,500  10:30  ?id=1
-            else:
-                chinese = _is_chinese(line, left[i]) or _is_chinese(line, right[i])
+        chinese = _simple_mark(line, i)
+        if chinese is None:
+            look = look or _Look(line, marks)
+            chinese = look.chinese(line, i)
         chars[i] = _TO_FULL.get(c, c) if chinese else _TO_HALF.get(c, c)
     return "".join(chars)
+
+
+_BRACKETS = frozenset("()（）")
+_ALNUM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%.")
+_NOT_A_SIDE = _MARKS | {" "}
+
+
+def _simple_mark(line: str, i: int) -> bool | None:
+    """Whether the mark at i is Chinese, when it is no bracket and both its neighbours are characters
+    (neither a mark nor a space: they are then its neighbours in ``_Look``); None for any other mark."""
+    if line[i] in _BRACKETS or i == 0 or i + 1 == len(line):
+        return None
+    before, after = line[i - 1], line[i + 1]
+    if before in _NOT_A_SIDE or after in _NOT_A_SIDE:
+        return None
+    if before in _ALNUM_CHARS and after in _ALNUM_CHARS:
+        return False  # 3,500  10:30  ?id=1
+    return _chinese_char(before) or _chinese_char(after)
+
+
+class _Look:
+    """A line's marks with their nearest characters on each side and its matched brackets (linear)."""
+
+    def __init__(self, line: str, marks: list[int]) -> None:
+        self.pairs = _bracket_pairs(line)
+        self.left = _neighbours(line, marks, -1)
+        self.right = _neighbours(line, marks[::-1], 1)
+        self.next_chinese = _next_chinese(line, sorted(self.pairs)) if self.pairs else {}
+
+    def chinese(self, line: str, i: int) -> bool:
+        """Whether the mark at i sits in Chinese text (so is written full-width)."""
+        left, right, pairs = self.left, self.right, self.pairs
+        if i in pairs:  # Chinese inside the pair
+            lo, hi = sorted((i, pairs[i]))
+            return self.next_chinese[lo] <= hi or _is_chinese(line, left[lo]) or _is_chinese(line, right[hi])
+        if line[i] in _BRACKETS:  # an unmatched bracket: its outer neighbour decides
+            return _is_chinese(line, left[i]) or _is_chinese(line, right[i])
+        before = line[left[i]] if left[i] >= 0 else ""
+        after = line[right[i]] if right[i] >= 0 else ""
+        if (before and after and _ALNUM.fullmatch(before) and _ALNUM.fullmatch(after)
+                and right[i] == i + 1 and left[i] == i - 1):
+            return False  # 3,500  10:30  ?id=1
+        return _is_chinese(line, left[i]) or _is_chinese(line, right[i])
 
 
 _DOC_YEAR_BRACKETS = re.compile(
@@ -141,7 +172,17 @@ def _neighbours(line: str, marks: list[int], step: int) -> dict[int, int]:
 
 
 def _is_chinese(line: str, i: int) -> bool:
-    return i >= 0 and bool(_CHINESE_SIDE.match(line[i]))
+    return i >= 0 and _chinese_char(line[i])
+
+
+_CHINESE_CHARS: dict[str, bool] = {}  # a memo of _CHINESE_SIDE on one character (one entry per character seen)
+
+
+def _chinese_char(c: str) -> bool:
+    known = _CHINESE_CHARS.get(c)
+    if known is None:
+        known = _CHINESE_CHARS[c] = _CHINESE_SIDE.match(c) is not None
+    return known
 
 
 _ROUND = re.compile(r"[()（）]")

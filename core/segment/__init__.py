@@ -12,7 +12,7 @@ from dataclasses import replace
 from ..codes import DocType, WarningCode
 from ..model import Section, Segmented, Span, Warning
 
-__all__ = ["segment", "contact_person", "split_sentences", "section_path_at"]
+__all__ = ["segment", "contact_person", "split_sentences", "section_path_at", "section_index", "section_at"]
 
 
 def __getattr__(name: str):
@@ -117,6 +117,46 @@ def section_path_at(sections: tuple[Section, ...], offset: int) -> str | None:
     if i < 0 or not sections[i].span[0] <= offset < sections[i].span[1]:
         return None
     return section_path_at(sections[i].children, offset) or sections[i].path
+
+
+SectionIndex = tuple[list[int], list["str | None"]] | tuple[Section, ...]
+
+
+def section_index(sections: tuple[Section, ...]) -> SectionIndex:
+    """Return the section tree as sorted change points (offset, path from there on), for ``section_at``.
+
+    Built once per letter; a tree whose spans do not nest in order (never made by ``segment``) is kept as
+    it is, and ``section_at`` then walks it like ``section_path_at``.
+
+    >>> s = Section("body", 1, "一、", "做法", "一", (0, 9), (Section("body", 5, "一是", None, "一/一是", (5, 9)),))
+    >>> section_index((s,))
+    ([0, 5, 9, 9], ['一', '一/一是', '一', None])
+    """
+    offsets: list[int] = []
+    paths: list[str | None] = []
+
+    def walk(nodes: tuple[Section, ...], outer: str | None, top: bool) -> None:
+        for node in nodes:
+            own = node.path if top else node.path or outer  # section_path_at: a child's path, else its parent's
+            offsets.append(node.span[0])
+            paths.append(own)
+            walk(node.children, own, False)
+            offsets.append(node.span[1])
+            paths.append(outer)
+
+    walk(sections, None, True)
+    if any(a > b for a, b in zip(offsets, offsets[1:])):
+        return sections
+    return offsets, paths
+
+
+def section_at(index: SectionIndex, offset: int) -> str | None:
+    """Path of the deepest section whose span holds offset, or None (``section_path_at`` on an index)."""
+    if not index or isinstance(index[0], Section):
+        return section_path_at(index, offset)
+    offsets, paths = index
+    i = bisect_right(offsets, offset) - 1
+    return paths[i] if i >= 0 else None
 
 
 def contact_person(text: str) -> str | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..codes import SectionKind
 from ..model import Section, Span
 from .text import CLOSING as _CLOSING
-from .text import alt, split_sentences
+from .text import alt, first_sentence
 
 __all__ = ["sections", "MARKERS"]
 
@@ -135,10 +135,10 @@ def _first_sentence(text: str, s: int, e: int) -> Span | None:
     """The first sentence of text[s:e], without its final punctuation."""
     while s < e and text[s] in "，,、 ":
         s += 1
-    sents = split_sentences(text[s:e])
-    if not sents:
+    first = first_sentence(text[s:e])
+    if first is None:
         return None
-    a, b = sents[0]
+    a, b = first
     while b > a and text[s + b - 1] in "。；！？，：:":
         b -= 1
     return (s + a, s + b) if b > a else None

@@ -9,7 +9,10 @@ from .._chars import BRACKETS, CJK
 from .._data import data_text, data_toml
 from ..model import Span
 
-__all__ = ["words", "alt", "fold", "lines", "split_sentences", "split_top", "squeeze", "CJK", "CLOSING", "SEAL"]
+__all__ = [
+    "words", "alt", "fold", "lines", "split_sentences", "first_sentence", "split_top", "squeeze",
+    "CJK", "CLOSING", "SEAL",
+]
 
 
 
@@ -87,6 +90,23 @@ def split_sentences(text: str) -> tuple[Span, ...]:
     ((0, 13), (13, 24), (24, 26))
     """
     out: list[Span] = []
+    _split(text, out, len(text) + 1)
+    return tuple(out)
+
+
+def first_sentence(text: str) -> Span | None:
+    """The first span ``split_sentences`` gives, found without splitting the rest of the text.
+
+    >>> first_sentence("  （一）总体情况。全市共有3家。"), first_sentence(" \\n ")
+    ((2, 10), None)
+    """
+    out: list[Span] = []
+    _split(text, out, 1)
+    return out[0] if out else None
+
+
+def _split(text: str, out: list[Span], limit: int) -> None:
+    """Append the sentence spans of text to out, stopping once out holds ``limit`` of them."""
     stack: list[str] = []
     waiting: dict[str, int] = {}
     start = 0
@@ -95,6 +115,8 @@ def split_sentences(text: str) -> tuple[Span, ...]:
         if c == "\n":
             _emit(text, start, i, out)
             start, stack, waiting = i + 1, [], {}
+            if len(out) >= limit:
+                return
         elif c in _OPEN:
             closer = _OPEN[c]
             stack.append(closer)
@@ -109,8 +131,9 @@ def split_sentences(text: str) -> tuple[Span, ...]:
         elif not stack:
             _emit(text, start, i + 1, out)
             start = i + 1
+            if len(out) >= limit:
+                return
     _emit(text, start, len(text), out)
-    return tuple(out)
 
 
 def _emit(text: str, start: int, end: int, out: list[Span]) -> None:
