@@ -85,7 +85,7 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         if q is not None:
             found.append(q)
             pos = q.span[1]
-    return tuple(_bare_magnitude_units(text, _share_series_unit(text, found)))
+    return tuple(_bare_magnitude_units(text, _share_point_unit(text, _share_series_unit(text, found))))
 
 
 def _is_speech(quoted: str) -> bool:
@@ -107,6 +107,26 @@ def _share_series_unit(text: str, found: list[Quantity]) -> list[Quantity]:
             j -= 1
             found[j] = Quantity(found[j].raw, found[j].value, None, last.unit, last.unit_kind, found[j].qualifier,
                                 found[j].span, True, None)
+    return found
+
+
+_POINT_UNITS = ("个百分点", "个千分点", "百分点", "千分点")
+_POINT_JOINS = ("、", "和", "及", "与", "或")
+
+
+def _share_point_unit(text: str, found: list[Quantity]) -> list[Quantity]:
+    """分别下降1.2个和0.4个百分点: the 个百分点 written after the last item belongs to the items before it."""
+    for k in range(len(found) - 1, 0, -1):
+        last = found[k]
+        if last.unit not in _POINT_UNITS or not last.is_metric:
+            continue
+        j = k
+        while j > 0 and (found[j - 1].unit == "个" or found[j - 1].reason == "no_unit") \
+                and text[found[j - 1].span[1]:found[j].span[0]] in _POINT_JOINS:
+            j -= 1
+            q = found[j]
+            found[j] = Quantity(q.raw, q.value, q.value_high, last.unit, last.unit_kind, q.qualifier, q.span,
+                                True, None)
     return found
 
 
@@ -191,14 +211,15 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
     return unit, m.end()
 
 
-_NUMERAL_UNITS = re.compile("(?<=[0-9０-９])(?:" + _alternation(u for u in _UNITS if u[0] in _CONT) + ")")
+_NUMERAL_UNITS = re.compile("(?<=[0-9０-９万亿萬億])(?:" + _alternation(u for u in _UNITS if u[0] in _CONT) + ")")
 
 
 _SPACE_GROUPS = re.compile(r"(?: [0-9]{3})+(?![0-9.])")
 
 
 def _unit_inside_run(text: str, s: int, run_end: int) -> int:
-    """Return where the numeral of a run ends when a unit that starts with a numeral (千瓦, 千克) follows digits."""
+    """Return where the numeral of a run ends when a unit that starts with a numeral (千瓦, 千克) follows digits
+    or a magnitude (30万千瓦: 300,000 kW, not 301,000)."""
     m = _NUMERAL_UNITS.search(text, s + 1, run_end + 3)
     return m.start() if m and m.start() < run_end else run_end
 
