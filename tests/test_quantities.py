@@ -115,7 +115,7 @@ def test_table_values_are_known():
     assert all(r[2] in ("digit", "zero", "unit", "magnitude", "point", "approx", "negative")
                for r in _table("numerals.tsv"))
     assert all(r[0] in ("before", "after", "clause", "prefix", "specification", "package", "proposers", "rate_base",
-                        "size_specification")
+                        "size_specification", "copies", "designate", "designee")
                for r in _table("quantity_context.tsv"))
 
 

@@ -19,6 +19,7 @@ NOT_METRIC_REASONS = (
     "year", "date", "period", "doc_number", "proposal_number", "ordinal", "enumerator",
     "quoted", "title", "name", "phone", "marker", "no_unit", "damaged", "duration", "age",
     "masked", "threshold", "specification", "proposers", "package", "rate_base", "rank", "counter", "milepost",
+    "procedural",
 )
 _PHONE_CUE = re.compile(r"电话|传真|热线|手机|联系方式|咨询")
 
@@ -124,6 +125,8 @@ def _is_threshold(c: _Context, qs: int) -> bool:
     text, e = c.text, c.e
     if _INFO[c.unit][0] == "percent" and "率" not in text[max(0, qs - 8):qs]:
         return False  # 拿出不低于30%的岗位: a share of what follows, not a condition on it
+    if text[qs - 1:qs] == "各":
+        return False  # 更新车辆各2辆的乡镇: a count for each (FIELD-GUIDE §9), not a condition
     if text.startswith(_THRESHOLD_AFTER, e) or text.startswith(("以上的", "以下的", "以内的"), e - 2) \
             or _SIZE_CLASS.match(text, e):
         return True  # 周边200米范围内的单位, 9个班规模的幼儿园: the figure says which ones are meant
@@ -203,6 +206,22 @@ def _is_rate_base(c: _Context, qs: int) -> bool:
 _RATE_VERBS = _words("rate_base")
 
 
+def _is_procedural(c: _Context, qs: int) -> bool:
+    """抄送…各1份, 一式三份, 确定1名联络员: a step a notice asks for (copies, a designee), not a figure."""
+    text = c.text
+    if c.unit == "份" and c.value <= 10:
+        clause = text[max(0, qs - 40):qs]
+        clause = clause[max(clause.rfind(ch) for ch in "，。；：,;:\n") + 1:]
+        return any(w in clause for w in _COPY_VERBS)
+    return c.unit in ("名", "位", "人") and c.value <= 5 and text.startswith(_DESIGNEES, c.e) \
+        and text[max(0, qs - 4):qs].endswith(_DESIGNATE_VERBS)
+
+
+_COPY_VERBS = _words("copies")
+_DESIGNATE_VERBS = _words("designate")
+_DESIGNEES = _words("designee")
+
+
 def _is_rank(c: _Context, qs: int) -> bool:
     """进入前五名, 前3强: a rank, not a count (目前3家 is a count)."""
     return c.text[qs - 1:qs] == "前" and c.text[qs - 2:qs] != "目前"
@@ -231,6 +250,7 @@ _METRIC_CHECKS = (
     ("proposers", _is_proposers),
     ("package", _is_package),
     ("rate_base", _is_rate_base),
+    ("procedural", _is_procedural),
 )
 
 
