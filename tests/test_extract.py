@@ -64,6 +64,9 @@ def test_per(sentence, raw, per):
     ("每万人拥有高技能人才120人。", "120人", "result", "每万人"),
     ("孕产妇死亡率为2.1/10万。", "2.1/10万", "result", "每10万"),
     ("全市公交日均客运量约37.5万人次。", "约37.5万人次", "result", "日均"),
+    ("新增污泥处置能力3.6万吨/年。", "3.6万吨", "result", "每年"),
+    ("培训补贴按1200 元/人的标准发放。", "1200 元", "standard", "每人"),
+    ("新建生产线产能5万吨/年产品。", "5万吨", "result", None),
 ])
 def test_role_and_per(sentence, raw, role, per):
     found = metrics_of(sentence)[raw]

@@ -145,7 +145,7 @@ def _metric(text: str, q: Quantity, seg: Segmented, sentences, starts: list[int]
     elif not label and previous is not None and previous.span[0] >= s_start:
         label = previous.label  # 18件，占14.2%; 是1.5倍: a share or change of the figure before it
     unit_kind = q.unit_kind or "other"
-    per = find_per(text, clause_start, q.span[0], q.unit or "")
+    per = find_per(text, clause_start, q.span[0], q.unit or "", q.span[1])
     role = find_role(text, s_start, clause_start, q.span, clause_end, q.qualifier, per, unit_kind)
     if previous is not None and previous.role == "standard" and role == "result" and previous.unit == q.unit \
             and s_start <= previous.span[0] and q.span[0] - previous.span[1] <= _LIST_GAP \
