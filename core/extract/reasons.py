@@ -106,7 +106,7 @@ _MASK_SET = frozenset(_MASK)
 _NUMERAL_CLASSIFIER = re.compile(rf"[{CJK_BASIC}]{{0,12}}?(?:有|共|计)?[0-9０-９一二两三四五六七八九十百千万]+"
                                  r"[个座家所场条项处件名人户台辆间]")
 _THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（", "范围内", "范围以内")
-_SIZE_CLASS = re.compile(rf"[{CJK_BASIC}]{{0,2}}规模(?:的|[{CJK_BASIC}])")  # 一所9个班规模的幼儿园
+_SIZE_CLASS = re.compile(rf"[{CJK_BASIC}]{{0,2}}规模的")  # 一所9个班规模的幼儿园 (but 12家规模以上企业 counts)
 
 
 def _is_masked(c: _Context) -> bool:
