@@ -209,15 +209,18 @@ _RATE_VERBS = _words("rate_base")
 def _is_procedural(c: _Context, qs: int) -> bool:
     """抄送…各1份, 一式三份, 确定1名联络员: a step a notice asks for (copies, a designee), not a figure."""
     text = c.text
+    clause = text[max(0, qs - 40):qs]
+    clause = clause[max(clause.rfind(ch) for ch in "，。；：,;:\n") + 1:]
+    if _DONE.search(clause):
+        return False  # 共报送调研报告8份, 已确定3名联络员: what was done is reported
     if c.unit == "份" and c.value <= 10:
-        clause = text[max(0, qs - 40):qs]
-        clause = clause[max(clause.rfind(ch) for ch in "，。；：,;:\n") + 1:]
         return any(w in clause for w in _COPY_VERBS)
     return c.unit in ("名", "位", "人") and c.value <= 5 and text.startswith(_DESIGNEES, c.e) \
-        and text[max(0, qs - 4):qs].endswith(_DESIGNATE_VERBS)
+        and clause.endswith(_DESIGNATE_VERBS)
 
 
 _COPY_VERBS = _words("copies")
+_DONE = re.compile("共|已|累计|先后|收到|完成")
 _DESIGNATE_VERBS = _words("designate")
 _DESIGNEES = _words("designee")
 
