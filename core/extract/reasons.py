@@ -175,7 +175,7 @@ def _is_size_specification(c: _Context, qs: int) -> bool:
 
 
 _SIZE_WORDS = _words("size_specification")
-_CAPS = frozenset(("不超过", "不得超过", "不高于", "不大于", "不低于", "不少于", "不小于"))
+_CAPS = frozenset(("不超过", "不得超过", "不高于", "不大于"))  # a floor (规模不少于5万张) is more often a goal
 _SIZE_RULE_CUE = re.compile(r"明确|规定|要求|原则上|标准|按照|办法|条例|不得")
 
 
