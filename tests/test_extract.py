@@ -37,6 +37,18 @@ def test_label(sentence, raw, label):
     assert found[raw].label and (label in found[raw].label or found[raw].label in label)
 
 
+@pytest.mark.parametrize("sentence, raw, label", [
+    ("全县小学、初中和高中分别为64、37和18所。", "37", "初中"),
+    ("全县小学、初中和高中分别为64、37和18所，分别占53.8%、31.1%和15.1%。", "31.1%", "初中"),
+    ("新增甲1.2万人，乙300人，分别完成年计划的70.1%和80.2%。", "80.2%", "乙完成年计划"),
+    ("城镇和农村居民人均可支配收入分别为4.2万元和1.9万元。", "1.9万元", "城镇和农村居民人均可支配收入"),
+    ("共承办建议148件、提案132件，代表委员满意率分别为98.6%、99.2%。", "99.2%", "提案代表委员满意率"),
+])
+def test_respectively_labels(sentence, raw, label):
+    """FIELD-GUIDE E6: the i-th figure of a 分别 list is named by the i-th name or figure before it."""
+    assert metrics_of(sentence)[raw].label == label
+
+
 @pytest.mark.parametrize("sentence, raw, per", [
     ("中级工每人每年5000元，高级工每人每年6000元。", "5000元", "每人每年"),
     ("给予每人800元的一次性补贴。", "800元", "每人"),
@@ -64,6 +76,9 @@ def test_per(sentence, raw, per):
     ("每万人拥有高技能人才120人。", "120人", "result", "每万人"),
     ("孕产妇死亡率为2.1/10万。", "2.1/10万", "result", "每10万"),
     ("全市公交日均客运量约37.5万人次。", "约37.5万人次", "result", "日均"),
+    ("新增污泥处置能力3.6万吨/年。", "3.6万吨", "result", "每年"),
+    ("培训补贴按1200 元/人的标准发放。", "1200 元", "standard", "每人"),
+    ("新建生产线产能5万吨/年产品。", "5万吨", "result", None),
 ])
 def test_role_and_per(sentence, raw, role, per):
     found = metrics_of(sentence)[raw]

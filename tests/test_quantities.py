@@ -126,7 +126,8 @@ def test_table_values_are_known():
                for r in _table("quantity_qualifiers.tsv"))
     assert all(r[2] in ("digit", "zero", "unit", "tens", "magnitude", "point", "approx", "half", "negative")
                for r in _table("numerals.tsv"))
-    assert all(r[0] in ("before", "after", "clause", "prefix", "specification", "package", "proposers")
+    assert all(r[0] in ("before", "after", "clause", "prefix", "specification", "package", "proposers", "rate_base",
+                        "size_specification", "copies", "designate", "designee")
                for r in _table("quantity_context.tsv"))
 
 

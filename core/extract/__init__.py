@@ -10,6 +10,7 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 
+from .._chars import CJK_BASIC
 from ..codes import WarningCode
 from ..model import Extracted, Metric, Quantity, Segmented, Span, Warning
 from ..options import DEFAULT_OPTIONS, Options
@@ -91,11 +92,35 @@ def _respectively(text: str, metrics: list[Metric]) -> list[Metric]:
         while k + n < len(out) and _CONNECTIVE.match(text, out[k + n - 1].span[1], out[k + n].span[0]):
             n += 1
         items = [m for m in out[:k] if m.sentence == first.sentence and m.unit != first.unit][-n:]
-        if n > 1 and len(items) == n and all(m.label for m in items):
+        nouns = _noun_items(text, cue) if n > 1 else []
+        if len(nouns) == n:
             for i in range(n):
-                out[k + i] = replace(out[k + i], label=f"{items[i].label}{out[k + i].label or ''}")
+                out[k + i] = replace(out[k + i], label=nouns[i])
+        elif n > 1 and len(items) == n and all(m.label for m in items):
+            clause = max(text.rfind(ch, 0, cue) for ch in "，。；,;\n") + 1
+            for i in range(n):  # its own words (满意率分别为, 分别完成年计划) follow the item's; borrowed ones do not
+                own = out[k + i].label or ""
+                own = own if own in text[clause:out[k + i].span[0]] else ""
+                out[k + i] = replace(out[k + i], label=f"{items[i].label}{own}")
         k += n
     return out
+
+
+_NOUN_LIST = re.compile(rf"[{CJK_BASIC}A-Za-z0-9]{{1,12}}(?:(?:、|和|及|与)[{CJK_BASIC}A-Za-z0-9]{{1,12}})+$")
+_NOUN_JOIN = re.compile("、|和|及|与")
+
+
+def _noun_items(text: str, cue: int) -> list[str]:
+    """小学、初中和高中分别为64、37和18所: the names written right before 分别, in order (none if it is no list)."""
+    from .labels import tidy_label
+
+    clause = text[max(0, cue - 60):cue]
+    clause = clause[max(clause.rfind(ch) for ch in "，。；：,;:\n（(") + 1:]
+    m = _NOUN_LIST.search(clause)
+    if m is None:
+        return []
+    names = [tidy_label(part) for part in _NOUN_JOIN.split(m.group())]
+    return names if all(2 <= len(name) <= 6 for name in names) else []  # 城镇和农村居民人均收入: a shared head
 
 
 def _simplified(text: str) -> str:
@@ -147,7 +172,7 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
     elif not label and previous is not None and previous.span[0] >= s_start:
         label = previous.label  # 18件，占14.2%; 是1.5倍: a share or change of the figure before it
     unit_kind = q.unit_kind or "other"
-    per = find_per(text, clause_start, q.span[0], q.unit or "")
+    per = find_per(text, clause_start, q.span[0], q.unit or "", q.span[1])
     role = find_role(text, s_start, clause_start, q.span, clause_end, q.qualifier, per, unit_kind)
     if previous is not None and previous.role == "standard" and role == "result" and previous.unit == q.unit \
             and s_start <= previous.span[0] and q.span[0] - previous.span[1] <= _LIST_GAP \

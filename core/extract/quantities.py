@@ -88,7 +88,7 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         if q is not None:
             found.append(q)
             pos = q.span[1]
-    return tuple(_bare_magnitude_units(text, _share_series_unit(text, found)))
+    return tuple(_bare_magnitude_units(text, _share_list_unit(text, _share_series_unit(text, found))))
 
 
 def _is_speech(quoted: str) -> bool:
@@ -111,6 +111,35 @@ def _share_series_unit(text: str, found: list[Quantity]) -> list[Quantity]:
             found[j] = Quantity(found[j].raw, found[j].value, None, last.unit, last.unit_kind, found[j].qualifier,
                                 found[j].span, True, None)
     return found
+
+
+_POINT_UNITS = ("个百分点", "个千分点", "百分点", "千分点")
+_LIST_JOINS = ("、", "和", "及", "与", "或")
+_MAGNITUDES = frozenset("万亿萬億")
+
+
+def _share_list_unit(text: str, found: list[Quantity]) -> list[Quantity]:
+    """分别为120、85和36家, 分别下降1.2个和0.4个百分点: the unit written after the last item of a list belongs to
+    the bare items before it (FIELD-GUIDE E10); 3、5万元 is left alone (does the 万 belong to 3?)."""
+    for k in range(len(found) - 1, 0, -1):
+        last = found[k]
+        if not last.is_metric or not last.unit or last.value_high is not None:
+            continue
+        j = k
+        while j > 0 and _bare_list_item(found[j - 1], last) \
+                and text[found[j - 1].span[1]:found[j].span[0]] in _LIST_JOINS:
+            j -= 1
+            q = found[j]
+            found[j] = Quantity(q.raw, q.value, q.value_high, last.unit, last.unit_kind, q.qualifier, q.span,
+                                True, None)
+    return found
+
+
+def _bare_list_item(item: Quantity, last: Quantity) -> bool:
+    """True when item is a number with no unit (or 1.2个 before 个百分点) whose magnitude needs none of last's."""
+    if item.reason != "no_unit" and not (item.unit == "个" and last.unit in _POINT_UNITS):
+        return False
+    return not _MAGNITUDES.intersection(last.raw) or bool(_MAGNITUDES.intersection(item.raw))
 
 
 _BARE_NOUNS = {r[0]: r[1] for r in _rows("quantity_bare_units.tsv")}
@@ -194,14 +223,15 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
     return unit, m.end()
 
 
-_NUMERAL_UNITS = re.compile("(?<=[0-9０-９])(?:" + _alternation(u for u in _UNITS if u[0] in _CONT) + ")")
+_NUMERAL_UNITS = re.compile("(?<=[0-9０-９万亿萬億])(?:" + _alternation(u for u in _UNITS if u[0] in _CONT) + ")")
 
 
 _SPACE_GROUPS = re.compile(r"(?: [0-9]{3})+(?![0-9.])")
 
 
 def _unit_inside_run(text: str, s: int, run_end: int) -> int:
-    """Return where the numeral of a run ends when a unit that starts with a numeral (千瓦, 千克) follows digits."""
+    """Return where the numeral of a run ends when a unit that starts with a numeral (千瓦, 千克) follows digits
+    or a magnitude (30万千瓦: 300,000 kW, not 301,000)."""
     m = _NUMERAL_UNITS.search(text, s + 1, run_end + 3)
     return m.start() if m and m.start() < run_end else run_end
 

@@ -19,6 +19,7 @@ NOT_METRIC_REASONS = (
     "year", "date", "period", "doc_number", "proposal_number", "ordinal", "enumerator",
     "quoted", "title", "name", "phone", "marker", "no_unit", "damaged", "duration", "age",
     "masked", "threshold", "specification", "proposers", "package", "rate_base", "rank", "counter", "milepost",
+    "procedural",
 )
 _PHONE_CUE = re.compile(r"电话|传真|热线|手机|联系方式|咨询")
 
@@ -55,8 +56,8 @@ def _reason(c: _Context, qs: int) -> str | None:
         return "damaged"
     if _is_masked(c):
         return "masked"
-    if c.url_like or _latin(c.prev) or _latin(c.next) or "+" in (c.prev, c.next):
-        return "name"
+    if c.url_like or _latin(c.prev) or (_latin(c.next) and unit is None) or "+" in (c.prev, c.next):
+        return "name"  # 5G, G20 (but 12件C类建议: a letter after the unit starts the next word)
     if ordinal == "ordinal":
         return "proposal_number" if unit == "号" else "ordinal"
     if quoted := _quoted(c.quotes, s):
@@ -104,7 +105,8 @@ _MASK = "xX*＊×ｘＸ"
 _MASK_SET = frozenset(_MASK)
 _NUMERAL_CLASSIFIER = re.compile(rf"[{CJK_BASIC}]{{0,12}}?(?:有|共|计)?[0-9０-９一二两三四五六七八九十百千万]+"
                                  r"[个座家所场条项处件名人户台辆间]")
-_THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（")
+_THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（", "范围内", "范围以内")
+_SIZE_CLASS = re.compile(rf"[{CJK_BASIC}]{{0,2}}规模的")  # 一所9个班规模的幼儿园 (but 12家规模以上企业 counts)
 
 
 def _is_masked(c: _Context) -> bool:
@@ -123,8 +125,11 @@ def _is_threshold(c: _Context, qs: int) -> bool:
     text, e = c.text, c.e
     if _INFO[c.unit][0] == "percent" and "率" not in text[max(0, qs - 8):qs]:
         return False  # 拿出不低于30%的岗位: a share of what follows, not a condition on it
-    if text.startswith(_THRESHOLD_AFTER, e) or text.startswith(("以上的", "以下的"), e - 2):
-        return True
+    if text[qs - 1:qs] == "各":
+        return False  # 更新车辆各2辆的乡镇: a count for each (FIELD-GUIDE §9), not a condition
+    if text.startswith(_THRESHOLD_AFTER, e) or text.startswith(("以上的", "以下的", "以内的"), e - 2) \
+            or _SIZE_CLASS.match(text, e):
+        return True  # 周边200米范围内的单位, 9个班规模的幼儿园: the figure says which ones are meant
     if text[e - 2:e] in ("以上", "以下") and _cjk(text[e:e + 1]) and text[e] not in _NOT_NOUN_START \
             and _INFO[c.unit][0] != "percent":
         return True  # 30户以上村民组: 以上 binds to the noun after it
@@ -152,12 +157,26 @@ def _is_specification(c: _Context, qs: int) -> bool:
     window = c.text[max(0, qs - 6):qs]
     if not any(w in window for w in _SPEC_WORDS):
         return False
-    sentence = c.text[max(0, qs - 30):qs]
+    sentence = c.text[max(0, qs - 30):c.s]  # the cap written before the number (不超过25公里) is a cue
     cut = max(sentence.rfind(ch) for ch in "。；;\n")
     return _RULE_CUE.search(sentence, cut + 1) is not None or c.text.startswith(_THRESHOLD_AFTER, c.e)
 
 
 _RULE_CUE = re.compile(r"按照|按|标准|要求|规定|不低于|不小于|不少于|不超过|不大于|以上|以下")
+
+
+def _is_size_specification(c: _Context, qs: int) -> bool:
+    """班额不超过55人, 单校规模原则上不超过3000人: a size a rule caps (any unit), not a count."""
+    if c.text[qs:c.s] not in _CAPS or not any(w in c.text[max(0, qs - 8):qs] for w in _SIZE_WORDS):
+        return False
+    sentence = c.text[max(0, qs - 40):qs]
+    cut = max(sentence.rfind(ch) for ch in "。；;\n")
+    return _SIZE_RULE_CUE.search(sentence, cut + 1) is not None
+
+
+_SIZE_WORDS = _words("size_specification")
+_CAPS = frozenset(("不超过", "不得超过", "不高于", "不大于"))  # a floor (规模不少于5万张) is more often a goal
+_SIZE_RULE_CUE = re.compile(r"明确|规定|要求|原则上|标准|按照|办法|条例|不得")
 
 
 def _is_proposers(c: _Context, qs: int) -> bool:
@@ -179,8 +198,31 @@ def _is_package(c: _Context, qs: int) -> bool:
 
 
 def _is_rate_base(c: _Context, qs: int) -> bool:
-    """每100人配备1名: the base of a rate, not a count."""
-    return c.text[qs - 1:qs] == "每"
+    """每100人配备1名, 每吸纳1人给予奖补, 每新增1个学位: the base of a rate (每, or 每 and a verb), not a count."""
+    before = c.text[max(0, qs - 4):qs]
+    return before.endswith("每") or any(before.endswith("每" + verb) for verb in _RATE_VERBS)
+
+
+_RATE_VERBS = _words("rate_base")
+
+
+def _is_procedural(c: _Context, qs: int) -> bool:
+    """抄送…各1份, 一式三份, 确定1名联络员: a step a notice asks for (copies, a designee), not a figure."""
+    text = c.text
+    clause = text[max(0, qs - 40):qs]
+    clause = clause[max(clause.rfind(ch) for ch in "，。；：,;:\n") + 1:]
+    if _DONE.search(clause):
+        return False  # 共报送调研报告8份, 已确定3名联络员: what was done is reported
+    if c.unit == "份" and c.value <= 10:
+        return any(w in clause for w in _COPY_VERBS)
+    return c.unit in ("名", "位", "人") and c.value <= 5 and text.startswith(_DESIGNEES, c.e) \
+        and clause.endswith(_DESIGNATE_VERBS)
+
+
+_COPY_VERBS = _words("copies")
+_DONE = re.compile("共|已|累计|先后|收到|完成")
+_DESIGNATE_VERBS = _words("designate")
+_DESIGNEES = _words("designee")
 
 
 def _is_rank(c: _Context, qs: int) -> bool:
@@ -207,9 +249,11 @@ _METRIC_CHECKS = (
     ("milepost", _is_milepost),
     ("threshold", _is_threshold),
     ("specification", _is_specification),
+    ("specification", _is_size_specification),
     ("proposers", _is_proposers),
     ("package", _is_package),
     ("rate_base", _is_rate_base),
+    ("procedural", _is_procedural),
 )
 
 

@@ -34,6 +34,8 @@ _CAP_WORD = re.compile("最高|最低|不超过|不低于|不高于|不超")
 _CAP_KINDS = ("money_cny", "percent")
 _UNIT_PER = {"‰": "每千", "‱": "每万", "/10万": "每10万", "/万": "每万", "/千": "每千", "/100万": "每100万",
              "/十万": "每十万"}
+_SLASH_BASE = re.compile(r"\s?[/／](小时|平方米|人次|年|月|日|天|周|人|户|亩|次|车|台|床|公里|吨)"
+                         r"(?!(?![的以左和与及])[\u4e00-\u9fff])")  # 3.2万吨/年, 1500元/人 (but 吨/年产: a word)
 _AVERAGE = re.compile(r"(?:人均|户均|年均|亩均|日均|月均|村均|校均)")
 # A 每-phrase ends where its verb starts (每人每年最高不超过 → 每人每年; 每公里补助 → 每公里).
 _PER_STOP = re.compile(r"补助|补贴|给予|获得|发放|奖励|最高|最低|不超过|不低于|不少于|不高于|按|配备|抽检|完成|"
@@ -42,14 +44,17 @@ _PER_STOP = re.compile(r"补助|补贴|给予|获得|发放|奖励|最高|最低
                        r"(?<=[\u4e00-\u9fff])[0-9]")
 
 
-def find_per(text: str, clause_start: int, start: int, unit: str) -> str | None:
-    """Return the base of a rate written before the number in its clause (每人每年, 人均, 每万人), else None.
+def find_per(text: str, clause_start: int, start: int, unit: str, end: int | None = None) -> str | None:
+    """Return the base of a rate written before the number in its clause (每人每年, 人均, 每万人), or after its
+    unit (3.2万吨/年, 1500元/人: 每年, 每人), else None.
 
     >>> find_per("中级工每人每年最高5000元", 0, 9, "元"), find_per("村医人均年增收约6500元", 0, 8, "元")
     ('每人每年', '人均')
     """
     if unit in _UNIT_PER:
         return _UNIT_PER[unit]
+    if end is not None and (after := _SLASH_BASE.match(text, end)):
+        return "每" + after.group(1)
     window_start = max(clause_start, start - 20)
     at = text.find("每", window_start, start)
     if at >= 0:
