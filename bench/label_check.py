@@ -2,7 +2,7 @@
 
 usage: label_check.py DIR [DIR ...] [-v]
 For every DIR/*.txt: (1) script parity: `process` under --script simplified, traditional and keep gives the same
-metrics (span, value, unit folded to simplified, qualifier, role); (2) labels: no label starts or ends with a verb
+metrics (span, value, unit as written, qualifier, role); (2) labels: no label starts or ends with a verb
 or function word (the word lists of tests/test_extract.py, written apart from core/data/label_trim.tsv) and none is
 empty. Held-out folders are meant to be scored with this and no -v, so nobody reads their failures.
 """
@@ -13,12 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dafu import Options, process  # noqa: E402
-from dafu.normalize import to_script  # noqa: E402
 from tests.test_extract import DANGLING_END, DANGLING_START, WORDS_AT_EDGES  # noqa: E402
 
 
 def _key(m):
-    return (m.span, m.value, m.value_high, to_script(m.unit), m.unit_kind, m.qualifier, m.role)
+    return (m.span, m.value, m.value_high, m.unit, m.unit_kind, m.qualifier, m.role)
 
 
 def _bad_label(label: str) -> bool:

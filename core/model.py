@@ -66,6 +66,9 @@ class Normalized:
     metadata: tuple[tuple[str, str], ...] = ()
     report: Normalization = Normalization()
     warnings: tuple[Warning, ...] = ()
+    # The same text in the page's own script, character for character, when the output script differs from it
+    # (a traditional page converted to simplified): a metric's unit is taken from it, as written (DESIGN §3.4).
+    as_written: str | None = None
 
 
 # ---------------------------------------------------------------- segment

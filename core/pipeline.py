@@ -58,8 +58,21 @@ def _moved_report(norm: Normalized, text: str, move: Callable[[int], int]) -> No
     unresolved = tuple(replace(u, start=move(u.start), end=move(u.end), text=text[move(u.start):move(u.end)])
                        for u in report.mojibake_unresolved)
     warnings = tuple(replace(w, span=(move(w.span[0]), move(w.span[1]))) if w.span else w for w in norm.warnings)
-    return replace(norm, text=text, report=replace(report, mojibake_repaired=repaired, mojibake_unresolved=unresolved),
+    return replace(norm, text=text, as_written=_moved_written(norm, text, move),
+                   report=replace(report, mojibake_repaired=repaired, mojibake_unresolved=unresolved),
                    warnings=warnings)
+
+
+def _moved_written(norm: Normalized, text: str, move: Callable[[int], int]) -> str | None:
+    """Return the page-script text redacted as ``text`` is: kept characters from it, the rest from ``text``."""
+    if norm.as_written is None:
+        return None
+    out = list(text)
+    for i, (old, written) in enumerate(zip(norm.text, norm.as_written)):
+        j = move(i)
+        if j < len(out) and out[j] == old:
+            out[j] = written
+    return "".join(out)
 
 
 def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", source: Source | None = None,
@@ -79,7 +92,7 @@ def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", sou
     if options.redact:
         norm = redact(norm)
     seg = _safe_segment(norm.text, norm.metadata)
-    found = _safe_extract(norm.text, seg, options)
+    found = _safe_extract(norm.text, seg, options, norm.as_written)
     record = _record(norm, seg, found, id=id, source=source, page_metadata=page_metadata)
     return _corrected(record, options)
 
@@ -121,11 +134,11 @@ def _safe_normalize(text: str, options: Options) -> Normalized:
         return Normalized(text=text, report=Normalization(), warnings=(_internal("normalize", exc),))
 
 
-def _safe_extract(text: str, seg: Segmented, options: Options) -> Extracted:
+def _safe_extract(text: str, seg: Segmented, options: Options, as_written: str | None) -> Extracted:
     from .extract import extract
 
     try:
-        return extract(text, seg, options=options)
+        return extract(text, seg, options=options, as_written=as_written)
     except Exception as exc:
         return Extracted((), (), (_internal("extract", exc),))
 

@@ -76,7 +76,8 @@ def test_per(sentence, raw, per):
     ("每万人拥有高技能人才120人。", "120人", "result", "每万人"),
     ("孕产妇死亡率为2.1/10万。", "2.1/10万", "result", "每10万"),
     ("全市公交日均客运量约37.5万人次。", "约37.5万人次", "result", "日均"),
-    ("新增污泥处置能力3.6万吨/年。", "3.6万吨", "result", "每年"),
+    ("新增污泥处置能力3.6万吨/年。", "3.6万吨/年", "result", "每年"),
+    ("PM2.5年均浓度为38微克/立方米。", "38微克/立方米", "result", "每立方米"),
     ("培训补贴按1200 元/人的标准发放。", "1200 元", "standard", "每人"),
     ("新建生产线产能5万吨/年产品。", "5万吨", "result", None),
 ])
@@ -156,18 +157,35 @@ PAGES = sorted([*ROOT.glob("tests/pages/dev2/*.txt"), *ROOT.glob("tests/pages/ow
 
 @pytest.mark.parametrize("path", LETTERS + PAGES, ids=[p.stem for p in LETTERS + PAGES])
 def test_script_never_changes_the_metrics(path):
-    """--script simplified, traditional and keep give the same metrics (span, value, unit, qualifier, role)."""
+    """--script simplified, traditional and keep give the same metrics (span, value, unit as written, qualifier,
+    role)."""
     from dafu import Options, process
-    from dafu.normalize import to_script
 
     text = path.read_text("utf-8")
     found = {}
     for script in ("simplified", "traditional", "keep"):
         record = process(text, options=Options(script=script))
         assert all(record.text[m.span[0]:m.span[1]] == m.raw for m in record.metrics)
-        found[script] = [(m.span, m.value, m.value_high, to_script(m.unit), m.unit_kind, m.qualifier, m.role,
+        found[script] = [(m.span, m.value, m.value_high, m.unit, m.unit_kind, m.qualifier, m.role,
                            m.category) for m in record.metrics]
     assert found["traditional"] == found["simplified"] == found["keep"]
+
+
+@pytest.mark.parametrize("text, script, units", [
+    ("今年共培訓3個批次，完成項目12項，新增崗位1.2萬個，提高3個百分點，佔12.4 %。", "simplified",
+     ["個", "項", "個", "個百分點", "%"]),
+    ("今年共培訓3個批次，完成項目12項，新增崗位1.2萬個，提高3個百分點，佔12.4 %。", "keep",
+     ["個", "項", "個", "個百分點", "%"]),
+    ("全市新增就业岗位1.2万个，培训3个批次，完成12项。", "traditional", ["个", "个", "项"]),
+    ("關(guān)於培訓：全市新設立站點１２個。", "simplified", ["個"]),  # pinyin stripped, full-width digits unified
+])
+def test_unit_is_as_written_on_the_page(text, script, units):
+    """A metric's unit is the page's own (GOLD-FORMAT: as written), whatever script the record is written in."""
+    from dafu import Options, process
+
+    record = process(text, options=Options(script=script))
+    assert [m.unit for m in record.metrics] == units
+    assert all(record.text[m.span[0]:m.span[1]] == m.raw for m in record.metrics)
 
 
 # ---------------------------------------------------------------- labels are noun phrases

@@ -46,11 +46,14 @@ def find_organizations(seg: Segmented, metadata: tuple[tuple[str, str], ...] = (
     return tuple(seen)
 
 
-def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS) -> Extracted:
+def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
+            as_written: str | None = None) -> Extracted:
     """Return the metrics, cited documents and extraction warnings of a segmented letter (an ``Extracted``).
 
     Numbers are read in a simplified view of the text whatever the output script (OpenCC t2s keeps the length,
-    so every offset holds in both); the strings of a metric are then taken from the text itself.
+    so every offset holds in both); the strings of a metric are then taken from the text itself, but for the
+    unit, which is taken as written on the page (``as_written``: the text in the page's script, character for
+    character, when the output script is another), so that it is the same whatever ``--script``.
     """
     from ..segment import section_index, split_sentences
     from .cited import find_cited_documents
@@ -71,6 +74,9 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS) ->
             continue
         metrics.append(_metric(view, q, index, sentences, starts, metrics[-1] if metrics else None, options))
     metrics = _respectively(view, metrics)
+    written = as_written if as_written is not None and len(as_written) == len(text) else text
+    if written is not view:
+        metrics = [_unit_as_written(view, written, m) for m in metrics]
     if view is not text:
         metrics = [_in_text(view, text, m) for m in metrics]
     return Extracted(tuple(metrics), find_cited_documents(text), tuple(warnings))
@@ -132,7 +138,8 @@ def _simplified(text: str) -> str:
 
 
 def _in_text(view: str, text: str, m: Metric) -> Metric:
-    """Return a metric read in the simplified view with its strings taken from the text at the same places."""
+    """Return a metric read in the simplified view with its strings taken from the text at the same places (the
+    unit is already as written)."""
     start, end = m.span
     sentence_start = view.rfind(m.sentence, max(0, start - len(m.sentence)), start + len(m.sentence))
 
@@ -143,9 +150,24 @@ def _in_text(view: str, text: str, m: Metric) -> Metric:
         return text[at:at + len(words)] if at >= 0 else words
 
     lo = sentence_start if sentence_start >= 0 else start - 200
-    return replace(m, raw=text[start:end], unit=same_place(m.unit, start, end) or m.unit,
+    return replace(m, raw=text[start:end],
                    label=same_place(m.label, lo, end + 40), period=same_place(m.period, lo, end),
                    per=same_place(m.per, lo, end), sentence=same_place(m.sentence, lo, lo + len(m.sentence)) or "")
+
+
+def _unit_as_written(view: str, written: str, m: Metric) -> Metric:
+    """Return the metric read in ``view`` with its unit as the page writes it (``written``: 個, not 个, on a
+    traditional page): the unit in the metric's text, else the nearest after it (a unit written once after a list),
+    else before it."""
+    if not m.unit:
+        return m
+    start, end = m.span
+    at = view.rfind(m.unit, start, end)
+    if at < 0:
+        at = view.find(m.unit, end, end + 60)
+    if at < 0:
+        at = view.rfind(m.unit, max(0, start - 60), start)
+    return replace(m, unit=written[at:at + len(m.unit)]) if at >= 0 else m
 
 
 def _metric(text: str, q: Quantity, index, sentences, starts: list[int],

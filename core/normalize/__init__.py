@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Normalization, Normalized, Repair, Unresolved, Warning
 from ..options import DEFAULT_OPTIONS, Options
-from .offsets import input_to_output, moved, remap, repair_spans_in_output
+from .offsets import carry, input_to_output, moved, remap, repair_spans_in_output
 from .script import count_changes, detect_script, has_cjk, script_of, to_script
 from .tidy import tidy_punctuation, tidy_spaces, unify_doc_brackets, unify_forms
 
@@ -39,11 +39,14 @@ class _Work:
     warns: tuple[Warning, ...] = ()
     n_pinyin: int = 0
     script_in: str = "none"
+    as_written: str | None = None  # the text in the page's script, once the script step converted it
 
     def set_text(self, new: str) -> None:
         """Replace the text by a copy of it with characters deleted (or changed in place), moving the spans."""
         if len(new) != len(self.text):
             self.spans = remap(self.spans, self.text, new)
+        if self.as_written is not None:
+            self.as_written = carry(self.as_written, self.text, new)
         self.text = new
 
 
@@ -96,7 +99,7 @@ def _to_script(w: _Work) -> int:
     converted = simplified if script == "simplified" else to_script(text, script)
     if converted == text:
         return 0
-    w.text = converted  # length-preserving
+    w.text, w.as_written = converted, text  # length-preserving
     return trad if converted is simplified else count_changes(text, converted)
 
 
@@ -157,4 +160,4 @@ def _normalized(w: _Work) -> Normalized:
         steps=tuple(w.steps),
     )
     warnings = tuple(replace(x, span=s) for x, s in zip(w.warns, w.spans[n_rep + n_unres:]))
-    return Normalized(text=text, metadata=w.metadata, report=report, warnings=warnings)
+    return Normalized(text=text, metadata=w.metadata, report=report, warnings=warnings, as_written=w.as_written)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from ..model import Repair
 
-__all__ = ["Deletions", "remap", "moved", "repair_spans_in_output", "input_to_output"]
+__all__ = ["Deletions", "remap", "carry", "moved", "repair_spans_in_output", "input_to_output"]
 
 
 class Deletions:
@@ -61,6 +61,20 @@ def remap(spans: list[tuple[int, int]], before: str, after: str) -> list[tuple[i
         return spans  # nothing to move: skip the character walk
     dels = Deletions(before, after)
     return [(dels.map(a), max(dels.map(a), dels.map(b))) for a, b in spans]
+
+
+def carry(written: str, before: str, after: str) -> str | None:
+    """Return ``written`` (``before`` in another script, character for character) changed as ``after`` changed
+    ``before``: the same characters deleted, a character changed in place taken from ``after``. None when the
+    two cannot be lined up."""
+    if len(after) == len(before):
+        return "".join(w if b == a else a for w, b, a in zip(written, before, after))
+    out, j = [], 0
+    for w, b in zip(written, before):
+        if j < len(after) and b == after[j]:
+            out.append(w)
+            j += 1
+    return "".join(out) if j == len(after) else None
 
 
 def moved(item, span: tuple[int, int], text: str):
