@@ -217,7 +217,10 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
         return None
     unit = m.group("u")
     if text[m.end():m.end() + 1] in _UNITS[unit][2] and m.end() < len(text):
-        return None
+        if "/" not in unit:
+            return None
+        unit = unit[:unit.index("/")]  # 5万吨/年产品: 年产 is a word, the unit is 吨
+        return unit, m.start("u") + len(unit)
     if (unit == "成" and m.start("u") != e) or (m.group("mag") and not m.group("gap")):
         return None
     return unit, m.end()

@@ -53,6 +53,8 @@ def find_per(text: str, clause_start: int, start: int, unit: str, end: int | Non
     """
     if unit in _UNIT_PER:
         return _UNIT_PER[unit]
+    if "/" in unit:  # 3.2万吨/年, 38微克/立方米: the unit is a rate
+        return "每" + unit[unit.index("/") + 1:]
     if end is not None and (after := _SLASH_BASE.match(text, end)):
         return "每" + after.group(1)
     window_start = max(clause_start, start - 20)

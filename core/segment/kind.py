@@ -30,10 +30,13 @@ _MEETING = re.compile(
     r"会议"
 )
 _PLACE_STOP = re.compile(r".*(?:关于|对于|对|就|于|的|厅|局|在|我|您|你|将|向)")
-_NUMBER = re.compile(  # 第0087号, 第JY20240001号; 15号提案 (no 第) only right before the kind, never 〔2020〕15号
-    rf"第\s*[A-Za-z]{{0,4}}\d{{1,10}}\s*号"
-    rf"|(?<![\d〕\]】）)])\d{{1,6}}\s*号(?=\s*(?:代表|委员)?(?:{alt('proposal_kinds')}))")
-_KIND_AFTER_NUMBER = re.compile(r"第?\s*[A-Za-z]{0,4}\d{1,10}\s*号\s*(?:代表|委员|人大代表|政协委员)?(建议|提案|议案)")
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_NUMBER = re.compile(  # 第0087号, 第JY20240001号; 15号提案 (no 第) only right before the kind, never 〔2020〕15号;
+    rf"第\s*[A-Za-z]{{0,4}}\d{{1,10}}\s*号"  # 第九号建议, 第一百零二号提案: Chinese numerals right before the kind
+    rf"|(?<![\d〕\]】）)])\d{{1,6}}\s*号(?=\s*(?:代表|委员)?(?:{alt('proposal_kinds')}))"
+    rf"|第[{_CN_DIGITS}十百千]{{1,8}}号(?=\s*(?:代表|委员)?(?:{alt('proposal_kinds')}))")
+_KIND_AFTER_NUMBER = re.compile(r"第?\s*(?:[A-Za-z]{0,4}\d{1,10}|[零〇一二两三四五六七八九十百千]{1,8})\s*号"
+                                r"\s*(?:代表|委员|人大代表|政协委员)?(建议|提案|议案)")
 _QUOTED = re.compile(r"《([^《》\n]{2,160})》|“([^“”\n]{2,160})”")
 _UNQUOTED = re.compile(r"(关于[^。；\n]{2,160}?的?(?:建议|提案|议案))(?=收悉|已收悉|（|\(|的办理|办理)")
 
@@ -128,8 +131,29 @@ def proposal(text: str, title_o: str | None, title_f: str | None, opening: Span 
     body = _body(meeting[0] if meeting else "", title_f or "", kind, roles)
     span = p_title[1] if p_title and p_title[1] else (number[1] if number and number[1] else None)
     return Proposal(kind=kind, body=body, meeting=meeting[0] if meeting else None,
-                    number=number[0] if number else None,
+                    number=_arabic(number[0]) if number else None,
                     title=p_title[0] if p_title else None, span=span)
+
+
+def _arabic(number: str) -> str:
+    """第九号 → 第9号, 第一百零二号 → 第102号, 第二〇五号 → 第205号; any other number as written."""
+    cn = number[1:-1] if number.startswith("第") and number.endswith("号") else ""
+    if not cn or any(ch not in _CN_DIGITS + "十百千" for ch in cn):
+        return number
+    if not any(ch in "十百千" for ch in cn):  # read digit by digit
+        return f"第{''.join(str(_digit(ch)) for ch in cn)}号"
+    value = digit = 0
+    for ch in cn:
+        if ch in "十百千":
+            value += (digit or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
+            digit = 0
+        else:
+            digit = _digit(ch)
+    return f"第{value + digit}号"
+
+
+def _digit(ch: str) -> int:
+    return {"零": 0, "〇": 0, "两": 2}.get(ch, "一二三四五六七八九".find(ch) + 1)
 
 
 def _first(sources, pattern: re.Pattern, ok=None) -> tuple[str, Span | None] | None:
