@@ -193,6 +193,8 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
         label = previous.label  # 541.6%、174.1%和115.8%: an item of a list shares the list's label
     elif not label and previous is not None and previous.span[0] >= s_start:
         label = previous.label  # 18件，占14.2%; 是1.5倍: a share or change of the figure before it
+    if not label and clause_start > s_start:
+        label = _clause_before(text, s_start, clause_start)
     unit_kind = q.unit_kind or "other"
     per = find_per(text, clause_start, q.span[0], q.unit or "", q.span[1])
     role = find_role(text, s_start, clause_start, q.span, clause_end, q.qualifier, per, unit_kind)
@@ -208,6 +210,22 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
         period=find_period(sentence, q.span[0] - s_start), per=per,
         section=section_at(index, q.span[0]), sentence=sentence, span=q.span, role=role,
     )
+
+
+def _clause_before(text: str, s_start: int, clause_start: int) -> str | None:
+    """发放生活补助，每人每月最高300元; 资金缺口较大，约三亿元: what is counted is named by the clause before, when
+    that clause holds no number of its own."""
+    from .labels import tidy_label
+
+    before = text[s_start:clause_start].rstrip("，,；; ")
+    before = before[max(before.rfind(ch) for ch in "，,；;：:") + 1:]
+    if not before or _HAS_NUMBER.search(before):
+        return None
+    return tidy_label(_ENUMERATOR.sub("", before)[-20:]) or None
+
+
+_HAS_NUMBER = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|名|人|项|家|元|件|所|条|次|户|处)")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]是|其[一二三四五六七八九十]|首先|其次|再次|同时|此外|另外)")
 
 
 _MAX_SENTENCE = 600  # a longer "sentence" (a list without stops) is cut to a window around the number
