@@ -16,8 +16,8 @@ from ..model import Quantity
 from ._tables import _UNITS
 from .numerals import _CONT, _ROLE, _out, _parse, _rows
 
-__all__ = ["about_word", "long_tail", "loose_pair", "mixed_fraction", "multiple", "ratio_chain", "round_alone",
-           "scientific", "two_digit_discount", "MULTIPLE_UNITS"]
+__all__ = ["about_word", "long_tail", "loose_pair", "mixed_fraction", "multiple", "percent_high", "ratio_chain",
+           "round_alone", "scientific", "two_digit_discount", "MULTIPLE_UNITS"]
 
 _TIMES = {r[0]: (Decimal(r[1]), r[2]) for r in _rows("unit_multiples.tsv")}
 MULTIPLE_UNITS = frozenset(_TIMES)
@@ -29,7 +29,9 @@ _DISCOUNT = re.compile(f"([{_DIGITS}])([{_DIGITS}])折")
 _LOOSE = re.compile(f"[{_DIGITS}两十]")
 _PAIR_UNITS = {"块": "块钱"}  # 十块八块: a loose pair of 块 is money (a pair of pieces is not said so)
 _SCIENTIFIC = re.compile(r"[eE](?P<e>[+-]?[0-9]{1,3})(?![0-9A-Za-z])"
-                         r"|[ ]?[×xX*][ ]?10(?:\^(?P<p>[+-]?[0-9]{1,3})(?![0-9])|(?P<sup>⁻?[⁰¹²³⁴-⁹]{1,3}))")
+                         r"|[ ]?[×xX*][ ]?10(?:\^(?P<p>[+-]?[0-9]{1,3})(?![0-9])|(?P<sup>⁻?[⁰¹²³⁴-⁹]{1,3}))"
+                         r"|\^(?P<pow>[+-]?[0-9]{1,3})(?![0-9.])")  # 10^8, 1.1^23: a power
+_PERCENT_TO = re.compile(f"(?:至|到|-|~|～|—|－)(?:[百千万]分之)?(?=[{_DIGITS}十零两百0-9])")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _RATIO_CHAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?((?:[:：][0-9]+(?:\.[0-9]+)?){2,})(?![0-9.．:：])")
 
@@ -85,6 +87,15 @@ def loose_pair(text: str, e: int, value: Decimal, number: str, unit: str):
     return min(value, other), max(value, other), e + 1 + len(unit), _PAIR_UNITS.get(unit, unit)
 
 
+def percent_high(text: str, e: int, low: Decimal, per: int) -> tuple[Decimal, int] | None:
+    """百分之三十到四十, 百分之三十至百分之四十: the high end of a range of per-cent numerals: (high, end) or None."""
+    m = _PERCENT_TO.match(text, e)
+    got = _parse(text, m.end(), _end(text, m.end())) if m else None
+    if not got or got[2] or got[0] / per <= low:
+        return None
+    return got[0] / per, got[1]
+
+
 def mixed_fraction(text: str, e: int, whole: Decimal) -> tuple[Decimal, int] | None:
     """三又四分之一 → 3.25: a whole, 又, then a fraction: (value, end) or None."""
     if text[e:e + 1] != "又":
@@ -105,6 +116,8 @@ def scientific(text: str, s: int, got):
     m = _SCIENTIFIC.match(text, got[1])
     if m is None:
         return got
+    if m.group("pow"):
+        return got[0] ** int(m.group("pow")), m.end(), False, False
     power = int(m.group("e") or m.group("p") or m.group("sup").translate(_SUPERSCRIPT))
     return got[0] * Decimal(10) ** power, m.end(), False, False
 

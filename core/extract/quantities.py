@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ..model import Quantity
 from ._tables import _INFO, _PREFIXES, _QUAL, _QUOTES, _UNIT_WORDS, _UNITS, _quoted, _word_end
-from .colloquial import MULTIPLE_UNITS, about_word, long_tail, loose_pair, mixed_fraction, multiple, ratio_chain
+from .colloquial import MULTIPLE_UNITS, about_word, long_tail, loose_pair, mixed_fraction, percent_high, ratio_chain
 from .numerals import (
     _ARABIC,
     _CONT,
@@ -195,12 +195,13 @@ def _percent_prefixed(text: str, s: int, e: int, quotes) -> Quantity | None:
     if got is None:
         return None
     per = {"百": 1, "佰": 1, "千": 10, "仟": 10, "万": 100, "萬": 100}[text[s]]
-    unit = "%"
-    end, qualifier = _after(text, got[1], "more_than" if got[2] else None)
+    high = None if got[2] else percent_high(text, got[1], got[0] / per, per)  # 百分之三十到四十
+    end, qualifier = _after(text, high[1] if high else got[1], "more_than" if got[2] else None)
     reason = _quoted(quotes, s)
-    s, neg = _sign(text, s)
+    s, neg = _sign(text, s) if high is None else (s, False)
     value = -got[0] / per if neg else got[0] / per
-    return Quantity(text[s:end], _out(value), None, unit, "percent", qualifier, (s, end), reason is None, reason)
+    return Quantity(text[s:end], _out(value), None if high is None else _out(high[0]), "%", "percent", qualifier,
+                    (s, end), reason is None, reason)
 
 
 def _after(text: str, e: int, qualifier: str | None) -> tuple[int, str | None]:
@@ -339,8 +340,7 @@ def _unit_part(text: str, s: int, e: int, value: Decimal, number: str, chinese: 
         unit, e = u
         if (alt := _ALTERNATIVE_UNIT.match(text, e)) and alt.group(1) in _UNITS:
             e = alt.end()  # 62台（套）: one count in either unit; the first is the unit
-        value, unit = multiple(value, unit)  # 两打 → 24 个, 八折 → 80 %
-        value, e, unit, more = after_unit(text, e, value, unit)  # 五元三毛, 两年半, 3个多月
+        value, e, unit, more = after_unit(text, e, value, unit)  # 五元三毛, 两年半, 3个多月, 两打 (24 个)
         qualifier = "more_than" if more else qualifier
         if unit and _INFO[unit][0] == "money_cny" and (p := _money_prefix(text, s)) and _INFO[p][0] != "money_cny":
             unit = p  # 港币500元: the currency written before the number

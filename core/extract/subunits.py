@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from ._tables import _UNITS
+from .colloquial import multiple
 from .numerals import _CN_DIGIT, _ROLE, _alternation
 
 __all__ = ["after_unit", "money_alone"]
@@ -67,6 +68,7 @@ def money_alone(text: str, e: int, value: Decimal, chinese: bool) -> tuple[Decim
 
 def after_unit(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Decimal, int, str | None, bool]:
     """Fold what follows the unit into the value: (value, end, unit, more_than)."""
+    value, unit = multiple(value, unit)  # 两打 → 24 个, 八折 → 80 %
     if unit in ("元", "块"):
         return (*_yuan(text, e, value, unit), False)
     if unit == "成":  # 三成半: 35 %, 七成五: 75 %
