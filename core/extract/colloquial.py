@@ -21,6 +21,7 @@ __all__ = ["about_word", "long_tail", "loose_pair", "mixed_fraction", "multiple"
 
 _TIMES = {r[0]: (Decimal(r[1]), r[2]) for r in _rows("unit_multiples.tsv")}
 MULTIPLE_UNITS = frozenset(_TIMES)
+_HALVES = {"一半": Decimal("0.5"), "半折": Decimal(5)}  # 一半 is one half; 半折 is five tenths (50 %)
 _ROUND = frozenset("十百千万拾佰仟萬")
 _BARE_ROUND = frozenset("百千佰仟")  # 千把人: a multiplier alone before 把
 _REST = re.compile(f"[{_CONT}]*")
@@ -37,7 +38,10 @@ _RATIO_CHAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?((?:[:：][0-9]+(?:\.[0-9]+)?){2,
 
 
 def long_tail(text: str, s: int, got):
-    """The scanner's reading of a run, else 千把 or 九五折; then a power of ten after Arabic digits (1.5e3)."""
+    """The scanner's reading of a run (一半 and 半折 read whole), else 千把 or 九五折; then a power of ten after
+    Arabic digits (1.5e3)."""
+    if got and got[1] == s + 1 and text.startswith(tuple(_HALVES), s):
+        return _HALVES[text[s:s + 2]], s + 2 - (text[s + 1] == "折"), False, True
     return scientific(text, s, got or round_alone(text, s) or two_digit_discount(text, s))
 
 

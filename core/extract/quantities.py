@@ -192,11 +192,14 @@ def _percent_prefixed(text: str, s: int, e: int, quotes) -> Quantity | None:
     got = _parse(text, e, _run_end(text, e))
     if got is None and text[e] in "百佰":  # 百分之百
         got = (Decimal(100), e + 1, False, True)
-    if got is None:
-        return None
     per = {"百": 1, "佰": 1, "千": 10, "仟": 10, "万": 100, "萬": 100}[text[s]]
-    high = None if got[2] else percent_high(text, got[1], got[0] / per, per)  # 百分之三十到四十
-    end, qualifier = _after(text, high[1] if high else got[1], "more_than" if got[2] else None)
+    if pair := _adjacent_range(text, e, _run_end(text, e), got):  # 百分之五六, 百分之二三十
+        got, high = pair[0], (pair[1] / per, pair[0][1])
+    elif got is None:
+        return None
+    else:
+        high = None if got[2] else percent_high(text, got[1], got[0] / per, per)  # 百分之三十到四十
+    end, qualifier = _after(text, high[1] if high else got[1], "about" if pair else "more_than" if got[2] else None)
     reason = _quoted(quotes, s)
     s, neg = _sign(text, s) if high is None else (s, False)
     value = -got[0] / per if neg else got[0] / per
@@ -252,7 +255,7 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         if run_end - s == _MAX_RUN and (rest := _REST_OF_RUN.match(text, run_end).end()) > run_end:
             return None, rest  # a run this long is no number
         word_end = _word_end(text, s)
-        if word_end:
+        if word_end and not text.startswith("分之", word_end - 1):  # 十分 (very), but 十分之三 is a fraction
             return None, word_end
         if (ratio := ratio_chain(text, s)) is not None:
             return ratio, ratio.span[1]
@@ -386,6 +389,8 @@ def _money_prefix(text: str, s: int) -> str | None:
 
 def _sign(text: str, s: int) -> tuple[int, bool]:
     """Return where the quantity starts and whether a 负 or a minus sign makes it negative."""
+    if text[max(0, s - 2):s] == "零下":  # 零下五度: below zero
+        return s - 2, True
     if s and text[s - 1] in "负負":
         return (s, False) if text[s - 2:s - 1] == "正" else (s - 1, True)  # 正负0.5%: a tolerance, no sign
     if s and text[s - 1] in "-－−" and (s == 1 or not (text[s - 2].isalnum() and text[s - 2].isascii())

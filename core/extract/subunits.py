@@ -27,7 +27,7 @@ _YUAN_PARTS = re.compile(  # after 元 (or 块): 角/毛, then 分, or a bare Ch
 _ALONE = re.compile(  # a number with no unit followed by a subunit: 5毛钱, 3角, 1角2分, 三毛五, 8分钱
     f"(?:[角毛](?:零?(?P<fen>{_D})分(?![之钟])|(?P<fen_bare>{_D}){_NOT_AFTER})?|(?P<cents>分)(?=钱))(?P<qian>钱)?"
 )
-_CHENG_DIGIT = re.compile(f"({_CN}){_NOT_AFTER}")  # 七成五。 (not 七成五的 nor 三成五年)
+_CHENG_DIGIT = re.compile(f"({_CN})(?:(?=[的以左])|{_NOT_AFTER})")  # 七成五。七成五的 (not 三成五年)
 _GE_YI = re.compile("(多)?[亿億]")
 _HALF_UNITS = frozenset(("年", "岁", "天", "小时", "个小时", "周", "倍"))  # 两年半, 一岁半, 3倍半
 _MORE_UNITS = _HALF_UNITS  # 一年多, 5天多, 3倍多
@@ -75,7 +75,8 @@ def after_unit(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Dec
         if (tenth := _CHENG_DIGIT.match(text, e)) is not None:
             return value * 10 + _digit(tenth.group(1)), tenth.end(), unit, False
         half = text.startswith("半", e)
-        return value * 10 + (5 if half else 0), e + half, unit, False
+        more = not half and text.startswith("多", e) and text[e + 1:e + 2] in _MORE_NEXT  # 8成多
+        return value * 10 + (5 if half else 0), e + half + more, unit, more
     if unit == "个" and (yi := _GE_YI.match(text, e)) is not None:  # 两个亿, 三个多亿: no unit, a magnitude
         return value * 100000000, yi.end(), None, bool(yi.group(1))
     if unit == "个" and text[e:e + 1] in ("半", "多") and (u := _time_after(text, e + 1)):
