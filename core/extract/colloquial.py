@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..model import Quantity
 from ._tables import _UNITS
-from .numerals import _CONT, _ROLE, _out, _parse, _rows
+from .numerals import _CONT, _FULLWIDTH, _ROLE, _out, _parse, _rows
 
 __all__ = ["about_word", "long_tail", "loose_pair", "mixed_fraction", "multiple", "percent_high", "ratio_chain",
            "round_alone", "scientific", "two_digit_discount", "MULTIPLE_UNITS"]
@@ -117,13 +117,13 @@ def scientific(text: str, s: int, got):
     """1.5e3, 3×10^8, 1.2×10⁴ after Arabic digits: the reading times the power of ten (got when none)."""
     if got is None or got[3] or got[2] or (s and text[s - 1].isascii() and text[s - 1].isalnum()):
         return got
-    m = _SCIENTIFIC.match(text, got[1])
+    m = _SCIENTIFIC.match(text[got[1]:got[1] + 16].translate(_FULLWIDTH))  # ２．５×１０^３ too
     if m is None:
         return got
     if m.group("pow"):
-        return got[0] ** int(m.group("pow")), m.end(), False, False
+        return got[0] ** int(m.group("pow")), got[1] + m.end(), False, False
     power = int(m.group("e") or m.group("p") or m.group("sup").translate(_SUPERSCRIPT))
-    return got[0] * Decimal(10) ** power, m.end(), False, False
+    return got[0] * Decimal(10) ** power, got[1] + m.end(), False, False
 
 
 def ratio_chain(text: str, s: int) -> Quantity | None:
