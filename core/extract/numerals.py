@@ -124,7 +124,7 @@ def _step_arabic(r: _Reading, m: re.Match, k: int) -> int:
         r.pending = Decimal(m.group().translate(_FULLWIDTH).replace(",", ""))
     except InvalidOperation:
         return k
-    r.pending_cn = False
+    r.pending_cn = len(m.group()) == 1 and not r.after_zero  # 5万5, 3千5: the elided place, as 三万五
     return m.end()
 
 

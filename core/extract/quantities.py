@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ..model import Quantity
 from ._tables import _INFO, _PREFIXES, _QUAL, _QUOTES, _UNIT_WORDS, _UNITS, _quoted, _word_end
+from .colloquial import MULTIPLE_UNITS, about_word, long_tail, loose_pair, mixed_fraction, percent_high, ratio_chain
 from .numerals import (
     _ARABIC,
     _CONT,
@@ -191,15 +192,19 @@ def _percent_prefixed(text: str, s: int, e: int, quotes) -> Quantity | None:
     got = _parse(text, e, _run_end(text, e))
     if got is None and text[e] in "百佰":  # 百分之百
         got = (Decimal(100), e + 1, False, True)
-    if got is None:
-        return None
     per = {"百": 1, "佰": 1, "千": 10, "仟": 10, "万": 100, "萬": 100}[text[s]]
-    unit = "%"
-    end, qualifier = _after(text, got[1], "more_than" if got[2] else None)
+    if pair := _adjacent_range(text, e, _run_end(text, e), got):  # 百分之五六, 百分之二三十
+        got, high = pair[0], (pair[1] / per, pair[0][1])
+    elif got is None:
+        return None
+    else:
+        high = None if got[2] else percent_high(text, got[1], got[0] / per, per)  # 百分之三十到四十
+    end, qualifier = _after(text, high[1] if high else got[1], "about" if pair else "more_than" if got[2] else None)
     reason = _quoted(quotes, s)
-    s, neg = _sign(text, s)
+    s, neg = _sign(text, s) if high is None else (s, False)
     value = -got[0] / per if neg else got[0] / per
-    return Quantity(text[s:end], _out(value), None, unit, "percent", qualifier, (s, end), reason is None, reason)
+    return Quantity(text[s:end], _out(value), None if high is None else _out(high[0]), "%", "percent", qualifier,
+                    (s, end), reason is None, reason)
 
 
 def _after(text: str, e: int, qualifier: str | None) -> tuple[int, str | None]:
@@ -250,10 +255,12 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         if run_end - s == _MAX_RUN and (rest := _REST_OF_RUN.match(text, run_end).end()) > run_end:
             return None, rest  # a run this long is no number
         word_end = _word_end(text, s)
-        if word_end:
+        if word_end and not text.startswith("分之", word_end - 1):  # 十分 (very), but 十分之三 is a fraction
             return None, word_end
+        if (ratio := ratio_chain(text, s)) is not None:
+            return ratio, ratio.span[1]
         run_end = _unit_inside_run(text, s, run_end)
-        got = _parse(text, s, run_end)
+        got = long_tail(text, s, _parse(text, s, run_end))
         if (pair := _adjacent_range(text, s, run_end, got)) and (q := _approximate(text, s, pair, quotes)):
             return q, q.span[1]
         if got is None or text[s:got[1]].strip("□") == "":
@@ -264,7 +271,7 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
                 and _unit_at(text, groups.end()) is not None:  # 12 604人: a space as the thousands separator
             got = (Decimal(text[s:groups.end()].replace(" ", "")), groups.end(), False, False)
     q = _quantity(text, s, got, quotes)
-    if text[s] == "半" and q.reason not in _HALF_REASONS:
+    if text[s] == "半" and q.reason not in _HALF_REASONS and text[s + 1:s + 2] not in MULTIPLE_UNITS:
         return None, s + 1  # 半导体, 半数, 半个世纪: 半 is a number only as a span of time or an age
     return q, got[1]
 
@@ -287,28 +294,11 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
     """Read unit, range, qualifiers and context around a valued numeral and classify it."""
     value, e, approx, chinese = got
     number = text[s:e]
-    qualifier = "more_than" if approx else None
-    unit = value_high = None
-    if text.startswith("分之", e) and (b := _parse(text, e + 2, _run_end(text, e + 2))) and value:
-        value, e = b[0] / value, b[1]
-    elif text[e:e + 1] == "/" and (u := _unit_at(text, e)) is not None:
-        unit, e = u  # 2.1/10万: a rate per 100,000
-    elif not chinese and text[e:e + 1] in ("/", "／") and (b := _ARABIC.match(text, e + 1)) \
-            and len(number) <= 3 and len(b.group()) <= 3 and "." not in number + b.group():
-        denominator = Decimal(b.group().translate(_FULLWIDTH))
-        value, e = (value / denominator if denominator else value), b.end()
-    elif (u := _unit_at(text, e)) is not None:
-        value *= _scale(text[e:u[1] - len(u[0])])  # 86.5 万元: a magnitude after the space
-        unit, e = u
-        if (alt := _ALTERNATIVE_UNIT.match(text, e)) and alt.group(1) in _UNITS:
-            e = alt.end()  # 62台（套）: one count in either unit; the first is the unit
-        value, e, unit, more = after_unit(text, e, value, unit)  # 五元三毛, 两年半, 3个多月
-        qualifier = "more_than" if more else qualifier
-    elif (prefix := _money_prefix(text, s)) is not None:
-        unit = prefix
-    elif (sub := money_alone(text, e, value, chinese)) is not None:
-        (value, e), unit = sub, "元"  # 5毛钱, 1角2分
+    value, e, unit, qualifier = _unit_part(text, s, e, value, number, chinese, "more_than" if approx else None)
     e, value, value_high, unit = _range(text, e, value, number, unit)
+    if value_high is None and unit and (pair := loose_pair(text, e, value, number, unit)) is not None:
+        value, value_high, e, unit = pair  # 十块八块: about eight to ten yuan
+        qualifier = qualifier or "about"
     e, qualifier = _after(text, e, qualifier)
     qs, neg = _sign(text, s)
     if neg and (value_high is not None or (unit and _INFO[unit][0] not in _SIGNED_KINDS)):
@@ -333,6 +323,37 @@ def _quantity(text: str, s: int, got, quotes) -> Quantity:
     sign = -1 if neg else 1  # the sign is written on the low end only: 负3至5个 is -3 to 5
     return Quantity(text[qs:e], _out(sign * value), None if value_high is None else _out(value_high),
                     unit, kind, qualifier, (qs, e), reason is None, reason)
+
+
+def _unit_part(text: str, s: int, e: int, value: Decimal, number: str, chinese: bool, qualifier: str | None):
+    """Read the fraction, rate or unit after a valued numeral: (value, end, unit, qualifier)."""
+    unit = None
+    if (mixed := mixed_fraction(text, e, value)) is not None:
+        value, e = mixed  # 三又四分之一个月
+    if text.startswith("分之", e) and (b := _parse(text, e + 2, _run_end(text, e + 2))) and value:
+        value, e = b[0] / value, b[1]
+    elif text[e:e + 1] == "/" and (u := _unit_at(text, e)) is not None:
+        unit, e = u  # 2.1/10万: a rate per 100,000
+    elif not chinese and text[e:e + 1] in ("/", "／") and (b := _ARABIC.match(text, e + 1)) \
+            and len(number) <= 3 and len(b.group()) <= 3 and "." not in number + b.group():
+        denominator = Decimal(b.group().translate(_FULLWIDTH))
+        value, e = (value / denominator if denominator else value), b.end()
+    elif (u := _unit_at(text, e)) is not None:
+        value *= _scale(text[e:u[1] - len(u[0])])  # 86.5 万元: a magnitude after the space
+        unit, e = u
+        if (alt := _ALTERNATIVE_UNIT.match(text, e)) and alt.group(1) in _UNITS:
+            e = alt.end()  # 62台（套）: one count in either unit; the first is the unit
+        value, e, unit, more = after_unit(text, e, value, unit)  # 五元三毛, 两年半, 3个多月, 两打 (24 个)
+        qualifier = "more_than" if more else qualifier
+        if unit and _INFO[unit][0] == "money_cny" and (p := _money_prefix(text, s)) and _INFO[p][0] != "money_cny":
+            unit = p  # 港币500元: the currency written before the number
+    elif (k := about_word(text, e, number)) > e and (u := _unit_at(text, k)) is not None:
+        (unit, e), qualifier = u, "about"  # 十来个, 千把人
+    elif (prefix := _money_prefix(text, s)) is not None:
+        unit = prefix
+    elif (sub := money_alone(text, e, value, chinese)) is not None:
+        (value, e), unit = sub, "元"  # 5毛钱, 1角2分
+    return value, e, unit, qualifier
 
 
 _SHARE_ABOUT = re.compile(r"约占[^，。；：、,;:\n]{0,8}$")
@@ -368,9 +389,11 @@ def _money_prefix(text: str, s: int) -> str | None:
 
 def _sign(text: str, s: int) -> tuple[int, bool]:
     """Return where the quantity starts and whether a 负 or a minus sign makes it negative."""
+    if text[max(0, s - 2):s] == "零下":  # 零下五度: below zero
+        return s - 2, True
     if s and text[s - 1] in "负負":
-        return s - 1, True
-    if s and text[s - 1] in "-－" and (s == 1 or not (text[s - 2].isalnum() and text[s - 2].isascii())
+        return (s, False) if text[s - 2:s - 1] == "正" else (s - 1, True)  # 正负0.5%: a tolerance, no sign
+    if s and text[s - 1] in "-－−" and (s == 1 or not (text[s - 2].isalnum() and text[s - 2].isascii())
                                        and text[s - 2] not in "）)〕]】" and not _FIRST.match(text[s - 2])):
         return s - 1, True
     return s, False

@@ -21,6 +21,7 @@ NOT_METRIC_REASONS = (
     "masked", "threshold", "specification", "proposers", "package", "rate_base", "rank", "counter", "milepost",
     "procedural",
 )
+_SUMS = ("percent", "ratio", "money_cny")
 _PHONE_CUE = re.compile(r"电话|传真|热线|手机|联系方式|咨询")
 
 
@@ -82,8 +83,8 @@ def _reason(c: _Context, qs: int) -> str | None:
         return _CONTEXT[("after", c.next)]
     if _is_name(c):
         return "name"
-    if c.chinese and c.number == "一" and unit and _INFO[unit][0] not in ("percent", "ratio", "money_cny"):
-        return "enumerator"  # 一批, 一支队伍, 一方面: an article, not a count (一元, 一毛钱 are sums)
+    if c.chinese and c.number == "一" and unit and c.value == 1 and _INFO[unit][0] not in _SUMS:
+        return "enumerator"  # 一批, 一支队伍, 一方面: an article, not a count (一元, 一毛钱 are sums; 一打 is 12)
     if unit == "次" and text.startswith(("会议", "全会", "全体会议"), e) and "届" in text[max(0, s - 8):s]:
         return "ordinal"
     if unit is None:

@@ -3,7 +3,8 @@
 - money below the yuan: 五元三毛 → 5.3 元, 三元零五分 → 3.05, 4元8毛5 → 4.85 (the last subunit elided), 三元五 → 3.5,
   两块五 → 2.5 元; alone: 5毛钱 → 0.5 元, 1角2分 → 0.12 元, 8分钱 → 0.08 元 (valued in 元, the base unit);
 - a half or "more" after a unit of time, age or multiple: 两年半 → 2.5 年, 一个半月 → 1.5 个月, 1个半小时 → 1.5 小时,
-  3个多月 and 一年多 (more than), 三成半 → 35 %.
+  3个多月 and 一年多 (more than), 三成半 → 35 %, 七成五 → 75 %;
+- a magnitude after 个: 一个亿 → 100000000 (no unit), 三个多亿 (more than).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 from decimal import Decimal
 
 from ._tables import _UNITS
+from .colloquial import multiple
 from .numerals import _CN_DIGIT, _ROLE, _alternation
 
 __all__ = ["after_unit", "money_alone"]
@@ -25,6 +27,8 @@ _YUAN_PARTS = re.compile(  # after 元 (or 块): 角/毛, then 分, or a bare Ch
 _ALONE = re.compile(  # a number with no unit followed by a subunit: 5毛钱, 3角, 1角2分, 三毛五, 8分钱
     f"(?:[角毛](?:零?(?P<fen>{_D})分(?![之钟])|(?P<fen_bare>{_D}){_NOT_AFTER})?|(?P<cents>分)(?=钱))(?P<qian>钱)?"
 )
+_CHENG_DIGIT = re.compile(f"({_CN})(?:(?=[的以左])|{_NOT_AFTER})")  # 七成五。七成五的 (not 三成五年)
+_GE_YI = re.compile("(多)?[亿億]")
 _HALF_UNITS = frozenset(("年", "岁", "天", "小时", "个小时", "周", "倍"))  # 两年半, 一岁半, 3倍半
 _MORE_UNITS = _HALF_UNITS  # 一年多, 5天多, 3倍多
 _MORE_NEXT = frozenset(("", *"来时的了后前以里内中才就都还过没也又已，。；、,;.!?！？）)\n "))  # 一年多来; not 3天多次
@@ -64,11 +68,17 @@ def money_alone(text: str, e: int, value: Decimal, chinese: bool) -> tuple[Decim
 
 def after_unit(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Decimal, int, str | None, bool]:
     """Fold what follows the unit into the value: (value, end, unit, more_than)."""
+    value, unit = multiple(value, unit)  # 两打 → 24 个, 八折 → 80 %
     if unit in ("元", "块"):
         return (*_yuan(text, e, value, unit), False)
-    if unit == "成":  # 三成半: 35 %
+    if unit == "成":  # 三成半: 35 %, 七成五: 75 %
+        if (tenth := _CHENG_DIGIT.match(text, e)) is not None:
+            return value * 10 + _digit(tenth.group(1)), tenth.end(), unit, False
         half = text.startswith("半", e)
-        return value * 10 + (5 if half else 0), e + half, unit, False
+        more = not half and text.startswith("多", e) and text[e + 1:e + 2] in _MORE_NEXT  # 8成多
+        return value * 10 + (5 if half else 0), e + half + more, unit, more
+    if unit == "个" and (yi := _GE_YI.match(text, e)) is not None:  # 两个亿, 三个多亿: no unit, a magnitude
+        return value * 100000000, yi.end(), None, bool(yi.group(1))
     if unit == "个" and text[e:e + 1] in ("半", "多") and (u := _time_after(text, e + 1)):
         return value + (Decimal("0.5") if text[e] == "半" else 0), u[1], u[0], text[e] == "多"
     if unit in _HALF_UNITS and text.startswith("半", e) and value < 1000:  # not 2023年半年报
