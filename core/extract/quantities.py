@@ -222,9 +222,9 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
         return None
     unit = m.group("u")
     if text[m.end():m.end() + 1] in _UNITS[unit][2] and m.end() < len(text):
-        if "/" not in unit:
+        unit = unit[:unit.index("/")] if "/" in unit else unit[:-1]  # 5万吨/年产品: 吨; 20个人民调解委员会: 个
+        if unit not in _UNITS or text[m.start("u") + len(unit)] in _UNITS[unit][2]:
             return None
-        unit = unit[:unit.index("/")]  # 5万吨/年产品: 年产 is a word, the unit is 吨
         return unit, m.start("u") + len(unit)
     if (unit == "成" and m.start("u") != e) or (m.group("mag") and not m.group("gap")):
         return None
