@@ -152,6 +152,7 @@ class Quantity:
     span: Span
     is_metric: bool
     reason: str | None = None  # why it is not a metric: year, date, doc_number, ordinal, ...
+    label: str | None = None  # what the reading itself says is counted (a table's row and column names)
 
 
 @dataclass(frozen=True, slots=True)

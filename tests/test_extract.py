@@ -152,7 +152,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LETTERS = sorted([*ROOT.glob("tests/letters/*.txt"), *ROOT.glob("tests/holdout/*.txt"), *ROOT.glob("samples/*.txt"),
                   *ROOT.glob("tests/pages/dev/*.txt")])
 # every test letter but the held-out pages (scored blind by bench/label_check.py, summary only)
-PAGES = sorted([*ROOT.glob("tests/pages/dev2/*.txt"), *ROOT.glob("tests/pages/own/*.txt")])
+PAGES = sorted([*ROOT.glob("tests/pages/dev2/*.txt"), *ROOT.glob("tests/pages/dev3/*.txt"),
+                *ROOT.glob("tests/pages/dev4/*.txt"), *ROOT.glob("tests/pages/own/*.txt")])
 
 
 @pytest.mark.parametrize("path", LETTERS + PAGES, ids=[p.stem for p in LETTERS + PAGES])

@@ -187,9 +187,11 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
     clause_start, clause_end = _clause_bounds(text, q.span, s_start, s_end)
     in_clause = previous is not None and clause_start <= previous.span[0] and previous.span[1] <= q.span[0]
     skip = (previous.span,) if in_clause else ()
-    label = find_label(text, q, clause_start, clause_end, skip)
+    label = q.label or find_label(text, q, clause_start, clause_end, skip)
     in_list = previous is not None and _CONNECTIVE.match(text, previous.span[1], q.span[0]) is not None
-    if in_list and (not label or in_clause):
+    if q.label:
+        pass  # a table cell: its row and column say what it counts
+    elif in_list and (not label or in_clause):
         label = previous.label  # 541.6%、174.1%和115.8%: an item of a list shares the list's label
     elif not label and previous is not None and previous.span[0] >= s_start:
         label = previous.label  # 18件，占14.2%; 是1.5倍: a share or change of the figure before it

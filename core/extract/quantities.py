@@ -17,6 +17,7 @@ from decimal import Decimal
 from ..model import Quantity
 from ._tables import _INFO, _PREFIXES, _QUAL, _QUOTES, _UNIT_WORDS, _UNITS, _quoted, _word_end
 from .colloquial import MULTIPLE_UNITS, about_word, long_tail, loose_pair, mixed_fraction, percent_high, ratio_chain
+from .grid import table_units
 from .numerals import (
     _ARABIC,
     _CONT,
@@ -89,7 +90,8 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         if q is not None:
             found.append(q)
             pos = q.span[1]
-    return tuple(_bare_magnitude_units(text, _share_list_unit(text, _share_series_unit(text, found))))
+    found = _bare_magnitude_units(text, _share_list_unit(text, _share_series_unit(text, found)))
+    return tuple(table_units(text, found))
 
 
 def _is_speech(quoted: str) -> bool:
