@@ -5,13 +5,14 @@ issuer, first found of:
   2. a ``承办单位：<org>`` line of the letter;
   3. a ``<org>文件`` banner among the header lines;
   4. the title's own issuer: ``<org>关于…`` / ``<org>对…`` / ``<org>2023年…总结`` / a trailing ``(<org>)``;
-  5. the page metadata 发布机构 / 发文机关 / 发文单位 / 发布机关 / 发布单位 / 制发机关.
+  5. an organisation written alone on the line right above the title (a work report's heading);
+  6. the page metadata 发布机构 / 发文机关 / 发文单位 / 发布机关 / 发布单位 / 制发机关.
   Never 来源, a footer's 主办单位, neighbouring-letter links (prev/next lines are debris) or injected text.
 date, first found of: the signature date; the dateline of a report or speech under its title
   (``——2015年8月26日在…会议上``, ``（2015年8月26日在…上的讲话）``); the metadata 成文日期 / 发文日期 /
   生成日期 / 成文时间 / 发文时间.
   Never 发布时间 / 发布日期 / 公开日期 / 时间 / bylines (the web page's dates).
-Steps 2–5 (issuer) and the metadata date are weaker evidence: the record says where the value came from
+Steps 2–6 (issuer) and the metadata date are weaker evidence: the record says where the value came from
 (warning ``weak_evidence``). A value that reads as injected text (injected.toml: URLs, ``$ _ @`` inside
 Chinese, brand and app words, SEO placeholders) is never taken (warning ``injected_text``).
 """
@@ -81,6 +82,17 @@ def banner_issuer(text: str, folded: str, head) -> str | None:
             org = _clean_org(text[m.start(1):m.end(1)])
             if org:
                 return org
+    return None
+
+
+def line_above_title(text: str, folded: str, head, title_: str | None) -> str | None:
+    """The organisation written alone on the line right above the title (银川市某区生态环境局⏎2024年度…工作总结)."""
+    if not title_:
+        return None
+    start = squeeze(fold(title_))[:6]
+    for (s, e), (s2, e2) in zip(head, head[1:]):
+        if squeeze(folded[s2:e2]).startswith(start):
+            return _clean_org(text[s:e])
     return None
 
 
@@ -160,7 +172,8 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
         return sign.issuer, warnings
     for source, find in (("承办单位", lambda: undertaker(text, folded, lines)),
                          ("banner", lambda: banner_issuer(text, folded, head)),
-                         ("title", lambda: title_issuer(title_))):
+                         ("title", lambda: title_issuer(title_)),
+                         ("the line above the title", lambda: line_above_title(text, folded, head, title_))):
         issuer = find()
         if issuer:
             return issuer, [*warnings, _warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=source)]
