@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..._data import data_text, data_toml
+from .accel import FAST
 from .ngrams import Bigrams, Trigrams, bg_form, bigrams, bonus, clip, pmi, tri_bonus, tri_pmi, trigrams
 from .weights import weight
 
@@ -312,6 +313,8 @@ class Scorer:
 
     def extend(self, s: str, best: list[float]) -> list[float]:
         """DP best path over s, reusing best[0..len(best)-1] for a shared prefix."""
+        if FAST is not None and best:
+            return FAST.extend(s, best, self.overlay, self.vocab, _char_cost)
         best = best[:]
         ov, vget, vocab = self.overlay.get, self.vocab.get, self.vocab
         for p in range(len(best), len(s) + 1):

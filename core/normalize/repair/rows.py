@@ -7,6 +7,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from .accel import FAST
 from .gbk import gbk, lmform, s5
 from .lm import _RUN_ON, _WORD_COST, _char_cost, word_model
 from .lm import bg_form as _bg_form
@@ -118,6 +119,9 @@ def _shared_slot(key: tuple) -> _Slot:
 
 def _step(sc, info: _Slot, s: str, best: list) -> list[float]:
     """The word-path DP one character on, for every candidate of the slot after s (as Scorer.extend)."""
+    if FAST is not None:
+        fols = None if len(info.pos) <= _FEW else sc.fols(s[-5:])
+        return FAST.step(info.costs, info.pos, s, best, sc.overlay, sc.vocab, fols, info.alnum, info.newline)
     bl, n_s = best[-1], len(s)
     b = [bl + v + _WORD_COST for v in info.costs]
     pos = info.pos
@@ -388,9 +392,12 @@ def _gains(ctx: Ctx, info: _Slot, xs: tuple, s: str, best: list, b: list, close:
     sc, bg, forms = ctx.sc, _bigrams(), info.forms
     bl = best[-1]
     bon = _bonus_row(sc, bg, s[-2:], info)
-    gain = [x - bl + y for x, y in zip(b, bon)]
-    for i, v in info.pen:
-        gain[i] += v
+    if FAST is not None:
+        gain = FAST.gain_base(b, bon, bl, info.pen)
+    else:
+        gain = [x - bl + y for x, y in zip(b, bon)]
+        for i, v in info.pen:
+            gain[i] += v
     if info.brackets:
         line = ctx.line + "".join(map(s5, xs))
         for i in info.brackets:
@@ -399,9 +406,12 @@ def _gains(ctx: Ctx, info: _Slot, xs: tuple, s: str, best: list, b: list, close:
         ends = _close_rows(sc, info, s, best, b, close)
         tri = _close_tri(sc, bg, info, close)
         cbs = _close_bonus_row(sc, bg, s[-1:], close[0], info)
-        for i in range(len(forms)):
-            gain[i] += ends[i] - b[i] + cbs[i]
-            gain[i] += tri[i]
+        if FAST is not None:
+            FAST.add_close(gain, ends, b, cbs, tri)
+        else:
+            for i in range(len(forms)):
+                gain[i] += ends[i] - b[i] + cbs[i]
+                gain[i] += tri[i]
     sfx = s[-2:]
     if ctx.expect:
         for i, f in enumerate(forms):

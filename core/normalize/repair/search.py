@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from ..pinyin import strip_annotations
+from .accel import FAST
 from .candidates import MAX_PATHS, SYL_CLOSE_RE, RunPath, p2_leads, path_frame, run_paths, slot_lists
 from .gbk import gbk, lmform, s5, simp
 from .rows import _ahead_row, _allowed, _gains, _slot, _step
@@ -82,6 +83,10 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
                     old = kept.get(key)
                     if old is None or total > old[0]:
                         kept[key] = (total, si, i, b[i], h)
+                continue
+            if FAST is not None:
+                first.setdefault(rk, si)
+                thr = FAST.state_row(gain, hs, base, thr, width, info.uniq, rk, forms, b, si, kept)
                 continue
             totals = [base + x + h for x, h in zip(gain, hs)] if hs else [base + x + 0.0 for x in gain]
             if len(totals) > width:  # `width` distinct keys of this state at or above thr: below it, nothing is kept
