@@ -7,8 +7,9 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 
-static double WORD_COST = 0.0, RUN_ON = 0.0;
+static double WORD_COST = 0.0, RUN_ON = 0.0, PMI_W = 0.0, PMI_CLIP = 0.0, TRI_W = 0.0, TRI_PRIOR = 0.0;
 
 static int ascii_alnum(Py_UCS4 c)
 {
@@ -65,7 +66,7 @@ static int raise_to(double *b, Py_ssize_t n, PyObject *ix, double t)
 
 static PyObject *configure(PyObject *self, PyObject *args)
 {
-    if (!PyArg_ParseTuple(args, "dd", &WORD_COST, &RUN_ON))
+    if (!PyArg_ParseTuple(args, "dddddd", &WORD_COST, &RUN_ON, &PMI_W, &PMI_CLIP, &TRI_W, &TRI_PRIOR))
         return NULL;
     Py_RETURN_NONE;
 }
@@ -106,124 +107,81 @@ static int step_few(double *b, Py_ssize_t n, PyObject *pos, PyObject *s, PyObjec
     return 0;
 }
 
-/* The followers branch of rows._step: fols = [(n, {x: log p of the word of the last n - 1 characters + x})]. */
-static int step_fols(double *b, Py_ssize_t n, PyObject *pos, Py_ssize_t n_s, PyObject *best, PyObject *fols)
+typedef struct {
+    double v;  /* log p of the word */
+    Py_ssize_t i;  /* a candidate whose form ends it */
+} follow;
+
+/* The followers branch of rows._step, over the followers that are forms of the slot (fols_isect):
+ * fols = [(n, bytes of follow records: the words of the last n - 1 characters + a form)]. */
+static int step_fols(double *b, Py_ssize_t n, Py_ssize_t n_s, PyObject *best, PyObject *fols)
 {
-    Py_ssize_t nf = PyList_GET_SIZE(fols);
-    for (Py_ssize_t f = 0; f < nf; f++) {
-        PyObject *pair = PyList_GET_ITEM(fols, f);
-        Py_ssize_t len = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0));
-        PyObject *fol = PyTuple_GET_ITEM(pair, 1), *x, *y, *ix, *v;
-        double bn = best_at(best, n_s + 1 - len);
-        Py_ssize_t it = 0;
-        if (PyDict_GET_SIZE(fol) < PyDict_GET_SIZE(pos)) {
-            while (PyDict_Next(fol, &it, &x, &v)) {
-                ix = PyDict_GetItemWithError(pos, x);
-                if (ix == NULL) {
-                    if (PyErr_Occurred())
-                        return -1;
-                    continue;
-                }
-                if (raise_to(b, n, ix, bn + PyFloat_AsDouble(v) + WORD_COST) < 0)
-                    return -1;
-            }
-        } else {
-            while (PyDict_Next(pos, &it, &y, &ix)) {
-                v = PyDict_GetItemWithError(fol, y);
-                if (v == NULL) {
-                    if (PyErr_Occurred())
-                        return -1;
-                    continue;
-                }
-                if (raise_to(b, n, ix, bn + PyFloat_AsDouble(v) + WORD_COST) < 0)
-                    return -1;
-            }
+    for (Py_ssize_t f = 0; f < PyList_GET_SIZE(fols); f++) {
+        PyObject *pair = PyList_GET_ITEM(fols, f), *rec = PyTuple_GET_ITEM(pair, 1);
+        double bn = best_at(best, n_s + 1 - PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0)));
+        const follow *r = (const follow *)PyBytes_AS_STRING(rec);
+        Py_ssize_t m = PyBytes_GET_SIZE(rec) / (Py_ssize_t)sizeof(follow);
+        for (Py_ssize_t k = 0; k < m; k++) {
+            double t = bn + r[k].v + WORD_COST;
+            if (r[k].i < n && t > b[r[k].i])
+                b[r[k].i] = t;
         }
     }
-    return 0;
+    return PyErr_Occurred() ? -1 : 0;
 }
 
-/* rows._step(sc, info, s, best) as step(costs, pos, s, best, overlay, vocab, fols or None, alnum, newline). */
-static PyObject *step(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* Append (v, every index of ix) to a growing array of follow records. */
+static int add_follows(follow **buf, Py_ssize_t *len, Py_ssize_t *cap, double v, PyObject *ix)
 {
-    if (nargs != 9 || !PyTuple_Check(args[0]) || !PyDict_Check(args[1]) || !PyUnicode_Check(args[2])
-        || !PyList_Check(args[3]) || !PyDict_Check(args[4]) || !PyDict_Check(args[5])
-        || !(args[6] == Py_None || PyList_Check(args[6])) || !PyTuple_Check(args[7]) || !PyTuple_Check(args[8])) {
-        PyErr_SetString(PyExc_TypeError, "step(costs, pos, s, best, overlay, vocab, fols, alnum, newline)");
-        return NULL;
-    }
-    PyObject *costs = args[0], *pos = args[1], *s = args[2], *best = args[3];
-    Py_ssize_t n = PyTuple_GET_SIZE(costs), n_s = PyUnicode_GET_LENGTH(s);
-    double bl = best_at(best, -1);
-    double *b = PyMem_Malloc((n ? n : 1) * sizeof(double));
-    if (b == NULL)
-        return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < n; i++)
-        b[i] = bl + item_d(costs, i) + WORD_COST;
-    int err = args[6] == Py_None ? step_few(b, n, pos, s, best, args[4], args[5])
-                                 : step_fols(b, n, pos, n_s, best, args[6]);
-    PyObject *out = NULL;
-    if (err == 0 && !PyErr_Occurred()) {
-        if (n_s && ascii_alnum(PyUnicode_READ_CHAR(s, n_s - 1))) {
-            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(args[7]); k++)
-                b[PyLong_AsSsize_t(PyTuple_GET_ITEM(args[7], k))] = bl + RUN_ON;
+    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(ix); k++) {
+        if (*len == *cap) {
+            *cap = *cap ? 2 * *cap : 64;
+            follow *nb = PyMem_Realloc(*buf, *cap * sizeof(follow));
+            if (nb == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            *buf = nb;
         }
-        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(args[8]); k++)
-            b[PyLong_AsSsize_t(PyTuple_GET_ITEM(args[8], k))] = bl;
-        out = to_list(b, n);
+        (*buf)[*len].v = v;
+        (*buf)[(*len)++].i = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(ix, k));
     }
-    PyMem_Free(b);
-    return out;
+    return PyErr_Occurred() ? -1 : 0;
 }
 
-/* rows._gains' first rows: [x - bl + y for x, y in zip(b, bon)], then gain[i] += v for (i, v) in pen. */
-static PyObject *gain_base(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* fols_isect(fols, pos): for each (n, {x: log p}) of Scorer.fols, (n, the follow records of the forms x of the
+ * slot) (rows._step reads the same pairs, by the smaller of the two dicts; the maximum does not depend on the
+ * order). */
+static PyObject *fols_isect(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyFloat_Check(args[2])
-        || !PyTuple_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "gain_base(b, bon, bl, pen)");
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "fols_isect(fols, pos)");
         return NULL;
     }
-    PyObject *b = args[0], *bon = args[1], *pen = args[3];
-    double bl = PyFloat_AS_DOUBLE(args[2]);
-    Py_ssize_t n = PyList_GET_SIZE(b);
-    if (PyList_GET_SIZE(bon) < n)
-        n = PyList_GET_SIZE(bon);
-    double *g = PyMem_Malloc((n ? n : 1) * sizeof(double));
-    if (g == NULL)
-        return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < n; i++)
-        g[i] = item_d(b, i) - bl + item_d(bon, i);
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(pen); k++) {
-        PyObject *iv = PyTuple_GET_ITEM(pen, k);
-        Py_ssize_t i = PyLong_AsSsize_t(PyTuple_GET_ITEM(iv, 0));
-        if (i >= 0 && i < n)
-            g[i] += PyFloat_AsDouble(PyTuple_GET_ITEM(iv, 1));
+    PyObject *pos = args[1], *out = PyList_New(0);
+    follow *buf = NULL;
+    Py_ssize_t cap = 0;
+    for (Py_ssize_t f = 0; out != NULL && f < PyList_GET_SIZE(args[0]); f++) {
+        PyObject *pair = PyList_GET_ITEM(args[0], f), *fol = PyTuple_GET_ITEM(pair, 1), *x, *v, *ix;
+        Py_ssize_t it = 0, len = 0;
+        int small = PyDict_GET_SIZE(fol) < PyDict_GET_SIZE(pos), err = 0;
+        while (!err && PyDict_Next(small ? fol : pos, &it, &x, small ? &v : &ix)) {
+            PyObject *other = PyDict_GetItemWithError(small ? pos : fol, x);
+            if (other == NULL)
+                err = PyErr_Occurred() != NULL;
+            else
+                err = small ? add_follows(&buf, &len, &cap, PyFloat_AsDouble(v), other)
+                            : add_follows(&buf, &len, &cap, PyFloat_AsDouble(other), ix);
+        }
+        PyObject *rec = err ? NULL : PyBytes_FromStringAndSize((const char *)buf, len * sizeof(follow));
+        PyObject *entry = rec == NULL ? NULL : PyTuple_Pack(2, PyTuple_GET_ITEM(pair, 0), rec);
+        Py_XDECREF(rec);
+        if (entry == NULL || PyList_Append(out, entry) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(entry);
     }
-    PyObject *out = PyErr_Occurred() ? NULL : to_list(g, n);
-    PyMem_Free(g);
+    PyMem_Free(buf);
     return out;
-}
-
-/* rows._gains' last-slot rows, in place: gain[i] += ends[i] - b[i] + cbs[i]; gain[i] += tri[i]. */
-static PyObject *add_close(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 5 || !PyList_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "add_close(gain, ends, b, cbs, tri)");
-        return NULL;
-    }
-    PyObject *gain = args[0];
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(gain); i++) {
-        double g = item_d(gain, i) + (item_d(args[1], i) - item_d(args[2], i) + item_d(args[3], i));
-        g = g + item_d(args[4], i);
-        PyObject *f = PyFloat_FromDouble(g);
-        if (f == NULL)
-            return NULL;
-        PyList_SetItem(gain, i, f);
-    }
-    if (PyErr_Occurred())
-        return NULL;
-    Py_RETURN_NONE;
 }
 
 /* The width-th largest of v[0..n) (n >= width >= 1): heapq.nlargest(width, v)[-1]. */
@@ -256,70 +214,6 @@ static double nth_largest(const double *v, Py_ssize_t n, Py_ssize_t width, doubl
         }
     }
     return heap[0];
-}
-
-/* The kept entries of one beam state (search._beam, the plain way). Returns the new threshold.
- * state_row(gain, hs or None, base, thr, width, uniq or None, rk, forms, b, si, kept) */
-static PyObject *state_row(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 11 || !PyList_Check(args[0]) || !(args[1] == Py_None || PyList_Check(args[1]))
-        || !PyFloat_Check(args[2]) || !PyFloat_Check(args[3]) || !PyLong_Check(args[4])
-        || !(args[5] == Py_None || PyTuple_Check(args[5])) || !PyUnicode_Check(args[6]) || !PyTuple_Check(args[7])
-        || !PyList_Check(args[8]) || !PyDict_Check(args[10])) {
-        PyErr_SetString(PyExc_TypeError, "state_row(gain, hs, base, thr, width, uniq, rk, forms, b, si, kept)");
-        return NULL;
-    }
-    PyObject *gain = args[0], *hs = args[1], *uniq = args[5], *rk = args[6], *forms = args[7], *b = args[8];
-    PyObject *si = args[9], *kept = args[10];
-    double base = PyFloat_AS_DOUBLE(args[2]), thr = PyFloat_AS_DOUBLE(args[3]);
-    Py_ssize_t width = PyLong_AsSsize_t(args[4]), n = PyList_GET_SIZE(gain);
-    if (PyTuple_GET_SIZE(forms) < n || PyList_GET_SIZE(b) < n || (hs != Py_None && PyList_GET_SIZE(hs) < n)) {
-        PyErr_SetString(PyExc_ValueError, "state_row: rows of different lengths");
-        return NULL;
-    }
-    double *tot = PyMem_Malloc((2 * n + width + 1) * sizeof(double)), *u = tot + n, *heap = u + n;
-    if (tot == NULL)
-        return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < n; i++)
-        tot[i] = base + item_d(gain, i) + (hs == Py_None ? 0.0 : item_d(hs, i));
-    if (n > width && width >= 1) {
-        Py_ssize_t m = n;
-        if (uniq != Py_None) {
-            m = PyTuple_GET_SIZE(uniq);
-            for (Py_ssize_t k = 0; k < m; k++)
-                u[k] = tot[PyLong_AsSsize_t(PyTuple_GET_ITEM(uniq, k))];
-        } else {
-            memcpy(u, tot, n * sizeof(double));
-        }
-        if (m >= width) {
-            double t = nth_largest(u, m, width, heap);
-            if (t > thr)
-                thr = t;
-        }
-    }
-    PyObject *zero = NULL;
-    for (Py_ssize_t i = 0; i < n && !PyErr_Occurred(); i++) {
-        if (!(tot[i] >= thr))
-            continue;
-        PyObject *key = PyUnicode_Concat(rk, PyTuple_GET_ITEM(forms, i));
-        if (key == NULL)
-            break;
-        PyObject *old = PyDict_GetItemWithError(kept, key);
-        if (old == NULL ? !PyErr_Occurred() : tot[i] > PyFloat_AsDouble(PyTuple_GET_ITEM(old, 0))) {
-            PyObject *h = hs == Py_None ? (zero ? zero : (zero = PyFloat_FromDouble(0.0))) : PyList_GET_ITEM(hs, i);
-            PyObject *entry = h == NULL ? NULL : Py_BuildValue("(dOnOO)", tot[i], si, i, PyList_GET_ITEM(b, i), h);
-            if (entry != NULL) {
-                PyDict_SetItem(kept, key, entry);
-                Py_DECREF(entry);
-            }
-        }
-        Py_DECREF(key);
-    }
-    Py_XDECREF(zero);
-    PyMem_Free(tot);
-    if (PyErr_Occurred())
-        return NULL;
-    return PyFloat_FromDouble(thr);
 }
 
 /* lm.Scorer.extend(s, best): the word-path DP over s past best's prefix. char_cost(c, vocab) as lm._char_cost. */
@@ -387,12 +281,535 @@ static PyObject *extend(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+static double clip(double x)
+{
+    return x > PMI_CLIP ? PMI_CLIP : x < -PMI_CLIP ? -PMI_CLIP : x;
+}
+
+/* math.log: a ValueError for x <= 0, as Python's. */
+static double py_log(double x)
+{
+    if (x <= 0.0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "math domain error");
+        return 0.0;
+    }
+    return log(x);
+}
+
+/* d.get(key) as a double, `dflt` when absent; error set on failure. */
+static double get_d(PyObject *d, PyObject *key, double dflt)
+{
+    PyObject *v = PyDict_GetItemWithError(d, key);
+    return v == NULL ? dflt : PyFloat_AsDouble(v);
+}
+
+/* rows._pmi_row: pmi_row(in_uni, back_a, pairs, bgpos, uni) */
+static PyObject *pmi_row(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyTuple_Check(args[0]) || !PyFloat_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyDict_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "pmi_row(in_uni, back_a, pairs, bgpos, uni)");
+        return NULL;
+    }
+    PyObject *in_uni = args[0], *pairs = args[2], *at = args[3], *uni = args[4], *k, *v, *ix;
+    Py_ssize_t n = PyTuple_GET_SIZE(in_uni), it = 0;
+    double ba = PyFloat_AS_DOUBLE(args[1]);
+    double *row = PyMem_Malloc((n ? n : 1) * sizeof(double));
+    if (row == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++)
+        row[i] = PyObject_IsTrue(PyTuple_GET_ITEM(in_uni, i)) ? ba : 0.0;
+    int small = PyDict_GET_SIZE(pairs) < PyDict_GET_SIZE(at);
+    while (!PyErr_Occurred() && PyDict_Next(small ? pairs : at, &it, &k, small ? &v : &ix)) {
+        if (small)
+            ix = PyDict_GetItemWithError(at, k);
+        else
+            v = PyDict_GetItemWithError(pairs, k);
+        if (ix == NULL || v == NULL)
+            continue;
+        PyObject *u = PyDict_GetItemWithError(uni, k);
+        if (u == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, k);
+            break;
+        }
+        double x = PyFloat_AsDouble(v) - PyFloat_AsDouble(u);
+        for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(ix); j++) {
+            Py_ssize_t i = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(ix, j));
+            if (i >= 0 && i < n)
+                row[i] = x;
+        }
+    }
+    PyObject *out = PyErr_Occurred() ? NULL : to_list(row, n);
+    PyMem_Free(row);
+    return out;
+}
+
+/* rows._pmi_terms: [PMI_W * clip(x) for x in pmis] */
+static PyObject *pmi_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 1 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "pmi_terms(pmis)");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(args[0]);
+    double *row = PyMem_Malloc((n ? n : 1) * sizeof(double));
+    if (row == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++)
+        row[i] = PMI_W * clip(item_d(args[0], i));
+    PyObject *out = PyErr_Occurred() ? NULL : to_list(row, n);
+    PyMem_Free(row);
+    return out;
+}
+
+/* rows._add_tri's loop: add_tri(row, pmis, fbs, triple, uni, floor, den) */
+static PyObject *add_tri(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyTuple_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyDict_Check(args[4]) || !PyFloat_Check(args[5]) || !PyFloat_Check(args[6])) {
+        PyErr_SetString(PyExc_TypeError, "add_tri(row, pmis, fbs, triple, uni, floor, den)");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(args[0]);
+    if (PyList_GET_SIZE(args[1]) < n)
+        n = PyList_GET_SIZE(args[1]);
+    if (PyTuple_GET_SIZE(args[2]) < n)
+        n = PyTuple_GET_SIZE(args[2]);
+    double floor_ = PyFloat_AS_DOUBLE(args[5]), den = PyFloat_AS_DOUBLE(args[6]);
+    double *row = PyMem_Malloc((n ? n : 1) * sizeof(double));
+    if (row == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n && !PyErr_Occurred(); i++) {
+        PyObject *fb = PyTuple_GET_ITEM(args[2], i);
+        double p2 = exp(item_d(args[1], i) + get_d(args[4], fb, floor_));
+        double tp = py_log((get_d(args[3], fb, 0.0) + TRI_PRIOR * p2) / den) - py_log(p2);
+        row[i] = item_d(args[0], i) + TRI_W * clip(tp);
+    }
+    PyObject *out = PyErr_Occurred() ? NULL : to_list(row, n);
+    PyMem_Free(row);
+    return out;
+}
+
+/* rows._close_bonus_row's pmis: close_pmi_row(forms, bgf, by_first, uni, back, b) */
+static PyObject *close_pmi_row(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6 || !PyTuple_Check(args[0]) || !PyTuple_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyDict_Check(args[4]) || !PyUnicode_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "close_pmi_row(forms, bgf, by_first, uni, back, b)");
+        return NULL;
+    }
+    PyObject *forms = args[0], *bgf = args[1], *uni = args[3], *b = args[5];
+    Py_ssize_t n = PyTuple_GET_SIZE(forms);
+    double *row = PyMem_Malloc((n ? n : 1) * sizeof(double));
+    if (row == NULL)
+        return PyErr_NoMemory();
+    int b_in_uni = PyDict_Contains(uni, b);
+    for (Py_ssize_t i = 0; i < n && !PyErr_Occurred(); i++) {
+        PyObject *f = PyTuple_GET_ITEM(forms, i), *a = PyTuple_GET_ITEM(bgf, i);
+        if (PyUnicode_GET_LENGTH(f) == 1 && PyUnicode_READ_CHAR(f, 0) == '\n') {
+            row[i] = 0.0;
+            continue;
+        }
+        PyObject *d = PyDict_GetItemWithError(args[2], a);
+        PyObject *pv = d == NULL ? NULL : PyDict_GetItemWithError(d, b);
+        if (pv != NULL) {
+            PyObject *u = PyDict_GetItemWithError(uni, b);
+            if (u == NULL) {
+                if (!PyErr_Occurred())
+                    PyErr_SetObject(PyExc_KeyError, b);
+                break;
+            }
+            row[i] = PyFloat_AsDouble(pv) - PyFloat_AsDouble(u);
+        } else {
+            row[i] = b_in_uni == 1 ? get_d(args[4], a, 0.0) : 0.0;
+        }
+    }
+    PyObject *out = PyErr_Occurred() ? NULL : to_list(row, n);
+    PyMem_Free(row);
+    return out;
+}
+
+/* rows._close_bonus_row's loop: close_tri_row(base, pmis, forms, bgf, after, triple, a2, b, p_c, z) */
+static PyObject *close_tri_row(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 10 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyTuple_Check(args[2])
+        || !PyTuple_Check(args[3]) || !PyDict_Check(args[4]) || !PyDict_Check(args[5]) || !PyUnicode_Check(args[6])
+        || !PyUnicode_Check(args[7]) || !PyFloat_Check(args[8]) || !PyFloat_Check(args[9])) {
+        PyErr_SetString(PyExc_TypeError, "close_tri_row(base, pmis, forms, bgf, after, triple, a2, b, p_c, z)");
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(args[2]);
+    if (PyList_GET_SIZE(args[0]) < n || PyList_GET_SIZE(args[1]) < n || PyTuple_GET_SIZE(args[3]) < n) {
+        PyErr_SetString(PyExc_ValueError, "close_tri_row: rows of different lengths");
+        return NULL;
+    }
+    double p_c = PyFloat_AS_DOUBLE(args[8]), z = PyFloat_AS_DOUBLE(args[9]);
+    double *row = PyMem_Malloc((n ? n : 1) * sizeof(double));
+    if (row == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n && !PyErr_Occurred(); i++) {
+        PyObject *f = PyTuple_GET_ITEM(args[2], i), *a = PyTuple_GET_ITEM(args[3], i);
+        double v = item_d(args[0], i);
+        int nl = PyUnicode_GET_LENGTH(f) == 1 && PyUnicode_READ_CHAR(f, 0) == '\n';
+        PyObject *nab = nl ? NULL : PyDict_GetItemWithError(args[4], a);
+        double n_ab = nab == NULL ? 0.0 : PyFloat_AsDouble(nab);
+        if (n_ab == 0.0) {
+            row[i] = v + z;
+            continue;
+        }
+        double p2 = exp(item_d(args[1], i) + p_c);
+        PyObject *key = PyUnicode_FromFormat("%U%U%U", args[6], a, args[7]);
+        double cnt = key == NULL ? 0.0 : get_d(args[5], key, 0.0);
+        Py_XDECREF(key);
+        double tp = py_log((cnt + TRI_PRIOR * p2) / (n_ab + TRI_PRIOR)) - py_log(p2);
+        row[i] = v + TRI_W * clip(tp);
+    }
+    PyObject *out = PyErr_Occurred() ? NULL : to_list(row, n);
+    PyMem_Free(row);
+    return out;
+}
+
+/* b[i] for every candidate after one state: rows._step (the few-forms or the followers way) and _step_end. */
+static int step_into(double *b, Py_ssize_t n, PyObject *costs, PyObject *pos, PyObject *s, PyObject *best,
+                     PyObject *ov, PyObject *vocab, PyObject *fols_fn, PyObject *alnum, PyObject *newline)
+{
+    Py_ssize_t n_s = PyUnicode_GET_LENGTH(s);
+    double bl = best_at(best, -1);
+    for (Py_ssize_t i = 0; i < n; i++)
+        b[i] = bl + item_d(costs, i) + WORD_COST;
+    if (fols_fn == Py_None) {
+        if (step_few(b, n, pos, s, best, ov, vocab) < 0)
+            return -1;
+    } else {
+        PyObject *tail = PyUnicode_Substring(s, n_s > 5 ? n_s - 5 : 0, n_s);
+        PyObject *fols = tail == NULL ? NULL : PyObject_CallOneArg(fols_fn, tail);
+        Py_XDECREF(tail);
+        if (fols == NULL)
+            return -1;
+        int err = PyList_Check(fols) ? step_fols(b, n, n_s, best, fols) : -1;
+        Py_DECREF(fols);
+        if (err < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "fols() must return a list");
+            return -1;
+        }
+    }
+    if (n_s && ascii_alnum(PyUnicode_READ_CHAR(s, n_s - 1))) {
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(alnum); k++)
+            b[PyLong_AsSsize_t(PyTuple_GET_ITEM(alnum, k))] = bl + RUN_ON;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(newline); k++)
+        b[PyLong_AsSsize_t(PyTuple_GET_ITEM(newline, k))] = bl;
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* gain[i] += v for each (i, v) of a list, in order. */
+static int add_terms(double *g, Py_ssize_t n, PyObject *terms)
+{
+    if (!PyList_Check(terms)) {
+        PyErr_SetString(PyExc_TypeError, "terms must be a list of (index, value)");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(terms); k++) {
+        PyObject *iv = PyList_GET_ITEM(terms, k);
+        Py_ssize_t i = PyLong_AsSsize_t(PyTuple_GET_ITEM(iv, 0));
+        if (i >= 0 && i < n)
+            g[i] += PyFloat_AsDouble(PyTuple_GET_ITEM(iv, 1));
+    }
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* One op of a close_plan column: raise nw by a column plus a word, or by best[n_s + boff] plus each record's word. */
+static void close_op(double *nw, Py_ssize_t n, const double **colp, PyObject *op, PyObject *best, Py_ssize_t n_s)
+{
+    Py_ssize_t src = PyLong_AsSsize_t(PyTuple_GET_ITEM(op, 0));
+    if (src >= 0) {
+        double v = PyFloat_AsDouble(PyTuple_GET_ITEM(op, 2));
+        for (Py_ssize_t i = 0; i < n; i++) {
+            double y = colp[src][i] + v + WORD_COST;
+            if (y > nw[i])
+                nw[i] = y;
+        }
+        return;
+    }
+    double base = best_at(best, n_s + PyLong_AsSsize_t(PyTuple_GET_ITEM(op, 1)));
+    PyObject *recs = PyTuple_GET_ITEM(op, 3);
+    const follow *r = (const follow *)PyBytes_AS_STRING(recs);
+    for (Py_ssize_t k = 0; k < PyBytes_GET_SIZE(recs) / (Py_ssize_t)sizeof(follow); k++) {
+        double y = base + r[k].v + WORD_COST;
+        if (r[k].i < n && y > nw[r[k].i])
+            nw[r[k].i] = y;
+    }
+}
+
+/* The last slot's right-context terms (rows._gains_rest): the word-path DP over close by its plan
+ * (fastrows.close_plan, as rows._close_rows), then gain[i] += ends[i] - b[i] + cbs[i]; gain[i] += tri[i].
+ * got = (plan, tri, cbs); cols: room for 2 columns of n. */
+static int close_into(double *g, const double *b, Py_ssize_t n, PyObject *best, Py_ssize_t n_s, PyObject *got,
+                      PyObject *alnum, double *cols)
+{
+    if (!PyTuple_Check(got) || PyTuple_GET_SIZE(got) != 3 || !PyList_Check(PyTuple_GET_ITEM(got, 0))
+        || PyList_GET_SIZE(PyTuple_GET_ITEM(got, 0)) > 2) {
+        PyErr_SetString(PyExc_TypeError, "close() must return (plan, tri, cbs)");
+        return -1;
+    }
+    PyObject *plan = PyTuple_GET_ITEM(got, 0), *tri = PyTuple_GET_ITEM(got, 1), *cbs = PyTuple_GET_ITEM(got, 2);
+    const double *colp[3] = {b, NULL, NULL};
+    Py_ssize_t K = PyList_GET_SIZE(plan);
+    for (Py_ssize_t k = 0; k < K; k++) {
+        const double *prev = colp[k];
+        double *nw = cols + k * n;
+        PyObject *step = PyList_GET_ITEM(plan, k);
+        if (PyLong_Check(step)) {  /* 0: a line end, the column copied; 1: a letter or digit runs on */
+            int run_on = PyLong_AsLong(step) == 1;
+            for (Py_ssize_t i = 0; i < n; i++)
+                nw[i] = run_on ? prev[i] + RUN_ON : prev[i];
+        } else {
+            double cost = PyFloat_AsDouble(PyTuple_GET_ITEM(step, 0));
+            PyObject *ops = PyTuple_GET_ITEM(step, 2);
+            for (Py_ssize_t i = 0; i < n; i++)
+                nw[i] = prev[i] + cost + WORD_COST;
+            for (Py_ssize_t o = 0; o < PyList_GET_SIZE(ops); o++)
+                close_op(nw, n, colp, PyList_GET_ITEM(ops, o), best, n_s);
+            if (PyObject_IsTrue(PyTuple_GET_ITEM(step, 1))) {
+                for (Py_ssize_t a = 0; a < PyTuple_GET_SIZE(alnum); a++) {
+                    Py_ssize_t i = PyLong_AsSsize_t(PyTuple_GET_ITEM(alnum, a));
+                    nw[i] = prev[i] + RUN_ON;
+                }
+            }
+        }
+        colp[k + 1] = nw;
+    }
+    const double *ends = colp[K];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        g[i] += ends[i] - b[i] + item_d(cbs, i);
+        g[i] += item_d(tri, i);
+    }
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* gain[i] = b[i] - bl + bon[i], then the penalties, then rows._gains_rest's terms: adds(xs, s) -> (pre, post)
+ * sparse terms, and between them close(s) -> (plan, tri, cbs) for the last slot (either may be None). */
+static int gains_into(double *g, const double *b, Py_ssize_t n, double bl, PyObject *bon, PyObject *pen,
+                      PyObject *adds, PyObject *close, PyObject *st, PyObject *alnum, double *cols)
+{
+    if (!PyList_Check(bon) || PyList_GET_SIZE(bon) < n) {
+        PyErr_SetString(PyExc_TypeError, "bonus() must return a list as long as the slot");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        g[i] = b[i] - bl + item_d(bon, i);
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(pen); k++) {
+        PyObject *iv = PyTuple_GET_ITEM(pen, k);
+        g[PyLong_AsSsize_t(PyTuple_GET_ITEM(iv, 0))] += PyFloat_AsDouble(PyTuple_GET_ITEM(iv, 1));
+    }
+    PyObject *pp = NULL, *got = NULL, *s = PyTuple_GET_ITEM(st, 2);
+    int err = 0;
+    if (adds != Py_None) {
+        pp = PyObject_CallFunctionObjArgs(adds, PyTuple_GET_ITEM(st, 1), s, NULL);
+        err = pp == NULL || !PyTuple_Check(pp) || PyTuple_GET_SIZE(pp) != 2 || add_terms(g, n, PyTuple_GET_ITEM(pp, 0));
+    }
+    if (!err && close != Py_None) {
+        got = PyObject_CallOneArg(close, s);
+        err = got == NULL || close_into(g, b, n, PyTuple_GET_ITEM(st, 3), PyUnicode_GET_LENGTH(s), got, alnum, cols);
+    }
+    if (!err && pp != NULL)
+        err = add_terms(g, n, PyTuple_GET_ITEM(pp, 1));
+    Py_XDECREF(pp);
+    Py_XDECREF(got);
+    if (err && !PyErr_Occurred())
+        PyErr_SetString(PyExc_TypeError, "adds() must return (pre, post) lists of (index, value)");
+    return err || PyErr_Occurred() ? -1 : 0;
+}
+
+/* A merge key's best entry (search._pass's kept[key]): the key is (the state's last model characters, the form). */
+typedef struct {
+    double total, b;
+    int si, i;
+    int seq;  /* 1 + the order of the key's first entry (dict insertion order); 0: no entry */
+} cell;
+
+typedef struct {
+    cell *cells;  /* [merge-key row][form]: rows in order of first appearance, forms by their first index */
+    int *used;  /* the cells with an entry, in order */
+    Py_ssize_t n, nused;
+    int tied;  /* sort as after an unassigned pair */
+} table;
+
+/* old = kept.get(key); if old is None or total > old[0]: kept[key] = (total, si, i, b[i], h) */
+static void keep_cell(table *t, Py_ssize_t row, Py_ssize_t f, double total, Py_ssize_t si, Py_ssize_t i, double b)
+{
+    cell *c = &t->cells[row * t->n + f];
+    if (c->seq == 0) {
+        t->used[t->nused] = (int)(row * t->n + f);
+        c->seq = (int)++t->nused;
+    } else if (!(total > c->total)) {
+        return;
+    }
+    c->total = total;
+    c->b = b;
+    c->si = (int)si;
+    c->i = (int)i;
+}
+
+/* One state's entries (search._pass): after an unassigned pair only the allowed candidates, all of them; else
+ * those at or above the threshold, which the state's `width` best distinct keys raise. Returns thr. */
+static double keep_state(table *t, double *g, double base, PyObject *hs, PyObject *allowed, double thr,
+                         Py_ssize_t width, PyObject *uniq, PyObject *fid, Py_ssize_t row, const double *b,
+                         Py_ssize_t si, double *work)
+{
+    Py_ssize_t n = t->n;
+    for (Py_ssize_t i = 0; i < n; i++)
+        g[i] = base + g[i] + (hs == Py_None ? 0.0 : item_d(hs, i));
+    if (allowed != NULL) {
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(allowed); k++) {
+            Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(allowed, k));
+            if (i >= 0 && i < n)
+                keep_cell(t, row, PyLong_AsSsize_t(PyTuple_GET_ITEM(fid, i)), g[i], si, i, b[i]);
+        }
+        return thr;
+    }
+    if (n > width && width >= 1) {
+        Py_ssize_t m = n;
+        if (uniq != Py_None) {
+            m = PyTuple_GET_SIZE(uniq);
+            for (Py_ssize_t k = 0; k < m; k++)
+                work[k] = g[PyLong_AsSsize_t(PyTuple_GET_ITEM(uniq, k))];
+        } else {
+            memcpy(work, g, n * sizeof(double));
+        }
+        if (m >= width) {
+            double x = nth_largest(work, m, width, work + n);
+            if (x > thr)
+                thr = x;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (g[i] >= thr)
+            keep_cell(t, row, PyLong_AsSsize_t(PyTuple_GET_ITEM(fid, i)), g[i], si, i, b[i]);
+    }
+    return thr;
+}
+
+static table *sorting;  /* the table qsort's comparison reads (one slot_pass at a time: the GIL is held) */
+
+/* search._top's order: total, best first; then after an unassigned pair the key's first entry (nlargest keeps
+ * insertion order on ties), else the key's first state and the form's first index. */
+static int cmp_cells(const void *pa, const void *pb)
+{
+    const cell *a = &sorting->cells[*(const int *)pa], *b = &sorting->cells[*(const int *)pb];
+    if (a->total != b->total)
+        return a->total > b->total ? -1 : 1;
+    if (sorting->tied)
+        return a->seq < b->seq ? -1 : a->seq > b->seq;
+    int ka = *(const int *)pa, kb = *(const int *)pb;  /* row-major: (row, form) order */
+    return ka < kb ? -1 : ka > kb;
+}
+
+/* The `width` best entries as search._top gives them: [(total, si, i, b[i], h)]. */
+static PyObject *top_entries(table *t, Py_ssize_t width, PyObject *hs)
+{
+    sorting = t;
+    qsort(t->used, t->nused, sizeof(int), cmp_cells);
+    Py_ssize_t m = t->nused < width ? t->nused : width;
+    PyObject *out = PyList_New(m);
+    for (Py_ssize_t k = 0; out != NULL && k < m; k++) {
+        cell *c = &t->cells[t->used[k]];
+        PyObject *h = hs == Py_None ? PyFloat_FromDouble(0.0) : Py_NewRef(PyList_GET_ITEM(hs, c->i));
+        PyObject *e = h == NULL ? NULL : Py_BuildValue("(diidN)", c->total, c->si, c->i, c->b, h);
+        if (e == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, k, e);
+    }
+    return out;
+}
+
+/* search._pass and _top for one slot: every state (score, xs, s, best, hint) scored against every candidate;
+ * returns the `width` best entries (total, si, i, b[i], h). The rows that depend on caches are Python callables:
+ * fols(tail) (None: the few-forms way), bonus(s[-2:]), close(s) or None, allowed(xs) or None, adds(xs, s) or None
+ * (see gains_into).
+ * slot_pass(states, costs, pos, overlay, vocab, fols, alnum, newline, pen, bonus, close, hs, allowed, width,
+ *           uniq, forms, fid, adds) with fid[i] the first index of candidate i's form. */
+static PyObject *slot_pass(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 18 || !PyList_Check(args[0]) || !PyTuple_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyDict_Check(args[4]) || !PyTuple_Check(args[6]) || !PyTuple_Check(args[7])
+        || !PyTuple_Check(args[8]) || !(args[11] == Py_None || PyList_Check(args[11])) || !PyLong_Check(args[13])
+        || !(args[14] == Py_None || PyTuple_Check(args[14])) || !PyTuple_Check(args[15]) || !PyTuple_Check(args[16])) {
+        PyErr_SetString(PyExc_TypeError, "slot_pass(states, costs, pos, overlay, vocab, fols, alnum, newline, pen, "
+                                         "bonus, close, hs, allowed, width, uniq, forms, fid, adds)");
+        return NULL;
+    }
+    PyObject *states = args[0], *costs = args[1], *hs = args[11], *fid = args[16];
+    Py_ssize_t n = PyTuple_GET_SIZE(costs), width = PyLong_AsSsize_t(args[13]), ns = PyList_GET_SIZE(states);
+    if (PyTuple_GET_SIZE(args[15]) != n || PyTuple_GET_SIZE(fid) != n || (hs != Py_None && PyList_GET_SIZE(hs) < n)
+        || width < 1 || (double)ns * (double)n > 1e8) {
+        PyErr_SetString(PyExc_ValueError, "slot_pass: rows of different lengths");
+        return NULL;
+    }
+    table t = {PyMem_Calloc(ns * n + 1, sizeof(cell)), PyMem_Malloc((ns * n + 1) * sizeof(int)), n, 0,
+               args[12] != Py_None};
+    double thr = -INFINITY, *b = PyMem_Malloc((5 * n + width + 1) * sizeof(double)), *g = b + n, *work = g + n;
+    double *cols = work + n + width + 1;
+    PyObject *rows = PyDict_New(), *out = NULL;  /* merge-key part -> its row, in order of first appearance */
+    if (b == NULL || t.cells == NULL || t.used == NULL || rows == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t si = 0; si < ns && !PyErr_Occurred(); si++) {
+        PyObject *st = PyList_GET_ITEM(states, si), *s, *best, *bon, *rk, *allowed = NULL, *row;
+        if (!PyTuple_Check(st) || PyTuple_GET_SIZE(st) != 5 || !PyUnicode_Check(s = PyTuple_GET_ITEM(st, 2))
+            || !PyList_Check(best = PyTuple_GET_ITEM(st, 3)) || PyList_GET_SIZE(best) < 1) {
+            PyErr_SetString(PyExc_TypeError, "slot_pass: a state is (score, xs, s, best, hint)");
+            break;
+        }
+        Py_ssize_t n_s = PyUnicode_GET_LENGTH(s);
+        double bl = best_at(best, -1);
+        if (step_into(b, n, costs, args[2], s, best, args[3], args[4], args[5], args[6], args[7]) < 0)
+            break;
+        rk = PyUnicode_Substring(s, n_s > 2 ? n_s - 2 : 0, n_s);  /* s[-2:]: the bonus's left and the merge key */
+        bon = rk == NULL ? NULL : PyObject_CallOneArg(args[9], rk);
+        PyObject *next_row = PyLong_FromSsize_t(PyDict_GET_SIZE(rows));
+        row = bon == NULL || next_row == NULL ? NULL : PyDict_SetDefault(rows, rk, next_row);
+        Py_XDECREF(next_row);
+        if (row != NULL && gains_into(g, b, n, bl, bon, args[8], args[17], args[10], st, args[6], cols) == 0) {
+            double base = PyFloat_AsDouble(PyTuple_GET_ITEM(st, 0)) - PyFloat_AsDouble(PyTuple_GET_ITEM(st, 4));
+            if (t.tied) {  /* after an unassigned pair */
+                allowed = PyObject_CallOneArg(args[12], PyTuple_GET_ITEM(st, 1));
+                if (allowed != NULL && !PyList_Check(allowed))
+                    PyErr_SetString(PyExc_TypeError, "allowed() must return a list");
+                else if (allowed != NULL)
+                    keep_state(&t, g, base, hs, allowed, thr, width, args[14], fid, PyLong_AsSsize_t(row), b, si, work);
+            } else {
+                thr = keep_state(&t, g, base, hs, NULL, thr, width, args[14], fid, PyLong_AsSsize_t(row), b, si, work);
+            }
+        }
+        Py_XDECREF(bon);
+        Py_XDECREF(rk);
+        Py_XDECREF(allowed);
+    }
+    if (!PyErr_Occurred())
+        out = top_entries(&t, width, hs);
+done:
+    Py_XDECREF(rows);
+    PyMem_Free(b);
+    PyMem_Free(t.cells);
+    PyMem_Free(t.used);
+    return out;
+}
+
 static PyMethodDef methods[] = {
-    {"configure", configure, METH_VARARGS, "configure(word_cost, run_on): the model's constants"},
-    {"step", (PyCFunction)(void (*)(void))step, METH_FASTCALL, "rows._step's row"},
-    {"gain_base", (PyCFunction)(void (*)(void))gain_base, METH_FASTCALL, "rows._gains' first rows"},
-    {"add_close", (PyCFunction)(void (*)(void))add_close, METH_FASTCALL, "rows._gains' last-slot rows"},
-    {"state_row", (PyCFunction)(void (*)(void))state_row, METH_FASTCALL, "search._beam's rows of one state"},
+    {"configure", configure, METH_VARARGS, "configure(word_cost, run_on, pmi_w, pmi_clip, tri_w, tri_prior)"},
+    {"slot_pass", (PyCFunction)(void (*)(void))slot_pass, METH_FASTCALL, "search._pass: one slot, every state"},
+    {"fols_isect", (PyCFunction)(void (*)(void))fols_isect, METH_FASTCALL, "Scorer.fols over a slot's forms"},
+    {"pmi_row", (PyCFunction)(void (*)(void))pmi_row, METH_FASTCALL, "rows._pmi_row"},
+    {"pmi_terms", (PyCFunction)(void (*)(void))pmi_terms, METH_FASTCALL, "rows._pmi_terms"},
+    {"add_tri", (PyCFunction)(void (*)(void))add_tri, METH_FASTCALL, "rows._add_tri's loop"},
+    {"close_pmi_row", (PyCFunction)(void (*)(void))close_pmi_row, METH_FASTCALL, "rows._close_bonus_row's pmis"},
+    {"close_tri_row", (PyCFunction)(void (*)(void))close_tri_row, METH_FASTCALL, "rows._close_bonus_row's loop"},
     {"extend", (PyCFunction)(void (*)(void))extend, METH_FASTCALL, "lm.Scorer.extend"},
     {NULL, NULL, 0, NULL},
 };

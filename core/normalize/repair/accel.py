@@ -20,7 +20,7 @@ def _load():
         fast = importlib.import_module(__package__ + "._fast")  # not `from . import`: no import of the package
     except ImportError:
         return None
-    fast.configure(weight("lm", "word_cost"), weight("lm", "run_on"))
+    fast.configure(*(weight("lm", k) for k in ("word_cost", "run_on", "pmi", "pmi_clip", "trigram", "trigram_prior")))
     return fast
 
 

@@ -47,6 +47,7 @@ class _Slot:
     uniq: tuple | None  # the first index of each form (None: the forms are distinct)
     bgpos: dict  # bigram form -> indices
     in_uni: tuple  # whether each bigram form is in the unigram table
+    fid: tuple  # the first index of each candidate's form
 
 
 _SLOTS: dict[tuple, _Slot] = {}  # candidates -> what every letter shares of them (pen left empty)
@@ -111,7 +112,7 @@ def _shared_slot(key: tuple) -> _Slot:
                  tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS),
                  {f: ix[0] for f, ix in pos.items()},
                  None if len(pos) == len(forms) else tuple(sorted(ix[0] for ix in pos.values())),
-                 bgpos, tuple(fb in bg_uni for fb in bgf))
+                 bgpos, tuple(fb in bg_uni for fb in bgf), tuple(pos[f][0] for f in forms))
     _SLOTS[key] = info
     _SLOTS_SIZE += len(key) + 1
     return info
@@ -119,9 +120,6 @@ def _shared_slot(key: tuple) -> _Slot:
 
 def _step(sc, info: _Slot, s: str, best: list) -> list[float]:
     """The word-path DP one character on, for every candidate of the slot after s (as Scorer.extend)."""
-    if FAST is not None:
-        fols = None if len(info.pos) <= _FEW else sc.fols(s[-5:])
-        return FAST.step(info.costs, info.pos, s, best, sc.overlay, sc.vocab, fols, info.alnum, info.newline)
     bl, n_s = best[-1], len(s)
     b = [bl + v + _WORD_COST for v in info.costs]
     pos = info.pos
@@ -173,6 +171,8 @@ def _step_end(info: _Slot, s: str, bl: float, b: list[float]) -> list[float]:
 def _pmi_row(bg, a: str, info: _Slot) -> list[float]:
     """pmi(bg, a, f) for every form f of the slot, `a` already in bigram form and not a line end."""
     uni, ba = bg.uni, bg.back.get(a, 0.0)
+    if FAST is not None:
+        return FAST.pmi_row(info.in_uni, ba, bg.by_first.get(a, {}), info.bgpos, uni)
     row = [ba if known else 0.0 for known in info.in_uni]  # pairs never seen: the back-off share
     pairs, at = bg.by_first.get(a, {}), info.bgpos
     if len(pairs) < len(at):
@@ -223,6 +223,8 @@ def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:
 
 def _pmi_terms(pmis: list[float]) -> list[float]:
     """[_PMI_W * clip(x) for x in pmis] (the same values, one comparison or two per term instead of two calls)."""
+    if FAST is not None:
+        return FAST.pmi_terms(pmis)
     c, n, w = _PMI_CLIP, _NCLIP, _PMI_W
     return [w * (c if x > c else n if x < n else x) for x in pmis]
 
@@ -235,6 +237,8 @@ def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float
         return row if z == 0.0 else [v + z for v in row]  # v + 0.0 is v (a -0.0 aside, which sums and compares as 0)
     tg, uni, floor, ab = _trigrams(), bg.uni, bg.floor, _bg_form(a2) + a
     triple, den = tg.by_pair.get(ab, {}), n_ab + _TRI_PRIOR  # triple[fb]: the count of ab + fb
+    if FAST is not None:
+        return FAST.add_tri(row, pmis, fbs, triple, uni, floor, den)
     out = []
     for v, x, fb in zip(row, pmis, fbs):
         p2 = math.exp(x + uni.get(fb, floor))
@@ -308,15 +312,7 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
     pkey = ("cpmi", c0, info.sid)
     pm = _row_get(pkey)
     if pm is None:
-        by_first, uni, back, b = bg.by_first, bg.uni, bg.back, _bg_form(c0)
-        pmis = []
-        for f, a in zip(info.forms, info.bgf):
-            if f == "\n":
-                pmis.append(0.0)
-                continue
-            d = by_first.get(a)
-            pv = d.get(b) if d is not None else None
-            pmis.append(pv - uni[b] if pv is not None else (back.get(a, 0.0) if b in uni else 0.0))
+        pmis = _close_pmis(bg, info, _bg_form(c0))
         pm = _row_put(pkey, (pmis, _pmi_terms(pmis)))
     pmis, base = pm
     if not s1:
@@ -330,6 +326,8 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
         after, triple = tg.after_by_first.get(a2, {}), tg.triple  # after[a]: tg.after[a2 + a]
         p_c = uni.get(b, floor)
         z = _TRI_W * _clip(0.0)
+        if FAST is not None:
+            return _row_put(key, FAST.close_tri_row(base, pmis, info.forms, info.bgf, after, triple, a2, b, p_c, z))
         row = []
         for v, x, f, a in zip(base, pmis, info.forms, info.bgf):
             n_ab = 0 if f == "\n" else after.get(a)
@@ -340,6 +338,22 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
             tp = math.log((triple.get(a2 + a + b, 0) + _TRI_PRIOR * p2) / (n_ab + _TRI_PRIOR)) - math.log(p2)
             row.append(v + _TRI_W * (_PMI_CLIP if tp > _PMI_CLIP else _NCLIP if tp < _NCLIP else tp))
     return _row_put(key, row)
+
+
+def _close_pmis(bg, info: _Slot, b: str) -> list[float]:
+    """pmi(bg, f, b) for every form f of the slot, b in bigram form (0 after a line end)."""
+    by_first, uni, back = bg.by_first, bg.uni, bg.back
+    if FAST is not None:
+        return FAST.close_pmi_row(info.forms, info.bgf, by_first, uni, back, b)
+    pmis = []
+    for f, a in zip(info.forms, info.bgf):
+        if f == "\n":
+            pmis.append(0.0)
+            continue
+        d = by_first.get(a)
+        pv = d.get(b) if d is not None else None
+        pmis.append(pv - uni[b] if pv is not None else (back.get(a, 0.0) if b in uni else 0.0))
+    return pmis
 
 
 def _close_tri(sc, bg, info: _Slot, close: str) -> list[float]:
@@ -361,12 +375,14 @@ def _allowed(t: int, info: _Slot, code2char: dict) -> list[int]:
 
 
 def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:
-    """_lookahead as a row over the slot's candidates (None when every value is 0), once per letter."""
+    """_lookahead as a row over the slot's candidates (None when every value is 0), once per process: it reads
+    only the shared tables."""
     key = ("ahead", info.sid, tuple(nxt))
-    if key not in sc.memo:
+    row = _row_get(key)
+    if row is None:
         ahead = _lookahead(list(info.key), nxt)
-        sc.memo[key] = [ahead.get(c, 0.0) for c in info.key] if ahead else None
-    return sc.memo[key]
+        row = _row_put(key, [ahead.get(c, 0.0) for c in info.key] if ahead else [])
+    return row or None
 
 
 def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
@@ -392,12 +408,9 @@ def _gains(ctx: Ctx, info: _Slot, xs: tuple, s: str, best: list, b: list, close:
     sc, bg, forms = ctx.sc, _bigrams(), info.forms
     bl = best[-1]
     bon = _bonus_row(sc, bg, s[-2:], info)
-    if FAST is not None:
-        gain = FAST.gain_base(b, bon, bl, info.pen)
-    else:
-        gain = [x - bl + y for x, y in zip(b, bon)]
-        for i, v in info.pen:
-            gain[i] += v
+    gain = [x - bl + y for x, y in zip(b, bon)]
+    for i, v in info.pen:
+        gain[i] += v
     if info.brackets:
         line = ctx.line + "".join(map(s5, xs))
         for i in info.brackets:
@@ -406,12 +419,9 @@ def _gains(ctx: Ctx, info: _Slot, xs: tuple, s: str, best: list, b: list, close:
         ends = _close_rows(sc, info, s, best, b, close)
         tri = _close_tri(sc, bg, info, close)
         cbs = _close_bonus_row(sc, bg, s[-1:], close[0], info)
-        if FAST is not None:
-            FAST.add_close(gain, ends, b, cbs, tri)
-        else:
-            for i in range(len(forms)):
-                gain[i] += ends[i] - b[i] + cbs[i]
-                gain[i] += tri[i]
+        for i in range(len(forms)):
+            gain[i] += ends[i] - b[i] + cbs[i]
+            gain[i] += tri[i]
     sfx = s[-2:]
     if ctx.expect:
         for i, f in enumerate(forms):
