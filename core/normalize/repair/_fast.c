@@ -216,22 +216,18 @@ static double nth_largest(const double *v, Py_ssize_t n, Py_ssize_t width, doubl
     return heap[0];
 }
 
-/* lm.Scorer.extend(s, best): the word-path DP over s past best's prefix. char_cost(c, vocab) as lm._char_cost. */
-static PyObject *extend(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* overlay.get(w), else vocab.get(w): a borrowed float or NULL (an error may be set). */
+static PyObject *word_of(PyObject *ov, PyObject *vocab, PyObject *w)
 {
-    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1]) || PyList_GET_SIZE(args[1]) < 1
-        || !PyDict_Check(args[2]) || !PyDict_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "extend(s, best, overlay, vocab, char_cost)");
-        return NULL;
-    }
-    PyObject *s = args[0], *best0 = args[1], *ov = args[2], *vocab = args[3];
-    Py_ssize_t n_s = PyUnicode_GET_LENGTH(s), nb = PyList_GET_SIZE(best0), end = nb > n_s + 1 ? nb : n_s + 1;
-    double *best = PyMem_Malloc(end * sizeof(double));
-    if (best == NULL)
-        return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < nb; i++)
-        best[i] = item_d(best0, i);
-    for (Py_ssize_t p = nb; p <= n_s && !PyErr_Occurred(); p++) {
+    PyObject *v = PyDict_GetItemWithError(ov, w);
+    return v != NULL || PyErr_Occurred() ? v : PyDict_GetItemWithError(vocab, w);
+}
+
+/* lm.Scorer.extend's loop: best[p] for p in [from, to], best[0..from) given. char_cost(c, vocab): lm._char_cost. */
+static int extend_into(double *best, Py_ssize_t from, Py_ssize_t to, PyObject *s, PyObject *ov, PyObject *vocab,
+                       PyObject *char_cost)
+{
+    for (Py_ssize_t p = from; p <= to; p++) {
         Py_UCS4 c = PyUnicode_READ_CHAR(s, p - 1);
         if (c == '\n') {
             best[p] = best[p - 1];
@@ -243,42 +239,118 @@ static PyObject *extend(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         }
         PyObject *w = PyUnicode_Substring(s, p - 1, p), *v;
         if (w == NULL)
-            break;
-        v = PyDict_GetItemWithError(ov, w);
-        if (v == NULL && !PyErr_Occurred())
-            v = PyDict_GetItemWithError(vocab, w);
-        double cost;
-        if (v != NULL) {
-            cost = PyFloat_AsDouble(v);
-        } else if (PyErr_Occurred()) {
-            Py_DECREF(w);
-            break;
-        } else {
-            PyObject *r = PyObject_CallFunctionObjArgs(args[4], w, vocab, NULL);
+            return -1;
+        v = word_of(ov, vocab, w);
+        double cost = v != NULL ? PyFloat_AsDouble(v) : 0.0;
+        if (v == NULL && !PyErr_Occurred()) {
+            PyObject *r = PyObject_CallFunctionObjArgs(char_cost, w, vocab, NULL);
             cost = r == NULL ? 0.0 : PyFloat_AsDouble(r);
             Py_XDECREF(r);
         }
         Py_DECREF(w);
+        if (PyErr_Occurred())
+            return -1;
         double bb = best[p - 1] + cost + WORD_COST;
-        for (Py_ssize_t k = 2; k <= (p < 6 ? p : 6) && !PyErr_Occurred(); k++) {
-            w = PyUnicode_Substring(s, p - k, p);
-            if (w == NULL)
-                break;
-            v = PyDict_GetItemWithError(ov, w);
-            if (v == NULL && !PyErr_Occurred())
-                v = PyDict_GetItemWithError(vocab, w);
+        for (Py_ssize_t k = 2; k <= (p < 6 ? p : 6); k++) {
+            if ((w = PyUnicode_Substring(s, p - k, p)) == NULL)
+                return -1;
+            v = word_of(ov, vocab, w);
             Py_DECREF(w);
             if (v != NULL) {
                 double t = best[p - k] + PyFloat_AsDouble(v) + WORD_COST;
                 if (t > bb)
                     bb = t;
+            } else if (PyErr_Occurred()) {
+                return -1;
             }
         }
         best[p] = bb;
     }
-    PyObject *out = PyErr_Occurred() ? NULL : to_list(best, end);
+    return 0;
+}
+
+/* lm.Scorer.extend(s, best): the word-path DP over s past best's prefix: extend(s, best, overlay, vocab, char_cost) */
+static PyObject *extend(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1]) || PyList_GET_SIZE(args[1]) < 1
+        || !PyDict_Check(args[2]) || !PyDict_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "extend(s, best, overlay, vocab, char_cost)");
+        return NULL;
+    }
+    PyObject *s = args[0], *best0 = args[1];
+    Py_ssize_t n_s = PyUnicode_GET_LENGTH(s), nb = PyList_GET_SIZE(best0), end = nb > n_s + 1 ? nb : n_s + 1;
+    double *best = PyMem_Malloc(end * sizeof(double));
+    if (best == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < nb; i++)
+        best[i] = item_d(best0, i);
+    PyObject *out = extend_into(best, nb, n_s, s, args[2], args[3], args[4]) < 0 || PyErr_Occurred()
+                        ? NULL : to_list(best, end);
     PyMem_Free(best);
     return out;
+}
+
+/* lm.Scorer._extend_right(s, best_left, right)'s value: extend_right(s, best_left, n0, ends, overlay, vocab,
+ * char_cost), n0 = len(s) - len(right) >= len(best_left) + 2, ends = Scorer._ends(right). */
+static PyObject *extend_right(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1]) || !PyLong_Check(args[2])
+        || !PyList_Check(args[3]) || !PyDict_Check(args[4]) || !PyDict_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "extend_right(s, best_left, n0, ends, overlay, vocab, char_cost)");
+        return NULL;
+    }
+    PyObject *s = args[0], *ends = args[3], *ov = args[4], *vocab = args[5];
+    Py_ssize_t n_s = PyUnicode_GET_LENGTH(s), nb = PyList_GET_SIZE(args[1]), n0 = PyLong_AsSsize_t(args[2]);
+    if (nb < 1 || n0 < nb + 1 || n0 + PyList_GET_SIZE(ends) != n_s) {
+        PyErr_SetString(PyExc_ValueError, "extend_right: lengths do not fit");
+        return NULL;
+    }
+    double *best = PyMem_Malloc((n_s + 1) * sizeof(double));
+    if (best == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < nb; i++)
+        best[i] = item_d(args[1], i);
+    int err = extend_into(best, nb, n0, s, ov, vocab, args[6]);
+    for (Py_ssize_t q = 1; !err && q <= n_s - n0; q++) {
+        Py_ssize_t p = n0 + q;
+        PyObject *e = PyList_GET_ITEM(ends, q - 1), *w, *v;
+        if (e == Py_None) {
+            best[p] = best[p - 1];
+            continue;
+        }
+        if (e == Py_False || (q == 1 && ascii_alnum(PyUnicode_READ_CHAR(s, p - 1))
+                              && ascii_alnum(PyUnicode_READ_CHAR(s, p - 2)))) {
+            best[p] = best[p - 1] + RUN_ON;
+            continue;
+        }
+        double b = best[p - 1] + PyFloat_AsDouble(PyTuple_GET_ITEM(e, 0)) + WORD_COST;
+        PyObject *words = PyTuple_GET_ITEM(e, 1);
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(words); k++) {
+            PyObject *nv = PyList_GET_ITEM(words, k);
+            double t = best[p - PyLong_AsSsize_t(PyTuple_GET_ITEM(nv, 0))] + PyFloat_AsDouble(PyTuple_GET_ITEM(nv, 1))
+                       + WORD_COST;
+            if (t > b)
+                b = t;
+        }
+        for (Py_ssize_t n = q + 1; !err && n <= (p < 6 ? p : 6); n++) {  /* the words that begin before right */
+            if ((w = PyUnicode_Substring(s, p - n, p)) == NULL) {
+                err = -1;
+                break;
+            }
+            v = word_of(ov, vocab, w);
+            Py_DECREF(w);
+            if (v != NULL) {
+                double t = best[p - n] + PyFloat_AsDouble(v) + WORD_COST;
+                if (t > b)
+                    b = t;
+            }
+        }
+        best[p] = b;
+        err = err || PyErr_Occurred() ? -1 : 0;
+    }
+    double r = best[n_s];
+    PyMem_Free(best);
+    return err || PyErr_Occurred() ? NULL : PyFloat_FromDouble(r);
 }
 
 static double clip(double x)
@@ -801,15 +873,128 @@ done:
     return out;
 }
 
+/* The first index of sorted `words` (a list of str) at or after key, from lo: bisect.bisect_left. */
+static Py_ssize_t bisect_words(PyObject *words, PyObject *key, Py_ssize_t lo)
+{
+    Py_ssize_t hi = PyList_GET_SIZE(words);
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        int c = PyUnicode_Compare(PyList_GET_ITEM(words, mid), key);
+        if (c == -1 && PyErr_Occurred())
+            return -1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* lm._scan on one sorted list: {w[len(q)]: values[w] for w in words if w starts with q and ends with t}. */
+static PyObject *scan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])
+        || !PyDict_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "scan(words, q, t, values)");
+        return NULL;
+    }
+    PyObject *words = args[0], *q = args[1], *t = args[2], *top = PyUnicode_FromOrdinal(0x10ffff), *out = NULL;
+    PyObject *end = top == NULL ? NULL : PyUnicode_Concat(q, top);
+    Py_XDECREF(top);
+    if (end == NULL)
+        return NULL;
+    Py_ssize_t k = PyUnicode_GET_LENGTH(q), lo = bisect_words(words, q, 0), hi = -1;
+    if (lo >= 0)
+        hi = bisect_words(words, end, lo);
+    Py_DECREF(end);
+    if (hi < 0 || (out = PyDict_New()) == NULL)
+        return NULL;
+    int tailed = PyUnicode_GET_LENGTH(t) > 0;
+    for (Py_ssize_t j = lo; j < hi; j++) {
+        PyObject *w = PyList_GET_ITEM(words, j);
+        if (tailed) {
+            Py_ssize_t m = PyUnicode_Tailmatch(w, t, 0, PY_SSIZE_T_MAX, 1);
+            if (m < 0)
+                goto fail;
+            if (m == 0)
+                continue;
+        }
+        PyObject *v = PyDict_GetItemWithError(args[3], w), *x;
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, w);
+            goto fail;
+        }
+        if ((x = PyUnicode_Substring(w, k, k + 1)) == NULL)
+            goto fail;
+        int err = PyDict_SetItem(out, x, v);
+        Py_DECREF(x);
+        if (err < 0)
+            goto fail;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* lm.Scorer._total's terms before the shared right context: total_terms(t, s, start, stop, memo, bonus, counts)
+ * -> (docs, terms): docs[i] = log1p(counts.get(t[i:i+2], 0)); terms: for k in range(start + 1, stop), the bonus of
+ * key = s[max(start, k - 2):k + 1] from memo, else bonus(key) (then kept in memo). */
+static PyObject *total_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyLong_Check(args[2])
+        || !PyLong_Check(args[3]) || !PyDict_Check(args[4]) || !PyDict_Check(args[6])) {
+        PyErr_SetString(PyExc_TypeError, "total_terms(t, s, start, stop, memo, bonus, counts)");
+        return NULL;
+    }
+    PyObject *t = args[0], *s = args[1], *memo = args[4], *docs = PyList_New(0), *terms = PyList_New(0), *v, *key;
+    Py_ssize_t start = PyLong_AsSsize_t(args[2]), stop = PyLong_AsSsize_t(args[3]);
+    for (Py_ssize_t i = 0; docs != NULL && i + 1 < PyUnicode_GET_LENGTH(t); i++) {
+        key = PyUnicode_Substring(t, i, i + 2);
+        v = key == NULL ? NULL : PyDict_GetItemWithError(args[6], key);
+        Py_XDECREF(key);
+        double n = v != NULL ? PyFloat_AsDouble(v) : 0.0;  /* an int count, exact as a double */
+        PyObject *f = key == NULL || PyErr_Occurred() ? NULL : PyFloat_FromDouble(log1p(n));
+        if (f == NULL || PyList_Append(docs, f) < 0)
+            Py_CLEAR(docs);
+        Py_XDECREF(f);
+    }
+    for (Py_ssize_t k = start + 1; docs != NULL && terms != NULL && k < stop; k++) {
+        key = PyUnicode_Substring(s, k - 2 > start ? k - 2 : start, k + 1);
+        v = key == NULL ? NULL : PyDict_GetItemWithError(memo, key);
+        if (v != NULL) {
+            Py_INCREF(v);
+        } else if (key != NULL && !PyErr_Occurred()) {
+            v = PyObject_CallOneArg(args[5], key);
+            if (v != NULL && PyDict_SetItem(memo, key, v) < 0)
+                Py_CLEAR(v);
+        }
+        Py_XDECREF(key);
+        if (v == NULL || PyList_Append(terms, v) < 0)
+            Py_CLEAR(terms);
+        Py_XDECREF(v);
+    }
+    if (docs == NULL || terms == NULL) {
+        Py_XDECREF(docs);
+        Py_XDECREF(terms);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", docs, terms);
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(word_cost, run_on, pmi_w, pmi_clip, tri_w, tri_prior)"},
     {"slot_pass", (PyCFunction)(void (*)(void))slot_pass, METH_FASTCALL, "search._pass: one slot, every state"},
+    {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, "lm._scan on one sorted word list"},
     {"fols_isect", (PyCFunction)(void (*)(void))fols_isect, METH_FASTCALL, "Scorer.fols over a slot's forms"},
     {"pmi_row", (PyCFunction)(void (*)(void))pmi_row, METH_FASTCALL, "rows._pmi_row"},
     {"pmi_terms", (PyCFunction)(void (*)(void))pmi_terms, METH_FASTCALL, "rows._pmi_terms"},
     {"add_tri", (PyCFunction)(void (*)(void))add_tri, METH_FASTCALL, "rows._add_tri's loop"},
     {"close_pmi_row", (PyCFunction)(void (*)(void))close_pmi_row, METH_FASTCALL, "rows._close_bonus_row's pmis"},
     {"close_tri_row", (PyCFunction)(void (*)(void))close_tri_row, METH_FASTCALL, "rows._close_bonus_row's loop"},
+    {"total_terms", (PyCFunction)(void (*)(void))total_terms, METH_FASTCALL, "lm.Scorer._total's terms"},
+    {"extend_right", (PyCFunction)(void (*)(void))extend_right, METH_FASTCALL, "lm.Scorer._extend_right"},
     {"extend", (PyCFunction)(void (*)(void))extend, METH_FASTCALL, "lm.Scorer.extend"},
     {NULL, NULL, 0, NULL},
 };
