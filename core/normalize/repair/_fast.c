@@ -983,8 +983,108 @@ static PyObject *total_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
     return Py_BuildValue("(NN)", docs, terms);
 }
 
+static PyObject *BY_FIRST, *BACK, *UNI, *AFTER, *TRIPLE;  /* the n-gram tables (ngrams.py), set by set_tables */
+static double FLOOR;
+
+static PyObject *set_tables(PyObject *self, PyObject *args)
+{
+    PyObject *t[5];
+    if (!PyArg_ParseTuple(args, "O!O!O!dO!O!", &PyDict_Type, &t[0], &PyDict_Type, &t[1], &PyDict_Type, &t[2], &FLOOR,
+                          &PyDict_Type, &t[3], &PyDict_Type, &t[4]))
+        return NULL;
+    PyObject **slots[5] = {&BY_FIRST, &BACK, &UNI, &AFTER, &TRIPLE};
+    for (int k = 0; k < 5; k++)
+        Py_XSETREF(*slots[k], Py_NewRef(t[k]));
+    Py_RETURN_NONE;
+}
+
+/* ngrams.bg_form: a digit (str.isdigit) or a lost digit is "0", a line end "¶" (a new reference). */
+static PyObject *bg_form(Py_UCS4 c)
+{
+    if (Py_UNICODE_ISDIGIT(c) || c == 0x25A1)
+        c = '0';
+    else if (c == '\n')
+        c = 0xB6;
+    return PyUnicode_FromOrdinal(c);
+}
+
+/* ngrams.pmi on forms already in bigram form (a not a line end). Error: -1.0 with an exception set. */
+static double pmi_forms(PyObject *a, PyObject *b)
+{
+    PyObject *d = PyDict_GetItemWithError(BY_FIRST, a), *v = NULL, *u;
+    if (d != NULL)
+        v = PyDict_GetItemWithError(d, b);
+    if (PyErr_Occurred())
+        return -1.0;
+    if (v != NULL) {
+        if ((u = PyDict_GetItemWithError(UNI, b)) == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, b);
+            return -1.0;
+        }
+        return PyFloat_AsDouble(v) - PyFloat_AsDouble(u);
+    }
+    int in_uni = PyDict_Contains(UNI, b);
+    return in_uni == 1 ? get_d(BACK, a, 0.0) : 0.0;
+}
+
+/* ngrams.tri_pmi(bg, a, b, c) for three characters. */
+static double tri_pmi_chars(Py_UCS4 a, Py_UCS4 b, Py_UCS4 c)
+{
+    if (a == '\n' || b == '\n')
+        return 0.0;
+    PyObject *fa = bg_form(a), *fb = bg_form(b), *fc = bg_form(c), *ab = NULL, *abc = NULL;
+    double r = 0.0;
+    if (fa == NULL || fb == NULL || fc == NULL || (ab = PyUnicode_Concat(fa, fb)) == NULL)
+        goto done;
+    PyObject *n = PyDict_GetItemWithError(AFTER, ab);
+    double n_ab = n == NULL ? 0.0 : PyFloat_AsDouble(n);
+    if (n_ab == 0.0)
+        goto done;  /* never seen (or an error, left set) */
+    double x = pmi_forms(fb, fc);
+    if (PyErr_Occurred() || (abc = PyUnicode_Concat(ab, fc)) == NULL)
+        goto done;
+    double p2 = exp(x + get_d(UNI, fc, FLOOR));
+    r = py_log((get_d(TRIPLE, abc, 0.0) + TRI_PRIOR * p2) / (n_ab + TRI_PRIOR)) - py_log(p2);
+done:
+    Py_XDECREF(fa);
+    Py_XDECREF(fb);
+    Py_XDECREF(fc);
+    Py_XDECREF(ab);
+    Py_XDECREF(abc);
+    return r;
+}
+
+/* ngrams.bonus(bg, left, b) with the tables of set_tables: bonus(left, b) */
+static PyObject *bonus(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || PyUnicode_GET_LENGTH(args[1]) != 1
+        || BY_FIRST == NULL) {
+        PyErr_SetString(PyExc_TypeError, "bonus(left, b): b one character, after set_tables");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(args[0]);
+    if (n == 0)
+        return PyFloat_FromDouble(0.0);
+    Py_UCS4 a = PyUnicode_READ_CHAR(args[0], n - 1), c = PyUnicode_READ_CHAR(args[1], 0);
+    double x = 0.0;
+    if (a != '\n') {
+        PyObject *fa = bg_form(a), *fc = bg_form(c);
+        if (fa != NULL && fc != NULL)
+            x = pmi_forms(fa, fc);
+        Py_XDECREF(fa);
+        Py_XDECREF(fc);
+    }
+    double v = PMI_W * clip(x);
+    if (n >= 2 && !PyErr_Occurred())
+        v = v + TRI_W * clip(tri_pmi_chars(PyUnicode_READ_CHAR(args[0], n - 2), a, c));
+    return PyErr_Occurred() ? NULL : PyFloat_FromDouble(v);
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(word_cost, run_on, pmi_w, pmi_clip, tri_w, tri_prior)"},
+    {"set_tables", set_tables, METH_VARARGS, "set_tables(by_first, back, uni, floor, after, triple)"},
+    {"bonus", (PyCFunction)(void (*)(void))bonus, METH_FASTCALL, "ngrams.bonus(bg, left, b)"},
     {"slot_pass", (PyCFunction)(void (*)(void))slot_pass, METH_FASTCALL, "search._pass: one slot, every state"},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, "lm._scan on one sorted word list"},
     {"fols_isect", (PyCFunction)(void (*)(void))fols_isect, METH_FASTCALL, "Scorer.fols over a slot's forms"},

@@ -143,6 +143,17 @@ def followers(u: str) -> dict[str, float]:
     return mids(u, "")
 
 
+_BONUS: dict[str, float] = {}  # a character after 1-2 characters of context -> bonus(), shared by every letter
+_BONUS_MAX = 50_000
+
+
+def _bonus_cache() -> dict[str, float]:
+    """The bonus terms computed so far (they read only the shared tables), emptied when full (bounded memory)."""
+    if len(_BONUS) >= _BONUS_MAX:
+        _BONUS.clear()
+    return _BONUS
+
+
 def _char_cost(c: str, vocab: dict) -> float:
     v = vocab.get(c)
     if v is not None:
@@ -195,7 +206,7 @@ class Scorer:
         v = self.extend(s, best_left)[-1] if not right else self._extend_right(s, best_left, right)
         n0 = len(s) - len(right)  # terms whose inputs lie inside `right` are shared
         t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) : n0])
-        bg, memo = bigrams(), self.memo
+        bg, memo = bigrams(), _bonus_cache()
         start = max(0, len(best_left) - 3)
         if FAST is not None:
             docs, terms = FAST.total_terms(t, s, start, min(len(s), n0 + 2), memo,
@@ -212,7 +223,7 @@ class Scorer:
     def _terms(self, t: str, s: str, start: int, n0: int) -> tuple[list[float], list[float]]:
         """_total's document-bigram terms of t and bonus terms of s up to the shared right context (n0)."""
         docs = [math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1)]
-        bg, memo, terms = bigrams(), self.memo, []
+        bg, memo, terms = bigrams(), _bonus_cache(), []
         for k in range(start + 1, min(len(s), n0 + 2)):
             key = s[max(start, k - 2) : k + 1]  # the left context and the character: the term's whole input
             t = memo.get(key)
@@ -226,7 +237,7 @@ class Scorer:
         key = ("rterms", right)
         got = self.memo.get(key)
         if got is None:
-            t, bg, memo = _DIGITS_RE.sub("0", right), bigrams(), self.memo
+            t, bg, memo = _DIGITS_RE.sub("0", right), bigrams(), _bonus_cache()
             docs = [math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1)]
             terms = []
             for k in range(2, len(right)):
