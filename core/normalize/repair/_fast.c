@@ -780,8 +780,33 @@ static int cmp_cells(const void *pa, const void *pb)
     return ka < kb ? -1 : ka > kb;
 }
 
-/* The `width` best entries as search._top gives them: [(total, si, i, b[i], h)]. */
-static PyObject *top_entries(table *t, Py_ssize_t width, PyObject *hs)
+/* The state that entry c makes (search._beam): (total, xs + (cands[i],), s + forms[i], best + [b], h). */
+static PyObject *new_state(cell *c, PyObject *states, PyObject *cands, PyObject *forms, PyObject *h)
+{
+    PyObject *st = PyList_GET_ITEM(states, c->si), *xs = PyTuple_GET_ITEM(st, 1), *best = PyTuple_GET_ITEM(st, 3);
+    Py_ssize_t nx = PyTuple_GET_SIZE(xs), nb = PyList_GET_SIZE(best);
+    PyObject *xs2 = PyTuple_New(nx + 1), *best2 = PyList_New(nb + 1), *b = PyFloat_FromDouble(c->b);
+    PyObject *s2 = PyUnicode_Concat(PyTuple_GET_ITEM(st, 2), PyTuple_GET_ITEM(forms, c->i));
+    if (xs2 == NULL || best2 == NULL || b == NULL || s2 == NULL) {
+        Py_XDECREF(xs2);
+        Py_XDECREF(best2);
+        Py_XDECREF(b);
+        Py_XDECREF(s2);
+        Py_DECREF(h);
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < nx; k++)
+        PyTuple_SET_ITEM(xs2, k, Py_NewRef(PyTuple_GET_ITEM(xs, k)));
+    PyTuple_SET_ITEM(xs2, nx, Py_NewRef(PySequence_Fast_GET_ITEM(cands, c->i)));
+    for (Py_ssize_t k = 0; k < nb; k++)
+        PyList_SET_ITEM(best2, k, Py_NewRef(PyList_GET_ITEM(best, k)));
+    PyList_SET_ITEM(best2, nb, b);
+    return Py_BuildValue("(dNNNN)", c->total, xs2, s2, best2, h);
+}
+
+/* The states of the `width` best entries, in search._top's order. */
+static PyObject *top_states(table *t, Py_ssize_t width, PyObject *hs, PyObject *states, PyObject *cands,
+                            PyObject *forms)
 {
     sorting = t;
     qsort(t->used, t->nused, sizeof(int), cmp_cells);
@@ -790,7 +815,7 @@ static PyObject *top_entries(table *t, Py_ssize_t width, PyObject *hs)
     for (Py_ssize_t k = 0; out != NULL && k < m; k++) {
         cell *c = &t->cells[t->used[k]];
         PyObject *h = hs == Py_None ? PyFloat_FromDouble(0.0) : Py_NewRef(PyList_GET_ITEM(hs, c->i));
-        PyObject *e = h == NULL ? NULL : Py_BuildValue("(diidN)", c->total, c->si, c->i, c->b, h);
+        PyObject *e = h == NULL ? NULL : new_state(c, states, cands, forms, h);
         if (e == NULL)
             Py_CLEAR(out);
         else
@@ -800,19 +825,21 @@ static PyObject *top_entries(table *t, Py_ssize_t width, PyObject *hs)
 }
 
 /* search._pass and _top for one slot: every state (score, xs, s, best, hint) scored against every candidate;
- * returns the `width` best entries (total, si, i, b[i], h). The rows that depend on caches are Python callables:
+ * returns the states of the `width` best entries (search._beam's next states). The rows that depend on caches are Python callables:
  * fols(tail) (None: the few-forms way), bonus(s[-2:]), close(s) or None, allowed(xs) or None, adds(xs, s) or None
  * (see gains_into).
  * slot_pass(states, costs, pos, overlay, vocab, fols, alnum, newline, pen, bonus, close, hs, allowed, width,
- *           uniq, forms, fid, adds) with fid[i] the first index of candidate i's form. */
+ *           uniq, forms, fid, adds, cands) with fid[i] the first index of candidate i's form. */
 static PyObject *slot_pass(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 18 || !PyList_Check(args[0]) || !PyTuple_Check(args[1]) || !PyDict_Check(args[2])
+    if (nargs != 19 || !PyList_Check(args[0]) || !PyTuple_Check(args[1]) || !PyDict_Check(args[2])
         || !PyDict_Check(args[3]) || !PyDict_Check(args[4]) || !PyTuple_Check(args[6]) || !PyTuple_Check(args[7])
         || !PyTuple_Check(args[8]) || !(args[11] == Py_None || PyList_Check(args[11])) || !PyLong_Check(args[13])
-        || !(args[14] == Py_None || PyTuple_Check(args[14])) || !PyTuple_Check(args[15]) || !PyTuple_Check(args[16])) {
+        || !(args[14] == Py_None || PyTuple_Check(args[14])) || !PyTuple_Check(args[15]) || !PyTuple_Check(args[16])
+        || !(PyList_Check(args[18]) || PyTuple_Check(args[18]))
+        || PySequence_Fast_GET_SIZE(args[18]) != PyTuple_GET_SIZE(args[15])) {
         PyErr_SetString(PyExc_TypeError, "slot_pass(states, costs, pos, overlay, vocab, fols, alnum, newline, pen, "
-                                         "bonus, close, hs, allowed, width, uniq, forms, fid, adds)");
+                                         "bonus, close, hs, allowed, width, uniq, forms, fid, adds, cands)");
         return NULL;
     }
     PyObject *states = args[0], *costs = args[1], *hs = args[11], *fid = args[16];
@@ -864,7 +891,7 @@ static PyObject *slot_pass(PyObject *self, PyObject *const *args, Py_ssize_t nar
         Py_XDECREF(allowed);
     }
     if (!PyErr_Occurred())
-        out = top_entries(&t, width, hs);
+        out = top_states(&t, width, hs, states, args[18], args[15]);
 done:
     Py_XDECREF(rows);
     PyMem_Free(b);

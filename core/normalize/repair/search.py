@@ -68,12 +68,12 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
         hs = _ahead_row(sc, info, lists[j + 1]) if j < last and len(cands) > 1 else None
         allowed = (lambda xs, info=info: _allowed(g.char2code[xs[-1]][1], info, g.code2char)) if tied else None
         if FAST is not None:
-            top = _fast_pass(ctx, info, states, hs, allowed, close if is_last else "", right_s, width)
-        else:
-            kept: dict = {}
-            first: dict = {}  # the state's part of a merge key -> the first state with it
-            _pass(ctx, info, states, hs, allowed, close if is_last else "", right_s, width, kept, first)
-            top = _top(kept, width, None if tied else (info, states, first))
+            states = _fast_pass(ctx, info, states, hs, allowed, close if is_last else "", right_s, width, cands)
+            continue
+        kept: dict = {}
+        first: dict = {}  # the state's part of a merge key -> the first state with it
+        _pass(ctx, info, states, hs, allowed, close if is_last else "", right_s, width, kept, first)
+        top = _top(kept, width, None if tied else (info, states, first))
         forms = info.forms
         states = [(total, states[si][1] + (cands[i],), states[si][2] + forms[i], states[si][3] + [bi], h)
                   for total, si, i, bi, h in top]
@@ -114,9 +114,10 @@ def _pass(ctx: Ctx, info, states: list, hs, allowed, close: str, right_s: str, w
                 kept[key] = (total, si, i, b[i], hs[i] if hs else 0.0)
 
 
-def _fast_pass(ctx: Ctx, info, states: list, hs, allowed, close: str, right_s: str, width: int) -> list[tuple]:
-    """_pass and _top by the C accelerator (the same arithmetic, the same order): the rows kept in caches are read
-    through callables (fastrows.py)."""
+def _fast_pass(ctx: Ctx, info, states: list, hs, allowed, close: str, right_s: str, width: int,
+               cands: list) -> list[tuple]:
+    """_pass, _top and the next states by the C accelerator (the same arithmetic, the same order): the rows kept in
+    caches are read through callables (fastrows.py)."""
     sc, bg = ctx.sc, _bigrams()
     fols = None if len(info.pos) <= _FEW else lambda tail: fols_isect(sc, info, tail)
     closer = adds = None
@@ -127,7 +128,7 @@ def _fast_pass(ctx: Ctx, info, states: list, hs, allowed, close: str, right_s: s
         adds = lambda xs, s: gain_adds(ctx, info, xs, s, right_s, close)  # noqa: E731
     return FAST.slot_pass(states, info.costs, info.pos, sc.overlay, sc.vocab, fols, info.alnum, info.newline,
                           info.pen, lambda left: _bonus_row(sc, bg, left, info), closer, hs, allowed, width,
-                          info.uniq, info.forms, info.fid, adds)
+                          info.uniq, info.forms, info.fid, adds, cands)
 
 
 def _top(kept: dict, width: int, plain: tuple | None) -> list[tuple]:
