@@ -12,16 +12,12 @@ from .gbk import gbk, lmform, s5
 from .lm import _RUN_ON, _WORD_COST, _char_cost, word_model
 from .lm import bg_form as _bg_form
 from .lm import bigrams as _bigrams
-from .lm import bonus as _bonus
 from .lm import clip as _clip
 from .lm import tri_bonus as _tri_bonus
 from .lm import trigrams as _trigrams
-from .lm import word_neighbours as _word_neighbours
 from .ngrams import _PMI_CLIP, _PMI_W, _TRI_PRIOR, _TRI_W
 from .score import _HAS_DIGIT_RE, BRACKETS, Ctx, brackets, char_penalty, enum_bonus, frame_bonus
-from .weights import weight
 
-_LOOK_WORD = weight("choice", "look_word")
 _NCLIP = -_PMI_CLIP  # clip(x) is x inside [-_PMI_CLIP, _PMI_CLIP] (min/max as one comparison, the same values)
 _FEW = 3  # slots with at most this many forms look their words up one by one
 
@@ -362,44 +358,6 @@ def _close_tri(sc, bg, info: _Slot, close: str) -> list[float]:
     if row is None:
         row = _row_put(key, [_tri_bonus(bg, f, close[0], close[1]) if len(close) > 1 else 0.0 for f in info.forms])
     return row
-
-
-def _allowed(t: int, info: _Slot, code2char: dict) -> list[int]:
-    """The candidates whose lead byte, after trail byte t, does not make a GBK code (they follow an unassigned
-    pair), once per (t, slot)."""
-    key = ("allowed", t, info.sid)
-    row = _row_get(key)
-    if row is None:
-        row = _row_put(key, [i for i, lead in enumerate(info.leads) if (t, lead) not in code2char])
-    return row
-
-
-def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:
-    """_lookahead as a row over the slot's candidates (None when every value is 0), once per process: it reads
-    only the shared tables."""
-    key = ("ahead", info.sid, tuple(nxt))
-    row = _row_get(key)
-    if row is None:
-        ahead = _lookahead(list(info.key), nxt)
-        row = _row_put(key, [ahead.get(c, 0.0) for c in info.key] if ahead else [])
-    return row or None
-
-
-def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
-    """For each candidate, a bonus when some candidate of the next slot makes a word or a seen pair with it."""
-    bg, (after, _) = _bigrams(), _word_neighbours()
-    forms = {lmform(b) for b in nxt}
-    out = {}
-    for c in cands:
-        f = lmform(c)
-        v = _LOOK_WORD if not forms.isdisjoint(after.get(f, ())) else 0.0
-        for b in bg.followers.get(f, ()):
-            if b in forms:
-                v = max(v, _bonus(bg, f, b))
-                break
-        if v:
-            out[c] = v
-    return out
 
 
 def _gains(ctx: Ctx, info: _Slot, xs: tuple, s: str, best: list, b: list, close: str, right_s: str) -> list[float]:

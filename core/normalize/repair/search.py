@@ -8,11 +8,12 @@ from operator import itemgetter
 
 from ..pinyin import strip_annotations
 from .accel import FAST
+from .ahead import _ahead_row, _allowed
 from .candidates import MAX_PATHS, SYL_CLOSE_RE, RunPath, p2_leads, path_frame, run_paths, slot_lists
 from .fastrows import close_plan, fols_isect, gain_adds
 from .gbk import gbk, lmform, s5, simp
 from .lm import bigrams as _bigrams
-from .rows import _FEW, _ahead_row, _allowed, _bonus_row, _close_bonus_row, _close_tri, _gains, _slot, _step
+from .rows import _FEW, _bonus_row, _close_bonus_row, _close_tri, _gains, _slot, _step
 from .score import (
     TAIL_LM,
     Ctx,
