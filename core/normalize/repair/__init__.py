@@ -2,7 +2,8 @@
 
 The parts: ``detect`` (damage anchors), ``gbk`` (tables), ``candidates`` (readings of a run and the characters
 of each slot), ``lm`` (the language model), ``score`` (the other scoring terms), ``search`` (beam and choice),
-``weights`` (``core/data/repair_weights.toml``). This module is the driver, ``repair_byte_loss``.
+``weights`` (``core/data/repair_weights.toml``); ``accel``, ``fastrows`` and ``_fast.c``: the optional C
+accelerator of the search (the same answers). This module is the driver, ``repair_byte_loss``.
 Heavy data (jieba's dict.txt, pypinyin's reading table, OpenCC) is loaded only when a damage anchor exists.
 """
 from __future__ import annotations

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..._data import data_text, data_toml
+from .accel import FAST
 from .ngrams import Bigrams, Trigrams, bg_form, bigrams, bonus, clip, pmi, tri_bonus, tri_pmi, trigrams
 from .weights import weight
 
@@ -112,11 +113,14 @@ _MIDS_MAX = 100_000
 _NONE: dict = {}  # the (shared, never written) answer of most look-ups: no such word
 
 
-def _scan(by_len: dict[int, list[str]], q: str, t: str, value) -> dict[str, float]:
-    """{x: value(w)} for the words w = q + x + t of sorted word lists by length (in code point order)."""
+def _scan(by_len: dict[int, list[str]], q: str, t: str, values: dict) -> dict[str, float]:
+    """{x: values[w]} for the words w = q + x + t of sorted word lists by length (in code point order)."""
     words = by_len.get(len(q) + 1 + len(t))
     if not words:
         return {}
+    if FAST is not None:
+        return FAST.scan(words, q, t, values)
+    value = values.__getitem__
     k, lo = len(q), bisect_left(words, q)
     hi = bisect_left(words, q + "\U0010ffff", lo)  # no word holds the last code point
     if not t:
@@ -130,13 +134,24 @@ def mids(q: str, t: str = "") -> dict[str, float]:
     if r is None:
         if len(_MIDS) >= _MIDS_MAX:
             _MIDS.clear()
-        r = _MIDS[(q, t)] = _scan(_sorted_words(), q, t, word_model()[0].__getitem__) or _NONE
+        r = _MIDS[(q, t)] = _scan(_sorted_words(), q, t, word_model()[0]) or _NONE
     return r
 
 
 def followers(u: str) -> dict[str, float]:
     """The characters x for which u + x is a word of the model, with that word's log probability."""
     return mids(u, "")
+
+
+_BONUS: dict[str, float] = {}  # a character after 1-2 characters of context -> bonus(), shared by every letter
+_BONUS_MAX = 50_000
+
+
+def _bonus_cache() -> dict[str, float]:
+    """The bonus terms computed so far (they read only the shared tables), emptied when full (bounded memory)."""
+    if len(_BONUS) >= _BONUS_MAX:
+        _BONUS.clear()
+    return _BONUS
 
 
 def _char_cost(c: str, vocab: dict) -> float:
@@ -191,16 +206,13 @@ class Scorer:
         v = self.extend(s, best_left)[-1] if not right else self._extend_right(s, best_left, right)
         n0 = len(s) - len(right)  # terms whose inputs lie inside `right` are shared
         t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) : n0])
-        docs = [math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1)]
-        bg, memo = bigrams(), self.memo
+        bg, memo = bigrams(), _bonus_cache()
         start = max(0, len(best_left) - 3)
-        terms = []
-        for k in range(start + 1, min(len(s), n0 + 2)):
-            key = s[max(start, k - 2) : k + 1]  # the left context and the character: the term's whole input
-            t = memo.get(key)
-            if t is None:
-                t = memo[key] = bonus(bg, key[:-1], key[-1])
-            terms.append(t)
+        if FAST is not None:
+            docs, terms = FAST.total_terms(t, s, start, min(len(s), n0 + 2), memo,
+                                           lambda key: bonus(bg, key[:-1], key[-1]), self.bigrams)
+        else:
+            docs, terms = self._terms(t, s, start, n0)
         if right:
             shared = self._right_terms(right)
             docs.append(math.log1p(self.bigrams.get(_DIGITS_RE.sub("0", s[n0 - 1 : n0 + 1]), 0)))
@@ -208,12 +220,24 @@ class Scorer:
             terms += shared[1]
         return v + _BIGRAM_W * sum(docs) + sum(terms)
 
+    def _terms(self, t: str, s: str, start: int, n0: int) -> tuple[list[float], list[float]]:
+        """_total's document-bigram terms of t and bonus terms of s up to the shared right context (n0)."""
+        docs = [math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1)]
+        bg, memo, terms = bigrams(), _bonus_cache(), []
+        for k in range(start + 1, min(len(s), n0 + 2)):
+            key = s[max(start, k - 2) : k + 1]  # the left context and the character: the term's whole input
+            t = memo.get(key)
+            if t is None:
+                t = memo[key] = bonus(bg, key[:-1], key[-1])
+            terms.append(t)
+        return docs, terms
+
     def _right_terms(self, right: str) -> tuple[list[float], list[float]]:
         """The document-bigram and bonus terms that lie wholly inside a shared right context, once."""
         key = ("rterms", right)
         got = self.memo.get(key)
         if got is None:
-            t, bg, memo = _DIGITS_RE.sub("0", right), bigrams(), self.memo
+            t, bg, memo = _DIGITS_RE.sub("0", right), bigrams(), _bonus_cache()
             docs = [math.log1p(self.bigrams.get(t[i : i + 2], 0)) for i in range(len(t) - 1)]
             terms = []
             for k in range(2, len(right)):
@@ -247,6 +271,8 @@ class Scorer:
     def _extend_right(self, s: str, best_left: list[float], right: str) -> float:
         """extend(s, best_left)[-1] (the same arithmetic), the words inside `right` (a suffix of s) read once."""
         n0 = len(s) - len(right)
+        if FAST is not None:
+            return FAST.extend_right(s, best_left, n0, self._ends(right), self.overlay, self.vocab, _char_cost)
         best = self.extend(s[:n0], best_left)
         ov, vget = self.overlay.get, self.vocab.get
         for q, e in enumerate(self._ends(right), 1):
@@ -295,7 +321,7 @@ class Scorer:
         key = ("mids", q, t)
         r = self.memo.get(key)
         if r is None:
-            r = self.memo[key] = {**mids(q, t), **_scan(self.ov_sorted, q, t, self.overlay.__getitem__)}
+            r = self.memo[key] = {**mids(q, t), **_scan(self.ov_sorted, q, t, self.overlay)}
         return r
 
     def fols(self, tail: str) -> list[tuple[int, dict]]:
@@ -312,6 +338,8 @@ class Scorer:
 
     def extend(self, s: str, best: list[float]) -> list[float]:
         """DP best path over s, reusing best[0..len(best)-1] for a shared prefix."""
+        if FAST is not None and best:
+            return FAST.extend(s, best, self.overlay, self.vocab, _char_cost)
         best = best[:]
         ov, vget, vocab = self.overlay.get, self.vocab.get, self.vocab
         for p in range(len(best), len(s) + 1):

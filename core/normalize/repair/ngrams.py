@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..._data import data_text
+from .accel import FAST
 from .weights import weight
 
 __all__ = ["Bigrams", "Trigrams", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi", "bonus", "tri_bonus", "clip"]
@@ -94,10 +95,20 @@ def clip(v: float) -> float:
 def bonus(bg: Bigrams, left: str, b: str) -> float:
     """What b gains or loses right after the last one or two characters of `left`: the weighted,
     clipped bigram term, and the genre's trigram term when two characters are known."""
+    if FAST is not None and bg is bigrams():
+        return _c_bonus()(left, b)
     if not left:
         return 0.0
     v = _PMI_W * clip(pmi(bg, left[-1], b))
     return v + tri_bonus(bg, left[-2], left[-1], b) if len(left) >= 2 else v
+
+
+@lru_cache(maxsize=1)
+def _c_bonus():
+    """The C accelerator's bonus (the same arithmetic) over this process's tables."""
+    bg, tg = bigrams(), trigrams()
+    FAST.set_tables(bg.by_first, bg.back, bg.uni, bg.floor, tg.after, tg.triple)
+    return FAST.bonus
 
 
 def tri_bonus(bg: Bigrams, a: str, b: str, c: str) -> float:

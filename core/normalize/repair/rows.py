@@ -7,20 +7,17 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from .accel import FAST
 from .gbk import gbk, lmform, s5
 from .lm import _RUN_ON, _WORD_COST, _char_cost, word_model
 from .lm import bg_form as _bg_form
 from .lm import bigrams as _bigrams
-from .lm import bonus as _bonus
 from .lm import clip as _clip
 from .lm import tri_bonus as _tri_bonus
 from .lm import trigrams as _trigrams
-from .lm import word_neighbours as _word_neighbours
 from .ngrams import _PMI_CLIP, _PMI_W, _TRI_PRIOR, _TRI_W
 from .score import _HAS_DIGIT_RE, BRACKETS, Ctx, brackets, char_penalty, enum_bonus, frame_bonus
-from .weights import weight
 
-_LOOK_WORD = weight("choice", "look_word")
 _NCLIP = -_PMI_CLIP  # clip(x) is x inside [-_PMI_CLIP, _PMI_CLIP] (min/max as one comparison, the same values)
 _FEW = 3  # slots with at most this many forms look their words up one by one
 
@@ -46,6 +43,7 @@ class _Slot:
     uniq: tuple | None  # the first index of each form (None: the forms are distinct)
     bgpos: dict  # bigram form -> indices
     in_uni: tuple  # whether each bigram form is in the unigram table
+    fid: tuple  # the first index of each candidate's form
 
 
 _SLOTS: dict[tuple, _Slot] = {}  # candidates -> what every letter shares of them (pen left empty)
@@ -110,7 +108,7 @@ def _shared_slot(key: tuple) -> _Slot:
                  tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS),
                  {f: ix[0] for f, ix in pos.items()},
                  None if len(pos) == len(forms) else tuple(sorted(ix[0] for ix in pos.values())),
-                 bgpos, tuple(fb in bg_uni for fb in bgf))
+                 bgpos, tuple(fb in bg_uni for fb in bgf), tuple(pos[f][0] for f in forms))
     _SLOTS[key] = info
     _SLOTS_SIZE += len(key) + 1
     return info
@@ -169,6 +167,8 @@ def _step_end(info: _Slot, s: str, bl: float, b: list[float]) -> list[float]:
 def _pmi_row(bg, a: str, info: _Slot) -> list[float]:
     """pmi(bg, a, f) for every form f of the slot, `a` already in bigram form and not a line end."""
     uni, ba = bg.uni, bg.back.get(a, 0.0)
+    if FAST is not None:
+        return FAST.pmi_row(info.in_uni, ba, bg.by_first.get(a, {}), info.bgpos, uni)
     row = [ba if known else 0.0 for known in info.in_uni]  # pairs never seen: the back-off share
     pairs, at = bg.by_first.get(a, {}), info.bgpos
     if len(pairs) < len(at):
@@ -219,6 +219,8 @@ def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:
 
 def _pmi_terms(pmis: list[float]) -> list[float]:
     """[_PMI_W * clip(x) for x in pmis] (the same values, one comparison or two per term instead of two calls)."""
+    if FAST is not None:
+        return FAST.pmi_terms(pmis)
     c, n, w = _PMI_CLIP, _NCLIP, _PMI_W
     return [w * (c if x > c else n if x < n else x) for x in pmis]
 
@@ -231,6 +233,8 @@ def _add_tri(bg, a2: str, a: str, pmis: list[float], fbs: tuple, row: list[float
         return row if z == 0.0 else [v + z for v in row]  # v + 0.0 is v (a -0.0 aside, which sums and compares as 0)
     tg, uni, floor, ab = _trigrams(), bg.uni, bg.floor, _bg_form(a2) + a
     triple, den = tg.by_pair.get(ab, {}), n_ab + _TRI_PRIOR  # triple[fb]: the count of ab + fb
+    if FAST is not None:
+        return FAST.add_tri(row, pmis, fbs, triple, uni, floor, den)
     out = []
     for v, x, fb in zip(row, pmis, fbs):
         p2 = math.exp(x + uni.get(fb, floor))
@@ -304,15 +308,7 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
     pkey = ("cpmi", c0, info.sid)
     pm = _row_get(pkey)
     if pm is None:
-        by_first, uni, back, b = bg.by_first, bg.uni, bg.back, _bg_form(c0)
-        pmis = []
-        for f, a in zip(info.forms, info.bgf):
-            if f == "\n":
-                pmis.append(0.0)
-                continue
-            d = by_first.get(a)
-            pv = d.get(b) if d is not None else None
-            pmis.append(pv - uni[b] if pv is not None else (back.get(a, 0.0) if b in uni else 0.0))
+        pmis = _close_pmis(bg, info, _bg_form(c0))
         pm = _row_put(pkey, (pmis, _pmi_terms(pmis)))
     pmis, base = pm
     if not s1:
@@ -326,6 +322,8 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
         after, triple = tg.after_by_first.get(a2, {}), tg.triple  # after[a]: tg.after[a2 + a]
         p_c = uni.get(b, floor)
         z = _TRI_W * _clip(0.0)
+        if FAST is not None:
+            return _row_put(key, FAST.close_tri_row(base, pmis, info.forms, info.bgf, after, triple, a2, b, p_c, z))
         row = []
         for v, x, f, a in zip(base, pmis, info.forms, info.bgf):
             n_ab = 0 if f == "\n" else after.get(a)
@@ -338,48 +336,28 @@ def _close_bonus_row(sc, bg, s1: str, c0: str, info: _Slot) -> list[float]:
     return _row_put(key, row)
 
 
+def _close_pmis(bg, info: _Slot, b: str) -> list[float]:
+    """pmi(bg, f, b) for every form f of the slot, b in bigram form (0 after a line end)."""
+    by_first, uni, back = bg.by_first, bg.uni, bg.back
+    if FAST is not None:
+        return FAST.close_pmi_row(info.forms, info.bgf, by_first, uni, back, b)
+    pmis = []
+    for f, a in zip(info.forms, info.bgf):
+        if f == "\n":
+            pmis.append(0.0)
+            continue
+        d = by_first.get(a)
+        pv = d.get(b) if d is not None else None
+        pmis.append(pv - uni[b] if pv is not None else (back.get(a, 0.0) if b in uni else 0.0))
+    return pmis
+
+
 def _close_tri(sc, bg, info: _Slot, close: str) -> list[float]:
     key = ("ctri", close, info.sid)
     row = _row_get(key)
     if row is None:
         row = _row_put(key, [_tri_bonus(bg, f, close[0], close[1]) if len(close) > 1 else 0.0 for f in info.forms])
     return row
-
-
-def _allowed(t: int, info: _Slot, code2char: dict) -> list[int]:
-    """The candidates whose lead byte, after trail byte t, does not make a GBK code (they follow an unassigned
-    pair), once per (t, slot)."""
-    key = ("allowed", t, info.sid)
-    row = _row_get(key)
-    if row is None:
-        row = _row_put(key, [i for i, lead in enumerate(info.leads) if (t, lead) not in code2char])
-    return row
-
-
-def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:
-    """_lookahead as a row over the slot's candidates (None when every value is 0), once per letter."""
-    key = ("ahead", info.sid, tuple(nxt))
-    if key not in sc.memo:
-        ahead = _lookahead(list(info.key), nxt)
-        sc.memo[key] = [ahead.get(c, 0.0) for c in info.key] if ahead else None
-    return sc.memo[key]
-
-
-def _lookahead(cands: list[str], nxt: list[str]) -> dict[str, float]:
-    """For each candidate, a bonus when some candidate of the next slot makes a word or a seen pair with it."""
-    bg, (after, _) = _bigrams(), _word_neighbours()
-    forms = {lmform(b) for b in nxt}
-    out = {}
-    for c in cands:
-        f = lmform(c)
-        v = _LOOK_WORD if not forms.isdisjoint(after.get(f, ())) else 0.0
-        for b in bg.followers.get(f, ()):
-            if b in forms:
-                v = max(v, _bonus(bg, f, b))
-                break
-        if v:
-            out[c] = v
-    return out
 
 
 def _gains(ctx: Ctx, info: _Slot, xs: tuple, s: str, best: list, b: list, close: str, right_s: str) -> list[float]:

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from ..pinyin import strip_annotations
+from .accel import FAST
+from .ahead import _ahead_row, _allowed
 from .candidates import MAX_PATHS, SYL_CLOSE_RE, RunPath, p2_leads, path_frame, run_paths, slot_lists
+from .fastrows import close_plan, fols_isect, gain_adds
 from .gbk import gbk, lmform, s5, simp
-from .rows import _ahead_row, _allowed, _gains, _slot, _step
+from .lm import bigrams as _bigrams
+from .rows import _FEW, _bonus_row, _close_bonus_row, _close_tri, _gains, _slot, _step
 from .score import (
     TAIL_LM,
     Ctx,
@@ -58,47 +62,74 @@ def _beam(lists: list[list[str]], p: RunPath, ctx: Ctx, right_s: str, annotated_
     g, sc = gbk(), ctx.sc
     states = [(0.0, (), ctx.left, ctx.best_left, 0.0)]
     last, close = len(lists) - 1, right_s[:_CLOSE]
-    code2char = g.code2char
     for j, cands in enumerate(lists):
         is_last = j == last
         info = _slot(sc, cands, ctx, annotated_last and is_last)
-        forms = info.forms
         tied = j - 1 in p.unassigned
         hs = _ahead_row(sc, info, lists[j + 1]) if j < last and len(cands) > 1 else None
+        allowed = (lambda xs, info=info: _allowed(g.char2code[xs[-1]][1], info, g.code2char)) if tied else None
+        if FAST is not None:
+            states = _fast_pass(ctx, info, states, hs, allowed, close if is_last else "", right_s, width, cands)
+            continue
         kept: dict = {}
         first: dict = {}  # the state's part of a merge key -> the first state with it
-        thr = -math.inf
-        for si, (score, xs, s, best, hint) in enumerate(states):
-            b = _step(sc, info, s, best)
-            gain = _gains(ctx, info, xs, s, best, b, close if is_last else "", right_s)
-            rk = s[1 - _RECOMBINE :]  # rk + f: the last _RECOMBINE model characters (the merge key)
-            base = score - hint
-            if tied:  # after an unassigned pair some candidates cannot follow: the plain way
-                for i in _allowed(g.char2code[xs[-1]][1], info, code2char):
-                    f = forms[i]
-                    h = hs[i] if hs else 0.0
-                    total = base + gain[i] + h
-                    key = rk + f
-                    old = kept.get(key)
-                    if old is None or total > old[0]:
-                        kept[key] = (total, si, i, b[i], h)
-                continue
-            totals = [base + x + h for x, h in zip(gain, hs)] if hs else [base + x + 0.0 for x in gain]
-            if len(totals) > width:  # `width` distinct keys of this state at or above thr: below it, nothing is kept
-                uniq = totals if info.uniq is None else [totals[i] for i in info.uniq]
-                if len(uniq) >= width:
-                    thr = max(thr, heapq.nlargest(width, uniq)[-1])
-            first.setdefault(rk, si)
-            for i in [i for i, x in enumerate(totals) if x >= thr]:
-                total = totals[i]
-                key = rk + forms[i]
-                old = kept.get(key)
-                if old is None or total > old[0]:
-                    kept[key] = (total, si, i, b[i], hs[i] if hs else 0.0)
+        _pass(ctx, info, states, hs, allowed, close if is_last else "", right_s, width, kept, first)
         top = _top(kept, width, None if tied else (info, states, first))
+        forms = info.forms
         states = [(total, states[si][1] + (cands[i],), states[si][2] + forms[i], states[si][3] + [bi], h)
                   for total, si, i, bi, h in top]
     return [st[1] for st in states]
+
+
+def _pass(ctx: Ctx, info, states: list, hs, allowed, close: str, right_s: str, width: int, kept: dict,
+          first: dict) -> None:
+    """Every state against every candidate of one slot: the entries kept (by merge key) and each key's first state.
+    `allowed(xs)`: after an unassigned pair, the candidates that can follow (None: any)."""
+    sc, forms, thr = ctx.sc, info.forms, -math.inf
+    for si, (score, xs, s, best, hint) in enumerate(states):
+        b = _step(sc, info, s, best)
+        gain = _gains(ctx, info, xs, s, best, b, close, right_s)
+        rk = s[1 - _RECOMBINE :]  # rk + f: the last _RECOMBINE model characters (the merge key)
+        base = score - hint
+        if allowed is not None:  # after an unassigned pair some candidates cannot follow: the plain way
+            for i in allowed(xs):
+                f = forms[i]
+                h = hs[i] if hs else 0.0
+                total = base + gain[i] + h
+                key = rk + f
+                old = kept.get(key)
+                if old is None or total > old[0]:
+                    kept[key] = (total, si, i, b[i], h)
+            continue
+        totals = [base + x + h for x, h in zip(gain, hs)] if hs else [base + x + 0.0 for x in gain]
+        if len(totals) > width:  # `width` distinct keys of this state at or above thr: below it, nothing is kept
+            uniq = totals if info.uniq is None else [totals[i] for i in info.uniq]
+            if len(uniq) >= width:
+                thr = max(thr, heapq.nlargest(width, uniq)[-1])
+        first.setdefault(rk, si)
+        for i in [i for i, x in enumerate(totals) if x >= thr]:
+            total = totals[i]
+            key = rk + forms[i]
+            old = kept.get(key)
+            if old is None or total > old[0]:
+                kept[key] = (total, si, i, b[i], hs[i] if hs else 0.0)
+
+
+def _fast_pass(ctx: Ctx, info, states: list, hs, allowed, close: str, right_s: str, width: int,
+               cands: list) -> list[tuple]:
+    """_pass, _top and the next states by the C accelerator (the same arithmetic, the same order): the rows kept in
+    caches are read through callables (fastrows.py)."""
+    sc, bg = ctx.sc, _bigrams()
+    fols = None if len(info.pos) <= _FEW else lambda tail: fols_isect(sc, info, tail)
+    closer = adds = None
+    if close:
+        tri = _close_tri(sc, bg, info, close)
+        closer = lambda s: (close_plan(sc, info, s, close), tri, _close_bonus_row(sc, bg, s[-1:], close[0], info))  # noqa: E731
+    if info.brackets or info.frame or ctx.expect:
+        adds = lambda xs, s: gain_adds(ctx, info, xs, s, right_s, close)  # noqa: E731
+    return FAST.slot_pass(states, info.costs, info.pos, sc.overlay, sc.vocab, fols, info.alnum, info.newline,
+                          info.pen, lambda left: _bonus_row(sc, bg, left, info), closer, hs, allowed, width,
+                          info.uniq, info.forms, info.fid, adds, cands)
 
 
 def _top(kept: dict, width: int, plain: tuple | None) -> list[tuple]:
