@@ -200,3 +200,35 @@ def test_first_sentence_is_the_first_of_the_split():
     for piece in pieces:
         whole = split_sentences(piece)
         assert first_sentence(piece) == (whole[0] if whole else None), piece[:40]
+
+
+# numbers right next to what could change their reading: a range, a qualifier, a half, a mask, a quote, a sign,
+# a currency sign, a second reading, a fraction, a latin letter (settle must hand each of them to the full chain)
+_SETTLE_EDGES = [
+    "2020年半年报", "3年半", "5年多来", "第3年半", "2016年至2020年", "2016年-2020年", "2020年以来",
+    "2020年左右", "2020年度预算", "2020年（试行）", "2020年多", "《2020年工作要点》", "“2020年”", "x2020年",
+    "xx12月", "*12日", "A2020年", "2020年G", "3000年", "0123年", "1899年", "2020年三年", "5月份", "5月5日",
+    "5月3号", "第3号提案", "第3至5届", "第三四届", "第一又", "第3%", "第3元", "第1G", "第一，",
+    "第十四届全国人大", "第3分之1", "第3/4", "第2个半月", "第3次会议", "第一批次", "一、", "（一）", "(2)",
+    "1.", "1.5", "1.5万", "￥1）", "RMB 1、", "〔2020〕8号", "[2020]", "【2019】", "（2020）", "〔2020年〕",
+    "〔202〕", "〔二〇二〇〕", "负3月", "-3月", "第-3届", "正负3号", "约2020年", "近12月", "第3打", "十来个",
+    "第三年五年", "2020年2021年", "3届", "其3届", "”3号", "2020年+", "2020年至今", "20□0年", "2020年\n",
+    "第3号",
+]
+
+
+def test_settled_numbers_read_as_the_full_chain(monkeypatch):
+    """quantities.settle (years, dates, document numbers, ordinals, markers settled before the unit, range and
+    context work) gives the quantities the full chain gives, on every shipped letter and on edge cases."""
+    from dafu.extract import quantities
+
+    texts = [p.read_text("utf-8") for p in [*LETTERS, *sorted((ROOT / "tests" / "pages").glob("dev*/*.txt")),
+                                            *sorted((ROOT / "bench" / "genre").glob("*.txt"))]]
+    texts += [f"{pre}{edge}{post}" for edge in _SETTLE_EDGES for pre in ("", "截至", "\n", "第", "共")
+              for post in ("", "，", "。", "发放资金100万元。")]
+    fast = [quantities.find_quantities(t) for t in texts]
+    monkeypatch.setattr(quantities, "settle", lambda *args: None)
+    plain = [quantities.find_quantities(t) for t in texts]
+    assert sum(1 for qs in fast for q in qs if q.reason in ("year", "marker", "ordinal")) > 100
+    for text, a, b in zip(texts, fast, plain):
+        assert a == b, text[:60]
