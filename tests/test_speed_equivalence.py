@@ -126,12 +126,57 @@ def _shipped_lines() -> list[str]:
     return [line for path in LETTERS for line in path.read_text("utf-8").split("\n")] + list(_EDGE_LINES)
 
 
-def test_tidy_fast_path_equals_full_look():
-    """A line the fast path passes over is one the full look leaves as it is."""
-    from dafu.normalize.tidy import _tidy_line, _tidy_marks
+def _reference_tidy_marks(line: str) -> str:
+    """The plain look of tidy_punctuation: every mark, the nearest non-space non-mark character on each side
+    found for all marks first, then the same decision as ``_Look.chinese``."""
+    from dafu.normalize.tidy import _ALNUM, _BRACKETS, _MARKS, _PUNCT_RE, _TO_FULL, _TO_HALF, _chinese_char
 
-    for line in _shipped_lines():
-        assert _tidy_line(line) == _tidy_marks(line), line
+    marks = [m.start() for m in _PUNCT_RE.finditer(line)]
+
+    def side(i: int, step: int) -> int:
+        j = i + step
+        while 0 <= j < len(line) and (line[j] == " " or line[j] in _MARKS):
+            j += step
+        return j if 0 <= j < len(line) else -1
+
+    def chinese_at(j: int) -> bool:
+        return j >= 0 and _chinese_char(line[j])
+
+    pairs, stack = {}, []
+    for i in marks:
+        if line[i] in "(（":
+            stack.append(i)
+        elif line[i] in ")）" and stack:
+            j = stack.pop()
+            pairs[i], pairs[j] = j, i
+    chars = list(line)
+    for i in marks:
+        c, left, right = line[i], side(i, -1), side(i, 1)
+        if i in pairs:
+            lo, hi = sorted((i, pairs[i]))
+            chinese = any(_chinese_char(ch) for ch in line[lo:hi + 1]) or chinese_at(side(lo, -1)) \
+                or chinese_at(side(hi, 1))
+        elif c in _BRACKETS:
+            chinese = chinese_at(left) or chinese_at(right)
+        elif left == i - 1 and right == i + 1 and _ALNUM.fullmatch(line[left]) and _ALNUM.fullmatch(line[right]):
+            chinese = False
+        else:
+            chinese = chinese_at(left) or chinese_at(right)
+        chars[i] = _TO_FULL.get(c, c) if chinese else _TO_HALF.get(c, c)
+    return "".join(chars)
+
+
+def test_tidy_marks_equals_the_plain_look():
+    """The fast look (only the marks that can change, neighbours found on demand, simple marks decided on the
+    spot) writes every line as the plain look does."""
+    from dafu.normalize.tidy import _tidy_line
+
+    lines = _shipped_lines()
+    lines += [line.replace("，", ",").replace("：", ":").replace("（", "(") for line in lines]
+    lines += ["（ , ）", "a , , ,b", "中( ,x)", "x（ ），中", "(((中)))", "((a)", "a）（中", ",", "(", "中 ,, ;a",
+              "1 , 2"]
+    for line in lines:
+        assert _tidy_line(line) == _reference_tidy_marks(line), line
 
 
 def test_footer_cue_never_misses_a_footer_mark():
