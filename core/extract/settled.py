@@ -1,6 +1,7 @@
-"""Numbers settled before the unit, range and context work: years, dates, document numbers, ordinals, markers.
+"""Numbers settled before the unit, range and context work: years, dates, document numbers, ordinals, markers,
+enumerators.
 
-About a third of the numbers of a letter can never be metrics: 2023年, 5月, 12日, 第3号, 第十四届, 〔2020〕, 一、.
+About half the numbers of a letter can never be metrics: 2023年, 5月, 12日, 第3号, 第十四届, 〔2020〕, 一、, 一批.
 ``settle`` gives the very ``Quantity`` that ``quantities._quantity`` would give for them, without reading a range,
 qualifiers, a sign or walking the list of reasons — but only when the characters around the number cannot change
 that result (no range, qualifier, alternative unit, half, sign, mask, quote or latin letter next to it). For
@@ -10,10 +11,12 @@ the same quantities on every letter the repository ships.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..model import Quantity
 from ._tables import _CONTEXT, _INFO, _PREFIXES, _QUAL, _UNITS, _quoted
-from .numerals import _out
-from .reasons import _MASK_SET, _is_marker
+from .numerals import _START, _out
+from .reasons import _CLAUSE_WORDS, _ISSUER_CODE_AFTER, _MASK_SET, _in_named_clause, _is_marker, _names_programme
 
 __all__ = ["settle"]
 
@@ -33,6 +36,15 @@ _PREV_BAD = frozenset("=&?/%#+负負-－") | _BEFORE_CUES | _MASK_SET  # a url, 
 _ORDINAL_END = frozenset("，。、；：！？）)”」》\n")
 _MARKER_PREV = frozenset("\n \t\u3000。；;：:！？（(")
 _BRACKET_OPEN, _BRACKET_CLOSE = "〔[【", ("〕", "]", "】", "）", ")")
+_AFTER_CUES = frozenset(w for (side, w) in _CONTEXT if side == "after" and len(w) == 1)  # 是
+_BEFORE_LAST = frozenset(w[-1] for (pos, w) in _QUAL if pos == "before")  # 约, 近, 超过: a qualifier before
+
+
+class _Site(NamedTuple):
+    """What ``reasons._in_named_clause`` and ``_names_programme`` read of a number: the text and its end."""
+
+    text: str
+    e: int
 
 
 def settle(text: str, s: int, got, quotes, unit_at) -> Quantity | None:
@@ -48,8 +60,10 @@ def settle(text: str, s: int, got, quotes, unit_at) -> Quantity | None:
         return None
     if text[e] in _SETTLED_UNITS_FIRST and not chinese:
         return _with_unit(text, s, value, e, quotes, unit_at)
-    if text[e] in "、.．）)〕]】" and e - s <= 4:
+    if (text[e] in "、.．）)〕]】" or text[e] in _AFTER_CUES) and e - s <= 4:
         return _unitless(text, s, value, e, quotes, chinese, unit_at)
+    if chinese and e == s + 1 and text[s] == "一":
+        return _enumerator(text, s, e, quotes, unit_at)
     return None
 
 
@@ -97,14 +111,20 @@ def _ordinal(text: str, s: int, value, e: int, unit_at) -> Quantity | None:
 
 
 def _unitless(text: str, s: int, value, e: int, quotes, chinese: bool, unit_at) -> Quantity | None:
-    """一、 （二） 1. (marker) and 〔2020〕 (doc_number): a number with no unit, closed by a mark."""
+    """一、 （二） 1. (marker), 〔2020〕 (doc_number), 一是 (enumerator): a number with no unit, closed by a mark or
+    followed by a word of quantity_context.tsv's after side."""
     prev = text[s - 1:s]
     if unit_at(text, e) is not None or _quoted(quotes, s):
         return None
     before = text[max(0, s - 4):s].rstrip(" ")
     if any(before.endswith(w) for w in _PREFIXES):
         return None  # ￥1): a currency sign makes it money
-    if prev in _MARKER_PREV or s == 0:
+    if text[e] in _AFTER_CUES:  # 一是, 二是: the word after the number makes it an enumerator
+        if e - s > 3 or prev in _BEFORE_LAST or _ISSUER_CODE_AFTER.match(text, e) \
+                or chinese and (_in_named_clause(_Site(text, e)) or _names_programme(_Site(text, e))):
+            return None  # 三是行动 names a programme (the reasons' own tests, in their order)
+        reason = _CONTEXT[("after", text[e])]
+    elif prev in _MARKER_PREV or s == 0:
         if not _is_marker(text, s, e):
             return None
         reason = "marker"
@@ -114,3 +134,23 @@ def _unitless(text: str, s: int, value, e: int, quotes, chinese: bool, unit_at) 
     else:
         return None
     return Quantity(text[s:e], _out(value), None, None, None, None, (s, e), False, reason)
+
+
+# units after 一 that make an article (一批, 一支队伍, 一方面): no reason of their own (年, 号), no sum or share
+# (一元, 一成), no reading that goes on (一个半月, 一个亿, 一打)
+_ARTICLE_UNITS = frozenset(u for u, (kind, reason, _) in _UNITS.items()
+                           if reason is None and kind not in ("percent", "percentage_point", "ratio", "money_cny")
+                           and u not in ("元", "块", "成", "打"))
+def _enumerator(text: str, s: int, e: int, quotes, unit_at) -> Quantity | None:
+    """一批, 一支队伍, 一方面, 一个: 一 and a count unit is an article, not a count (the reason enumerator)."""
+    if text[s - 1:s] in _BEFORE_LAST or text[s - 2:s - 1] == "一" or text.startswith("分之", e):
+        return None
+    u = _unit_here(text, e, unit_at)
+    if u is None or u[0] not in _ARTICLE_UNITS:
+        return None
+    unit, end = u
+    nxt = text[end:end + 1]
+    if not nxt or nxt in _START or nxt in "亿億万萬" or text[end + 1:end + 2] == "一" \
+            or text[end:end + 2] in _CLAUSE_WORDS or _ISSUER_CODE_AFTER.match(text, end) or _quoted(quotes, s):
+        return None  # 一县一品 and 五个百亿 are names, 三项工程 a programme, 九人社字〔2019〕 a document number
+    return Quantity(text[s:end], 1, None, unit, _INFO[unit][0], None, (s, end), False, "enumerator")
