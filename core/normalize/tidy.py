@@ -79,7 +79,17 @@ def tidy_punctuation(text: str) -> str:
 
 
 def _tidy_line(line: str) -> str:
-    return _tidy_marks(line) if _MARK_TO_LOOK_AT.search(line) else line
+    if not _MARK_TO_LOOK_AT.search(line):
+        return line
+    for ascii_mark, easy in _EASY_MARKS:  # 收悉,现: a mark between two Chinese characters is Chinese (no look)
+        if ascii_mark in line:
+            line = easy.sub(_TO_FULL[ascii_mark], line)
+    return _tidy_marks(line)
+
+
+# An ASCII mark (no bracket) with Chinese text right on both sides: _simple_mark makes it full-width, and making it
+# so first changes no other mark's look (the look treats an ASCII and a full-width mark alike).
+_EASY_MARKS = tuple((mark, re.compile(f"(?<={_SIDE}){re.escape(mark)}(?={_SIDE})")) for mark in ",;:?!")
 
 
 def _tidy_marks(line: str) -> str:
