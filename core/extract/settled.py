@@ -32,7 +32,7 @@ _BEFORE_CUES = frozenset(w for (side, w) in _CONTEXT if side == "before")  # 第
 # （套）, a half or more (两年半, 一年多), a subunit (5毛), a second reading (三年五年), a masked digit, a plus
 _NEXT_BAD = frozenset(" 至到-~～—－–（(半多角毛分+一二三四五六七八九两十") | _MASK_SET \
     | frozenset(w[0] for (pos, w) in _QUAL if pos == "after")
-_PREV_BAD = frozenset("=&?/%#+负負-－") | _BEFORE_CUES | _MASK_SET  # a url, a sign, 第/其 (ordinal or enumerator)
+_PREV_BAD = frozenset("=&?/%#+负負-－−") | _BEFORE_CUES | _MASK_SET  # a url, a sign, 第/其 (ordinal or enumerator)
 _ORDINAL_END = frozenset("，。、；：！？）)”」》\n")
 _MARKER_PREV = frozenset("\n \t\u3000。；;：:！？（(")
 _BRACKET_OPEN, _BRACKET_CLOSE = "〔[【", ("〕", "]", "】", "）", ")")
