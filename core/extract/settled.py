@@ -117,7 +117,7 @@ def _unitless(text: str, s: int, value, e: int, quotes, chinese: bool, unit_at) 
     if unit_at(text, e) is not None or _quoted(quotes, s):
         return None
     before = text[max(0, s - 4):s].rstrip(" ")
-    if any(before.endswith(w) for w in _PREFIXES):
+    if before.endswith(_PREFIXES):
         return None  # ￥1): a currency sign makes it money
     if text[e] in _AFTER_CUES:  # 一是, 二是: the word after the number makes it an enumerator
         if e - s > 3 or prev in _BEFORE_LAST or _ISSUER_CODE_AFTER.match(text, e) \
