@@ -97,7 +97,8 @@ def _run(settings: Settings, plan: Plan, reporter: Reporter, client=None) -> int
                                           "converted again and nothing is pruned")
     tasks = _tasks(plan, _known(settings, plan, state, key))
     config = Config(options, settings.max_bytes, settings.encoding,
-                    want_rows=plan.out is not None or settings.csv_path is not None, dedupe=settings.dedupe)
+                    want_rows=plan.out is not None or settings.csv_path is not None, dedupe=settings.dedupe,
+                    want_letter_row=plan.out is not None and not settings.dedupe)
     jobs, why = cap_jobs(settings.jobs)
     sink = Sink(settings, plan, reporter, tally, state, RunInfo(options, key, started, clock, jobs))
     sink.report_problems()

@@ -93,4 +93,4 @@ def mark(res, copy, want_rows: bool):
     rows = [] if copy is not None else csv_rows_from_dict(record)
     csv = csv_bytes(rows) if (want_rows or res.status == "unchanged") and rows else (b"" if want_rows else None)
     return res._replace(json=data, csv=csv, metrics=len(rows) if copy is None else 0,
-                        warnings=len(warnings)), data != res.json
+                        warnings=len(warnings), letter_csv=None), data != res.json

@@ -45,6 +45,7 @@ class Config:
     encoding: str | None = None
     want_rows: bool = False
     dedupe: bool = False  # send each letter's grouping signature back (--dedupe)
+    want_letter_row: bool = False  # the letters.csv row is made with the record (-o, no --dedupe)
 
 
 class Result(NamedTuple):
@@ -63,6 +64,7 @@ class Result(NamedTuple):
     traceback: str | None = None
     note: str | None = None  # a message for the user about this letter (a damaged record was redone ...)
     dedupe: Any = None  # dafu.dedupe.Member of the letter (--dedupe)
+    letter_csv: bytes | None = None  # the letter's letters.csv row, made from the Record (none: from the JSON)
 
 
 def _read(task: Task, config: Config):
@@ -154,6 +156,7 @@ def _convert(task: Task, config: Config, decoded) -> Result:
     from dafu.codes import WarningCode
     from dafu.model import Warning
     from dafu.output import csv_rows, record_to_json
+    from dafu.output.tables import letter_row
     from dafu.provenance import with_provenance
 
     from .provenance import read_sidecar
@@ -181,4 +184,5 @@ def _convert(task: Task, config: Config, decoded) -> Result:
         member = record_member(record)
     return Result("ok", task.id, task.display, sha256=decoded.sha256, json=record_to_json(record),
                   csv=csv_bytes(csv_rows(record)) if config.want_rows else None,
-                  metrics=len(record.metrics), warnings=len(record.warnings), dedupe=member)
+                  metrics=len(record.metrics), warnings=len(record.warnings), dedupe=member,
+                  letter_csv=csv_bytes([letter_row(record)]) if config.want_letter_row else None)

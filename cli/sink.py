@@ -227,7 +227,7 @@ class Sink:
         if self.jsonl is not None:
             self.jsonl[0].write(res.json + b"\n")
         if self.tables is not None:
-            self.tables.add(res.json)
+            self.tables.add(res.json, res.letter_csv)
         if res.csv is not None:
             if self.metrics_file is not None:
                 self.metrics_file.write(res.csv)

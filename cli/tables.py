@@ -187,17 +187,22 @@ class Tables:
             self.discard()
             raise
 
-    def add(self, record: bytes | dict[str, Any]) -> None:
-        """Add one letter: its record as JSON bytes or as the dict they load to."""
+    def add(self, record: bytes | dict[str, Any], letter_csv: bytes | None = None) -> None:
+        """Add one letter: its record as JSON bytes or as the dict they load to (and its letters.csv row when
+        the worker made it from the Record, so the JSON is not read back for it)."""
         import orjson
 
         from dafu.output.tables import letter_row_from_dict
 
         from .writers import csv_bytes
 
+        if letter_csv is not None and self.letters_csv is not None:
+            self.letters_csv.write(letter_csv)
+            if self.sqlite is None and self.xlsx is None:
+                return
         if isinstance(record, (bytes, bytearray, memoryview)):
             record = orjson.loads(record)
-        if self.letters_csv is not None:
+        if self.letters_csv is not None and letter_csv is None:
             self.letters_csv.write(csv_bytes([letter_row_from_dict(record)]))
         if self.sqlite is not None:
             self.sqlite.add(record)

@@ -126,12 +126,57 @@ def _shipped_lines() -> list[str]:
     return [line for path in LETTERS for line in path.read_text("utf-8").split("\n")] + list(_EDGE_LINES)
 
 
-def test_tidy_fast_path_equals_full_look():
-    """A line the fast path passes over is one the full look leaves as it is."""
-    from dafu.normalize.tidy import _tidy_line, _tidy_marks
+def _reference_tidy_marks(line: str) -> str:
+    """The plain look of tidy_punctuation: every mark, the nearest non-space non-mark character on each side
+    found for all marks first, then the same decision as ``_Look.chinese``."""
+    from dafu.normalize.tidy import _ALNUM, _BRACKETS, _MARKS, _PUNCT_RE, _TO_FULL, _TO_HALF, _chinese_char
 
-    for line in _shipped_lines():
-        assert _tidy_line(line) == _tidy_marks(line), line
+    marks = [m.start() for m in _PUNCT_RE.finditer(line)]
+
+    def side(i: int, step: int) -> int:
+        j = i + step
+        while 0 <= j < len(line) and (line[j] == " " or line[j] in _MARKS):
+            j += step
+        return j if 0 <= j < len(line) else -1
+
+    def chinese_at(j: int) -> bool:
+        return j >= 0 and _chinese_char(line[j])
+
+    pairs, stack = {}, []
+    for i in marks:
+        if line[i] in "(（":
+            stack.append(i)
+        elif line[i] in ")）" and stack:
+            j = stack.pop()
+            pairs[i], pairs[j] = j, i
+    chars = list(line)
+    for i in marks:
+        c, left, right = line[i], side(i, -1), side(i, 1)
+        if i in pairs:
+            lo, hi = sorted((i, pairs[i]))
+            chinese = any(_chinese_char(ch) for ch in line[lo:hi + 1]) or chinese_at(side(lo, -1)) \
+                or chinese_at(side(hi, 1))
+        elif c in _BRACKETS:
+            chinese = chinese_at(left) or chinese_at(right)
+        elif left == i - 1 and right == i + 1 and _ALNUM.fullmatch(line[left]) and _ALNUM.fullmatch(line[right]):
+            chinese = False
+        else:
+            chinese = chinese_at(left) or chinese_at(right)
+        chars[i] = _TO_FULL.get(c, c) if chinese else _TO_HALF.get(c, c)
+    return "".join(chars)
+
+
+def test_tidy_marks_equals_the_plain_look():
+    """The fast look (only the marks that can change, neighbours found on demand, simple marks decided on the
+    spot) writes every line as the plain look does."""
+    from dafu.normalize.tidy import _tidy_line
+
+    lines = _shipped_lines()
+    lines += [line.replace("，", ",").replace("：", ":").replace("（", "(") for line in lines]
+    lines += ["（ , ）", "a , , ,b", "中( ,x)", "x（ ），中", "(((中)))", "((a)", "a）（中", ",", "(", "中 ,, ;a",
+              "1 , 2"]
+    for line in lines:
+        assert _tidy_line(line) == _reference_tidy_marks(line), line
 
 
 def test_footer_cue_never_misses_a_footer_mark():
@@ -200,3 +245,38 @@ def test_first_sentence_is_the_first_of_the_split():
     for piece in pieces:
         whole = split_sentences(piece)
         assert first_sentence(piece) == (whole[0] if whole else None), piece[:40]
+
+
+# numbers right next to what could change their reading: a range, a qualifier, a half, a mask, a quote, a sign,
+# a currency sign, a second reading, a fraction, a latin letter (settle must hand each of them to the full chain)
+_SETTLE_EDGES = [
+    "2020年半年报", "3年半", "5年多来", "第3年半", "2016年至2020年", "2016年-2020年", "2020年以来",
+    "2020年左右", "2020年度预算", "2020年（试行）", "2020年多", "《2020年工作要点》", "“2020年”", "x2020年",
+    "xx12月", "*12日", "A2020年", "2020年G", "3000年", "0123年", "1899年", "2020年三年", "5月份", "5月5日",
+    "5月3号", "第3号提案", "第3至5届", "第三四届", "第一又", "第3%", "第3元", "第1G", "第一，",
+    "第十四届全国人大", "第3分之1", "第3/4", "第2个半月", "第3次会议", "第一批次", "一、", "（一）", "(2)",
+    "1.", "1.5", "1.5万", "￥1）", "RMB 1、", "〔2020〕8号", "[2020]", "【2019】", "（2020）", "〔2020年〕",
+    "〔202〕", "〔二〇二〇〕", "负3月", "-3月", "第-3届", "正负3号", "约2020年", "近12月", "第3打", "十来个",
+    "第三年五年", "2020年2021年", "3届", "其3届", "”3号", "2020年+", "2020年至今", "20□0年", "2020年\n",
+    "第3号", "一是", "二是加强", "三是行动", "一是提升行动", "一是〔2020〕", "约一批", "近一是", "一批一批", "一县一品",
+    "−一是", "−3月", "一个亿", "一个半月", "一项工程", "一方面", "一批〔2019〕8号", "“一批”", "一批+", "一批十",
+    "一批万", "一元", "一成", "一打", "一分之", "一年", "x一批", "负一批", "1是", "12345是", "2020是",
+    "一批次", "一个多月", "一批（套）",
+]
+
+
+def test_settled_numbers_read_as_the_full_chain(monkeypatch):
+    """quantities.settle (years, dates, document numbers, ordinals, markers settled before the unit, range and
+    context work) gives the quantities the full chain gives, on every shipped letter and on edge cases."""
+    from dafu.extract import quantities
+
+    texts = [p.read_text("utf-8") for p in [*LETTERS, *sorted((ROOT / "tests" / "pages").glob("dev*/*.txt")),
+                                            *sorted((ROOT / "bench" / "genre").glob("*.txt"))]]
+    texts += [f"{pre}{edge}{post}" for edge in _SETTLE_EDGES for pre in ("", "截至", "\n", "第", "共")
+              for post in ("", "，", "。", "发放资金100万元。")]
+    fast = [quantities.find_quantities(t) for t in texts]
+    monkeypatch.setattr(quantities, "settle", lambda *args: None)
+    plain = [quantities.find_quantities(t) for t in texts]
+    assert sum(1 for qs in fast for q in qs if q.reason in ("year", "marker", "ordinal")) > 100
+    for text, a, b in zip(texts, fast, plain):
+        assert a == b, text[:60]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import replace
+from functools import cache
 
 from .._chars import CJK_BASIC
 from ..codes import WarningCode
@@ -170,14 +171,21 @@ def _unit_as_written(view: str, written: str, m: Metric) -> Metric:
     return replace(m, unit=written[at:at + len(m.unit)]) if at >= 0 else m
 
 
-def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
-            previous: Metric | None, options: Options) -> Metric:
-    """Return the metric of one quantity, placed in its sentence, clause and section (``index``: the
-    letter's ``segment.section_index``)."""
+@cache
+def _metric_parts() -> tuple:
+    """The functions _metric calls, imported on first use (once: an import statement per metric costs ~1 µs each)."""
     from ..segment import section_at
     from .labels import _CONNECTIVE, categorise, find_label, find_period
     from .roles import find_per, find_role
 
+    return section_at, _CONNECTIVE, categorise, find_label, find_period, find_per, find_role
+
+
+def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
+            previous: Metric | None, options: Options) -> Metric:
+    """Return the metric of one quantity, placed in its sentence, clause and section (``index``: the
+    letter's ``segment.section_index``)."""
+    section_at, _CONNECTIVE, categorise, find_label, find_period, find_per, find_role = _metric_parts()
     s_start, s_end = _sentence_at(sentences, starts, q.span[0], len(text))
     if s_end < q.span[1]:  # 2.35万⏎人: a wrapped line inside the number; the sentence runs on
         s_end = max(s_end, _sentence_at(sentences, starts, q.span[1] - 1, len(text))[1])

@@ -32,6 +32,7 @@ _PAIR_UNITS = {"块": "块钱"}  # 十块八块: a loose pair of 块 is money (a
 _SCIENTIFIC = re.compile(r"[eE](?P<e>[+-]?[0-9]{1,3})(?![0-9A-Za-z])"
                          r"|[ ]?[×xX*][ ]?10(?:\^(?P<p>[+-]?[0-9]{1,3})(?![0-9])|(?P<sup>⁻?[⁰¹²³⁴-⁹]{1,3}))"
                          r"|\^(?P<pow>[+-]?[0-9]{1,3})(?![0-9.])")  # 10^8, 1.1^23: a power
+_SCIENTIFIC_START = frozenset("eE ×xX*^")  # every _SCIENTIFIC match starts with one of these
 _PERCENT_TO = re.compile(f"(?:至|到|-|~|～|—|－)(?:[百千万]分之)?(?=[{_DIGITS}十零两百0-9])")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _RATIO_CHAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?((?:[:：][0-9]+(?:\.[0-9]+)?){2,})(?![0-9.．:：])")
@@ -117,6 +118,8 @@ def scientific(text: str, s: int, got):
     """1.5e3, 3×10^8, 1.2×10⁴ after Arabic digits: the reading times the power of ten (got when none)."""
     if got is None or got[3] or got[2] or (s and text[s - 1].isascii() and text[s - 1].isalnum()):
         return got
+    if got[1] < len(text) and text[got[1]] not in _SCIENTIFIC_START:
+        return got  # the usual case: nothing of a power written after the digits
     m = _SCIENTIFIC.match(text[got[1]:got[1] + 16].translate(_FULLWIDTH))  # ２．５×１０^３ too
     if m is None:
         return got

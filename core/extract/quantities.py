@@ -35,6 +35,7 @@ from .numerals import (
     parse_number,
 )
 from .reasons import NOT_METRIC_REASONS, _Context, _reason
+from .settled import settle
 from .subunits import after_unit, money_alone
 
 __all__ = ["find_quantities", "parse_number", "NOT_METRIC_REASONS"]
@@ -294,6 +295,8 @@ def _approximate(text: str, s: int, pair, quotes) -> Quantity | None:
 
 def _quantity(text: str, s: int, got, quotes) -> Quantity:
     """Read unit, range, qualifiers and context around a valued numeral and classify it."""
+    if (settled := settle(text, s, got, quotes, _unit_at)) is not None:
+        return settled  # 2023年, 第3号, 一、: nothing around it can make it a metric
     value, e, approx, chinese = got
     number = text[s:e]
     value, e, unit, qualifier = _unit_part(text, s, e, value, number, chinese, "more_than" if approx else None)

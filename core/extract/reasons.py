@@ -201,6 +201,8 @@ def _is_package(c: _Context, qs: int) -> bool:
 def _is_rate_base(c: _Context, qs: int) -> bool:
     """每100人配备1名, 每吸纳1人给予奖补, 每新增1个学位: the base of a rate (每, or 每 and a verb), not a count."""
     before = c.text[max(0, qs - 4):qs]
+    if "每" not in before:
+        return False  # every form below ends with 每 or 每 and a verb
     return before.endswith("每") or any(before.endswith("每" + verb) for verb in _RATE_VERBS)
 
 
@@ -209,12 +211,15 @@ _RATE_VERBS = _words("rate_base")
 
 def _is_procedural(c: _Context, qs: int) -> bool:
     """抄送…各1份, 一式三份, 确定1名联络员: a step a notice asks for (copies, a designee), not a figure."""
+    copies = c.unit == "份" and c.value <= 10
+    if not copies and not (c.unit in ("名", "位", "人") and c.value <= 5):
+        return False  # neither copies nor a designee: nothing below can hold
     text = c.text
     clause = text[max(0, qs - 40):qs]
     clause = clause[max(clause.rfind(ch) for ch in "，。；：,;:\n") + 1:]
     if _DONE.search(clause):
         return False  # 共报送调研报告8份, 已确定3名联络员: what was done is reported
-    if c.unit == "份" and c.value <= 10:
+    if copies:
         return any(w in clause for w in _COPY_VERBS)
     return c.unit in ("名", "位", "人") and c.value <= 5 and text.startswith(_DESIGNEES, c.e) \
         and clause.endswith(_DESIGNATE_VERBS)

@@ -79,22 +79,43 @@ def tidy_punctuation(text: str) -> str:
 
 
 def _tidy_line(line: str) -> str:
-    return _tidy_marks(line) if _MARK_TO_LOOK_AT.search(line) else line
+    if not _MARK_TO_LOOK_AT.search(line):
+        return line
+    for ascii_mark, easy in _EASY_MARKS:  # 收悉,现: a mark between two Chinese characters is Chinese (no look)
+        if ascii_mark in line:
+            line = easy.sub(_TO_FULL[ascii_mark], line)
+    return _tidy_marks(line)
+
+
+# An ASCII mark (no bracket) with Chinese text right on both sides: _simple_mark makes it full-width, and making it
+# so first changes no other mark's look (the look treats an ASCII and a full-width mark alike).
+_EASY_MARKS = tuple((mark, re.compile(f"(?<={_SIDE}){re.escape(mark)}(?={_SIDE})")) for mark in ",;:?!")
 
 
 def _tidy_marks(line: str) -> str:
-    """Return the line with each mark made full-width or ASCII by its neighbours (the full look)."""
-    marks = [m.start() for m in _PUNCT_RE.finditer(line)]
-    chars = list(line)
+    """Return the line with each mark made full-width or ASCII by its neighbours (the full look).
+
+    Only the marks ``_MARK_TO_LOOK_AT`` finds can change: a full-width mark right beside Chinese text is Chinese
+    whatever the look says of the rest (its pair, if a bracket, holds or touches that text)."""
+    out: list[str] = []
+    done = 0
     look = None  # the neighbours and bracket pairs, found only when a mark is not a simple one
-    for i in marks:
-        c = chars[i]
+    for m in _MARK_TO_LOOK_AT.finditer(line):
+        i = m.start()
+        c = line[i]
         chinese = _simple_mark(line, i)
         if chinese is None:
-            look = look or _Look(line, marks)
+            look = look or _Look(line)
             chinese = look.chinese(line, i)
-        chars[i] = _TO_FULL.get(c, c) if chinese else _TO_HALF.get(c, c)
-    return "".join(chars)
+        new = _TO_FULL.get(c, c) if chinese else _TO_HALF.get(c, c)
+        if new != c:
+            out.append(line[done:i])
+            out.append(new)
+            done = i + 1
+    if not out:
+        return line
+    out.append(line[done:])
+    return "".join(out)
 
 
 _BRACKETS = frozenset("()（）")
@@ -116,28 +137,37 @@ def _simple_mark(line: str, i: int) -> bool | None:
 
 
 class _Look:
-    """A line's marks with their nearest characters on each side and its matched brackets (linear)."""
+    """A line's matched brackets and, on demand, the nearest characters on each side of its marks (linear)."""
 
-    def __init__(self, line: str, marks: list[int]) -> None:
+    def __init__(self, line: str, marks: list[int] | None = None) -> None:
+        self.line = line
         self.pairs = _bracket_pairs(line)
-        self.left = _neighbours(line, marks, -1)
-        self.right = _neighbours(line, marks[::-1], 1)
+        self._left: dict[int, int] = {}
+        self._right: dict[int, int] = {}
         self.next_chinese = _next_chinese(line, sorted(self.pairs)) if self.pairs else {}
+
+    def left(self, i: int) -> int:
+        return _side(self.line, i, -1, self._left)
+
+    def right(self, i: int) -> int:
+        return _side(self.line, i, 1, self._right)
 
     def chinese(self, line: str, i: int) -> bool:
         """Whether the mark at i sits in Chinese text (so is written full-width)."""
-        left, right, pairs = self.left, self.right, self.pairs
+        pairs = self.pairs
         if i in pairs:  # Chinese inside the pair
             lo, hi = sorted((i, pairs[i]))
-            return self.next_chinese[lo] <= hi or _is_chinese(line, left[lo]) or _is_chinese(line, right[hi])
+            return (self.next_chinese[lo] <= hi or _is_chinese(line, self.left(lo))
+                    or _is_chinese(line, self.right(hi)))
+        left, right = self.left(i), self.right(i)
         if line[i] in _BRACKETS:  # an unmatched bracket: its outer neighbour decides
-            return _is_chinese(line, left[i]) or _is_chinese(line, right[i])
-        before = line[left[i]] if left[i] >= 0 else ""
-        after = line[right[i]] if right[i] >= 0 else ""
+            return _is_chinese(line, left) or _is_chinese(line, right)
+        before = line[left] if left >= 0 else ""
+        after = line[right] if right >= 0 else ""
         if (before and after and _ALNUM.fullmatch(before) and _ALNUM.fullmatch(after)
-                and right[i] == i + 1 and left[i] == i - 1):
+                and right == i + 1 and left == i - 1):
             return False  # 3,500  10:30  ?id=1
-        return _is_chinese(line, left[i]) or _is_chinese(line, right[i])
+        return _is_chinese(line, left) or _is_chinese(line, right)
 
 
 _DOC_YEAR_BRACKETS = re.compile(
@@ -156,19 +186,26 @@ def unify_doc_brackets(text: str) -> str:
     return _DOC_YEAR_BRACKETS.sub(r"〔\1〕", text)
 
 
-def _neighbours(line: str, marks: list[int], step: int) -> dict[int, int]:
-    """For each mark, the index of the nearest character on one side that is neither a mark nor a
-    space (-1: none). ``marks`` are visited from that side inwards, so a run of marks is walked once."""
-    found: dict[int, int] = {}
-    for i in marks:
-        j = i + step
-        while 0 <= j < len(line) and line[j] == " ":
-            j += step
-        if 0 <= j < len(line) and line[j] in _MARKS:
-            found[i] = found[j]  # the mark next to this one was visited first: share its neighbour
-        else:
-            found[i] = j if 0 <= j < len(line) else -1
-    return found
+def _side(line: str, i: int, step: int, memo: dict[int, int]) -> int:
+    """The index of the nearest character on one side of the mark at i that is neither a mark nor a space (-1:
+    none). Every mark passed on the way has the same answer and keeps it in memo, so a run is walked once."""
+    if i in memo:
+        return memo[i]
+    passed = [i]
+    j = i + step
+    n = len(line)
+    while 0 <= j < n and (line[j] == " " or line[j] in _MARKS):
+        if j in memo:
+            j = memo[j]
+            break
+        if line[j] != " ":
+            passed.append(j)
+        j += step
+    else:
+        j = j if 0 <= j < n else -1
+    for k in passed:
+        memo[k] = j
+    return j
 
 
 def _is_chinese(line: str, i: int) -> bool:
