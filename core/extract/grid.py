@@ -33,17 +33,15 @@ _MAGNITUDE = {"": 1, "万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 10
 
 def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
     """Return found with the bare numbers of every table row replaced by quantities in their column's unit."""
-    if _MAYBE.search(text) is None:
-        return found
     cells: list[tuple[int, int, str, int, str]] = []  # (start, end, unit, magnitude, label) of each number cell
-    line_start = 0
-    while line_start < len(text):
-        line_end = _line_end(text, line_start)
-        units = _column_units(text, line_start, line_end)
-        if units is None:
-            line_start = line_end + 1
+    done = 0  # lines before this are read (a header's rows included)
+    for hint in _MAYBE.finditer(text):  # only the lines that may be a header are looked at
+        if hint.start() < done:
             continue
-        line_start = _rows(text, line_end + 1, units, "|" in text[line_start:line_end], cells)
+        line_start, line_end = text.rfind("\n", 0, hint.start()) + 1, _line_end(text, hint.start())
+        units = _column_units(text, line_start, line_end)
+        done = line_end + 1 if units is None else _rows(text, line_end + 1, units, "|" in text[line_start:line_end],
+                                                       cells)
     if not cells:
         return found
     kept = [q for q in found if not any(q.span[0] < e and s < q.span[1] for s, e, *_ in cells)]
@@ -72,8 +70,6 @@ def _split(text: str, start: int, end: int, piped: bool) -> list[tuple[int, int]
 def _column_units(text: str, start: int, end: int) -> list[tuple[str, int, str] | None] | None:
     """The (unit, magnitude, name) of each column when the line is a table header naming a unit for at least one column
     after the first, else None."""
-    if not _MAYBE.search(text, start, end):
-        return None
     units: list[tuple[str, int, str] | None] = []
     for s, e in _split(text, start, end, "|" in text[start:end]):
         cell = text[s:e]

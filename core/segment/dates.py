@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date as _date
 
-__all__ = ["DATE", "parse_date", "read_date", "glued_readings"]
+__all__ = ["DATE", "CN_DIGIT", "parse_date", "read_date", "glued_readings"]
 
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "o": 0, "O": 0, "0": 0, "○": 0}
+CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "o": 0, "O": 0, "0": 0, "○": 0}
 _CN = "〇零一二三四五六七八九oO0○"
 DATE = re.compile(
     r"(?:(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
@@ -27,9 +27,9 @@ DATE = re.compile(
 def _cn_small(s: str) -> int:
     """一 … 三十一 as an int (十六 → 16, 二十一 → 21)."""
     if "十" not in s:
-        return _CN_DIGIT[s]
+        return CN_DIGIT[s]
     tens, _, ones = s.partition("十")
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+    return (CN_DIGIT[tens] if tens else 1) * 10 + (CN_DIGIT[ones] if ones else 0)
 
 
 def glued_readings(digits: str) -> tuple[tuple[int, int, int], ...]:
@@ -67,7 +67,7 @@ def parse_date(folded: str) -> tuple[int, int, int] | None:
     if m["glued"]:
         readings = glued_readings(m["glued"])
         return readings[0] if len(readings) == 1 else None
-    year = int("".join(str(_CN_DIGIT[c]) for c in m["cy"]))
+    year = int("".join(str(CN_DIGIT[c]) for c in m["cy"]))
     return year, _cn_small(m["cm"]), _cn_small(m["cd"])
 
 

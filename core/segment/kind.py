@@ -5,6 +5,7 @@ import re
 
 from ..codes import DocType, WarningCode
 from ..model import Proposal, Span, Warning
+from .dates import CN_DIGIT
 from .text import CJK, alt, squeeze
 
 __all__ = ["doc_type", "proposal"]
@@ -153,7 +154,7 @@ def _arabic(number: str) -> str:
 
 
 def _digit(ch: str) -> int:
-    return {"零": 0, "〇": 0, "两": 2}.get(ch, "一二三四五六七八九".find(ch) + 1)
+    return 2 if ch == "两" else CN_DIGIT[ch]
 
 
 def _first(sources, pattern: re.Pattern, ok=None) -> tuple[str, Span | None] | None:
