@@ -189,6 +189,18 @@ def test_unit_is_as_written_on_the_page(text, script, units):
     assert all(record.text[m.span[0]:m.span[1]] == m.raw for m in record.metrics)
 
 
+@pytest.mark.parametrize("text, values", [
+    ("全市近三成的企业参加了培训。", [(3, None, "成", "nearly")]),
+    ("七成五的村完成改造，三至五成的农户加入合作社。", [(7.5, None, "成", None), (3, 5, "成", None)]),
+    ("满意率达到九成以上，占比34.9%。", [(9, None, "成", "more_than"), (34.9, None, "%", None)]),
+])
+def test_a_share_in_cheng_counts_in_cheng(text, values):
+    """GOLD-FORMAT: the unit as written and the value in it (三成 → 3 成), the number reading stays in per cent."""
+    from dafu import process
+
+    assert [(m.value, m.value_high, m.unit, m.qualifier) for m in process(text).metrics] == values
+
+
 # ---------------------------------------------------------------- labels are noun phrases
 # Written here, apart from core/data/label_trim.tsv, so the check does not grade the trimmer with its own list.
 DANGLING_END = tuple("给予 按 分别是 分别为 增长 提高 提高至 提高到 下降 增加 减少 由 为 是 的 和 与 及 在 到 至 占 达"

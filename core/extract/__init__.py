@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import replace
+from decimal import Decimal
 from functools import cache
 
 from .._chars import CJK_BASIC
@@ -213,13 +214,31 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
             and not _RESULT_CUE.search(text, previous.span[1], q.span[0]):
         role, per = previous.role, per or previous.per  # 每人每月50元、100元、300元: the list shares the rate
     sentence = text[s_start:s_end]
+    value, value_high = _in_unit(q)
     return Metric(
-        raw=q.raw, value=q.value, value_high=q.value_high, unit=q.unit or "",
+        raw=q.raw, value=value, value_high=value_high, unit=q.unit or "",
         unit_kind=unit_kind, qualifier=q.qualifier, label=label,
         category=categorise(label, text[clause_start:clause_end], unit_kind, options.lexicon, sentence),
         period=find_period(sentence, q.span[0] - s_start), per=per,
         section=section_at(index, q.span[0]), sentence=sentence, span=q.span, role=role,
     )
+
+
+# Units a number reading gives in per cent but a metric counts as written (GOLD-FORMAT: the unit as written, the value
+# in it): 三成 reads 30 (%), the metric is 3 成.
+_PER_CENT_OF_UNIT = {"成": 10}
+
+
+def _in_unit(q: Quantity) -> tuple:
+    """Return (value, value_high) of q in its unit as written (七成五 → 7.5 成)."""
+    scale = _PER_CENT_OF_UNIT.get(q.unit or "")
+    if scale is None:
+        return q.value, q.value_high
+    return tuple(None if v is None else _number(Decimal(str(v)) / scale) for v in (q.value, q.value_high))
+
+
+def _number(d: Decimal) -> int | float:
+    return int(d) if d == d.to_integral_value() else float(d)
 
 
 def _clause_before(text: str, s_start: int, clause_start: int) -> str | None:

@@ -36,7 +36,7 @@ from .numerals import (
 )
 from .reasons import NOT_METRIC_REASONS, _Context, _reason
 from .settled import settle
-from .subunits import after_unit, money_alone
+from .subunits import after_unit, money_alone, scaled
 
 __all__ = ["find_quantities", "parse_number", "NOT_METRIC_REASONS"]
 
@@ -381,6 +381,10 @@ def _range(text: str, e: int, low: Decimal, number: str, unit: str | None):
     scale = _scale(text[r.end():end])
     if _scale(number) == 1 and scale > 1:
         low *= scale
+    if u2 is not None:  # 三至五成 → 30…50 %, 三成至五成 too (the low end read its unit already)
+        high, high_unit = scaled(high, u2[0])
+        low = low if unit is not None else scaled(low, u2[0])[0]
+        u2 = (high_unit, u2[1])
     if high <= low:
         return e, low, None, unit
     return (u2[1] if u2 else end), low, high, (u2[0] if u2 else unit)

@@ -66,6 +66,11 @@ def money_alone(text: str, e: int, value: Decimal, chinese: bool) -> tuple[Decim
     return value * Decimal("0.1") + _parts(m, "", "fen", "fen_bare"), m.end()
 
 
+def scaled(value: Decimal, unit: str) -> tuple[Decimal, str]:
+    """A number written before a multiplying unit, in the unit it stands for: 五成 → (50, 成), 八折 → (80, %)."""
+    return (value * 10, unit) if unit == "成" else multiple(value, unit)
+
+
 def after_unit(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Decimal, int, str | None, bool]:
     """Fold what follows the unit into the value: (value, end, unit, more_than)."""
     value, unit = multiple(value, unit)  # 两打 → 24 个, 八折 → 80 %

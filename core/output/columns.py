@@ -62,7 +62,8 @@ METRICS: tuple[Column, ...] = (
     _c("raw", "string", "the number exactly as written in the normalized text "
                         "(a leading ' marks a neutralised formula sign)", required=True),
     _c("value", "number", "value in the base unit: magnitudes applied (1.6万人次 -> 16000; money in 元 (CNY); "
-                          "percent as percentage points: 34.9% -> 34.9); the low end of a range", required=True),
+                          "percent as percentage points: 34.9% -> 34.9; tenths in 成 as written: 三成 -> 3); "
+                          "the low end of a range", required=True),
     _c("value_high", "number", "high end of a range (3至5个 -> 5), same unit as value; empty otherwise"),
     _c("unit", "string", "unit as written on the page, without the magnitude (人次, 人, 家, 个 or 個, 元, % ...)"),
     _c("unit_kind", "string", "kind of unit", enum="unit_kind"),
