@@ -6,9 +6,18 @@
     类别 | 件数 | 占比
     A类（已解决或采纳） | 21 | 44.7%                 → 21 件 (件数: the count of 件); 44.7% is read as written
 
+    指标名称 单位 年度目标 完成数 完成率(%)
+    城镇新增就业 万人 3.8 4.21 110.8                 → 38000 人, 42100 人, 110.8 %  (a unit column: the row's unit)
+
+    单位:个、万元
+    | 序号 | 地区 | 产业园数 | 下达资金 |
+    | 1 | 清河市 | 3 | 3300 |                       → 3 个, 33000000 元 (a caption: money to the money column)
+
 A column's unit comes from its header: a unit in brackets after the name, with its magnitude (（万人次）, （亿元）,
-（%）), or a unit before 数 (件数, 人数, 户数). Rows are the lines right under the header with as many cells; a row
-ends the table when its cell count differs. Cells are split on ``|`` when the header has one, else on spaces.
+（%）), or a unit before 数 (件数, 人数, 户数); else from a 单位 column of the row; else from a caption 单位:… on the
+line above the header (one unit for every column, or a money unit for the columns named by money words and the other
+unit for the rest). A 序号 column holds no figures. Rows are the lines right under the header with as many cells; a
+row ends the table when its cell count differs. Cells are split on ``|`` when the header has one, else on spaces.
 """
 from __future__ import annotations
 
@@ -17,17 +26,25 @@ from decimal import Decimal
 
 from ..model import Quantity
 from ._tables import _INFO, _UNITS
-from .numerals import _out
+from .numerals import _out, _rows
 
 __all__ = ["table_units"]
 
-_MAYBE = re.compile(r"[（(][万亿萬億]?[^（()）\n]{1,4}[）)](?:[ \t|｜]|$)|[^\s|｜]数(?:[ \t]*[|｜]|[ \t]|$)", re.M)
+_MAYBE = re.compile(r"[（(][万亿萬億]?[^（()）\n]{1,4}[）)](?:[ \t|｜]|$)|[^\s|｜]数(?:[ \t]*[|｜]|[ \t]|$)"
+                    r"|(?:^|[ \t|｜])(?:计量)?单位(?:[ \t|｜]|$)|单位[:：]", re.M)
+_CAPTION = re.compile(r"单位[:：][ \t]*(?P<units>[^\s（()）]{1,16})[）)]?[ \t]*$", re.M)
+_UNIT_CELL = re.compile(r"(?P<mag>[万亿萬億]?)(?P<u>[^\s|｜]{1,4})")
+_COLUMN_WORDS = _rows("table_columns.tsv")
+_UNIT_COLUMN = frozenset(w for kind, w in _COLUMN_WORDS if kind == "unit_column")
+_SERIAL = frozenset(w for kind, w in _COLUMN_WORDS if kind == "serial")
+_MONEY_COLUMN = re.compile("|".join(w for kind, w in _COLUMN_WORDS if kind == "money"))
 _BRACKET_UNIT = re.compile(r"[（(](?P<mag>[万亿萬億]?)(?P<u>[^（()）]{1,4})[）)]$")
 _COUNT_UNIT = re.compile(r"(?P<u>[^\s|｜])数$")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _CELL = re.compile(r"[^|｜]+")
 _WORD = re.compile(r"\S+")
 _NOTE = re.compile(r"[（(][^（()）]*[）)]")
+_COUNTED = frozenset(("items", "persons", "person_times", "organizations"))  # kinds of a unit before 数
 _MAGNITUDE = {"": 1, "万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 
 
@@ -39,7 +56,10 @@ def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
         if hint.start() < done:
             continue
         line_start, line_end = text.rfind("\n", 0, hint.start()) + 1, _line_end(text, hint.start())
-        units = _column_units(text, line_start, line_end)
+        caption = _CAPTION.search(text, line_start, line_end)
+        if caption:  # the header is the next line
+            line_start, line_end = line_end + 1, _line_end(text, line_end + 1)
+        units = _column_units(text, line_start, line_end, _caption_units(caption))
         done = line_end + 1 if units is None else _rows(text, line_end + 1, units, "|" in text[line_start:line_end],
                                                        cells)
     if not cells:
@@ -56,40 +76,91 @@ def _line_end(text: str, start: int) -> int:
 
 
 def _split(text: str, start: int, end: int, piped: bool) -> list[tuple[int, int]]:
-    """The cells of a line, stripped, as spans (an empty cell before a leading or after a trailing | is dropped)."""
+    """The cells of a line, stripped, as spans; between pipes an empty cell is kept (as an empty span), before a
+    leading or after a trailing | it is dropped; between spaces there are no empty cells."""
+    if not piped:
+        return [m.span() for m in _WORD.finditer(text, start, end)]
     spans = []
-    for m in (_CELL if piped else _WORD).finditer(text, start, end):
+    for m in _CELL.finditer(text, start, end):
         inner = m.group()
         left = len(inner) - len(inner.lstrip())
-        s, e = m.start() + left, m.start() + len(inner.rstrip())
-        if s < e:
-            spans.append((s, e))
+        spans.append((m.start() + left, max(m.start() + left, m.start() + len(inner.rstrip()))))
+    if spans and spans[0][0] == spans[0][1] and not any(c in text[start:spans[0][0]] for c in "|｜"):
+        spans = spans[1:]  # blanks before the first pipe
+    if spans and spans[-1][0] == spans[-1][1] and not any(c in text[spans[-1][1]:end] for c in "|｜"):
+        spans = spans[:-1]  # blanks after the last pipe
     return spans
 
 
-def _column_units(text: str, start: int, end: int) -> list[tuple[str, int, str] | None] | None:
+_NO_UNIT = (None, 1, "")
+
+
+def _caption_units(caption: re.Match | None) -> list[tuple[str, int]]:
+    """The (unit, magnitude) pairs a caption 单位:个、万元 names."""
+    if caption is None:
+        return []
+    pairs = [_cell_unit(part) for part in re.split(r"[、，,/；;]", caption.group("units"))]
+    return [p for p in pairs if p is not None]
+
+
+def _cell_unit(cell: str) -> tuple[str, int] | None:
+    m = _UNIT_CELL.fullmatch(cell)
+    return (m.group("u"), _MAGNITUDE[m.group("mag")]) if m and m.group("u") in _UNITS else None
+
+
+def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]]):
     """The (unit, magnitude, name) of each column when the line is a table header naming a unit for at least one column
-    after the first, else None."""
-    units: list[tuple[str, int, str] | None] = []
-    for s, e in _split(text, start, end, "|" in text[start:end]):
-        cell = text[s:e]
+    after the first (in a header cell, a 单位 column or a caption above), else None. A 单位 column is ("@", 1, "")
+    and a column that takes the row's unit (unit None, magnitude 0, name)."""
+    units: list[tuple[str | None, int, str] | None] = []
+    cells = [text[s:e] for s, e in _split(text, start, end, "|" in text[start:end])]
+    by_row = any(cell in _UNIT_COLUMN for cell in cells)
+    for cell in cells:
         m = _BRACKET_UNIT.search(cell) or _COUNT_UNIT.search(cell)
         unit = m.group("u") if m else None
         name = cell[:m.start()] if m and m.re is _BRACKET_UNIT else ""  # 接待游客（万人次）: 接待游客; 件数: nothing
-        units.append((unit, _MAGNITUDE[m.groupdict().get("mag") or ""], name) if unit in _UNITS else None)
-    return units if len(units) >= 2 and any(units[1:]) else None
+        if unit in _UNITS and (m.re is _BRACKET_UNIT or _INFO[unit][0] in _COUNTED):  # 件数, not 完成数 (成)
+            units.append((unit, _MAGNITUDE[m.groupdict().get("mag") or ""], name))
+        elif cell in _UNIT_COLUMN:
+            units.append(("@", 1, ""))
+        elif cell in _SERIAL or not cell:
+            units.append(None)
+        elif by_row:
+            units.append((None, 0, cell))
+        else:
+            units.append(_from_caption(caption, cell) if caption and units else None)
+    return units if len(units) >= 2 and any(u is not None and u[0] != "@" for u in units[1:]) else None
+
+
+def _from_caption(caption: list[tuple[str, int]], name: str) -> tuple[str, int, str] | None:
+    """A column's unit from a caption: the only one, else money for a column named by money words, else the first
+    unit that is not money."""
+    if len(caption) == 1:
+        return (*caption[0], name)
+    money = bool(_MONEY_COLUMN.search(name))
+    pick = next((c for c in caption if (_INFO[c[0]][0] == "money_cny") == money), None)
+    return (*pick, name) if pick else None
 
 
 def _rows(text: str, start: int, units, piped: bool, cells: list) -> int:
     """Collect the number cells of the rows from start on; return where the table ends."""
+    by_row = next((i for i, u in enumerate(units) if u is not None and u[0] == "@"), None)
     while start < len(text):
         end = _line_end(text, start)
         row = _split(text, start, end, piped)
         if len(row) != len(units) or not any(_NUMBER.fullmatch(text[s:e]) for s, e in row[1:]):
             return start
-        row_name = _NOTE.sub("", text[row[0][0]:row[0][1]])  # A类（已解决或采纳）: A类
+        row_unit = _cell_unit(text[slice(*row[by_row])]) if by_row is not None else None
+        row_name = _NOTE.sub("", next((text[s:e] for (s, e), u in zip(row, units)  # 序号 and 单位 cells: not it
+                                        if s < e and (u is None or u[0] != "@") and not _NUMBER.fullmatch(text, s, e)),
+                                       ""))
         for (s, e), unit in zip(row, units):
-            if unit is not None and _NUMBER.fullmatch(text, s, e):
-                cells.append((s, e, unit[0], unit[1], row_name + unit[2]))
+            if unit is None or unit[0] == "@" or not _NUMBER.fullmatch(text, s, e):
+                continue
+            if unit[0] is None:  # the row's unit (a 单位 column)
+                if row_unit is None:
+                    continue
+                unit = (*row_unit, unit[2])
+            cells.append((s, e, unit[0], unit[1], row_name + unit[2]))
         start = end + 1
     return start
