@@ -201,6 +201,15 @@ def test_a_share_in_cheng_counts_in_cheng(text, values):
     assert [(m.value, m.value_high, m.unit, m.qualifier) for m in process(text).metrics] == values
 
 
+def test_a_count_in_either_of_two_units_keeps_both():
+    """62台(套): the unit as written, both units, with ASCII brackets as units write marks (吨/年)."""
+    from dafu import process
+
+    metrics = process("全市新增设备62台（套），另有保障房1.2万套(间)，培训3个（次）。").metrics
+    assert [(m.raw, m.value, m.unit) for m in metrics] == [
+        ("62台（套）", 62, "台(套)"), ("1.2万套（间）", 12000, "套(间)"), ("3个（次）", 3, "个(次)")]
+
+
 # ---------------------------------------------------------------- labels are noun phrases
 # Written here, apart from core/data/label_trim.tsv, so the check does not grade the trimmer with its own list.
 DANGLING_END = tuple("给予 按 分别是 分别为 增长 提高 提高至 提高到 下降 增加 减少 由 为 是 的 和 与 及 在 到 至 占 达"

@@ -43,8 +43,10 @@ class _Context:
 
     @property
     def url_like(self) -> bool:
-        return self.prev in ("=", "&", "?", "/", "%", "#") or (self.unit in ("%", "％") and self.next.isalnum()
-                                                                 and self.next.isascii())
+        if self.prev == "/":  # a/123 in a link, not 7376万千瓦/1.68亿千瓦时 (two measures of one thing)
+            return not _cjk(self.text[self.s - 2:self.s - 1])
+        return self.prev in ("=", "&", "?", "%", "#") or (self.unit in ("%", "％") and self.next.isalnum()
+                                                         and self.next.isascii())
 
 
 def _reason(c: _Context, qs: int) -> str | None:
@@ -305,9 +307,13 @@ def _is_name(c: _Context) -> bool:
     text, s, e = c.text, c.s, c.e
     if c.chinese and c.number == "一" and (text[e + 1:e + 2] == "一" or s >= 2 and text[s - 2] == "一"):
         return True
-    if c.unit and text[e:e + 1] and text[e] in _START and not text[e].isdigit() and not _word_end(text, e):
-        return True  # 五个百亿 (but not 5000元一次性奖励: 一次性 is a word)
+    if c.unit and text[e:e + 1] and text[e] in _START and not text[e].isdigit() and not _word_end(text, e) \
+            and (c.chinese or text[e] in _MAGNITUDE_START):
+        return True  # 五个百亿 (not 5000元一次性奖励: 一次性 is a word; not 2008名零就业…, 1050元两档: a new phrase)
     return False
+
+
+_MAGNITUDE_START = "十百千万亿拾佰仟萬億"
 
 
 def _in_named_clause(c: _Context) -> bool:

@@ -65,7 +65,8 @@ METRICS: tuple[Column, ...] = (
                           "percent as percentage points: 34.9% -> 34.9; tenths in 成 as written: 三成 -> 3); "
                           "the low end of a range", required=True),
     _c("value_high", "number", "high end of a range (3至5个 -> 5), same unit as value; empty otherwise"),
-    _c("unit", "string", "unit as written on the page, without the magnitude (人次, 人, 家, 个 or 個, 元, % ...)"),
+    _c("unit", "string", "unit as written on the page, without the magnitude "
+                         "(人次, 人, 家, 个 or 個, 元, %, 台(套) ...)"),
     _c("unit_kind", "string", "kind of unit", enum="unit_kind"),
     _c("qualifier", "string", "more_than, nearly, about, at_least, up_to; empty when exact", enum="qualifier"),
     _c("role", "string", "result (achieved or measured), target (a goal or plan) or standard (a rate, cap or "
