@@ -162,11 +162,14 @@ def meta_title(meta: dict[str, str]) -> str | None:
     return squeeze(found[1].strip())
 
 
+_MASKED = re.compile(r"[xX×＊*]{2}|[xX×＊*][省市县区州镇乡]")  # xx县, X市, ＊＊局: a masked name
+
+
 def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dict[str, str],
               sign: Signature) -> tuple[str | None, list[Warning]]:
     """(issuer, warnings) from the best evidence, in the order of this module's docstring."""
     warnings = []
-    if sign.issuer and injected(sign.issuer):
+    if sign.issuer and (injected(sign.issuer) or _MASKED.search(sign.issuer)):
         warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=sign.issuer))
     elif sign.issuer:
         return sign.issuer, warnings
@@ -175,7 +178,9 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
                          ("title", lambda: title_issuer(title_)),
                          ("the line above the title", lambda: line_above_title(text, folded, head, title_))):
         issuer = find()
-        if issuer:
+        if issuer and _MASKED.search(issuer):  # xx县教育局: a content farm's placeholder, not a name
+            warnings.append(_warn(WarningCode.INJECTED_TEXT, field="issuer", text=issuer))
+        elif issuer:
             return issuer, [*warnings, _warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=source)]
     issuer, key, refused = meta_issuer(meta)
     issuer = in_text_script(issuer, text) if issuer else None

@@ -179,7 +179,7 @@ def title(text: str, folded: str, head: tuple[Span, ...]) -> str | None:
             block = _flush(block, titles)
             continue
         block.append(o)
-        if _TITLE_END.search(squeeze(f)):
+        if _TITLE_END.search(squeeze(f)) and not _reply_tail_next(folded, head, n):
             block = _flush(block, titles)
     _flush(block, titles)
     if not titles:
@@ -190,6 +190,17 @@ def title(text: str, folded: str, head: tuple[Span, ...]) -> str | None:
     if named:
         return named[-1]
     return next((t for t in titles if len(t) >= _TITLE_MIN), titles[0])
+
+
+_REPLY_TAIL = re.compile(r"的?(?:答复|答覆|复函|復函)(?:的?函)?")
+
+
+def _reply_tail_next(folded: str, head: tuple[Span, ...], n: int) -> bool:
+    """Whether the next head line only ends the title: …第02156号提案⏎答 复 的 函."""
+    if n + 1 >= len(head):
+        return False
+    s, e = head[n + 1]
+    return _REPLY_TAIL.fullmatch(squeeze(folded[s:e]).strip()) is not None
 
 
 def _org_opens_title(folded: str, head: tuple[Span, ...], n: int) -> bool:

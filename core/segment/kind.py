@@ -20,6 +20,7 @@ _REPLY_BODY = re.compile(alt("reply_body_cues"))
 _HANDLING = re.compile(alt("handling_cues"))
 _PROPOSAL_WORD = re.compile(alt("proposal_kinds"))
 _CONVENED = re.compile(r"召开[^。\n]{0,40}?(?:会议|会|座谈|论坛)")
+_LEARNT_AT = re.compile(r"从[^。\n]{0,40}?(?:新闻发布会|发布会|通气会)上?(?:获悉|了解到)")
 _MEETING_CUES = re.compile(rf"{alt('meeting_cues')}|出席会议|主持会议|参加会议")
 _NOTICE_CUES = re.compile(
     r"通知如下|特此通知|请遵照执行|请认真贯彻执行|请结合实际|印发给你们|请认真贯彻落实|请抓好落实")
@@ -35,7 +36,8 @@ _CN_DIGITS = "零〇一二两三四五六七八九"
 _NUMBER = re.compile(  # 第0087号, 第JY20240001号; 15号提案 (no 第) only right before the kind, never 〔2020〕15号;
     rf"第\s*[A-Za-z]{{0,4}}\d{{1,10}}\s*号"  # 第九号建议, 第一百零二号提案: Chinese numerals right before the kind
     rf"|(?<![\d〕\]】）)])\d{{1,6}}\s*号(?=\s*(?:代表|委员)?(?:{alt('proposal_kinds')}))"
-    rf"|第[{_CN_DIGITS}十百千]{{1,8}}号(?=\s*(?:代表|委员)?(?:{alt('proposal_kinds')}))")
+    rf"|第[{_CN_DIGITS}十百千]{{1,8}}号(?=\s*(?:代表|委员)?(?:{alt('proposal_kinds')}))"
+    r"|(?<=》[（(])第?\d{1,6}\s*号(?=[）)])")  # 《关于…的建议》(361号)
 _KIND_AFTER_NUMBER = re.compile(r"第?\s*(?:[A-Za-z]{0,4}\d{1,10}|[零〇一二两三四五六七八九十百千]{1,8})\s*号"
                                 r"\s*(?:代表|委员|人大代表|政协委员)?(建议|提案|议案)")
 _QUOTED = re.compile(r"《([^《》\n]{2,160})》|“([^“”\n]{2,160})”")
@@ -107,6 +109,8 @@ def _from_body(opening_f: str, body_f: str, roles: tuple[str, ...]) -> tuple[str
     handled = _HANDLING.search(body_f[:300])
     if handled and (convened is None or handled.start() < convened.start()):
         return DocType.OTHER, f"body: {handled.group()!r} (a handling summary)", True
+    if convened and _LEARNT_AT.search(body_f[:300]):  # 记者从…召开的新闻发布会上获悉: news told at a meeting
+        return DocType.OTHER, f"opening: {convened.group()!r} is where a reporter learnt the news", True
     if convened:
         cues = _MEETING_CUES.search(body_f)
         return DocType.MEETING_REPORT, f"opening: {convened.group()!r}", cues is None
@@ -137,7 +141,10 @@ def proposal(text: str, title_o: str | None, title_f: str | None, opening: Span 
 
 
 def _arabic(number: str) -> str:
-    """第九号 → 第9号, 第一百零二号 → 第102号, 第二〇五号 → 第205号; any other number as written."""
+    """第九号 → 第9号, 第一百零二号 → 第102号, 第二〇五号 → 第205号, 361号 → 第361号 (GOLD-FORMAT: 第N号); any other
+    number as written."""
+    if re.fullmatch(r"\d{1,10}\s*号", number):
+        return f"第{number}"
     cn = number[1:-1] if number.startswith("第") and number.endswith("号") else ""
     if not cn or any(ch not in _CN_DIGITS + "十百千" for ch in cn):
         return number

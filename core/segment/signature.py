@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..model import Span
 from .dates import DATE, glued_readings, read_date
-from .orgs import is_org
+from .orgs import is_office, is_org
 from .text import CLOSING, SEAL
 
 __all__ = ["Signature", "signature", "DATE_LINE", "ORG_DATE_LINE"]
@@ -59,6 +59,32 @@ def _org_line(text: str, folded: str, s: int, e: int) -> Span | None:
     return s, end
 
 
+_PARENT = re.compile(r"(?:人民政府|管理委员会|管委会)$")  # a body whose office may sign on the line under it
+_CHILD_MAX = 6
+_CHILD_NOT = re.compile(r"^(?:中共|国家|省|市|县|区|州|自治|[^\s]{1,4}[省市县区州旗])")
+
+
+def _office_line(text: str, folded: str, lines: tuple[Span, ...], j: int, lo: int, below: bool) -> Span | None:
+    """The line right above the date when it names an office (办公室) and the line above it its body (某市人民政府)."""
+    if below or j - 1 < lo or not is_office(folded[lines[j][0]:lines[j][1]]):
+        return None
+    parent = _org_line(text, folded, *lines[j - 1])
+    if parent is None or not _PARENT.search(text[parent[0]:parent[1]]):
+        return None
+    return lines[j][0], lines[j][0] + len(text[lines[j][0]:lines[j][1]].rstrip())
+
+
+def _joined(names: list[str]) -> str:
+    """Joint issuers joined by 、, but an office under its parent body is one name (某新城管理委员会⏎社会事业局)."""
+    out: list[str] = []
+    for name in names:
+        if out and _PARENT.search(out[-1]) and len(name.strip()) <= _CHILD_MAX and not _CHILD_NOT.match(name):
+            out[-1] += name
+        else:
+            out.append(name)
+    return "、".join(out)
+
+
 def signature(text: str, folded: str, lines: tuple[Span, ...], lo: int = 0) -> Signature:
     """The signature block's issuer and date (see the module docstring), never raising."""
     fallback: Signature | None = None
@@ -71,14 +97,14 @@ def signature(text: str, folded: str, lines: tuple[Span, ...], lo: int = 0) -> S
         orgs = [same_line_org] if same_line_org else []
         j = i - 1
         while not same_line_org and j >= lo and len(orgs) < _MAX_ORGS:
-            span = _org_line(text, folded, *lines[j])
+            span = _org_line(text, folded, *lines[j]) or _office_line(text, folded, lines, j, lo, bool(orgs))
             if span is None:
                 break
             orgs.insert(0, span)
             j -= 1
         iso, doubt = read_date(folded[ds:de])
         if orgs:
-            issuer = "、".join(text[a:b] for a, b in orgs)
+            issuer = _joined([text[a:b] for a, b in orgs])
             return Signature(issuer, (orgs[0][0], orgs[-1][1]), iso, (ds, de), doubt, i)
         if fallback is None and i >= len(lines) - _LAST_LINES and "年" in folded[ds:de]:
             fallback = Signature(None, None, iso, (ds, de), doubt, i)
