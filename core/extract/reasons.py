@@ -327,8 +327,8 @@ _CLAUSE_WORDS = frozenset(w for (side, w) in _CONTEXT if side == "clause")
 
 
 def _names_programme(c: _Context) -> bool:
-    """三项工程, 五大行动: a Chinese-numeral count whose unit is followed at once by a programme word."""
-    return c.text[c.e:c.e + 2] in _CLAUSE_WORDS
+    """三项工程, 五大行动, 十件民生实事: a Chinese-numeral count whose unit is followed at once by a programme word."""
+    return c.text[c.e:c.e + 2] in _CLAUSE_WORDS or c.text[c.e:c.e + 4] in _CLAUSE_WORDS
 
 
 def _substrings(s: str, size: int):

@@ -194,6 +194,7 @@ def drop_debris_lines(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str,
         verdicts.append(verdict)
         found.append(pairs)
     _settle(verdicts)
+    _links_under_heading(lines, verdicts)
     _pair_label_lines(lines, verdicts, found, rules)
     if not any(v in (DEBRIS, META, META_KEEP) for v in verdicts):
         return text, (), ()
@@ -236,6 +237,26 @@ def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
     if footer_key and _bare(footer_key.group(1)) in rules.footer_keys:
         return rules.footer_keys[_bare(footer_key.group(1))], []
     return KEEP, []
+
+
+_LINKS_HEADING = re.compile(r"(?:相关|相關|热门|熱門|推荐|推薦|延伸|猜你)[^\s:：]{0,4}\s*[:：]?")
+_LINK_LINE_MAX = 40
+_SENTENCE_MARKS = ("。", "；", "：", ":", "！", "？")
+
+
+def _links_under_heading(lines: list[str], verdicts: list[str]) -> None:
+    """The titles listed under a heading of links alone on its line (相关推荐：⏎某某工作总结范文（通用5篇）⏎…) are
+    debris too: short lines without a sentence mark, up to the first line that is not one."""
+    for i, line in enumerate(lines):
+        if verdicts[i] != DEBRIS or not _LINKS_HEADING.fullmatch(line.strip(_TRIM)):
+            continue
+        for j in range(i + 1, len(lines)):
+            core = lines[j].strip(_TRIM)
+            if not core:
+                continue
+            if verdicts[j] != KEEP or len(core) > _LINK_LINE_MAX or any(m in core for m in _SENTENCE_MARKS):
+                break
+            verdicts[j] = DEBRIS
 
 
 def _settle(verdicts: list[str]) -> None:
