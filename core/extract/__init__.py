@@ -59,7 +59,7 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     """
     from ..segment import section_index, split_sentences
     from .cited import find_cited_documents
-    from .quantities import _ALTERNATIVE_UNIT, find_quantities
+    from .quantities import _ALTERNATIVE_UNIT, RATE_BASE, find_quantities
 
     view = text if options.script == "simplified" else _simplified(text)
     sentences = seg.sentences or split_sentences(text)
@@ -77,7 +77,7 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
         metrics.append(_metric(view, q, index, sentences, starts, metrics[-1] if metrics else None, options))
     metrics = _respectively(view, metrics)
     written = as_written if as_written is not None and len(as_written) == len(text) else text
-    metrics = [_unit_as_written(view, written, m, _ALTERNATIVE_UNIT) for m in metrics]
+    metrics = [_unit_as_written(view, written, m, _ALTERNATIVE_UNIT, RATE_BASE) for m in metrics]
     if view is not text:
         metrics = [_in_text(view, text, m) for m in metrics]
     return Extracted(tuple(metrics), find_cited_documents(text), tuple(warnings))
@@ -156,11 +156,11 @@ def _in_text(view: str, text: str, m: Metric) -> Metric:
                    per=same_place(m.per, lo, end), sentence=same_place(m.sentence, lo, lo + len(m.sentence)) or "")
 
 
-def _unit_as_written(view: str, written: str, m: Metric, alternative: re.Pattern) -> Metric:
+def _unit_as_written(view: str, written: str, m: Metric, alternative: re.Pattern, rate: re.Pattern) -> Metric:
     """Return the metric read in ``view`` with its unit as the page writes it (``written``: 個, not 个, on a
     traditional page): the unit in the metric's text, else the nearest after it (a unit written once after a list),
     else before it. A count in either of two units keeps both, with ASCII brackets as units write marks (吨/年):
-    62台（套） → 台(套)."""
+    62台（套） → 台(套); a rate keeps the base written after a slash: 1404元/人·月."""
     if not m.unit:
         return m
     start, end = m.span
@@ -174,6 +174,8 @@ def _unit_as_written(view: str, written: str, m: Metric, alternative: re.Pattern
     unit = written[at:at + len(m.unit)]
     if (alt := alternative.match(view, at + len(m.unit), end)) is not None:
         unit += f"({written[alt.start(1):alt.end(1)]})"
+    elif "/" not in m.unit and (base := rate.match(view, at + len(m.unit))) is not None:
+        unit += written[base.start():base.end()].replace("／", "/")  # 1404元/人·月: the rate's unit as written
     return replace(m, unit=unit) if unit != m.unit else m
 
 

@@ -40,9 +40,12 @@ _SERIAL = frozenset(w for kind, w in _COLUMN_WORDS if kind == "serial")
 _MONEY_COLUMN = re.compile("|".join(w for kind, w in _COLUMN_WORDS if kind == "money"))
 _BRACKET_UNIT = re.compile(r"[（(](?P<mag>[万亿萬億]?)(?P<u>[^（()）]{1,4})[）)]$")
 _COUNT_UNIT = re.compile(r"(?P<u>[^\s|｜])数$")
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_NUMBER = re.compile(r"-?[0-9]{1,3}(?: [0-9]{3})+(?:\.[0-9]+)?|-?[0-9]+(?:\.[0-9]+)?")  # 31 462: a space groups digits
+_RULE_ROW = re.compile(r"[|｜]?\s*:?-{2,}")  # |---|---| under a markdown header
+_WIDE_GAP = re.compile(r"\S(?: {2,}|\t)\S")
 _CELL = re.compile(r"[^|｜]+")
 _WORD = re.compile(r"\S+")
+_WIDE = re.compile(r"\S+(?: \S+)*")  # cells of a table aligned by runs of spaces
 _NOTE = re.compile(r"[（(][^（()）]*[）)]")
 _COUNTED = frozenset(("items", "persons", "person_times", "organizations"))  # kinds of a unit before 数
 _MAGNITUDE = {"": 1, "万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
@@ -59,14 +62,14 @@ def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
         caption = _CAPTION.search(text, line_start, line_end)
         if caption:  # the header is the next line
             line_start, line_end = line_end + 1, _line_end(text, line_end + 1)
-        units = _column_units(text, line_start, line_end, _caption_units(caption))
-        done = line_end + 1 if units is None else _rows(text, line_end + 1, units, "|" in text[line_start:line_end],
-                                                       cells)
+        mode = _mode(text[line_start:line_end])
+        units = _column_units(text, line_start, line_end, _caption_units(caption), mode)
+        done = line_end + 1 if units is None else _rows(text, line_end + 1, units, mode, cells)
     if not cells:
         return found
     kept = [q for q in found if not any(q.span[0] < e and s < q.span[1] for s, e, *_ in cells)]
-    made = [Quantity(text[s:e], _out(Decimal(text[s:e]) * m), None, u, _INFO[u][0], None, (s, e), True, None, label)
-            for s, e, u, m, label in cells]
+    made = [Quantity(text[s:e], _out(Decimal(text[s:e].replace(" ", "")) * m), None, u, _INFO[u][0], None, (s, e),
+                     True, None, label) for s, e, u, m, label in cells]
     return sorted(kept + made, key=lambda q: q.span)
 
 
@@ -75,11 +78,16 @@ def _line_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _split(text: str, start: int, end: int, piped: bool) -> list[tuple[int, int]]:
+def _mode(header: str) -> str:
+    """How the header's cells are split: on pipes, on runs of spaces (an aligned table), else on every space."""
+    return "pipe" if "|" in header or "｜" in header else "wide" if _WIDE_GAP.search(header) else "word"
+
+
+def _split(text: str, start: int, end: int, mode: str) -> list[tuple[int, int]]:
     """The cells of a line, stripped, as spans; between pipes an empty cell is kept (as an empty span), before a
     leading or after a trailing | it is dropped; between spaces there are no empty cells."""
-    if not piped:
-        return [m.span() for m in _WORD.finditer(text, start, end)]
+    if mode != "pipe":
+        return [m.span() for m in (_WIDE if mode == "wide" else _WORD).finditer(text, start, end)]
     spans = []
     for m in _CELL.finditer(text, start, end):
         inner = m.group()
@@ -108,13 +116,12 @@ def _cell_unit(cell: str) -> tuple[str, int] | None:
     return (m.group("u"), _MAGNITUDE[m.group("mag")]) if m and m.group("u") in _UNITS else None
 
 
-def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]]):
+def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]], mode: str):
     """The (unit, magnitude, name) of each column when the line is a table header naming a unit for at least one column
     after the first (in a header cell, a 单位 column or a caption above), else None. A 单位 column is ("@", 1, "")
     and a column that takes the row's unit (unit None, magnitude 0, name)."""
     units: list[tuple[str | None, int, str] | None] = []
-    cells = [text[s:e] for s, e in _split(text, start, end, "|" in text[start:end])]
-    by_row = any(cell in _UNIT_COLUMN for cell in cells)
+    cells = [text[s:e] for s, e in _split(text, start, end, mode)]
     for cell in cells:
         m = _BRACKET_UNIT.search(cell) or _COUNT_UNIT.search(cell)
         unit = m.group("u") if m else None
@@ -123,13 +130,12 @@ def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]
             units.append((unit, _MAGNITUDE[m.groupdict().get("mag") or ""], name))
         elif cell in _UNIT_COLUMN:
             units.append(("@", 1, ""))
-        elif cell in _SERIAL or not cell:
-            units.append(None)
-        elif by_row:
-            units.append((None, 0, cell))
+        elif cell in _SERIAL or not cell or not units:
+            units.append(None)  # a row number, an empty header cell, the rows' names
         else:
-            units.append(_from_caption(caption, cell) if caption and units else None)
-    return units if len(units) >= 2 and any(u is not None and u[0] != "@" for u in units[1:]) else None
+            units.append((caption and _from_caption(caption, cell)) or (None, 0, cell))  # else the row's unit
+    named = any(u is not None and u[0] is not None for u in units[1:])  # a unit in a cell, a 单位 column, a caption
+    return units if len(units) >= 2 and named else None
 
 
 def _from_caption(caption: list[tuple[str, int]], name: str) -> tuple[str, int, str] | None:
@@ -142,15 +148,25 @@ def _from_caption(caption: list[tuple[str, int]], name: str) -> tuple[str, int, 
     return (*pick, name) if pick else None
 
 
-def _rows(text: str, start: int, units, piped: bool, cells: list) -> int:
+def _row_unit(text: str, row: list[tuple[int, int]], by_row: int | None) -> tuple[str, int] | None:
+    """A row's own unit: its 单位 cell, else a unit in brackets after its name (常住人口（万人）)."""
+    if by_row is not None:
+        return _cell_unit(text[slice(*row[by_row])])
+    m = _BRACKET_UNIT.search(text, *row[0])
+    return (m.group("u"), _MAGNITUDE[m.group("mag")]) if m and m.group("u") in _UNITS else None
+
+
+def _rows(text: str, start: int, units, mode: str, cells: list) -> int:
     """Collect the number cells of the rows from start on; return where the table ends."""
     by_row = next((i for i, u in enumerate(units) if u is not None and u[0] == "@"), None)
+    if _RULE_ROW.match(text, start):
+        start = _line_end(text, start) + 1
     while start < len(text):
         end = _line_end(text, start)
-        row = _split(text, start, end, piped)
+        row = _split(text, start, end, mode)
         if len(row) != len(units) or not any(_NUMBER.fullmatch(text[s:e]) for s, e in row[1:]):
             return start
-        row_unit = _cell_unit(text[slice(*row[by_row])]) if by_row is not None else None
+        row_unit = _row_unit(text, row, by_row)
         row_name = _NOTE.sub("", next((text[s:e] for (s, e), u in zip(row, units)  # 序号 and 单位 cells: not it
                                         if s < e and (u is None or u[0] != "@") and not _NUMBER.fullmatch(text, s, e)),
                                        ""))

@@ -148,6 +148,7 @@ def _bare_list_item(item: Quantity, last: Quantity) -> bool:
 
 _BARE_NOUNS = {r[0]: r[1] for r in _rows("quantity_bare_units.tsv")}
 _BARE_NOUN = re.compile("|".join(sorted(map(re.escape, _BARE_NOUNS), key=len, reverse=True)))
+_NOT_IN_NOUN = frozenset("以上下的等多余左右约近和与及、 \n")  # 3000万以上人口: not a noun before the named one
 _BARE_BEFORE, _BARE_AFTER = 16, 6  # characters looked at before and after the number, inside its clause
 
 
@@ -164,7 +165,11 @@ def _bare_magnitude_units(text: str, found: list[Quantity]) -> list[Quantity]:
         noun = after.group() if after else (before[-1] if before else None)
         if noun:
             unit = _BARE_NOUNS[noun]
-            found[k] = Quantity(q.raw, q.value, q.value_high, unit, _INFO[unit][0], q.qualifier, q.span, True, None)
+            kind = _INFO[unit][0]
+            label = None
+            if after and not any(ch in _NOT_IN_NOUN for ch in text[end:end + after.start()]):
+                unit = label = text[end:end + after.end()]  # 132.6万农村居民: the noun is the unit (6部门 → 部门)
+            found[k] = Quantity(q.raw, q.value, q.value_high, unit, kind, q.qualifier, q.span, True, None, label)
     return found
 
 
@@ -237,7 +242,7 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
 _NUMERAL_UNITS = re.compile("(?<=[0-9０-９万亿萬億])(?:" + _alternation(u for u in _UNITS if u[0] in _CONT) + ")")
 
 
-_SPACE_GROUPS = re.compile(r"(?: [0-9]{3})+(?![0-9.])")
+_SPACE_GROUPS = re.compile(r"(?: [0-9]{3})+(?:\.[0-9]+)?(?![0-9.])(?P<mag>[万亿萬億]{0,2})")
 
 
 def _unit_inside_run(text: str, s: int, run_end: int) -> int:
@@ -271,8 +276,9 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         if got[1] - s == 1 and text[s] in _FINANCIAL:  # 队伍, 陆地, 收拾: a lone financial numeral
             return None, s + 1
         if (groups := _SPACE_GROUPS.match(text, got[1])) and text[s:got[1]].isdigit() and got[1] - s <= 3 \
-                and _unit_at(text, groups.end()) is not None:  # 12 604人: a space as the thousands separator
-            got = (Decimal(text[s:groups.end()].replace(" ", "")), groups.end(), False, False)
+                and _unit_at(text, groups.end()) is not None:  # 12 604人, 4 215万立方米: a space groups the digits
+            digits = text[s:groups.start("mag")].replace(" ", "")
+            got = (Decimal(digits) * _scale(groups.group("mag")), groups.end(), False, False)
     q = _quantity(text, s, got, quotes)
     if text[s] == "半" and q.reason not in _HALF_REASONS and text[s + 1:s + 2] not in MULTIPLE_UNITS:
         return None, s + 1  # 半导体, 半数, 半个世纪: 半 is a number only as a span of time or an age
@@ -364,6 +370,11 @@ def _unit_part(text: str, s: int, e: int, value: Decimal, number: str, chinese: 
 _SHARE_ABOUT = re.compile(r"约占[^，。；：、,;:\n]{0,8}$")
 _SIGNED_KINDS = ("percent", "percentage_point", "ratio")
 _ALTERNATIVE_UNIT = re.compile(r"[（(]([^（()）]{1,2})[）)]")
+_BASE_KINDS = ("items", "persons", "person_times", "organizations", "measure")
+_BASE_WORDS = sorted({*(u for u, info in _UNITS.items() if info[0] in _BASE_KINDS and "/" not in u),
+                      "年", "月", "天", "日", "次", "小时", "周"}, key=lambda w: (-len(w), w))
+RATE_BASE = re.compile(  # 1404元/人·月, 1 842吨/艘, 200元/亩: the base of a rate written after a slash
+    "[/／](?:" + "|".join(map(re.escape, _BASE_WORDS)) + ")(?:[·・](?:年|月|天|日|次))?(?![\u4e00-\u9fff])")
 
 
 def _range(text: str, e: int, low: Decimal, number: str, unit: str | None):
