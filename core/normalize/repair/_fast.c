@@ -965,6 +965,60 @@ fail:
     return NULL;
 }
 
+/* fastrows._records for a q that no word of the letter's own begins: the words w = q + x + t of one sorted list
+ * (lm._scan) as follow records (values[w], i) for every index i of pos[x]; None when there is no such word at all.
+ * records(words, q, t, values, pos) */
+static PyObject *records(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyDict_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "records(words, q, t, values, pos)");
+        return NULL;
+    }
+    PyObject *words = args[0], *q = args[1], *t = args[2], *top = PyUnicode_FromOrdinal(0x10ffff), *out = NULL;
+    PyObject *end = top == NULL ? NULL : PyUnicode_Concat(q, top);
+    Py_XDECREF(top);
+    if (end == NULL)
+        return NULL;
+    Py_ssize_t k = PyUnicode_GET_LENGTH(q), lo = bisect_words(words, q, 0), hi = -1, len = 0, cap = 0, found = 0;
+    if (lo >= 0)
+        hi = bisect_words(words, end, lo);
+    Py_DECREF(end);
+    if (hi < 0)
+        return NULL;
+    follow *buf = NULL;
+    int tailed = PyUnicode_GET_LENGTH(t) > 0;
+    for (Py_ssize_t j = lo; j < hi; j++) {
+        PyObject *w = PyList_GET_ITEM(words, j);
+        if (tailed) {
+            Py_ssize_t m = PyUnicode_Tailmatch(w, t, 0, PY_SSIZE_T_MAX, 1);
+            if (m < 0)
+                goto done;
+            if (m == 0)
+                continue;
+        }
+        PyObject *v = PyDict_GetItemWithError(args[3], w), *x, *ix;
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, w);
+            goto done;
+        }
+        found++;
+        if ((x = PyUnicode_Substring(w, k, k + 1)) == NULL)
+            goto done;
+        ix = PyDict_GetItemWithError(args[4], x);
+        Py_DECREF(x);
+        if (ix == NULL && PyErr_Occurred())
+            goto done;
+        if (ix != NULL && add_follows(&buf, &len, &cap, PyFloat_AsDouble(v), ix) < 0)
+            goto done;
+    }
+    out = found ? PyBytes_FromStringAndSize((const char *)buf, len * sizeof(follow)) : Py_NewRef(Py_None);
+done:
+    PyMem_Free(buf);
+    return out;
+}
+
 /* lm.Scorer._total's terms before the shared right context: total_terms(t, s, start, stop, memo, bonus, counts)
  * -> (docs, terms): docs[i] = log1p(counts.get(t[i:i+2], 0)); terms: for k in range(start + 1, stop), the bonus of
  * key = s[max(start, k - 2):k + 1] from memo, else bonus(key) (then kept in memo). */
@@ -1114,6 +1168,7 @@ static PyMethodDef methods[] = {
     {"bonus", (PyCFunction)(void (*)(void))bonus, METH_FASTCALL, "ngrams.bonus(bg, left, b)"},
     {"slot_pass", (PyCFunction)(void (*)(void))slot_pass, METH_FASTCALL, "search._pass: one slot, every state"},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, "lm._scan on one sorted word list"},
+    {"records", (PyCFunction)(void (*)(void))records, METH_FASTCALL, "fastrows._records of one sorted word list"},
     {"fols_isect", (PyCFunction)(void (*)(void))fols_isect, METH_FASTCALL, "Scorer.fols over a slot's forms"},
     {"pmi_row", (PyCFunction)(void (*)(void))pmi_row, METH_FASTCALL, "rows._pmi_row"},
     {"pmi_terms", (PyCFunction)(void (*)(void))pmi_terms, METH_FASTCALL, "rows._pmi_terms"},

@@ -2,6 +2,8 @@
 pair and the lookahead hint of an open slot, once per process (rows.py's bounded cache)."""
 from __future__ import annotations
 
+from itertools import compress
+
 from .gbk import lmform
 from .lm import bigrams as _bigrams
 from .lm import bonus as _bonus
@@ -12,6 +14,7 @@ from .weights import weight
 __all__ = ["_allowed", "_ahead_row"]
 
 _LOOK_WORD = weight("choice", "look_word")
+_AFTER: dict[int, bytes] = {}  # trail byte -> _after's table
 
 
 def _allowed(t: int, info: _Slot, code2char: dict) -> list[int]:
@@ -20,8 +23,16 @@ def _allowed(t: int, info: _Slot, code2char: dict) -> list[int]:
     key = ("allowed", t, info.sid)
     row = _row_get(key)
     if row is None:
-        row = _row_put(key, [i for i, lead in enumerate(info.leads) if (t, lead) not in code2char])
+        row = _row_put(key, list(compress(range(len(info.leads)), bytes(info.leads).translate(_after(t, code2char)))))
     return row
+
+
+def _after(t: int, code2char: dict) -> bytes:
+    """A byte table: 1 for the lead bytes that, after trail byte t, do not make a GBK code (once per t)."""
+    table = _AFTER.get(t)
+    if table is None:
+        table = _AFTER[t] = bytes(int((t, x) not in code2char) for x in range(256))
+    return table
 
 
 def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:

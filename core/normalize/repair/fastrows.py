@@ -6,7 +6,7 @@ import struct
 
 from .accel import FAST
 from .gbk import s5
-from .lm import _char_cost
+from .lm import _char_cost, _sorted_words
 from .rows import _Slot, _word_row
 from .score import Ctx, brackets, enum_bonus, frame_bonus
 
@@ -90,6 +90,9 @@ def _records(sc, info: _Slot, q: str, t: str) -> bytes | None:
     if recs is False:
         if not q:
             recs = b"".join(_REC.pack(v, i) for i, v in enumerate(_word_row(sc, info, t)) if v is not None)
+        elif q not in sc.ov_prefixes:  # the shared words alone (lm.mids), read straight into records
+            words = _sorted_words().get(len(q) + 1 + len(t))
+            recs = FAST.records(words, q, t, sc.vocab, info.pos) if words else None
         else:
             d = sc.mids(q, t)
             recs = b"".join(_REC.pack(v, i) for x, v in d.items() for i in info.pos.get(x, ())) if d else None
