@@ -8,6 +8,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 
 static double WORD_COST = 0.0, RUN_ON = 0.0, PMI_W = 0.0, PMI_CLIP = 0.0, TRI_W = 0.0, TRI_PRIOR = 0.0;
 
@@ -223,6 +224,98 @@ static PyObject *word_of(PyObject *ov, PyObject *vocab, PyObject *w)
     return v != NULL || PyErr_Occurred() ? v : PyDict_GetItemWithError(vocab, w);
 }
 
+/* A Bloom filter of a dict's str keys: "not a key" for sure, or "maybe" (then the dict is asked). It never says
+ * no for a key, so a look-up it skips is one that finds nothing: the answers are the same. Built once per dict
+ * object (a strong reference is kept, so another dict cannot take its address) and again if its size changed
+ * (the model's dicts are not changed once built). */
+typedef struct {
+    PyObject *dict;
+    Py_ssize_t size;
+    uint64_t *bits;
+    uint64_t mask;  /* number of bits - 1 (a power of two) */
+} bloom;
+
+static bloom VOCAB_BLOOM, OV_BLOOM;
+
+/* A hash of the code points s[a:b] (FNV-1a over 32-bit units, then a final mix). */
+static uint64_t span_hash(PyObject *s, Py_ssize_t a, Py_ssize_t b)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(b - a);
+    for (Py_ssize_t i = a; i < b; i++) {
+        h ^= (uint64_t)PyUnicode_READ(kind, data, i);
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static int bloom_maybe(const bloom *bl, uint64_t h)
+{
+    uint64_t h2 = (h >> 32) | 1;
+    for (int k = 0; k < 3; k++) {
+        uint64_t i = (h + k * h2) & bl->mask;
+        if (!(bl->bits[i >> 6] & (1ULL << (i & 63))))
+            return 0;
+    }
+    return 1;
+}
+
+/* The filter of dict d, (re)built when it is another dict or its size changed. -1 on error. */
+static int bloom_of(bloom *bl, PyObject *d)
+{
+    if (bl->dict == d && bl->size == PyDict_GET_SIZE(d))
+        return 0;
+    uint64_t nbits = 4096;
+    while (nbits < 24 * (uint64_t)PyDict_GET_SIZE(d))
+        nbits <<= 1;
+    uint64_t *bits = PyMem_Calloc(nbits / 64, sizeof(uint64_t));
+    if (bits == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyMem_Free(bl->bits);
+    Py_XSETREF(bl->dict, Py_NewRef(d));
+    bl->size = PyDict_GET_SIZE(d);
+    bl->bits = bits;
+    bl->mask = nbits - 1;
+    Py_ssize_t it = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(d, &it, &key, &value)) {
+        if (!PyUnicode_Check(key))
+            continue;
+        uint64_t h = span_hash(key, 0, PyUnicode_GET_LENGTH(key)), h2 = (h >> 32) | 1;
+        for (int k = 0; k < 3; k++) {
+            uint64_t i = (h + k * h2) & bl->mask;
+            bits[i >> 6] |= 1ULL << (i & 63);
+        }
+    }
+    return 0;
+}
+
+/* word_of(ov, vocab, s[a:b]) without making the string when neither dict can hold it. Call words_ready first. */
+static PyObject *word_at(PyObject *ov, PyObject *vocab, PyObject *s, Py_ssize_t a, Py_ssize_t b)
+{
+    uint64_t h = span_hash(s, a, b);
+    if (!bloom_maybe(&OV_BLOOM, h) && !bloom_maybe(&VOCAB_BLOOM, h))
+        return NULL;
+    PyObject *w = PyUnicode_Substring(s, a, b);
+    if (w == NULL)
+        return NULL;
+    PyObject *v = word_of(ov, vocab, w);
+    Py_DECREF(w);
+    return v;
+}
+
+/* The filters of the overlay and the vocabulary word_at reads. -1 on error. */
+static int words_ready(PyObject *ov, PyObject *vocab)
+{
+    return bloom_of(&OV_BLOOM, ov) < 0 || bloom_of(&VOCAB_BLOOM, vocab) < 0 ? -1 : 0;
+}
+
 /* lm.Scorer.extend's loop: best[p] for p in [from, to], best[0..from) given. char_cost(c, vocab): lm._char_cost. */
 static int extend_into(double *best, Py_ssize_t from, Py_ssize_t to, PyObject *s, PyObject *ov, PyObject *vocab,
                        PyObject *char_cost)
@@ -252,10 +345,7 @@ static int extend_into(double *best, Py_ssize_t from, Py_ssize_t to, PyObject *s
             return -1;
         double bb = best[p - 1] + cost + WORD_COST;
         for (Py_ssize_t k = 2; k <= (p < 6 ? p : 6); k++) {
-            if ((w = PyUnicode_Substring(s, p - k, p)) == NULL)
-                return -1;
-            v = word_of(ov, vocab, w);
-            Py_DECREF(w);
+            v = word_at(ov, vocab, s, p - k, p);
             if (v != NULL) {
                 double t = best[p - k] + PyFloat_AsDouble(v) + WORD_COST;
                 if (t > bb)
@@ -279,6 +369,8 @@ static PyObject *extend(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     PyObject *s = args[0], *best0 = args[1];
     Py_ssize_t n_s = PyUnicode_GET_LENGTH(s), nb = PyList_GET_SIZE(best0), end = nb > n_s + 1 ? nb : n_s + 1;
+    if (words_ready(args[2], args[3]) < 0)
+        return NULL;
     double *best = PyMem_Malloc(end * sizeof(double));
     if (best == NULL)
         return PyErr_NoMemory();
@@ -305,6 +397,8 @@ static PyObject *extend_right(PyObject *self, PyObject *const *args, Py_ssize_t 
         PyErr_SetString(PyExc_ValueError, "extend_right: lengths do not fit");
         return NULL;
     }
+    if (words_ready(ov, vocab) < 0)
+        return NULL;
     double *best = PyMem_Malloc((n_s + 1) * sizeof(double));
     if (best == NULL)
         return PyErr_NoMemory();
@@ -313,7 +407,7 @@ static PyObject *extend_right(PyObject *self, PyObject *const *args, Py_ssize_t 
     int err = extend_into(best, nb, n0, s, ov, vocab, args[6]);
     for (Py_ssize_t q = 1; !err && q <= n_s - n0; q++) {
         Py_ssize_t p = n0 + q;
-        PyObject *e = PyList_GET_ITEM(ends, q - 1), *w, *v;
+        PyObject *e = PyList_GET_ITEM(ends, q - 1), *v;
         if (e == Py_None) {
             best[p] = best[p - 1];
             continue;
@@ -333,12 +427,7 @@ static PyObject *extend_right(PyObject *self, PyObject *const *args, Py_ssize_t 
                 b = t;
         }
         for (Py_ssize_t n = q + 1; !err && n <= (p < 6 ? p : 6); n++) {  /* the words that begin before right */
-            if ((w = PyUnicode_Substring(s, p - n, p)) == NULL) {
-                err = -1;
-                break;
-            }
-            v = word_of(ov, vocab, w);
-            Py_DECREF(w);
+            v = word_at(ov, vocab, s, p - n, p);
             if (v != NULL) {
                 double t = best[p - n] + PyFloat_AsDouble(v) + WORD_COST;
                 if (t > b)
@@ -543,6 +632,32 @@ static PyObject *close_tri_row(PyObject *self, PyObject *const *args, Py_ssize_t
     return out;
 }
 
+/* A row kept in a cache dict, read without a Python call: spec = (d, head, tail, fn) gives d[head + (x,) + tail],
+ * or fn(x) when it is not there (fn computes it and keeps it in d). A new reference, NULL on error. */
+static PyObject *cached(PyObject *spec, PyObject *x)
+{
+    if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) != 4 || !PyDict_Check(PyTuple_GET_ITEM(spec, 0))
+        || !PyTuple_Check(PyTuple_GET_ITEM(spec, 1)) || !PyTuple_Check(PyTuple_GET_ITEM(spec, 2))) {
+        PyErr_SetString(PyExc_TypeError, "a cached row is (dict, head, tail, fn)");
+        return NULL;
+    }
+    PyObject *head = PyTuple_GET_ITEM(spec, 1), *tail = PyTuple_GET_ITEM(spec, 2);
+    Py_ssize_t nh = PyTuple_GET_SIZE(head), nt = PyTuple_GET_SIZE(tail);
+    PyObject *key = PyTuple_New(nh + 1 + nt);
+    if (key == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < nh; k++)
+        PyTuple_SET_ITEM(key, k, Py_NewRef(PyTuple_GET_ITEM(head, k)));
+    PyTuple_SET_ITEM(key, nh, Py_NewRef(x));
+    for (Py_ssize_t k = 0; k < nt; k++)
+        PyTuple_SET_ITEM(key, nh + 1 + k, Py_NewRef(PyTuple_GET_ITEM(tail, k)));
+    PyObject *v = PyDict_GetItemWithError(PyTuple_GET_ITEM(spec, 0), key);
+    Py_DECREF(key);
+    if (v != NULL)
+        return Py_NewRef(v);
+    return PyErr_Occurred() ? NULL : PyObject_CallOneArg(PyTuple_GET_ITEM(spec, 3), x);
+}
+
 /* b[i] for every candidate after one state: rows._step (the few-forms or the followers way) and _step_end. */
 static int step_into(double *b, Py_ssize_t n, PyObject *costs, PyObject *pos, PyObject *s, PyObject *best,
                      PyObject *ov, PyObject *vocab, PyObject *fols_fn, PyObject *alnum, PyObject *newline)
@@ -556,7 +671,7 @@ static int step_into(double *b, Py_ssize_t n, PyObject *costs, PyObject *pos, Py
             return -1;
     } else {
         PyObject *tail = PyUnicode_Substring(s, n_s > 5 ? n_s - 5 : 0, n_s);
-        PyObject *fols = tail == NULL ? NULL : PyObject_CallOneArg(fols_fn, tail);
+        PyObject *fols = tail == NULL ? NULL : cached(fols_fn, tail);
         Py_XDECREF(tail);
         if (fols == NULL)
             return -1;
@@ -662,6 +777,28 @@ static int close_into(double *g, const double *b, Py_ssize_t n, PyObject *best, 
     return PyErr_Occurred() ? -1 : 0;
 }
 
+/* (plan, tri, cbs) of the last slot after s: close = (plan spec, tri, cbs spec), the plan kept by s[-4:], the
+ * bonus row by s[-1:] (see cached). */
+static PyObject *close_rows(PyObject *close, PyObject *s)
+{
+    if (!PyTuple_Check(close) || PyTuple_GET_SIZE(close) != 3) {
+        PyErr_SetString(PyExc_TypeError, "close is (plan spec, tri, cbs spec)");
+        return NULL;
+    }
+    Py_ssize_t n_s = PyUnicode_GET_LENGTH(s);
+    PyObject *s4 = PyUnicode_Substring(s, n_s > 4 ? n_s - 4 : 0, n_s), *s1 = NULL, *plan = NULL, *cbs = NULL;
+    PyObject *out = NULL;
+    if (s4 != NULL && (plan = cached(PyTuple_GET_ITEM(close, 0), s4)) != NULL
+        && (s1 = PyUnicode_Substring(s, n_s > 1 ? n_s - 1 : 0, n_s)) != NULL
+        && (cbs = cached(PyTuple_GET_ITEM(close, 2), s1)) != NULL)
+        out = PyTuple_Pack(3, plan, PyTuple_GET_ITEM(close, 1), cbs);
+    Py_XDECREF(s4);
+    Py_XDECREF(s1);
+    Py_XDECREF(plan);
+    Py_XDECREF(cbs);
+    return out;
+}
+
 /* gain[i] = b[i] - bl + bon[i], then the penalties, then rows._gains_rest's terms: adds(xs, s) -> (pre, post)
  * sparse terms, and between them close(s) -> (plan, tri, cbs) for the last slot (either may be None). */
 static int gains_into(double *g, const double *b, Py_ssize_t n, double bl, PyObject *bon, PyObject *pen,
@@ -684,7 +821,7 @@ static int gains_into(double *g, const double *b, Py_ssize_t n, double bl, PyObj
         err = pp == NULL || !PyTuple_Check(pp) || PyTuple_GET_SIZE(pp) != 2 || add_terms(g, n, PyTuple_GET_ITEM(pp, 0));
     }
     if (!err && close != Py_None) {
-        got = PyObject_CallOneArg(close, s);
+        got = close_rows(close, s);
         err = got == NULL || close_into(g, b, n, PyTuple_GET_ITEM(st, 3), PyUnicode_GET_LENGTH(s), got, alnum, cols);
     }
     if (!err && pp != NULL)
@@ -825,8 +962,9 @@ static PyObject *top_states(table *t, Py_ssize_t width, PyObject *hs, PyObject *
 }
 
 /* search._pass and _top for one slot: every state (score, xs, s, best, hint) scored against every candidate;
- * returns the states of the `width` best entries (search._beam's next states). The rows that depend on caches are Python callables:
- * fols(tail) (None: the few-forms way), bonus(s[-2:]), close(s) or None, allowed(xs) or None, adds(xs, s) or None
+ * returns the states of the `width` best entries (search._beam's next states). The rows kept in caches are read
+ * from their dicts (see cached), computed by Python on a miss: fols by s[-5:] (None: the few-forms way), bonus by
+ * s[-2:], close (None, or see close_rows); allowed(xs) or None and adds(xs, s) or None are Python callables
  * (see gains_into).
  * slot_pass(states, costs, pos, overlay, vocab, fols, alnum, newline, pen, bonus, close, hs, allowed, width,
  *           uniq, forms, fid, adds, cands) with fid[i] the first index of candidate i's form. */
@@ -870,7 +1008,7 @@ static PyObject *slot_pass(PyObject *self, PyObject *const *args, Py_ssize_t nar
         if (step_into(b, n, costs, args[2], s, best, args[3], args[4], args[5], args[6], args[7]) < 0)
             break;
         rk = PyUnicode_Substring(s, n_s > 2 ? n_s - 2 : 0, n_s);  /* s[-2:]: the bonus's left and the merge key */
-        bon = rk == NULL ? NULL : PyObject_CallOneArg(args[9], rk);
+        bon = rk == NULL ? NULL : cached(args[9], rk);
         PyObject *next_row = PyLong_FromSsize_t(PyDict_GET_SIZE(rows));
         row = bon == NULL || next_row == NULL ? NULL : PyDict_SetDefault(rows, rk, next_row);
         Py_XDECREF(next_row);
@@ -1019,9 +1157,12 @@ done:
     return out;
 }
 
+static PyObject *bonus_of(PyObject *key);
+
 /* lm.Scorer._total's terms before the shared right context: total_terms(t, s, start, stop, memo, bonus, counts)
  * -> (docs, terms): docs[i] = log1p(counts.get(t[i:i+2], 0)); terms: for k in range(start + 1, stop), the bonus of
- * key = s[max(start, k - 2):k + 1] from memo, else bonus(key) (then kept in memo). */
+ * key = s[max(start, k - 2):k + 1] from memo, else bonus(key) (None: ngrams.bonus(bg, key[:-1], key[-1]) over the
+ * tables of set_tables), then kept in memo. */
 static PyObject *total_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 7 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyLong_Check(args[2])
@@ -1047,7 +1188,7 @@ static PyObject *total_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
         if (v != NULL) {
             Py_INCREF(v);
         } else if (key != NULL && !PyErr_Occurred()) {
-            v = PyObject_CallOneArg(args[5], key);
+            v = args[5] == Py_None ? bonus_of(key) : PyObject_CallOneArg(args[5], key);
             if (v != NULL && PyDict_SetItem(memo, key, v) < 0)
                 Py_CLEAR(v);
         }
@@ -1160,6 +1301,18 @@ static PyObject *bonus(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (n >= 2 && !PyErr_Occurred())
         v = v + TRI_W * clip(tri_pmi_chars(PyUnicode_READ_CHAR(args[0], n - 2), a, c));
     return PyErr_Occurred() ? NULL : PyFloat_FromDouble(v);
+}
+
+/* bonus(key[:-1], key[-1]) (key: at least one character). */
+static PyObject *bonus_of(PyObject *key)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    PyObject *lb[2] = {PyUnicode_Substring(key, 0, n - 1), PyUnicode_Substring(key, n - 1, n)}, *v = NULL;
+    if (lb[0] != NULL && lb[1] != NULL)
+        v = bonus(NULL, lb, 2);
+    Py_XDECREF(lb[0]);
+    Py_XDECREF(lb[1]);
+    return v;
 }
 
 static PyMethodDef methods[] = {

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..._data import data_text, data_toml
 from .accel import FAST
-from .ngrams import Bigrams, Trigrams, bg_form, bigrams, bonus, clip, pmi, tri_bonus, tri_pmi, trigrams
+from .ngrams import Bigrams, Trigrams, _c_bonus, bg_form, bigrams, bonus, clip, pmi, tri_bonus, tri_pmi, trigrams
 from .weights import weight
 
 __all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi",
@@ -206,11 +206,11 @@ class Scorer:
         v = self.extend(s, best_left)[-1] if not right else self._extend_right(s, best_left, right)
         n0 = len(s) - len(right)  # terms whose inputs lie inside `right` are shared
         t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) : n0])
-        bg, memo = bigrams(), _bonus_cache()
+        memo = _bonus_cache()
         start = max(0, len(best_left) - 3)
         if FAST is not None:
-            docs, terms = FAST.total_terms(t, s, start, min(len(s), n0 + 2), memo,
-                                           lambda key: bonus(bg, key[:-1], key[-1]), self.bigrams)
+            _c_bonus()  # the C bonus reads the tables it was given (None below: bonus(bg, key[:-1], key[-1]) in C)
+            docs, terms = FAST.total_terms(t, s, start, min(len(s), n0 + 2), memo, None, self.bigrams)
         else:
             docs, terms = self._terms(t, s, start, n0)
         if right:
