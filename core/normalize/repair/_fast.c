@@ -310,9 +310,15 @@ static PyObject *word_at(PyObject *ov, PyObject *vocab, PyObject *s, Py_ssize_t 
     return v;
 }
 
-/* The filters of the overlay and the vocabulary word_at reads. -1 on error. */
+static PyObject *COSTS;  /* lm._char_cost(c, vocab) of the characters in neither dict, for VOCAB_BLOOM's vocab */
+
+/* The filters of the overlay and the vocabulary word_at reads (and COSTS, emptied for another vocabulary). */
 static int words_ready(PyObject *ov, PyObject *vocab)
 {
+    if (COSTS == NULL && (COSTS = PyDict_New()) == NULL)
+        return -1;
+    if (VOCAB_BLOOM.dict != vocab || VOCAB_BLOOM.size != PyDict_GET_SIZE(vocab))
+        PyDict_Clear(COSTS);
     return bloom_of(&OV_BLOOM, ov) < 0 || bloom_of(&VOCAB_BLOOM, vocab) < 0 ? -1 : 0;
 }
 
@@ -336,9 +342,18 @@ static int extend_into(double *best, Py_ssize_t from, Py_ssize_t to, PyObject *s
         v = word_of(ov, vocab, w);
         double cost = v != NULL ? PyFloat_AsDouble(v) : 0.0;
         if (v == NULL && !PyErr_Occurred()) {
-            PyObject *r = PyObject_CallFunctionObjArgs(char_cost, w, vocab, NULL);
-            cost = r == NULL ? 0.0 : PyFloat_AsDouble(r);
-            Py_XDECREF(r);
+            PyObject *r = PyDict_GetItemWithError(COSTS, w);  /* char_cost(c, vocab) of a c in no dict, once */
+            if (r != NULL) {
+                cost = PyFloat_AsDouble(r);
+            } else if (!PyErr_Occurred()) {
+                r = PyObject_CallFunctionObjArgs(char_cost, w, vocab, NULL);
+                cost = r == NULL ? 0.0 : PyFloat_AsDouble(r);
+                if (r != NULL && PyDict_GET_SIZE(COSTS) >= 50000)
+                    PyDict_Clear(COSTS);
+                if (r != NULL && PyDict_SetItem(COSTS, w, r) < 0)
+                    cost = 0.0;
+                Py_XDECREF(r);
+            }
         }
         Py_DECREF(w);
         if (PyErr_Occurred())
@@ -1159,6 +1174,48 @@ done:
 
 static PyObject *bonus_of(PyObject *key);
 
+/* fastrows._records for q "": the records (word(forms[i] + t), i) of every form that makes a word with t (in index
+ * order), word = overlay.get, else vocab.get. word_records(forms, t, overlay, vocab) */
+static PyObject *word_records(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyTuple_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyDict_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "word_records(forms, t, overlay, vocab)");
+        return NULL;
+    }
+    PyObject *forms = args[0], *t = args[1], *out = NULL;
+    if (words_ready(args[2], args[3]) < 0)
+        return NULL;
+    follow *buf = NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(forms), len = 0, cap = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *w = PyUnicode_Concat(PyTuple_GET_ITEM(forms, i), t), *v;
+        if (w == NULL)
+            goto done;
+        v = word_at(args[2], args[3], w, 0, PyUnicode_GET_LENGTH(w));
+        Py_DECREF(w);
+        if (v == NULL && PyErr_Occurred())
+            goto done;
+        if (v != NULL) {
+            if (len == cap) {
+                cap = cap ? 2 * cap : 16;
+                follow *nb = PyMem_Realloc(buf, cap * sizeof(follow));
+                if (nb == NULL) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                buf = nb;
+            }
+            buf[len].v = PyFloat_AsDouble(v);
+            buf[len++].i = i;
+        }
+    }
+    out = PyBytes_FromStringAndSize((const char *)buf, len * sizeof(follow));
+done:
+    PyMem_Free(buf);
+    return out;
+}
+
 /* lm.Scorer._total's terms before the shared right context: total_terms(t, s, start, stop, memo, bonus, counts)
  * -> (docs, terms): docs[i] = log1p(counts.get(t[i:i+2], 0)); terms: for k in range(start + 1, stop), the bonus of
  * key = s[max(start, k - 2):k + 1] from memo, else bonus(key) (None: ngrams.bonus(bg, key[:-1], key[-1]) over the
@@ -1322,6 +1379,7 @@ static PyMethodDef methods[] = {
     {"slot_pass", (PyCFunction)(void (*)(void))slot_pass, METH_FASTCALL, "search._pass: one slot, every state"},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, "lm._scan on one sorted word list"},
     {"records", (PyCFunction)(void (*)(void))records, METH_FASTCALL, "fastrows._records of one sorted word list"},
+    {"word_records", (PyCFunction)(void (*)(void))word_records, METH_FASTCALL, "fastrows._records for q \"\""},
     {"fols_isect", (PyCFunction)(void (*)(void))fols_isect, METH_FASTCALL, "Scorer.fols over a slot's forms"},
     {"pmi_row", (PyCFunction)(void (*)(void))pmi_row, METH_FASTCALL, "rows._pmi_row"},
     {"pmi_terms", (PyCFunction)(void (*)(void))pmi_terms, METH_FASTCALL, "rows._pmi_terms"},

@@ -7,7 +7,7 @@ import struct
 from .accel import FAST
 from .gbk import s5
 from .lm import _char_cost, _sorted_words
-from .rows import _Slot, _word_row
+from .rows import _Slot
 from .score import Ctx, brackets, enum_bonus, frame_bonus
 
 __all__ = ["fols_isect", "gain_adds", "close_plan"]
@@ -88,8 +88,8 @@ def _records(sc, info: _Slot, q: str, t: str) -> bytes | None:
     key = ("recs", q, t, info.sid)
     recs = sc.memo.get(key, False)
     if recs is False:
-        if not q:
-            recs = b"".join(_REC.pack(v, i) for i, v in enumerate(_word_row(sc, info, t)) if v is not None)
+        if not q:  # every form f with a word f + t (rows._word_row's values)
+            recs = FAST.word_records(info.forms, t, sc.overlay, sc.vocab)
         elif q not in sc.ov_prefixes:  # the shared words alone (lm.mids), read straight into records
             words = _sorted_words().get(len(q) + 1 + len(t))
             recs = FAST.records(words, q, t, sc.vocab, info.pos) if words else None
