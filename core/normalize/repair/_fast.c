@@ -1172,6 +1172,130 @@ done:
     return out;
 }
 
+static PyObject *word_records(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
+
+/* lm._char_cost(c, vocab) for a one-character string: vocab's value, else kept in COSTS (words_ready first). */
+static PyObject *char_cost_of(PyObject *c, PyObject *vocab, PyObject *char_cost)
+{
+    PyObject *v = PyDict_GetItemWithError(vocab, c);
+    if (v == NULL && !PyErr_Occurred())
+        v = PyDict_GetItemWithError(COSTS, c);
+    if (v != NULL || PyErr_Occurred())
+        return Py_XNewRef(v);
+    v = PyObject_CallFunctionObjArgs(char_cost, c, vocab, NULL);
+    if (v != NULL && PyDict_GET_SIZE(COSTS) >= 50000)
+        PyDict_Clear(COSTS);
+    if (v != NULL && PyDict_SetItem(COSTS, c, v) < 0)
+        Py_CLEAR(v);
+    return v;
+}
+
+/* One op of fastrows._close_step for a word q + form + t (q not empty): (-1, off, 0.0, records) or NULL with no
+ * error when there is no such word. q in ov_prefixes: recs_fn(q, t) (fastrows._records), else records(). */
+static PyObject *close_op_q(PyObject *q, PyObject *t, Py_ssize_t off, PyObject *const *tab, PyObject **err)
+{
+    /* tab: forms, pos, overlay, vocab, by_len, ov_prefixes, char_cost, recs_fn */
+    PyObject *recs = NULL;
+    int in_ov = PySet_Contains(tab[5], q);
+    if (in_ov < 0) {
+        *err = Py_None;
+        return NULL;
+    }
+    if (in_ov) {
+        recs = PyObject_CallFunctionObjArgs(tab[7], q, t, NULL);
+    } else {
+        PyObject *n = PyLong_FromSsize_t(PyUnicode_GET_LENGTH(q) + 1 + PyUnicode_GET_LENGTH(t)), *words;
+        words = n == NULL ? NULL : PyDict_GetItemWithError(tab[4], n);
+        Py_XDECREF(n);
+        if (words != NULL && PyList_Check(words) && PyList_GET_SIZE(words) > 0) {
+            PyObject *a[5] = {words, q, t, tab[3], tab[1]};
+            recs = records(NULL, a, 5);
+        } else if (!PyErr_Occurred()) {
+            recs = Py_NewRef(Py_None);
+        }
+    }
+    if (recs == NULL) {
+        *err = Py_None;
+        return NULL;
+    }
+    if (recs == Py_None) {
+        Py_DECREF(recs);
+        return NULL;
+    }
+    return Py_BuildValue("(nndN)", (Py_ssize_t)-1, off, 0.0, recs);
+}
+
+/* fastrows._close_step: one character k of close after s (the same terms, the same values). */
+static PyObject *close_step(PyObject *s, PyObject *close, Py_ssize_t k, PyObject *const *tab)
+{
+    Py_ssize_t n_s = PyUnicode_GET_LENGTH(s);
+    Py_UCS4 c = PyUnicode_READ_CHAR(close, k);
+    if (c == '\n')
+        return PyLong_FromLong(0);
+    int run_on = ascii_alnum(c);
+    if (k && run_on && ascii_alnum(PyUnicode_READ_CHAR(close, k - 1)))
+        return PyLong_FromLong(1);
+    PyObject *ops = PyList_New(0), *t = PyUnicode_Substring(close, 0, k + 1), *op, *err = NULL;
+    Py_ssize_t top = n_s + 2 + k < 6 ? n_s + 2 + k : 6;
+    for (Py_ssize_t n = 2; ops != NULL && t != NULL && n <= top; n++) {
+        op = NULL;
+        if (n <= k + 1) {
+            PyObject *v = word_at(tab[2], tab[3], close, k + 1 - n, k + 1);
+            if (v != NULL)
+                op = Py_BuildValue("(nnOy#)", k + 1 - n, (Py_ssize_t)0, v, "", (Py_ssize_t)0);
+            else if (PyErr_Occurred())
+                err = Py_None;
+        } else if (n == k + 2) {
+            PyObject *a[4] = {tab[0], t, tab[2], tab[3]}, *recs = word_records(NULL, a, 4);
+            op = recs == NULL ? NULL : Py_BuildValue("(nndN)", (Py_ssize_t)-1, (Py_ssize_t)0, 0.0, recs);
+            err = op == NULL ? Py_None : NULL;
+        } else {
+            PyObject *q = PyUnicode_Substring(s, n_s - (n - k - 2), n_s);
+            op = q == NULL ? NULL : close_op_q(q, t, 2 + k - n, tab, &err);
+            Py_XDECREF(q);
+            err = q == NULL ? Py_None : err;
+        }
+        if (err != NULL || (op != NULL && PyList_Append(ops, op) < 0))
+            Py_CLEAR(ops);
+        Py_XDECREF(op);
+    }
+    Py_XDECREF(t);
+    PyObject *cs = ops == NULL ? NULL : PyUnicode_Substring(close, k, k + 1);
+    PyObject *cost = cs == NULL ? NULL : char_cost_of(cs, tab[3], tab[6]), *out = NULL;
+    if (cost != NULL)
+        out = Py_BuildValue("(ONO)", cost, PyBool_FromLong(!k && run_on), ops);
+    Py_XDECREF(cs);
+    Py_XDECREF(cost);
+    Py_XDECREF(ops);
+    return out;
+}
+
+/* fastrows.close_plan's plan (every character of close): close_plan(s, close, forms, pos, overlay, vocab, by_len,
+ * ov_prefixes, char_cost, recs_fn); by_len: lm._sorted_words(), recs_fn(q, t): fastrows._records. */
+static PyObject *close_plan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 10 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyTuple_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyDict_Check(args[4]) || !PyDict_Check(args[5]) || !PyDict_Check(args[6])
+        || !PyAnySet_Check(args[7])) {
+        PyErr_SetString(PyExc_TypeError, "close_plan(s, close, forms, pos, overlay, vocab, by_len, ov_prefixes, "
+                                         "char_cost, recs_fn)");
+        return NULL;
+    }
+    if (words_ready(args[4], args[5]) < 0)
+        return NULL;
+    PyObject *tab[8] = {args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9]};
+    Py_ssize_t K = PyUnicode_GET_LENGTH(args[1]);
+    PyObject *out = PyList_New(K);
+    for (Py_ssize_t k = 0; out != NULL && k < K; k++) {
+        PyObject *step = close_step(args[0], args[1], k, tab);
+        if (step == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, k, step);
+    }
+    return out;
+}
+
 static PyObject *bonus_of(PyObject *key);
 
 /* fastrows._records for q "": the records (word(forms[i] + t), i) of every form that makes a word with t (in index
@@ -1379,6 +1503,7 @@ static PyMethodDef methods[] = {
     {"slot_pass", (PyCFunction)(void (*)(void))slot_pass, METH_FASTCALL, "search._pass: one slot, every state"},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, "lm._scan on one sorted word list"},
     {"records", (PyCFunction)(void (*)(void))records, METH_FASTCALL, "fastrows._records of one sorted word list"},
+    {"close_plan", (PyCFunction)(void (*)(void))close_plan, METH_FASTCALL, "fastrows.close_plan's plan"},
     {"word_records", (PyCFunction)(void (*)(void))word_records, METH_FASTCALL, "fastrows._records for q \"\""},
     {"fols_isect", (PyCFunction)(void (*)(void))fols_isect, METH_FASTCALL, "Scorer.fols over a slot's forms"},
     {"pmi_row", (PyCFunction)(void (*)(void))pmi_row, METH_FASTCALL, "rows._pmi_row"},

@@ -54,8 +54,9 @@ def close_plan(sc, info: _Slot, s: str, close: str) -> list:
     own cost, raised by each op (source column or -1, offset of the best value from len(s), value, records)."""
     key = ("cplan", close, s[-4:], info.sid)
     plan = sc.memo.get(key)
-    if plan is None:
-        plan = sc.memo[key] = [_close_step(sc, info, s, close, k) for k in range(len(close))]
+    if plan is None:  # _close_step for every character, in C (the same plan)
+        plan = sc.memo[key] = FAST.close_plan(s, close, info.forms, info.pos, sc.overlay, sc.vocab, _sorted_words(),
+                                              sc.ov_prefixes, _char_cost, lambda q, t: _records(sc, info, q, t))
     return plan
 
 

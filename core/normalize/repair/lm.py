@@ -288,14 +288,7 @@ class Scorer:
             for n, v in e[1]:
                 if best[p - n] + v + _WORD_COST > b:
                     b = best[p - n] + v + _WORD_COST
-            for n in range(q + 1, min(6, p) + 1):  # the words that begin before `right`
-                w = s[p - n : p]
-                v = ov(w)
-                if v is None:
-                    v = vget(w)
-                if v is not None and best[p - n] + v + _WORD_COST > b:
-                    b = best[p - n] + v + _WORD_COST
-            best.append(b)
+            best.append(_words_ending(s, p, q + 1, best, b, ov, vget))  # the words that begin before `right`
         return best[-1]
 
     def _doc_overlay(self, doc: str) -> dict:
@@ -352,15 +345,21 @@ class Scorer:
                 continue
             v = ov(c)
             b = best[p - 1] + (v if v is not None else _char_cost(c, vocab)) + _WORD_COST
-            for n in range(2, min(6, p) + 1):
-                w = s[p - n : p]
-                v = ov(w)
-                if v is None:
-                    v = vget(w)
-                if v is not None and best[p - n] + v + _WORD_COST > b:
-                    b = best[p - n] + v + _WORD_COST
-            best.append(b)
+            best.append(_words_ending(s, p, 2, best, b, ov, vget))
         return best
+
+
+def _words_ending(s: str, p: int, lo: int, best: list[float], b: float, ov, vget) -> float:
+    """The best path to p: b (the last character alone), or a word of lo..6 characters s[p - n : p] after best[p - n]
+    (the word DP's step, Scorer.extend and _extend_right)."""
+    for n in range(lo, min(6, p) + 1):
+        w = s[p - n : p]
+        v = ov(w)
+        if v is None:
+            v = vget(w)
+        if v is not None and best[p - n] + v + _WORD_COST > b:
+            b = best[p - n] + v + _WORD_COST
+    return b
 
 
 @lru_cache(maxsize=1)
