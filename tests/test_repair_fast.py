@@ -71,3 +71,18 @@ def test_close_plan_in_c_is_the_python_plan(s, close):
         info = _shared_slot(tuple(g.by_lead[lead]) + ("年", "１", "，"))
         plan = fastrows.close_plan(sc, info, s, close)
         assert plan == [fastrows._close_step(sc, info, s, close, k) for k in range(len(close))]
+
+
+@pytest.mark.parametrize("lead, nxt", [(0xBE, "业务"), (0xCD, "工作人员"), (0xB7, "务"), (0xD6, "，。"), (0xB9, "ぁ")])
+def test_lookahead_row_in_c_is_the_python_row(lead, nxt):
+    """ahead._ahead_row's C row is _lookahead's, candidate by candidate (None when every value is 0)."""
+    from dafu.normalize.repair.accel import FAST
+    if FAST is None:
+        pytest.skip("the C accelerator is not built")
+    from dafu.normalize.repair import ahead
+    from dafu.normalize.repair.gbk import gbk
+    from dafu.normalize.repair.slots import _shared_slot
+    info = _shared_slot(tuple(gbk().by_lead[lead]))
+    got = ahead._ahead_row(None, info, list(nxt))
+    want = ahead._lookahead(list(info.key), list(nxt))
+    assert got == ([want.get(c, 0.0) for c in info.key] if want else None)

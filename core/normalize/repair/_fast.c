@@ -1496,6 +1496,58 @@ static PyObject *bonus_of(PyObject *key)
     return v;
 }
 
+/* ahead._lookahead as a row over a slot's forms: for each form f, look_word when a form of the next slot makes a
+ * two-character word after f (after[f]), raised to bonus(f, b) for the first follower b of f (followers[f]) that is
+ * a form of the next slot (max keeps the first of equals); None when every value is 0.
+ * lookahead_row(forms, nxt_forms, after, followers, look_word), after set_tables. */
+static PyObject *lookahead_row(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyTuple_Check(args[0]) || !PyAnySet_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyFloat_Check(args[4]) || BY_FIRST == NULL) {
+        PyErr_SetString(PyExc_TypeError, "lookahead_row(forms, nxt_forms, after, followers, look_word) after set_tables");
+        return NULL;
+    }
+    PyObject *forms = args[0], *nxt = args[1];
+    Py_ssize_t n = PyTuple_GET_SIZE(forms);
+    double look = PyFloat_AS_DOUBLE(args[4]), *row = PyMem_Malloc((n + 1) * sizeof(double));
+    int any = 0;
+    if (row == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n && !PyErr_Occurred(); i++) {
+        PyObject *f = PyTuple_GET_ITEM(forms, i), *seq;
+        double v = 0.0;
+        seq = PyDict_GetItemWithError(args[2], f);
+        for (Py_ssize_t k = 0; seq != NULL && k < PySequence_Fast_GET_SIZE(seq); k++) {
+            int in = PySet_Contains(nxt, PySequence_Fast_GET_ITEM(seq, k));
+            if (in != 0) {
+                v = in > 0 ? look : 0.0;
+                break;
+            }
+        }
+        seq = PyErr_Occurred() ? NULL : PyDict_GetItemWithError(args[3], f);
+        for (Py_ssize_t k = 0; seq != NULL && k < PySequence_Fast_GET_SIZE(seq); k++) {
+            PyObject *b = PySequence_Fast_GET_ITEM(seq, k);
+            int in = PySet_Contains(nxt, b);
+            if (in < 0)
+                break;
+            if (in) {
+                PyObject *fb[2] = {f, b}, *x = bonus(NULL, fb, 2);
+                if (x != NULL) {
+                    double y = PyFloat_AsDouble(x);
+                    v = y > v ? y : v;
+                    Py_DECREF(x);
+                }
+                break;
+            }
+        }
+        row[i] = v != 0.0 ? v : 0.0;
+        any |= v != 0.0;
+    }
+    PyObject *out = PyErr_Occurred() ? NULL : any ? to_list(row, n) : Py_NewRef(Py_None);
+    PyMem_Free(row);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(word_cost, run_on, pmi_w, pmi_clip, tri_w, tri_prior)"},
     {"set_tables", set_tables, METH_VARARGS, "set_tables(by_first, back, uni, floor, after, triple)"},
@@ -1503,6 +1555,7 @@ static PyMethodDef methods[] = {
     {"slot_pass", (PyCFunction)(void (*)(void))slot_pass, METH_FASTCALL, "search._pass: one slot, every state"},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, "lm._scan on one sorted word list"},
     {"records", (PyCFunction)(void (*)(void))records, METH_FASTCALL, "fastrows._records of one sorted word list"},
+    {"lookahead_row", (PyCFunction)(void (*)(void))lookahead_row, METH_FASTCALL, "ahead._lookahead as a row"},
     {"close_plan", (PyCFunction)(void (*)(void))close_plan, METH_FASTCALL, "fastrows.close_plan's plan"},
     {"word_records", (PyCFunction)(void (*)(void))word_records, METH_FASTCALL, "fastrows._records for q \"\""},
     {"fols_isect", (PyCFunction)(void (*)(void))fols_isect, METH_FASTCALL, "Scorer.fols over a slot's forms"},

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from itertools import compress
 
+from .accel import FAST
 from .gbk import lmform
 from .lm import bigrams as _bigrams
 from .lm import bonus as _bonus
 from .lm import word_neighbours as _word_neighbours
+from .ngrams import _c_bonus
 from .rows import _row_get, _row_put, _Slot
 from .weights import weight
 
@@ -40,7 +42,11 @@ def _ahead_row(sc, info: _Slot, nxt: list[str]) -> list[float] | None:
     only the shared tables."""
     key = ("ahead", info.sid, tuple(nxt))
     row = _row_get(key)
-    if row is None:
+    if row is None and FAST is not None:  # the same values in C (the C bonus reads the tables _c_bonus gave it)
+        _c_bonus()
+        row = _row_put(key, FAST.lookahead_row(info.forms, {lmform(b) for b in nxt}, _word_neighbours()[0],
+                                               _bigrams().followers, _LOOK_WORD) or [])
+    elif row is None:
         ahead = _lookahead(list(info.key), nxt)
         row = _row_put(key, [ahead.get(c, 0.0) for c in info.key] if ahead else [])
     return row or None
