@@ -8,6 +8,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 
 static double WORD_COST = 0.0, RUN_ON = 0.0, PMI_W = 0.0, PMI_CLIP = 0.0, TRI_W = 0.0, TRI_PRIOR = 0.0;
 
@@ -223,6 +224,104 @@ static PyObject *word_of(PyObject *ov, PyObject *vocab, PyObject *w)
     return v != NULL || PyErr_Occurred() ? v : PyDict_GetItemWithError(vocab, w);
 }
 
+/* A Bloom filter of a dict's str keys: "not a key" for sure, or "maybe" (then the dict is asked). It never says
+ * no for a key, so a look-up it skips is one that finds nothing: the answers are the same. Built once per dict
+ * object (a strong reference is kept, so another dict cannot take its address) and again if its size changed
+ * (the model's dicts are not changed once built). */
+typedef struct {
+    PyObject *dict;
+    Py_ssize_t size;
+    uint64_t *bits;
+    uint64_t mask;  /* number of bits - 1 (a power of two) */
+} bloom;
+
+static bloom VOCAB_BLOOM, OV_BLOOM;
+
+/* A hash of the code points s[a:b] (FNV-1a over 32-bit units, then a final mix). */
+static uint64_t span_hash(PyObject *s, Py_ssize_t a, Py_ssize_t b)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(b - a);
+    for (Py_ssize_t i = a; i < b; i++) {
+        h ^= (uint64_t)PyUnicode_READ(kind, data, i);
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static int bloom_maybe(const bloom *bl, uint64_t h)
+{
+    uint64_t h2 = (h >> 32) | 1;
+    for (int k = 0; k < 3; k++) {
+        uint64_t i = (h + k * h2) & bl->mask;
+        if (!(bl->bits[i >> 6] & (1ULL << (i & 63))))
+            return 0;
+    }
+    return 1;
+}
+
+/* The filter of dict d, (re)built when it is another dict or its size changed. -1 on error. */
+static int bloom_of(bloom *bl, PyObject *d)
+{
+    if (bl->dict == d && bl->size == PyDict_GET_SIZE(d))
+        return 0;
+    uint64_t nbits = 4096;
+    while (nbits < 24 * (uint64_t)PyDict_GET_SIZE(d))
+        nbits <<= 1;
+    uint64_t *bits = PyMem_Calloc(nbits / 64, sizeof(uint64_t));
+    if (bits == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyMem_Free(bl->bits);
+    Py_XSETREF(bl->dict, Py_NewRef(d));
+    bl->size = PyDict_GET_SIZE(d);
+    bl->bits = bits;
+    bl->mask = nbits - 1;
+    Py_ssize_t it = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(d, &it, &key, &value)) {
+        if (!PyUnicode_Check(key))
+            continue;
+        uint64_t h = span_hash(key, 0, PyUnicode_GET_LENGTH(key)), h2 = (h >> 32) | 1;
+        for (int k = 0; k < 3; k++) {
+            uint64_t i = (h + k * h2) & bl->mask;
+            bits[i >> 6] |= 1ULL << (i & 63);
+        }
+    }
+    return 0;
+}
+
+/* word_of(ov, vocab, s[a:b]) without making the string when neither dict can hold it. Call words_ready first. */
+static PyObject *word_at(PyObject *ov, PyObject *vocab, PyObject *s, Py_ssize_t a, Py_ssize_t b)
+{
+    uint64_t h = span_hash(s, a, b);
+    if (!bloom_maybe(&OV_BLOOM, h) && !bloom_maybe(&VOCAB_BLOOM, h))
+        return NULL;
+    PyObject *w = PyUnicode_Substring(s, a, b);
+    if (w == NULL)
+        return NULL;
+    PyObject *v = word_of(ov, vocab, w);
+    Py_DECREF(w);
+    return v;
+}
+
+static PyObject *COSTS;  /* lm._char_cost(c, vocab) of the characters in neither dict, for VOCAB_BLOOM's vocab */
+
+/* The filters of the overlay and the vocabulary word_at reads (and COSTS, emptied for another vocabulary). */
+static int words_ready(PyObject *ov, PyObject *vocab)
+{
+    if (COSTS == NULL && (COSTS = PyDict_New()) == NULL)
+        return -1;
+    if (VOCAB_BLOOM.dict != vocab || VOCAB_BLOOM.size != PyDict_GET_SIZE(vocab))
+        PyDict_Clear(COSTS);
+    return bloom_of(&OV_BLOOM, ov) < 0 || bloom_of(&VOCAB_BLOOM, vocab) < 0 ? -1 : 0;
+}
+
 /* lm.Scorer.extend's loop: best[p] for p in [from, to], best[0..from) given. char_cost(c, vocab): lm._char_cost. */
 static int extend_into(double *best, Py_ssize_t from, Py_ssize_t to, PyObject *s, PyObject *ov, PyObject *vocab,
                        PyObject *char_cost)
@@ -243,19 +342,25 @@ static int extend_into(double *best, Py_ssize_t from, Py_ssize_t to, PyObject *s
         v = word_of(ov, vocab, w);
         double cost = v != NULL ? PyFloat_AsDouble(v) : 0.0;
         if (v == NULL && !PyErr_Occurred()) {
-            PyObject *r = PyObject_CallFunctionObjArgs(char_cost, w, vocab, NULL);
-            cost = r == NULL ? 0.0 : PyFloat_AsDouble(r);
-            Py_XDECREF(r);
+            PyObject *r = PyDict_GetItemWithError(COSTS, w);  /* char_cost(c, vocab) of a c in no dict, once */
+            if (r != NULL) {
+                cost = PyFloat_AsDouble(r);
+            } else if (!PyErr_Occurred()) {
+                r = PyObject_CallFunctionObjArgs(char_cost, w, vocab, NULL);
+                cost = r == NULL ? 0.0 : PyFloat_AsDouble(r);
+                if (r != NULL && PyDict_GET_SIZE(COSTS) >= 50000)
+                    PyDict_Clear(COSTS);
+                if (r != NULL && PyDict_SetItem(COSTS, w, r) < 0)
+                    cost = 0.0;
+                Py_XDECREF(r);
+            }
         }
         Py_DECREF(w);
         if (PyErr_Occurred())
             return -1;
         double bb = best[p - 1] + cost + WORD_COST;
         for (Py_ssize_t k = 2; k <= (p < 6 ? p : 6); k++) {
-            if ((w = PyUnicode_Substring(s, p - k, p)) == NULL)
-                return -1;
-            v = word_of(ov, vocab, w);
-            Py_DECREF(w);
+            v = word_at(ov, vocab, s, p - k, p);
             if (v != NULL) {
                 double t = best[p - k] + PyFloat_AsDouble(v) + WORD_COST;
                 if (t > bb)
@@ -279,6 +384,8 @@ static PyObject *extend(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     PyObject *s = args[0], *best0 = args[1];
     Py_ssize_t n_s = PyUnicode_GET_LENGTH(s), nb = PyList_GET_SIZE(best0), end = nb > n_s + 1 ? nb : n_s + 1;
+    if (words_ready(args[2], args[3]) < 0)
+        return NULL;
     double *best = PyMem_Malloc(end * sizeof(double));
     if (best == NULL)
         return PyErr_NoMemory();
@@ -305,6 +412,8 @@ static PyObject *extend_right(PyObject *self, PyObject *const *args, Py_ssize_t 
         PyErr_SetString(PyExc_ValueError, "extend_right: lengths do not fit");
         return NULL;
     }
+    if (words_ready(ov, vocab) < 0)
+        return NULL;
     double *best = PyMem_Malloc((n_s + 1) * sizeof(double));
     if (best == NULL)
         return PyErr_NoMemory();
@@ -313,7 +422,7 @@ static PyObject *extend_right(PyObject *self, PyObject *const *args, Py_ssize_t 
     int err = extend_into(best, nb, n0, s, ov, vocab, args[6]);
     for (Py_ssize_t q = 1; !err && q <= n_s - n0; q++) {
         Py_ssize_t p = n0 + q;
-        PyObject *e = PyList_GET_ITEM(ends, q - 1), *w, *v;
+        PyObject *e = PyList_GET_ITEM(ends, q - 1), *v;
         if (e == Py_None) {
             best[p] = best[p - 1];
             continue;
@@ -333,12 +442,7 @@ static PyObject *extend_right(PyObject *self, PyObject *const *args, Py_ssize_t 
                 b = t;
         }
         for (Py_ssize_t n = q + 1; !err && n <= (p < 6 ? p : 6); n++) {  /* the words that begin before right */
-            if ((w = PyUnicode_Substring(s, p - n, p)) == NULL) {
-                err = -1;
-                break;
-            }
-            v = word_of(ov, vocab, w);
-            Py_DECREF(w);
+            v = word_at(ov, vocab, s, p - n, p);
             if (v != NULL) {
                 double t = best[p - n] + PyFloat_AsDouble(v) + WORD_COST;
                 if (t > b)
@@ -543,6 +647,32 @@ static PyObject *close_tri_row(PyObject *self, PyObject *const *args, Py_ssize_t
     return out;
 }
 
+/* A row kept in a cache dict, read without a Python call: spec = (d, head, tail, fn) gives d[head + (x,) + tail],
+ * or fn(x) when it is not there (fn computes it and keeps it in d). A new reference, NULL on error. */
+static PyObject *cached(PyObject *spec, PyObject *x)
+{
+    if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) != 4 || !PyDict_Check(PyTuple_GET_ITEM(spec, 0))
+        || !PyTuple_Check(PyTuple_GET_ITEM(spec, 1)) || !PyTuple_Check(PyTuple_GET_ITEM(spec, 2))) {
+        PyErr_SetString(PyExc_TypeError, "a cached row is (dict, head, tail, fn)");
+        return NULL;
+    }
+    PyObject *head = PyTuple_GET_ITEM(spec, 1), *tail = PyTuple_GET_ITEM(spec, 2);
+    Py_ssize_t nh = PyTuple_GET_SIZE(head), nt = PyTuple_GET_SIZE(tail);
+    PyObject *key = PyTuple_New(nh + 1 + nt);
+    if (key == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < nh; k++)
+        PyTuple_SET_ITEM(key, k, Py_NewRef(PyTuple_GET_ITEM(head, k)));
+    PyTuple_SET_ITEM(key, nh, Py_NewRef(x));
+    for (Py_ssize_t k = 0; k < nt; k++)
+        PyTuple_SET_ITEM(key, nh + 1 + k, Py_NewRef(PyTuple_GET_ITEM(tail, k)));
+    PyObject *v = PyDict_GetItemWithError(PyTuple_GET_ITEM(spec, 0), key);
+    Py_DECREF(key);
+    if (v != NULL)
+        return Py_NewRef(v);
+    return PyErr_Occurred() ? NULL : PyObject_CallOneArg(PyTuple_GET_ITEM(spec, 3), x);
+}
+
 /* b[i] for every candidate after one state: rows._step (the few-forms or the followers way) and _step_end. */
 static int step_into(double *b, Py_ssize_t n, PyObject *costs, PyObject *pos, PyObject *s, PyObject *best,
                      PyObject *ov, PyObject *vocab, PyObject *fols_fn, PyObject *alnum, PyObject *newline)
@@ -556,7 +686,7 @@ static int step_into(double *b, Py_ssize_t n, PyObject *costs, PyObject *pos, Py
             return -1;
     } else {
         PyObject *tail = PyUnicode_Substring(s, n_s > 5 ? n_s - 5 : 0, n_s);
-        PyObject *fols = tail == NULL ? NULL : PyObject_CallOneArg(fols_fn, tail);
+        PyObject *fols = tail == NULL ? NULL : cached(fols_fn, tail);
         Py_XDECREF(tail);
         if (fols == NULL)
             return -1;
@@ -662,6 +792,28 @@ static int close_into(double *g, const double *b, Py_ssize_t n, PyObject *best, 
     return PyErr_Occurred() ? -1 : 0;
 }
 
+/* (plan, tri, cbs) of the last slot after s: close = (plan spec, tri, cbs spec), the plan kept by s[-4:], the
+ * bonus row by s[-1:] (see cached). */
+static PyObject *close_rows(PyObject *close, PyObject *s)
+{
+    if (!PyTuple_Check(close) || PyTuple_GET_SIZE(close) != 3) {
+        PyErr_SetString(PyExc_TypeError, "close is (plan spec, tri, cbs spec)");
+        return NULL;
+    }
+    Py_ssize_t n_s = PyUnicode_GET_LENGTH(s);
+    PyObject *s4 = PyUnicode_Substring(s, n_s > 4 ? n_s - 4 : 0, n_s), *s1 = NULL, *plan = NULL, *cbs = NULL;
+    PyObject *out = NULL;
+    if (s4 != NULL && (plan = cached(PyTuple_GET_ITEM(close, 0), s4)) != NULL
+        && (s1 = PyUnicode_Substring(s, n_s > 1 ? n_s - 1 : 0, n_s)) != NULL
+        && (cbs = cached(PyTuple_GET_ITEM(close, 2), s1)) != NULL)
+        out = PyTuple_Pack(3, plan, PyTuple_GET_ITEM(close, 1), cbs);
+    Py_XDECREF(s4);
+    Py_XDECREF(s1);
+    Py_XDECREF(plan);
+    Py_XDECREF(cbs);
+    return out;
+}
+
 /* gain[i] = b[i] - bl + bon[i], then the penalties, then rows._gains_rest's terms: adds(xs, s) -> (pre, post)
  * sparse terms, and between them close(s) -> (plan, tri, cbs) for the last slot (either may be None). */
 static int gains_into(double *g, const double *b, Py_ssize_t n, double bl, PyObject *bon, PyObject *pen,
@@ -684,7 +836,7 @@ static int gains_into(double *g, const double *b, Py_ssize_t n, double bl, PyObj
         err = pp == NULL || !PyTuple_Check(pp) || PyTuple_GET_SIZE(pp) != 2 || add_terms(g, n, PyTuple_GET_ITEM(pp, 0));
     }
     if (!err && close != Py_None) {
-        got = PyObject_CallOneArg(close, s);
+        got = close_rows(close, s);
         err = got == NULL || close_into(g, b, n, PyTuple_GET_ITEM(st, 3), PyUnicode_GET_LENGTH(s), got, alnum, cols);
     }
     if (!err && pp != NULL)
@@ -825,8 +977,9 @@ static PyObject *top_states(table *t, Py_ssize_t width, PyObject *hs, PyObject *
 }
 
 /* search._pass and _top for one slot: every state (score, xs, s, best, hint) scored against every candidate;
- * returns the states of the `width` best entries (search._beam's next states). The rows that depend on caches are Python callables:
- * fols(tail) (None: the few-forms way), bonus(s[-2:]), close(s) or None, allowed(xs) or None, adds(xs, s) or None
+ * returns the states of the `width` best entries (search._beam's next states). The rows kept in caches are read
+ * from their dicts (see cached), computed by Python on a miss: fols by s[-5:] (None: the few-forms way), bonus by
+ * s[-2:], close (None, or see close_rows); allowed(xs) or None and adds(xs, s) or None are Python callables
  * (see gains_into).
  * slot_pass(states, costs, pos, overlay, vocab, fols, alnum, newline, pen, bonus, close, hs, allowed, width,
  *           uniq, forms, fid, adds, cands) with fid[i] the first index of candidate i's form. */
@@ -870,7 +1023,7 @@ static PyObject *slot_pass(PyObject *self, PyObject *const *args, Py_ssize_t nar
         if (step_into(b, n, costs, args[2], s, best, args[3], args[4], args[5], args[6], args[7]) < 0)
             break;
         rk = PyUnicode_Substring(s, n_s > 2 ? n_s - 2 : 0, n_s);  /* s[-2:]: the bonus's left and the merge key */
-        bon = rk == NULL ? NULL : PyObject_CallOneArg(args[9], rk);
+        bon = rk == NULL ? NULL : cached(args[9], rk);
         PyObject *next_row = PyLong_FromSsize_t(PyDict_GET_SIZE(rows));
         row = bon == NULL || next_row == NULL ? NULL : PyDict_SetDefault(rows, rk, next_row);
         Py_XDECREF(next_row);
@@ -965,9 +1118,232 @@ fail:
     return NULL;
 }
 
+/* fastrows._records for a q that no word of the letter's own begins: the words w = q + x + t of one sorted list
+ * (lm._scan) as follow records (values[w], i) for every index i of pos[x]; None when there is no such word at all.
+ * records(words, q, t, values, pos) */
+static PyObject *records(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyDict_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "records(words, q, t, values, pos)");
+        return NULL;
+    }
+    PyObject *words = args[0], *q = args[1], *t = args[2], *top = PyUnicode_FromOrdinal(0x10ffff), *out = NULL;
+    PyObject *end = top == NULL ? NULL : PyUnicode_Concat(q, top);
+    Py_XDECREF(top);
+    if (end == NULL)
+        return NULL;
+    Py_ssize_t k = PyUnicode_GET_LENGTH(q), lo = bisect_words(words, q, 0), hi = -1, len = 0, cap = 0, found = 0;
+    if (lo >= 0)
+        hi = bisect_words(words, end, lo);
+    Py_DECREF(end);
+    if (hi < 0)
+        return NULL;
+    follow *buf = NULL;
+    int tailed = PyUnicode_GET_LENGTH(t) > 0;
+    for (Py_ssize_t j = lo; j < hi; j++) {
+        PyObject *w = PyList_GET_ITEM(words, j);
+        if (tailed) {
+            Py_ssize_t m = PyUnicode_Tailmatch(w, t, 0, PY_SSIZE_T_MAX, 1);
+            if (m < 0)
+                goto done;
+            if (m == 0)
+                continue;
+        }
+        PyObject *v = PyDict_GetItemWithError(args[3], w), *x, *ix;
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, w);
+            goto done;
+        }
+        found++;
+        if ((x = PyUnicode_Substring(w, k, k + 1)) == NULL)
+            goto done;
+        ix = PyDict_GetItemWithError(args[4], x);
+        Py_DECREF(x);
+        if (ix == NULL && PyErr_Occurred())
+            goto done;
+        if (ix != NULL && add_follows(&buf, &len, &cap, PyFloat_AsDouble(v), ix) < 0)
+            goto done;
+    }
+    out = found ? PyBytes_FromStringAndSize((const char *)buf, len * sizeof(follow)) : Py_NewRef(Py_None);
+done:
+    PyMem_Free(buf);
+    return out;
+}
+
+static PyObject *word_records(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
+
+/* lm._char_cost(c, vocab) for a one-character string: vocab's value, else kept in COSTS (words_ready first). */
+static PyObject *char_cost_of(PyObject *c, PyObject *vocab, PyObject *char_cost)
+{
+    PyObject *v = PyDict_GetItemWithError(vocab, c);
+    if (v == NULL && !PyErr_Occurred())
+        v = PyDict_GetItemWithError(COSTS, c);
+    if (v != NULL || PyErr_Occurred())
+        return Py_XNewRef(v);
+    v = PyObject_CallFunctionObjArgs(char_cost, c, vocab, NULL);
+    if (v != NULL && PyDict_GET_SIZE(COSTS) >= 50000)
+        PyDict_Clear(COSTS);
+    if (v != NULL && PyDict_SetItem(COSTS, c, v) < 0)
+        Py_CLEAR(v);
+    return v;
+}
+
+/* One op of fastrows._close_step for a word q + form + t (q not empty): (-1, off, 0.0, records) or NULL with no
+ * error when there is no such word. q in ov_prefixes: recs_fn(q, t) (fastrows._records), else records(). */
+static PyObject *close_op_q(PyObject *q, PyObject *t, Py_ssize_t off, PyObject *const *tab, PyObject **err)
+{
+    /* tab: forms, pos, overlay, vocab, by_len, ov_prefixes, char_cost, recs_fn */
+    PyObject *recs = NULL;
+    int in_ov = PySet_Contains(tab[5], q);
+    if (in_ov < 0) {
+        *err = Py_None;
+        return NULL;
+    }
+    if (in_ov) {
+        recs = PyObject_CallFunctionObjArgs(tab[7], q, t, NULL);
+    } else {
+        PyObject *n = PyLong_FromSsize_t(PyUnicode_GET_LENGTH(q) + 1 + PyUnicode_GET_LENGTH(t)), *words;
+        words = n == NULL ? NULL : PyDict_GetItemWithError(tab[4], n);
+        Py_XDECREF(n);
+        if (words != NULL && PyList_Check(words) && PyList_GET_SIZE(words) > 0) {
+            PyObject *a[5] = {words, q, t, tab[3], tab[1]};
+            recs = records(NULL, a, 5);
+        } else if (!PyErr_Occurred()) {
+            recs = Py_NewRef(Py_None);
+        }
+    }
+    if (recs == NULL) {
+        *err = Py_None;
+        return NULL;
+    }
+    if (recs == Py_None) {
+        Py_DECREF(recs);
+        return NULL;
+    }
+    return Py_BuildValue("(nndN)", (Py_ssize_t)-1, off, 0.0, recs);
+}
+
+/* fastrows._close_step: one character k of close after s (the same terms, the same values). */
+static PyObject *close_step(PyObject *s, PyObject *close, Py_ssize_t k, PyObject *const *tab)
+{
+    Py_ssize_t n_s = PyUnicode_GET_LENGTH(s);
+    Py_UCS4 c = PyUnicode_READ_CHAR(close, k);
+    if (c == '\n')
+        return PyLong_FromLong(0);
+    int run_on = ascii_alnum(c);
+    if (k && run_on && ascii_alnum(PyUnicode_READ_CHAR(close, k - 1)))
+        return PyLong_FromLong(1);
+    PyObject *ops = PyList_New(0), *t = PyUnicode_Substring(close, 0, k + 1), *op, *err = NULL;
+    Py_ssize_t top = n_s + 2 + k < 6 ? n_s + 2 + k : 6;
+    for (Py_ssize_t n = 2; ops != NULL && t != NULL && n <= top; n++) {
+        op = NULL;
+        if (n <= k + 1) {
+            PyObject *v = word_at(tab[2], tab[3], close, k + 1 - n, k + 1);
+            if (v != NULL)
+                op = Py_BuildValue("(nnOy#)", k + 1 - n, (Py_ssize_t)0, v, "", (Py_ssize_t)0);
+            else if (PyErr_Occurred())
+                err = Py_None;
+        } else if (n == k + 2) {
+            PyObject *a[4] = {tab[0], t, tab[2], tab[3]}, *recs = word_records(NULL, a, 4);
+            op = recs == NULL ? NULL : Py_BuildValue("(nndN)", (Py_ssize_t)-1, (Py_ssize_t)0, 0.0, recs);
+            err = op == NULL ? Py_None : NULL;
+        } else {
+            PyObject *q = PyUnicode_Substring(s, n_s - (n - k - 2), n_s);
+            op = q == NULL ? NULL : close_op_q(q, t, 2 + k - n, tab, &err);
+            Py_XDECREF(q);
+            err = q == NULL ? Py_None : err;
+        }
+        if (err != NULL || (op != NULL && PyList_Append(ops, op) < 0))
+            Py_CLEAR(ops);
+        Py_XDECREF(op);
+    }
+    Py_XDECREF(t);
+    PyObject *cs = ops == NULL ? NULL : PyUnicode_Substring(close, k, k + 1);
+    PyObject *cost = cs == NULL ? NULL : char_cost_of(cs, tab[3], tab[6]), *out = NULL;
+    if (cost != NULL)
+        out = Py_BuildValue("(ONO)", cost, PyBool_FromLong(!k && run_on), ops);
+    Py_XDECREF(cs);
+    Py_XDECREF(cost);
+    Py_XDECREF(ops);
+    return out;
+}
+
+/* fastrows.close_plan's plan (every character of close): close_plan(s, close, forms, pos, overlay, vocab, by_len,
+ * ov_prefixes, char_cost, recs_fn); by_len: lm._sorted_words(), recs_fn(q, t): fastrows._records. */
+static PyObject *close_plan(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 10 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyTuple_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyDict_Check(args[4]) || !PyDict_Check(args[5]) || !PyDict_Check(args[6])
+        || !PyAnySet_Check(args[7])) {
+        PyErr_SetString(PyExc_TypeError, "close_plan(s, close, forms, pos, overlay, vocab, by_len, ov_prefixes, "
+                                         "char_cost, recs_fn)");
+        return NULL;
+    }
+    if (words_ready(args[4], args[5]) < 0)
+        return NULL;
+    PyObject *tab[8] = {args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9]};
+    Py_ssize_t K = PyUnicode_GET_LENGTH(args[1]);
+    PyObject *out = PyList_New(K);
+    for (Py_ssize_t k = 0; out != NULL && k < K; k++) {
+        PyObject *step = close_step(args[0], args[1], k, tab);
+        if (step == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, k, step);
+    }
+    return out;
+}
+
+static PyObject *bonus_of(PyObject *key);
+
+/* fastrows._records for q "": the records (word(forms[i] + t), i) of every form that makes a word with t (in index
+ * order), word = overlay.get, else vocab.get. word_records(forms, t, overlay, vocab) */
+static PyObject *word_records(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyTuple_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyDict_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "word_records(forms, t, overlay, vocab)");
+        return NULL;
+    }
+    PyObject *forms = args[0], *t = args[1], *out = NULL;
+    if (words_ready(args[2], args[3]) < 0)
+        return NULL;
+    follow *buf = NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(forms), len = 0, cap = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *w = PyUnicode_Concat(PyTuple_GET_ITEM(forms, i), t), *v;
+        if (w == NULL)
+            goto done;
+        v = word_at(args[2], args[3], w, 0, PyUnicode_GET_LENGTH(w));
+        Py_DECREF(w);
+        if (v == NULL && PyErr_Occurred())
+            goto done;
+        if (v != NULL) {
+            if (len == cap) {
+                cap = cap ? 2 * cap : 16;
+                follow *nb = PyMem_Realloc(buf, cap * sizeof(follow));
+                if (nb == NULL) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                buf = nb;
+            }
+            buf[len].v = PyFloat_AsDouble(v);
+            buf[len++].i = i;
+        }
+    }
+    out = PyBytes_FromStringAndSize((const char *)buf, len * sizeof(follow));
+done:
+    PyMem_Free(buf);
+    return out;
+}
+
 /* lm.Scorer._total's terms before the shared right context: total_terms(t, s, start, stop, memo, bonus, counts)
  * -> (docs, terms): docs[i] = log1p(counts.get(t[i:i+2], 0)); terms: for k in range(start + 1, stop), the bonus of
- * key = s[max(start, k - 2):k + 1] from memo, else bonus(key) (then kept in memo). */
+ * key = s[max(start, k - 2):k + 1] from memo, else bonus(key) (None: ngrams.bonus(bg, key[:-1], key[-1]) over the
+ * tables of set_tables), then kept in memo. */
 static PyObject *total_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 7 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyLong_Check(args[2])
@@ -993,7 +1369,7 @@ static PyObject *total_terms(PyObject *self, PyObject *const *args, Py_ssize_t n
         if (v != NULL) {
             Py_INCREF(v);
         } else if (key != NULL && !PyErr_Occurred()) {
-            v = PyObject_CallOneArg(args[5], key);
+            v = args[5] == Py_None ? bonus_of(key) : PyObject_CallOneArg(args[5], key);
             if (v != NULL && PyDict_SetItem(memo, key, v) < 0)
                 Py_CLEAR(v);
         }
@@ -1108,12 +1484,80 @@ static PyObject *bonus(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return PyErr_Occurred() ? NULL : PyFloat_FromDouble(v);
 }
 
+/* bonus(key[:-1], key[-1]) (key: at least one character). */
+static PyObject *bonus_of(PyObject *key)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    PyObject *lb[2] = {PyUnicode_Substring(key, 0, n - 1), PyUnicode_Substring(key, n - 1, n)}, *v = NULL;
+    if (lb[0] != NULL && lb[1] != NULL)
+        v = bonus(NULL, lb, 2);
+    Py_XDECREF(lb[0]);
+    Py_XDECREF(lb[1]);
+    return v;
+}
+
+/* ahead._lookahead as a row over a slot's forms: for each form f, look_word when a form of the next slot makes a
+ * two-character word after f (after[f]), raised to bonus(f, b) for the first follower b of f (followers[f]) that is
+ * a form of the next slot (max keeps the first of equals); None when every value is 0.
+ * lookahead_row(forms, nxt_forms, after, followers, look_word), after set_tables. */
+static PyObject *lookahead_row(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyTuple_Check(args[0]) || !PyAnySet_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyFloat_Check(args[4]) || BY_FIRST == NULL) {
+        PyErr_SetString(PyExc_TypeError, "lookahead_row(forms, nxt_forms, after, followers, look_word) after set_tables");
+        return NULL;
+    }
+    PyObject *forms = args[0], *nxt = args[1];
+    Py_ssize_t n = PyTuple_GET_SIZE(forms);
+    double look = PyFloat_AS_DOUBLE(args[4]), *row = PyMem_Malloc((n + 1) * sizeof(double));
+    int any = 0;
+    if (row == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n && !PyErr_Occurred(); i++) {
+        PyObject *f = PyTuple_GET_ITEM(forms, i), *seq;
+        double v = 0.0;
+        seq = PyDict_GetItemWithError(args[2], f);
+        for (Py_ssize_t k = 0; seq != NULL && k < PySequence_Fast_GET_SIZE(seq); k++) {
+            int in = PySet_Contains(nxt, PySequence_Fast_GET_ITEM(seq, k));
+            if (in != 0) {
+                v = in > 0 ? look : 0.0;
+                break;
+            }
+        }
+        seq = PyErr_Occurred() ? NULL : PyDict_GetItemWithError(args[3], f);
+        for (Py_ssize_t k = 0; seq != NULL && k < PySequence_Fast_GET_SIZE(seq); k++) {
+            PyObject *b = PySequence_Fast_GET_ITEM(seq, k);
+            int in = PySet_Contains(nxt, b);
+            if (in < 0)
+                break;
+            if (in) {
+                PyObject *fb[2] = {f, b}, *x = bonus(NULL, fb, 2);
+                if (x != NULL) {
+                    double y = PyFloat_AsDouble(x);
+                    v = y > v ? y : v;
+                    Py_DECREF(x);
+                }
+                break;
+            }
+        }
+        row[i] = v != 0.0 ? v : 0.0;
+        any |= v != 0.0;
+    }
+    PyObject *out = PyErr_Occurred() ? NULL : any ? to_list(row, n) : Py_NewRef(Py_None);
+    PyMem_Free(row);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(word_cost, run_on, pmi_w, pmi_clip, tri_w, tri_prior)"},
     {"set_tables", set_tables, METH_VARARGS, "set_tables(by_first, back, uni, floor, after, triple)"},
     {"bonus", (PyCFunction)(void (*)(void))bonus, METH_FASTCALL, "ngrams.bonus(bg, left, b)"},
     {"slot_pass", (PyCFunction)(void (*)(void))slot_pass, METH_FASTCALL, "search._pass: one slot, every state"},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL, "lm._scan on one sorted word list"},
+    {"records", (PyCFunction)(void (*)(void))records, METH_FASTCALL, "fastrows._records of one sorted word list"},
+    {"lookahead_row", (PyCFunction)(void (*)(void))lookahead_row, METH_FASTCALL, "ahead._lookahead as a row"},
+    {"close_plan", (PyCFunction)(void (*)(void))close_plan, METH_FASTCALL, "fastrows.close_plan's plan"},
+    {"word_records", (PyCFunction)(void (*)(void))word_records, METH_FASTCALL, "fastrows._records for q \"\""},
     {"fols_isect", (PyCFunction)(void (*)(void))fols_isect, METH_FASTCALL, "Scorer.fols over a slot's forms"},
     {"pmi_row", (PyCFunction)(void (*)(void))pmi_row, METH_FASTCALL, "rows._pmi_row"},
     {"pmi_terms", (PyCFunction)(void (*)(void))pmi_terms, METH_FASTCALL, "rows._pmi_terms"},

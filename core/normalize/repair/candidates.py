@@ -61,6 +61,7 @@ def run_paths(text: str, start: int, first_lead) -> list[RunPath]:
             out.append(RunPath(slots + ((lead, ord(o)),), pos + 1, "orphan", "", unassigned))
 
     walk(start, (), first_lead, ())
+    walk = None  # noqa: F841 (the closure refers to itself: a reference cycle, broken here rather than by the gc)
     return out
 
 

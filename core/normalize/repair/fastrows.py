@@ -6,8 +6,8 @@ import struct
 
 from .accel import FAST
 from .gbk import s5
-from .lm import _char_cost
-from .rows import _Slot, _word_row
+from .lm import _char_cost, _sorted_words
+from .rows import _Slot
 from .score import Ctx, brackets, enum_bonus, frame_bonus
 
 __all__ = ["fols_isect", "gain_adds", "close_plan"]
@@ -54,8 +54,9 @@ def close_plan(sc, info: _Slot, s: str, close: str) -> list:
     own cost, raised by each op (source column or -1, offset of the best value from len(s), value, records)."""
     key = ("cplan", close, s[-4:], info.sid)
     plan = sc.memo.get(key)
-    if plan is None:
-        plan = sc.memo[key] = [_close_step(sc, info, s, close, k) for k in range(len(close))]
+    if plan is None:  # _close_step for every character, in C (the same plan)
+        plan = sc.memo[key] = FAST.close_plan(s, close, info.forms, info.pos, sc.overlay, sc.vocab, _sorted_words(),
+                                              sc.ov_prefixes, _char_cost, lambda q, t: _records(sc, info, q, t))
     return plan
 
 
@@ -88,8 +89,11 @@ def _records(sc, info: _Slot, q: str, t: str) -> bytes | None:
     key = ("recs", q, t, info.sid)
     recs = sc.memo.get(key, False)
     if recs is False:
-        if not q:
-            recs = b"".join(_REC.pack(v, i) for i, v in enumerate(_word_row(sc, info, t)) if v is not None)
+        if not q:  # every form f with a word f + t (rows._word_row's values)
+            recs = FAST.word_records(info.forms, t, sc.overlay, sc.vocab)
+        elif q not in sc.ov_prefixes:  # the shared words alone (lm.mids), read straight into records
+            words = _sorted_words().get(len(q) + 1 + len(t))
+            recs = FAST.records(words, q, t, sc.vocab, info.pos) if words else None
         else:
             d = sc.mids(q, t)
             recs = b"".join(_REC.pack(v, i) for x, v in d.items() for i in info.pos.get(x, ())) if d else None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..._data import data_text, data_toml
 from .accel import FAST
-from .ngrams import Bigrams, Trigrams, bg_form, bigrams, bonus, clip, pmi, tri_bonus, tri_pmi, trigrams
+from .ngrams import Bigrams, Trigrams, _c_bonus, bg_form, bigrams, bonus, clip, pmi, tri_bonus, tri_pmi, trigrams
 from .weights import weight
 
 __all__ = ["Scorer", "Bigrams", "Trigrams", "word_model", "bigrams", "trigrams", "bg_form", "pmi", "tri_pmi",
@@ -206,11 +206,11 @@ class Scorer:
         v = self.extend(s, best_left)[-1] if not right else self._extend_right(s, best_left, right)
         n0 = len(s) - len(right)  # terms whose inputs lie inside `right` are shared
         t = _DIGITS_RE.sub("0", s[max(0, len(best_left) - 2) : n0])
-        bg, memo = bigrams(), _bonus_cache()
+        memo = _bonus_cache()
         start = max(0, len(best_left) - 3)
         if FAST is not None:
-            docs, terms = FAST.total_terms(t, s, start, min(len(s), n0 + 2), memo,
-                                           lambda key: bonus(bg, key[:-1], key[-1]), self.bigrams)
+            _c_bonus()  # the C bonus reads the tables it was given (None below: bonus(bg, key[:-1], key[-1]) in C)
+            docs, terms = FAST.total_terms(t, s, start, min(len(s), n0 + 2), memo, None, self.bigrams)
         else:
             docs, terms = self._terms(t, s, start, n0)
         if right:
@@ -288,14 +288,7 @@ class Scorer:
             for n, v in e[1]:
                 if best[p - n] + v + _WORD_COST > b:
                     b = best[p - n] + v + _WORD_COST
-            for n in range(q + 1, min(6, p) + 1):  # the words that begin before `right`
-                w = s[p - n : p]
-                v = ov(w)
-                if v is None:
-                    v = vget(w)
-                if v is not None and best[p - n] + v + _WORD_COST > b:
-                    b = best[p - n] + v + _WORD_COST
-            best.append(b)
+            best.append(_words_ending(s, p, q + 1, best, b, ov, vget))  # the words that begin before `right`
         return best[-1]
 
     def _doc_overlay(self, doc: str) -> dict:
@@ -352,15 +345,21 @@ class Scorer:
                 continue
             v = ov(c)
             b = best[p - 1] + (v if v is not None else _char_cost(c, vocab)) + _WORD_COST
-            for n in range(2, min(6, p) + 1):
-                w = s[p - n : p]
-                v = ov(w)
-                if v is None:
-                    v = vget(w)
-                if v is not None and best[p - n] + v + _WORD_COST > b:
-                    b = best[p - n] + v + _WORD_COST
-            best.append(b)
+            best.append(_words_ending(s, p, 2, best, b, ov, vget))
         return best
+
+
+def _words_ending(s: str, p: int, lo: int, best: list[float], b: float, ov, vget) -> float:
+    """The best path to p: b (the last character alone), or a word of lo..6 characters s[p - n : p] after best[p - n]
+    (the word DP's step, Scorer.extend and _extend_right)."""
+    for n in range(lo, min(6, p) + 1):
+        w = s[p - n : p]
+        v = ov(w)
+        if v is None:
+            v = vget(w)
+        if v is not None and best[p - n] + v + _WORD_COST > b:
+            b = best[p - n] + v + _WORD_COST
+    return b
 
 
 @lru_cache(maxsize=1)

@@ -2,54 +2,22 @@
 Scorer.extend and lm.bonus per candidate), and the caches that keep each row once (search.py runs the beam)."""
 from __future__ import annotations
 
-import dataclasses
-import itertools
 import math
-from dataclasses import dataclass
 
 from .accel import FAST
-from .gbk import gbk, lmform, s5
-from .lm import _RUN_ON, _WORD_COST, _char_cost, word_model
+from .gbk import s5
+from .lm import _RUN_ON, _WORD_COST, _char_cost
 from .lm import bg_form as _bg_form
 from .lm import bigrams as _bigrams
 from .lm import clip as _clip
 from .lm import tri_bonus as _tri_bonus
 from .lm import trigrams as _trigrams
 from .ngrams import _PMI_CLIP, _PMI_W, _TRI_PRIOR, _TRI_W
-from .score import _HAS_DIGIT_RE, BRACKETS, Ctx, brackets, char_penalty, enum_bonus, frame_bonus
+from .score import Ctx, brackets, enum_bonus, frame_bonus
+from .slots import _FRAME_CHARS, _shared_slot, _Slot, _slot  # noqa: F401 (re-exported)
 
 _NCLIP = -_PMI_CLIP  # clip(x) is x inside [-_PMI_CLIP, _PMI_CLIP] (min/max as one comparison, the same values)
 _FEW = 3  # slots with at most this many forms look their words up one by one
-
-
-@dataclass(frozen=True, slots=True)
-class _Slot:
-    """What scoring needs of one slot's candidates, worked out once per letter (Scorer.memo)."""
-
-    key: tuple  # the candidates
-    sid: int  # a number for them (never reused in the process): the key of their rows
-    forms: tuple  # their model forms (lmform)
-    costs: tuple  # the model's cost of each form as a one-character word
-    pos: dict  # form -> indices of the candidates with it
-    leads: tuple  # GBK lead byte of each candidate
-    pen: tuple  # (index, penalty) where char_penalty is not 0
-    alnum: tuple  # indices of ASCII letters and digits (they run on after one)
-    newline: tuple  # indices of a line end (a free boundary)
-    digit: tuple  # indices whose form holds a digit (frames)
-    brackets: tuple  # indices of brackets and quotes
-    bgf: tuple  # the forms as the bigram table writes them (bg_form)
-    frame: tuple  # indices of the forms a date or ordinal frame can hold (digits, 年 月 日 第 号 ...)
-    first: dict  # form -> the first index with it
-    uniq: tuple | None  # the first index of each form (None: the forms are distinct)
-    bgpos: dict  # bigram form -> indices
-    in_uni: tuple  # whether each bigram form is in the unigram table
-    fid: tuple  # the first index of each candidate's form
-
-
-_SLOTS: dict[tuple, _Slot] = {}  # candidates -> what every letter shares of them (pen left empty)
-_SLOTS_SIZE = 0  # candidates held in _SLOTS
-_SLOTS_MAX = 40_000  # about 12 MB
-_SID_COUNT = itertools.count()
 _ROWS: dict[tuple, list] = {}  # rows that depend only on the shared tables (bigrams, trigrams), for every letter
 _ROWS_SIZE = 0  # values held in _ROWS
 _ROWS_MAX = 400_000  # about 15 MB
@@ -67,51 +35,6 @@ def _row_put(key: tuple, row):
     _ROWS[key] = row
     _ROWS_SIZE += 2 * len(row[0]) if isinstance(row, tuple) else len(row)
     return row
-
-
-def _slot(sc, cands: list[str], ctx: Ctx, annotated: bool) -> _Slot:
-    """What scoring needs of a slot's candidates: the letter's penalties over the part every letter shares."""
-    key = tuple(cands)
-    info = sc.memo.get(("slot", annotated, key))
-    if info is None:
-        info = _shared_slot(key)
-        pen = tuple((i, v) for i, c in enumerate(cands) if (v := char_penalty(c, ctx, annotated)))
-        if pen:
-            info = dataclasses.replace(info, pen=pen)
-        sc.memo[("slot", annotated, key)] = info
-    return info
-
-
-def _shared_slot(key: tuple) -> _Slot:
-    """The part of a slot's _Slot that depends only on its candidates and the shared tables, once per process."""
-    global _SLOTS_SIZE
-    info = _SLOTS.get(key)
-    if info is not None:
-        return info
-    if _SLOTS_SIZE >= _SLOTS_MAX:  # bounded memory: start again (new slot numbers: rows are never mixed up)
-        _SLOTS.clear()
-        _SLOTS_SIZE = 0
-    g, vocab = gbk(), word_model()[0]
-    forms = tuple(lmform(c) for c in key)
-    pos: dict = {}
-    for i, f in enumerate(forms):
-        pos.setdefault(f, []).append(i)
-    bgf, bgpos, bg_uni = tuple(_bg_form(f) for f in forms), {}, _bigrams().uni
-    for i, fb in enumerate(bgf):
-        bgpos.setdefault(fb, []).append(i)
-    info = _Slot(key, next(_SID_COUNT), forms, tuple(_char_cost(f, vocab) for f in forms), pos,
-                 tuple(g.char2code[c][0] for c in key), (),
-                 tuple(i for i, f in enumerate(forms) if f.isascii() and f.isalnum()),
-                 tuple(i for i, f in enumerate(forms) if f == "\n"),
-                 tuple(i for i, f in enumerate(forms) if _HAS_DIGIT_RE.search(f)),
-                 tuple(i for i, c in enumerate(key) if c in BRACKETS), bgf,
-                 tuple(i for i, f in enumerate(forms) if f in _FRAME_CHARS),
-                 {f: ix[0] for f, ix in pos.items()},
-                 None if len(pos) == len(forms) else tuple(sorted(ix[0] for ix in pos.values())),
-                 bgpos, tuple(fb in bg_uni for fb in bgf), tuple(pos[f][0] for f in forms))
-    _SLOTS[key] = info
-    _SLOTS_SIZE += len(key) + 1
-    return info
 
 
 def _step(sc, info: _Slot, s: str, best: list) -> list[float]:
@@ -186,9 +109,6 @@ def _pmi_row(bg, a: str, info: _Slot) -> list[float]:
                 for i in ix:
                     row[i] = v
     return row
-
-
-_FRAME_CHARS = frozenset("0123456789□年月日第号號届屆次期批条條")  # every character _FRAME_RE can match
 
 
 def _bonus_row(sc, bg, left: str, info: _Slot) -> list[float]:

@@ -13,7 +13,7 @@ from .candidates import MAX_PATHS, SYL_CLOSE_RE, RunPath, p2_leads, path_frame, 
 from .fastrows import close_plan, fols_isect, gain_adds
 from .gbk import gbk, lmform, s5, simp
 from .lm import bigrams as _bigrams
-from .rows import _FEW, _bonus_row, _close_bonus_row, _close_tri, _gains, _slot, _step
+from .rows import _FEW, _ROWS, _bonus_row, _close_bonus_row, _close_tri, _gains, _slot, _step
 from .score import (
     TAIL_LM,
     Ctx,
@@ -119,17 +119,20 @@ def _fast_pass(ctx: Ctx, info, states: list, hs, allowed, close: str, right_s: s
                cands: list) -> list[tuple]:
     """_pass, _top and the next states by the C accelerator (the same arithmetic, the same order): the rows kept in
     caches are read through callables (fastrows.py)."""
-    sc, bg = ctx.sc, _bigrams()
-    fols = None if len(info.pos) <= _FEW else lambda tail: fols_isect(sc, info, tail)
+    sc, bg, sid = ctx.sc, _bigrams(), (info.sid,)
+    # a cached row as C reads it: (cache, key head, key tail, the function that computes and keeps it): the keys are
+    # those of fols_isect, _bonus_row, close_plan (by s[-4:]: the plan reads no more of s) and _close_bonus_row
+    fols = None if len(info.pos) <= _FEW else (sc.memo, ("fx",), sid, lambda tail: fols_isect(sc, info, tail))
     closer = adds = None
     if close:
-        tri = _close_tri(sc, bg, info, close)
-        closer = lambda s: (close_plan(sc, info, s, close), tri, _close_bonus_row(sc, bg, s[-1:], close[0], info))  # noqa: E731
+        closer = ((sc.memo, ("cplan", close), sid, lambda s4: close_plan(sc, info, s4, close)),
+                  _close_tri(sc, bg, info, close),
+                  (_ROWS, ("cbonus",), (close[0], info.sid), lambda s1: _close_bonus_row(sc, bg, s1, close[0], info)))
     if info.brackets or info.frame or ctx.expect:
         adds = lambda xs, s: gain_adds(ctx, info, xs, s, right_s, close)  # noqa: E731
+    bonus = (_ROWS, ("bonus",), sid, lambda left: _bonus_row(sc, bg, left, info))
     return FAST.slot_pass(states, info.costs, info.pos, sc.overlay, sc.vocab, fols, info.alnum, info.newline,
-                          info.pen, lambda left: _bonus_row(sc, bg, left, info), closer, hs, allowed, width,
-                          info.uniq, info.forms, info.fid, adds, cands)
+                          info.pen, bonus, closer, hs, allowed, width, info.uniq, info.forms, info.fid, adds, cands)
 
 
 def _top(kept: dict, width: int, plain: tuple | None) -> list[tuple]:
