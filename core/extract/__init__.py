@@ -241,11 +241,9 @@ def _in_unit(q: Quantity) -> tuple:
     scale = _PER_CENT_OF_UNIT.get(q.unit or "")
     if scale is None:
         return q.value, q.value_high
-    return tuple(None if v is None else _number(Decimal(str(v)) / scale) for v in (q.value, q.value_high))
+    from .numerals import _out
 
-
-def _number(d: Decimal) -> int | float:
-    return int(d) if d == d.to_integral_value() else float(d)
+    return tuple(None if v is None else _out(Decimal(str(v)) / scale) for v in (q.value, q.value_high))
 
 
 def _clause_before(text: str, s_start: int, clause_start: int) -> str | None:
