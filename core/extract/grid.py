@@ -18,6 +18,8 @@ A column's unit comes from its header: a unit in brackets after the name, with i
 line above the header (one unit for every column, or a money unit for the columns named by money words and the other
 unit for the rest). A 序号 column holds no figures. Rows are the lines right under the header with as many cells; a
 row ends the table when its cell count differs. Cells are split on ``|`` when the header has one, else on spaces.
+A table may have no header: rows that are each a name with its unit in brackets and only two or more numbers
+(用电量（亿千瓦时） 4.09 4.18 → 409000000 千瓦时 twice).
 """
 from __future__ import annotations
 
@@ -45,7 +47,9 @@ _RULE_ROW = re.compile(r"[|｜]?\s*:?-{2,}")  # |---|---| under a markdown heade
 _WIDE_GAP = re.compile(r"\S(?: {2,}|\t)\S")
 _CELL = re.compile(r"[^|｜]+")
 _WORD = re.compile(r"\S+")
+_GROUPED_WORD = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+(?:\.[0-9]+)?(?!\S)|\S+")  # 31 462 as one cell
 _WIDE = re.compile(r"\S+(?: \S+)*")  # cells of a table aligned by runs of spaces
+_SPLIT = {"wide": _WIDE, "word": _WORD, "grouped": _GROUPED_WORD}
 _NOTE = re.compile(r"[（(][^（()）]*[）)]")
 _COUNTED = frozenset(("items", "persons", "person_times", "organizations"))  # kinds of a unit before 数
 _MAGNITUDE = {"": 1, "万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
@@ -63,6 +67,9 @@ def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
         if caption:  # the header is the next line
             line_start, line_end = line_end + 1, _line_end(text, line_end + 1)
         mode = _mode(text[line_start:line_end])
+        if (width := _headless_row(text, line_start, line_end, mode)) and not caption:  # the rows start here
+            done = _rows(text, line_start, [None] + [(None, 0, "")] * (width - 1), mode, cells)
+            continue
         units = _column_units(text, line_start, line_end, _caption_units(caption), mode)
         done = line_end + 1 if units is None else _rows(text, line_end + 1, units, mode, cells)
     if not cells:
@@ -85,9 +92,10 @@ def _mode(header: str) -> str:
 
 def _split(text: str, start: int, end: int, mode: str) -> list[tuple[int, int]]:
     """The cells of a line, stripped, as spans; between pipes an empty cell is kept (as an empty span), before a
-    leading or after a trailing | it is dropped; between spaces there are no empty cells."""
+    leading or after a trailing | it is dropped; between spaces there are no empty cells. Mode "grouped" splits on
+    single spaces but keeps a space-grouped number whole (31 462), for a row whose plain split does not fit."""
     if mode != "pipe":
-        return [m.span() for m in (_WIDE if mode == "wide" else _WORD).finditer(text, start, end)]
+        return [m.span() for m in _SPLIT[mode].finditer(text, start, end)]
     spans = []
     for m in _CELL.finditer(text, start, end):
         inner = m.group()
@@ -138,6 +146,15 @@ def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]
     return units if len(units) >= 2 and named else None
 
 
+def _headless_row(text: str, start: int, end: int, mode: str) -> int:
+    """The cell count of a line that is a row of a table without a header (a name with its unit in brackets, then
+    only two or more numbers: 用电量（亿千瓦时） 4.09 4.18), else 0."""
+    row = _split(text, start, end, mode)
+    if len(row) < 3 or _BRACKET_UNIT.search(text, *row[0]) is None:
+        return 0
+    return len(row) if all(_NUMBER.fullmatch(text, s, e) for s, e in row[1:]) else 0
+
+
 def _from_caption(caption: list[tuple[str, int]], name: str) -> tuple[str, int, str] | None:
     """A column's unit from a caption: the only one, else money for a column named by money words, else the first
     unit that is not money."""
@@ -164,6 +181,8 @@ def _rows(text: str, start: int, units, mode: str, cells: list) -> int:
     while start < len(text):
         end = _line_end(text, start)
         row = _split(text, start, end, mode)
+        if len(row) != len(units) and mode == "word":  # 人均地区生产总值（元） 31 462 34 188 8.7
+            row = _split(text, start, end, "grouped")
         if len(row) != len(units) or not any(_NUMBER.fullmatch(text[s:e]) for s, e in row[1:]):
             return start
         row_unit = _row_unit(text, row, by_row)

@@ -239,6 +239,15 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
     return unit, m.end()
 
 
+_INSIDE = re.compile(_alternation(w for (pos, w) in _QUAL if pos == "inside"))
+
+
+def _past_inside(text: str, e: int) -> int:
+    """Return where a qualifier written inside a number (1 300余套, 2 000多人) ends, or e when there is none."""
+    m = _INSIDE.match(text, e)
+    return m.end() if m else e
+
+
 _NUMERAL_UNITS = re.compile("(?<=[0-9０-９万亿萬億])(?:" + _alternation(u for u in _UNITS if u[0] in _CONT) + ")")
 
 
@@ -276,9 +285,9 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         if got[1] - s == 1 and text[s] in _FINANCIAL:  # 队伍, 陆地, 收拾: a lone financial numeral
             return None, s + 1
         if (groups := _SPACE_GROUPS.match(text, got[1])) and text[s:got[1]].isdigit() and got[1] - s <= 3 \
-                and _unit_at(text, groups.end()) is not None:  # 12 604人, 4 215万立方米: a space groups the digits
+                and _unit_at(text, end := _past_inside(text, groups.end())) is not None:  # 12 604人, 1 300余套
             digits = text[s:groups.start("mag")].replace(" ", "")
-            got = (Decimal(digits) * _scale(groups.group("mag")), groups.end(), False, False)
+            got = (Decimal(digits) * _scale(groups.group("mag")), end, end > groups.end(), False)
     q = _quantity(text, s, got, quotes)
     if text[s] == "半" and q.reason not in _HALF_REASONS and text[s + 1:s + 2] not in MULTIPLE_UNITS:
         return None, s + 1  # 半导体, 半数, 半个世纪: 半 is a number only as a span of time or an age

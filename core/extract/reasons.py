@@ -168,6 +168,11 @@ def _is_specification(c: _Context, qs: int) -> bool:
 _RULE_CUE = re.compile(r"按照|按|标准|要求|规定|不低于|不小于|不少于|不超过|不大于|以上|以下")
 
 
+def _is_size_class(c: _Context, qs: int) -> bool:
+    """30万吨级油轮, 5000吨级泊位: a measure followed by 级 names a class of ship, berth or plant, not an amount."""
+    return c.unit is not None and _INFO[c.unit][0] == "measure" and c.text.startswith("级", c.e)
+
+
 def _is_size_specification(c: _Context, qs: int) -> bool:
     """班额不超过55人, 单校规模原则上不超过3000人: a size a rule caps (any unit), not a count."""
     if c.text[qs:c.s] not in _CAPS or not any(w in c.text[max(0, qs - 8):qs] for w in _SIZE_WORDS):
@@ -258,6 +263,7 @@ _METRIC_CHECKS = (
     ("threshold", _is_threshold),
     ("specification", _is_specification),
     ("specification", _is_size_specification),
+    ("specification", _is_size_class),
     ("proposers", _is_proposers),
     ("package", _is_package),
     ("rate_base", _is_rate_base),
