@@ -91,7 +91,7 @@ def process(text: str, *, options: Options = DEFAULT_OPTIONS, id: str = "-", sou
     norm = _safe_normalize(text, options)
     if options.redact:
         norm = redact(norm)
-    seg = _safe_segment(norm.text, norm.metadata)
+    seg = _safe_segment(norm.text, norm.metadata, norm.as_written)
     found = _safe_extract(norm.text, seg, options, norm.as_written)
     record = _record(norm, seg, found, id=id, source=source, page_metadata=page_metadata)
     return _corrected(record, options)
@@ -143,11 +143,11 @@ def _safe_extract(text: str, seg: Segmented, options: Options, as_written: str |
         return Extracted((), (), (_internal("extract", exc),))
 
 
-def _safe_segment(text: str, metadata) -> Segmented:
+def _safe_segment(text: str, metadata, written: str | None) -> Segmented:
     from .segment import segment
 
     try:
-        return segment(text, metadata=metadata)
+        return segment(text, metadata=metadata, written=written)
     except Exception as exc:
         return Segmented(doc_type="other", warnings=(_internal("segment", exc),))
 

@@ -50,7 +50,7 @@ def test_letters_csv_has_one_row_per_letter(out):
         "proposal_kind": "建议", "proposal_body": "人大", "proposal_meeting": "广东省十四届人大二次会议",
         "proposal_number": "第1916号",
         "addressees": "苏灿等代表"}
-    assert by_id["000_08d6c07602bede5a"]["doc_number"] == "清人社函〔2018〕192号"
+    assert by_id["000_08d6c07602bede5a"]["doc_number"] == "清人社函〔2018〕192號"  # as the traditional page writes it
     assert by_id["001_425f8ebd1574510b"]["warning_codes"] == "no_title"
 
 

@@ -23,14 +23,16 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segmented:
-    """Find the parts of one normalized letter; never raises, doubts become warnings."""
+def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: str | None = None) -> Segmented:
+    """Find the parts of one normalized letter; never raises, doubts become warnings. With ``written`` (the text in
+    the page's script, character for character), the names and titles copied from the page are as it writes them."""
     from .evidence import in_text_script, meta_title, missing
     from .header import addressees, category, doc_number, glued_addressee, header_end, news_lead, signer, title
     from .kind import doc_type, proposal
     from .sections import sections
     from .tail import tail
     from .text import fold, lines, split_sentences
+    from .written import fields_as_written
 
     folded = fold(text)
     all_lines = lines(text)
@@ -62,13 +64,14 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = ()) -> Segment
     if kind == DocType.REPLY_LETTER:
         doubted = any(w.code in (WarningCode.DATE_INVALID, WarningCode.DATE_AMBIGUOUS) for w in warnings)
         warnings += missing(issuer, date, the_proposal, doubted)
-    return Segmented(
+    found = Segmented(
         doc_type=str(kind), title=the_title, doc_number=doc_number(text, folded, head, meta),
         category=category(folded, head, meta), signer=signer(text, folded, head, meta),
         proposal=the_proposal, addressees=people, issuer=issuer,
         date=date, contact=end.contact or _head_contact(text, folded, head),
         cc=end.cc, sections=tree, sentences=split_sentences(text), warnings=tuple(warnings),
     )
+    return fields_as_written(found, text, written)
 
 
 def _signed(text, folded, all_lines, head, the_title, meta, kind, end) -> tuple[str | None, str | None, list[Warning]]:
