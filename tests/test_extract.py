@@ -210,6 +210,19 @@ def test_a_count_in_either_of_two_units_keeps_both():
         ("62台（套）", 62, "台(套)"), ("1.2万套（间）", 12000, "套(间)"), ("3个（次）", 3, "个(次)")]
 
 
+@pytest.mark.parametrize("text, units", [
+    ("重度失能按600元/人·月⏎发放，中度失能按300元/人·月发放。".replace("⏎", "\n"), ["元/人·月", "元/人·月"]),
+    ("单船年均捕捞量1 842吨/艘，补助200元/亩。", ["吨/艘", "元/亩"]),
+    ("接种异常反应报告发生率为7.67/10万剂次，低于全省。", ["/10万剂次"]),
+    ("人均补助200元/人均标准以上。", ["元"]),  # 人均 is no base: the slash starts another word
+])
+def test_a_rate_keeps_the_base_written_after_it(text, units):
+    """1404元/人·月, 吨/艘, /10万剂次: the base written after a slash or after the rate's 万 is part of the unit."""
+    from dafu import process
+
+    assert [m.unit for m in process(text).metrics] == units
+
+
 # ---------------------------------------------------------------- labels are noun phrases
 # Written here, apart from core/data/label_trim.tsv, so the check does not grade the trimmer with its own list.
 DANGLING_END = tuple("给予 按 分别是 分别为 增长 提高 提高至 提高到 下降 增加 减少 由 为 是 的 和 与 及 在 到 至 占 达"

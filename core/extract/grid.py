@@ -39,6 +39,7 @@ _UNIT_CELL = re.compile(r"(?P<mag>[万亿萬億]?)(?P<u>[^\s|｜]{1,4})")
 _COLUMN_WORDS = _rows("table_columns.tsv")
 _UNIT_COLUMN = frozenset(w for kind, w in _COLUMN_WORDS if kind == "unit_column")
 _SERIAL = frozenset(w for kind, w in _COLUMN_WORDS if kind == "serial")
+_TOTALS = frozenset(w for kind, w in _COLUMN_WORDS if kind == "total")
 _MONEY_COLUMN = re.compile("|".join(w for kind, w in _COLUMN_WORDS if kind == "money"))
 _BRACKET_UNIT = re.compile(r"[（(](?P<mag>[万亿萬億]?)(?P<u>[^（()）]{1,4})[）)]$")
 _COUNT_UNIT = re.compile(r"(?P<u>[^\s|｜])数$")
@@ -173,6 +174,14 @@ def _row_unit(text: str, row: list[tuple[int, int]], by_row: int | None) -> tupl
     return (m.group("u"), _MAGNITUDE[m.group("mag")]) if m and m.group("u") in _UNITS else None
 
 
+def _rate_name(label: str, unit: str) -> str:
+    """A change in per cent is named as a rate: 嵩原市 under 增长（%） → 嵩原市增长率 (not a dangling verb)."""
+    return label + "率" if unit in ("%", "％") and label.endswith(_CHANGE_WORDS) else label
+
+
+_CHANGE_WORDS = ("增长", "下降", "增加", "减少", "增長", "減少")
+
+
 def _rows(text: str, start: int, units, mode: str, cells: list) -> int:
     """Collect the number cells of the rows from start on; return where the table ends."""
     by_row = next((i for i, u in enumerate(units) if u is not None and u[0] == "@"), None)
@@ -183,6 +192,8 @@ def _rows(text: str, start: int, units, mode: str, cells: list) -> int:
         row = _split(text, start, end, mode)
         if len(row) != len(units) and mode == "word":  # 人均地区生产总值（元） 31 462 34 188 8.7
             row = _split(text, start, end, "grouped")
+        if len(row) == len(units) - 1 and row and units[0] is None and text[slice(*row[0])] in _TOTALS:
+            row = [(row[0][0], row[0][0]), *row]  # 合计 40.0 12.0 under 序号 地区 …: the row number left empty
         if len(row) != len(units) or not any(_NUMBER.fullmatch(text[s:e]) for s, e in row[1:]):
             return start
         row_unit = _row_unit(text, row, by_row)
@@ -196,6 +207,6 @@ def _rows(text: str, start: int, units, mode: str, cells: list) -> int:
                 if row_unit is None:
                     continue
                 unit = (*row_unit, unit[2])
-            cells.append((s, e, unit[0], unit[1], row_name + unit[2]))
+            cells.append((s, e, unit[0], unit[1], _rate_name(row_name + unit[2], unit[0])))
         start = end + 1
     return start

@@ -110,7 +110,9 @@ def _share_series_unit(text: str, found: list[Quantity]) -> list[Quantity]:
         if not last.is_metric or not last.unit or last.value_high is not None:
             continue
         j = k
-        while j > 0 and _bare_series_item(text, found[j - 1], found[j]):
+        while j > 0 and (_bare_series_item(text, found[j - 1], found[j], "、")  # 省级补助600万，市级配套300万元
+                         or (j > 1 and _bare_series_item(text, found[j - 1], found[j], "，,")
+                             and _bare_series_item(text, found[j - 2], found[j - 1], "、"))):
             j -= 1
             found[j] = Quantity(found[j].raw, found[j].value, None, last.unit, last.unit_kind, found[j].qualifier,
                                 found[j].span, True, None)
@@ -173,12 +175,13 @@ def _bare_magnitude_units(text: str, found: list[Quantity]) -> list[Quantity]:
     return found
 
 
-def _bare_series_item(text: str, item: Quantity, after: Quantity) -> bool:
-    """True when item is a numeral ending in 万/亿 with no unit, separated from the next item by 、 and a name."""
+def _bare_series_item(text: str, item: Quantity, after: Quantity, joins: str) -> bool:
+    """True when item is a numeral ending in 万/亿 with no unit, separated from the next item by one of joins and a
+    name (a comma only inside a series already joined by 、: 中央补助1200万、省级补助600万，市级配套300万元)."""
     if item.reason != "no_unit" or item.raw[-1:] not in "万亿萬億":
         return False
     gap = text[item.span[1]:after.span[0]]
-    return gap[:1] == "、" and _SERIES_GAP.fullmatch(gap) is not None
+    return gap[:1] != "" and gap[:1] in joins and _SERIES_GAP.fullmatch(gap) is not None
 
 
 def _identifier(text: str, m: re.Match, reason: str) -> list[Quantity]:
@@ -382,8 +385,9 @@ _ALTERNATIVE_UNIT = re.compile(r"[（(]([^（()）]{1,2})[）)]")
 _BASE_KINDS = ("items", "persons", "person_times", "organizations", "measure")
 _BASE_WORDS = sorted({*(u for u, info in _UNITS.items() if info[0] in _BASE_KINDS and "/" not in u),
                       "年", "月", "天", "日", "次", "小时", "周"}, key=lambda w: (-len(w), w))
-RATE_BASE = re.compile(  # 1404元/人·月, 1 842吨/艘, 200元/亩: the base of a rate written after a slash
-    "[/／](?:" + "|".join(map(re.escape, _BASE_WORDS)) + ")(?:[·・](?:年|月|天|日|次))?(?![\u4e00-\u9fff])")
+RATE_BASE = re.compile(  # 1404元/人·月, 1 842吨/艘, 200元/亩: the base of a rate written after a slash; 7.67/10万剂次
+    "(?:[/／]|(?<=[万千]))(?:" + "|".join(map(re.escape, _BASE_WORDS)) + ")"
+    "(?:[·・](?:年|月|天|日|次)|(?![\u4e00-\u9fff]))")
 
 
 def _range(text: str, e: int, low: Decimal, number: str, unit: str | None):

@@ -126,6 +126,8 @@ def _is_masked(c: _Context) -> bool:
 def _is_threshold(c: _Context, qs: int) -> bool:
     """产值超十亿元的镇, 30户以上村民组, 日处理能力200吨的厂一座: a figure that defines what is counted."""
     text, e = c.text, c.e
+    if text.startswith(_LIMIT_NOUNS, e + 1) and text[e:e + 1] == "的":
+        return True  # 低于2%的控制线: the line a measured figure is compared with
     if _INFO[c.unit][0] == "percent" and "率" not in text[max(0, qs - 8):qs]:
         return False  # 拿出不低于30%的岗位: a share of what follows, not a condition on it
     if text[qs - 1:qs] == "各":
@@ -145,6 +147,7 @@ def _is_threshold(c: _Context, qs: int) -> bool:
 
 
 _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
+_LIMIT_NOUNS = ("控制线", "红线", "警戒线", "控制目标")
 _STANDARD_NOUNS = ("标准", "比例", "水平", "幅度", "额度", "限额", "上限")  # 不低于12元的标准: the standard's value
 _THRESHOLD_BEFORE = frozenset(("超", "超过", "不低于", "不少于", "不足", "低于", "高于", "不超过", "达到"))
 
@@ -238,6 +241,15 @@ _DESIGNATE_VERBS = _words("designate")
 _DESIGNEES = _words("designee")
 
 
+def _is_back_reference(c: _Context, qs: int) -> bool:
+    """三项分别下降9.5%, 两者均为: a small count in Chinese numerals that points back at the items just listed, whose
+    figures follow."""
+    return c.chinese and c.value <= 10 and c.text.startswith(_BACK_WORDS, c.e)
+
+
+_BACK_WORDS = ("分别", "均", "都")
+
+
 def _is_rank(c: _Context, qs: int) -> bool:
     """进入前五名, 前3强: a rank, not a count (目前3家 is a count)."""
     return c.text[qs - 1:qs] == "前" and c.text[qs - 2:qs] != "目前"
@@ -258,6 +270,7 @@ def _is_milepost(c: _Context, qs: int) -> bool:
 
 _METRIC_CHECKS = (
     ("rank", _is_rank),
+    ("enumerator", _is_back_reference),
     ("counter", _is_counter),
     ("milepost", _is_milepost),
     ("threshold", _is_threshold),
