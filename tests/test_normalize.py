@@ -156,3 +156,25 @@ def test_every_debris_line_removed_is_counted_in_the_steps(text):
     report = normalize(text).report
     counted = sum(n for name, n in report.steps if name == "drop_debris_lines")
     assert counted == len(report.debris_removed)
+
+
+_PARAGRAPH = ("会上，区民政局负责人介绍，截至2023年8月底，全区60周岁以上户籍老年人18.74万人，占户籍人口的27.3%，其中80"
+              "周岁以上高龄老人2.96万人。全区共有养老机构41家，床位6215张，其中护理型床位3980张，占比64%；每千名老年人"
+              "拥有养老床位33.2张。今年新建社区嵌入式养老服务综合体5个、老年助餐点38个，累计建成家庭养老床位1860张，比上年"
+              "提高1.5个百分点，区中医院新设老年病科一个。")
+_WRAPPED = "\n".join(_PARAGRAPH[i:i + 30] for i in range(0, len(_PARAGRAPH), 30))  # 全区…老年人1⏎8.74万人
+
+
+@pytest.mark.parametrize("text, expected", [
+    (_WRAPPED, _PARAGRAPH),
+    (_WRAPPED + "\n二、下一步工作。", _PARAGRAPH + "\n二、下一步工作。"),
+    ("| 指标 | 2022年 | 2023年 | 增长（%）计量单位 |\n" * 6, "| 指标 | 2022年 | 2023年 | 增长（%）计量单位 |\n" * 6),
+    ("关于加快发展养老服务业的提案答复\n您提出的提案收悉。现答复如下：\n一、全区共有养老机构41家。", None),
+])
+def test_hard_wrapped_lines_are_joined(text, expected):
+    """A page wrapped every ~38 characters is one paragraph again (1⏎8.74万人 → 18.74万人); a table whose rows have
+    one width, and an ordinary page, are left alone (FIELD-GUIDE §F)."""
+    from dafu.normalize.wraps import join_hard_wraps
+
+    assert join_hard_wraps(text) == (text if expected is None else expected)
+    assert join_hard_wraps(join_hard_wraps(text)) == join_hard_wraps(text)

@@ -17,6 +17,7 @@ from ..options import DEFAULT_OPTIONS, Options
 from .offsets import carry, input_to_output, moved, remap, repair_spans_in_output
 from .script import count_changes, detect_script, has_cjk, script_of, to_script
 from .tidy import tidy_punctuation, tidy_spaces, unify_doc_brackets, unify_forms
+from .wraps import join_hard_wraps
 
 __all__ = [
     "normalize", "STEPS", "to_script", "detect_script", "tidy_spaces", "tidy_punctuation", "unify_forms",
@@ -119,6 +120,7 @@ def _plain(step: Callable[[str], str]) -> Callable[[_Work], int]:
 
 STEPS: tuple[tuple[str, Callable[[_Work], int]], ...] = (
     ("drop_debris_lines", _drop_debris),
+    ("join_hard_wraps", _plain(join_hard_wraps)),
     ("repair_byte_loss", _repair),
     ("drop_debris_lines", _drop_debris_after_repair),
     ("strip_pinyin", _strip_pinyin),
