@@ -243,8 +243,9 @@ _DESIGNEES = _words("designee")
 
 def _is_back_reference(c: _Context, qs: int) -> bool:
     """三项分别下降9.5%, 两者均为: a small count in Chinese numerals that points back at the items just listed, whose
-    figures follow."""
-    return c.chinese and c.value <= 10 and c.text.startswith(_BACK_WORDS, c.e)
+    figures follow. Persons are counted even so (他们俩人都参加了)."""
+    return (c.chinese and c.value <= 10 and c.unit is not None and _INFO[c.unit][0] != "persons"
+            and c.text.startswith(_BACK_WORDS, c.e))
 
 
 _BACK_WORDS = ("分别", "均", "都")
