@@ -241,10 +241,19 @@ def _failed(sink: Sink, exc: OSError) -> int:
         sink.write_run_json("failed")
     streams = any(t is not None and t.kind != "file" for t in (plan.csv, plan.jsonl))
     where = getattr(exc, "filename", None) or ("<stdout>" if streams or out is None else out.folder)
+    where = _as_given(plan, where)
     sink.reporter.error(str(where), f"{exc.strerror or exc}", "stopping; nothing published")
     if where == "<stdout>" or (out is None and sink.settings.jsonl_path in (None, "-")):
         silence_stdout()
     return EXIT_USAGE
+
+
+def _as_given(plan, where):
+    """Name an output as the user wrote it (--sqlite out/dafu.db), not by the resolved path dafu opened."""
+    for target in (plan.csv, plan.jsonl, plan.sqlite, plan.xlsx):
+        if target is not None and where == target.path:
+            return target.given
+    return where
 
 
 def _file_sha256(path: str) -> str:

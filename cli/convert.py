@@ -25,7 +25,7 @@ __all__ = ["convert"]
 
 def convert(
     inputs: Annotated[list[str], typer.Argument(
-        metavar="INPUT", help="Letter files, folders (walked recursively) or - for one letter on stdin.")],
+        metavar="INPUT...", help="Letter files, folders (walked recursively) or - for one letter on stdin.")],
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="DIR",
         help="Write DIR/letters/<id>.json, metrics.csv, letters.csv, run.json, errors.jsonl, "

@@ -117,7 +117,9 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
         import webbrowser
         from pathlib import Path
 
-        webbrowser.open(Path(index).resolve().as_uri())
+        uri = Path(index).resolve().as_uri()
+        if not webbrowser.open(uri):
+            _say(f"dafu: warning: no web browser found to open it; open {uri} yourself")
     return 1 if problems else 0
 
 

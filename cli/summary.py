@@ -74,9 +74,11 @@ def run_summary(settings: Settings, options, tally: Tally, started: float, secon
 def summary_line(tally: Tally, seconds: float, status: str) -> str:
     """Return the line a run ends with on stderr: letters, metrics, warnings, errors, seconds."""
     kept = f", {tally.kept} kept from the last run" if tally.kept else ""
-    tail = kept + ("" if status == "complete" else f" ({status})")
-    return (f"dafu: {_count(tally.letters, 'letter')}, {tally.metrics} metrics, {tally.warnings} warnings, "
-            f"{tally.failed} errors in {seconds:.1f} s" + tail)
+    pruned = f", {tally.pruned} pruned" if tally.pruned else ""
+    tail = kept + pruned + ("" if status == "complete" else f" ({status})")
+    counts = [_count(tally.letters, "letter"), _count(tally.metrics, "metric"), _count(tally.warnings, "warning"),
+              _count(tally.failed, "error")]
+    return f"dafu: {', '.join(counts)} in {seconds:.1f} s" + tail
 
 
 def _versions() -> dict[str, str | None]:

@@ -34,7 +34,7 @@ REPORT_FORMATS = ("json", "junit")
 
 def validate(
     inputs: Annotated[list[str], typer.Argument(
-        metavar="INPUT", help="Letters: files, folders (walked recursively) or - for stdin.")],
+        metavar="INPUT...", help="Letters: files, folders (walked recursively) or - for stdin.")],
     rules: Annotated[str | None, typer.Option(
         "--rules", metavar="FILE",
         help="TOML rules checked on top of the defaults (required fields, min_metrics, categories, "

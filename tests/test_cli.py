@@ -64,6 +64,18 @@ def test_help_lists_every_command(cli):
         assert f"  {name} " in result.stdout
 
 
+@pytest.mark.parametrize("command, usage", [
+    ("convert", "Usage: dafu convert [OPTIONS] {INPUT...}"),  # several inputs, as the README writes it
+    ("validate", "Usage: dafu validate [OPTIONS] {INPUT...}"),
+    ("inspect", "Usage: dafu inspect [OPTIONS] {FILE}"),  # one letter only
+    ("review", "Usage: dafu review [OPTIONS] {OUT_DIR}"),
+])
+def test_help_usage_says_how_many_inputs(cli, command, usage):
+    result = cli(command, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.strip().splitlines()[0] == usage
+
+
 def test_python_dash_m_is_the_same_program():
     done = run_dafu("--version")
     assert (done.returncode, done.stdout) == (0, f"dafu {dafu.__version__}\n".encode())
@@ -128,7 +140,7 @@ def test_csv_to_stdout_equals_metrics_csv(cli, samples, tmp_path):
 # ---------------------------------------------------------------- exit codes and messages
 @pytest.mark.parametrize("files, exit_code, stderr_fragments", [
     ({"a.txt": SAMPLE.read_bytes()}, 0, ["dafu: 1 letter, "]),
-    ({"a.txt": SAMPLE.read_bytes(), "b.txt": b""}, 1, ["b.txt: empty file; skipped", ", 1 errors in "]),
+    ({"a.txt": SAMPLE.read_bytes(), "b.txt": b""}, 1, ["b.txt: empty file; skipped", ", 1 error in "]),
     ({"a.txt": b"\x00\x01\x02binary\x00" * 10}, 1, ["a.txt: not text"]),
 ])
 def test_exit_codes(cli, tmp_path, files, exit_code, stderr_fragments):
@@ -175,8 +187,23 @@ def test_summary_line_has_the_numbers_of_run_json(cli, samples, tmp_path):
     run = orjson.loads((tmp_path / "out" / "run.json").read_bytes())["counts"]
     line = result.stderr.splitlines()[-1]
     assert line.startswith(f"dafu: {run['letters']} letters, {run['metrics']} metrics, "
-                           f"{run['warnings']} warnings, {run['errors']} errors in ")
+                           f"{run['warnings']} warnings, {run['errors']} error in ")
     assert (run["letters"], run["errors"], run["new"]) == (5, 1, 5)
+
+
+@pytest.mark.parametrize("counts, status, line", [
+    ({"letters": 1, "metrics": 1, "warnings": 1, "failed": 1}, "partial",
+     "dafu: 1 letter, 1 metric, 1 warning, 1 error in 0.5 s (partial)"),
+    ({"letters": 0, "metrics": 0, "warnings": 0, "failed": 0, "kept": 6}, "complete",
+     "dafu: 0 letters, 0 metrics, 0 warnings, 0 errors in 0.5 s, 6 kept from the last run"),
+    ({"letters": 599, "metrics": 11855, "warnings": 360, "failed": 0, "pruned": 1}, "complete",
+     "dafu: 599 letters, 11855 metrics, 360 warnings, 0 errors in 0.5 s, 1 pruned"),
+])
+def test_summary_line_counts_in_words(counts, status, line):
+    """One of anything is singular; a --prune run says how many records it deleted (run.json counts.pruned)."""
+    from dafu.cli.summary import Tally, summary_line
+
+    assert summary_line(Tally(**counts), 0.5, status) == line
 
 
 def test_internal_error_is_one_line_and_the_traceback_is_kept(cli, samples, tmp_path, monkeypatch):

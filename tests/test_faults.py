@@ -958,3 +958,24 @@ def test_an_error_names_the_record_not_its_temp_file(cli, samples, tmp_path, mon
     line = _one_line(result)
     assert "/letters/" in line and ".json: Read-only file system; stopping" in line and writers.TEMP_MARK not in line
     assert _temps(out) == []
+
+
+@pytest.mark.parametrize("option, given, writer", [
+    ("--sqlite", "db/dafu.db", "SqliteWriter"),  # a read-only folder found when the database is created
+    ("--xlsx", "db/dafu.xlsx", "WorkbookWriter"),
+])
+def test_an_unwritable_table_is_named_as_given(cli, tmp_path, monkeypatch, option, given, writer):
+    """The error names the path the user typed (db/dafu.db), not the absolute path dafu resolved it to."""
+    from dafu.cli import tables
+
+    def read_only(self, path, version):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    pytest.importorskip("xlsxwriter")
+    monkeypatch.setattr(getattr(tables, writer), "__init__", read_only)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "db").mkdir()
+    result = cli("convert", GOOD, option, given, "-j", "1")
+    assert result.exit_code == 2
+    assert result.stderr == f"dafu: error: {given}: Read-only file system; stopping; nothing published\n"
+    assert os.listdir(tmp_path / "db") == []

@@ -77,3 +77,40 @@ def test_readme_sql_query_shows_its_real_output(samples_db, query, shown):
 
 def test_readme_shows_three_queries():
     assert len(QUERIES) >= 3
+
+
+CSV_ROWS = [row for block in re.findall(r"```csv\n(.*?)```", README, re.S) for row in block.splitlines() if row]
+# the README's column lists: (the sentence that introduces it, the CSV file whose header it must be)
+COLUMN_LISTS = [
+    ("RFC 4180 quoting. Columns (`dafu schema --csv`): `", "metrics.csv"),
+    ("`letters.csv` has one row per letter, beside `metrics.csv`: `", "letters.csv"),
+]
+
+
+def _csv_lines(samples_db, name):
+    return (samples_db.parent / name).read_text("utf-8").splitlines()
+
+
+@pytest.mark.parametrize("row", CSV_ROWS, ids=[f"row{i}" for i in range(len(CSV_ROWS))])
+def test_readme_csv_row_is_a_real_row(samples_db, row):
+    """Every CSV row the README shows is a row that `dafu convert samples -o out` writes, columns and all."""
+    assert row in _csv_lines(samples_db, "metrics.csv") + _csv_lines(samples_db, "letters.csv")
+
+
+@pytest.mark.parametrize("intro, name", COLUMN_LISTS, ids=[name for _, name in COLUMN_LISTS])
+def test_readme_column_list_is_the_header(samples_db, intro, name):
+    """The README's column lists are the CSV headers, in order (no second, stale list beside them)."""
+    assert README.count(intro) == 1
+    listed = README.split(intro, 1)[1].split("`", 1)[0]
+    assert re.split(r",\s*", listed) == _csv_lines(samples_db, name)[0].split(",")
+
+
+def test_readme_commands_table_has_one_row_per_command():
+    """The Commands table is one table (no blank line cuts it) with one row per `dafu --help` command."""
+    table = README.split("## Commands\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    commands = [re.match(r"\| `dafu (\w+)", row).group(1) for row in table[2:]]
+    assert commands == ["convert", "validate", "inspect", "normalize", "schema", "review"]
+
+
+def test_readme_csv_rows_shown():
+    assert len(CSV_ROWS) >= 3

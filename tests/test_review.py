@@ -224,10 +224,17 @@ def test_review_starts_from_the_corrections_beside_the_outputs(cli, converted, t
     assert result.exit_code == 2 and result.stderr.startswith(f"dafu: error: {out / 'corrections.toml'}: not TOML")
 
 
-def test_review_open_shows_the_index_in_a_browser(cli, converted, monkeypatch):
+@pytest.mark.parametrize("browser_found, stderr", [
+    (True, ""),
+    # a server or a container: webbrowser.open finds no browser and returns False; say so, the site is written
+    (False, "dafu: warning: no web browser found to open it; open {uri} yourself\n"),
+])
+def test_review_open_shows_the_index_in_a_browser(cli, converted, monkeypatch, browser_found, stderr):
     import webbrowser
 
     opened = []
-    monkeypatch.setattr(webbrowser, "open", opened.append)
-    assert cli("review", converted, "--open", "-q").exit_code == 0
-    assert opened == [(converted / "review" / "index.html").resolve().as_uri()]
+    monkeypatch.setattr(webbrowser, "open", lambda uri: opened.append(uri) or browser_found)
+    result = cli("review", converted, "--open", "-q")
+    uri = (converted / "review" / "index.html").resolve().as_uri()
+    assert (result.exit_code, result.stderr) == (0, stderr.format(uri=uri))
+    assert opened == [uri]
