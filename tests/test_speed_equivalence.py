@@ -280,3 +280,28 @@ def test_settled_numbers_read_as_the_full_chain(monkeypatch):
     assert sum(1 for qs in fast for q in qs if q.reason in ("year", "marker", "ordinal")) > 100
     for text, a, b in zip(texts, fast, plain):
         assert a == b, text[:60]
+
+
+_GRID_EDGES = [
+    "景区名称 接待游客（万人次） 门票收入（亿元）\n黄山 218.5 4.12", "类别 | 件数 | 占比\nA类（已解决） | 21 | 44.7%",
+    "人数", "数", "）", "（元）", "(元)\n", "件数|", "件数 |\n户数\t", "a（万元）b", "（万元）（亿元）",
+    "甲数乙数\n丙（人）", "\n\n（个）\n", "收入（元） 支出（元）\n1 2 3\n4 5", "（)）", "数）", "（数）",
+    "单位:个、万元\n| 序号 | 地区 | 产业园数 |\n| 1 | 甲 | 3 |", "指标 单位 目标\n就业 万人 3.8", "计量单位",
+    "单位", "单位：", "甲单位乙", "\n单位\n", "a|单位|b",
+]
+
+
+def test_header_hint_lines_are_the_lines_of_every_hint():
+    """grid._hint_lines (a quick scan for 数 and closing brackets, the header pattern tried on their lines only)
+    yields the very lines that hold a match of the header pattern."""
+    from dafu.extract import grid
+
+    texts = [p.read_text("utf-8") for p in [*LETTERS, *sorted((ROOT / "tests" / "pages").glob("dev*/*.txt"))]]
+    texts += _GRID_EDGES + ["\n".join(_GRID_EDGES)]
+    hinted = 0
+    for text in texts:
+        plain = sorted({(text.rfind("\n", 0, m.start()) + 1, grid._line_end(text, m.start()))
+                        for m in grid._MAYBE.finditer(text)})
+        assert list(grid._hint_lines(text)) == plain, text[:60]
+        hinted += len(plain)
+    assert hinted > 30
