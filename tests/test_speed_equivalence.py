@@ -305,3 +305,23 @@ def test_header_hint_lines_are_the_lines_of_every_hint():
         assert list(grid._hint_lines(text)) == plain, text[:60]
         hinted += len(plain)
     assert hinted > 30
+
+
+def test_mark_patterns_find_what_the_plain_patterns_find():
+    """tidy's look-behind written after the mark (so the regex engine can skip to the next mark) finds the very
+    matches of the plain pattern with the look-behind first, on every shipped line and on the edge lines."""
+    import re
+
+    from dafu.normalize import tidy
+
+    side = tidy._SIDE
+    plain = re.compile(f"[,;:?!()]|(?<!{side})[，；：？！（）](?!{side})")
+    lines = _shipped_lines() + ["，", "甲，", "，乙", "a，b", "甲，，乙", "（）", "甲,乙", ",乙", "甲,", "“,”"]
+    found = 0
+    for line in lines:
+        assert [m.span() for m in tidy._MARK_TO_LOOK_AT.finditer(line)] == [m.span() for m in plain.finditer(line)]
+        for mark, easy in tidy._EASY_MARKS:
+            plain_easy = re.compile(f"(?<={side}){re.escape(mark)}(?={side})")
+            assert [m.span() for m in easy.finditer(line)] == [m.span() for m in plain_easy.finditer(line)], line
+            found += easy.search(line) is not None
+    assert found > 10
