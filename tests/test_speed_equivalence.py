@@ -180,11 +180,19 @@ def test_tidy_marks_equals_the_plain_look():
 
 
 def test_footer_cue_never_misses_a_footer_mark():
-    from dafu.normalize.debris import _has_footer_mark, _rules
+    """The footer cues, looked for in the whole letter first and then in the line, miss no footer mark."""
+    from dafu.normalize.debris import _cues_in, _has_footer_mark, _rules
 
     rules = _rules()
-    for line in _shipped_lines():
-        assert _has_footer_mark(line, rules) == (rules.footer.search(line) is not None), line
+    texts = [path.read_text("utf-8") for path in LETTERS] + list(_EDGE_LINES) + ["\n".join(_EDGE_LINES)]
+    marked = 0
+    for text in texts:
+        cues = _cues_in(text, rules)
+        for line in text.split("\n"):
+            assert _has_footer_mark(line, rules, cues) == (rules.footer.search(line) is not None), line
+            assert _has_footer_mark(line, rules, rules.footer_cues) == (rules.footer.search(line) is not None), line
+            marked += rules.footer.search(line) is not None
+    assert marked > 5
 
 
 def test_count_changes_equals_a_walk_of_the_characters():
