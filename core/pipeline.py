@@ -8,10 +8,17 @@ from dataclasses import replace
 from .codes import WarningCode
 from .model import SCHEMA_ID, Extracted, Normalization, Normalized, Record, Segmented, Source, Warning
 from .options import DEFAULT_OPTIONS, Options
-from .redact import REDACTED, contact_names, redact_plain
-from .redact import redact as redact_spans
 
-__all__ = ["process", "redact", "redact_text", "REDACTED"]
+__all__ = ["process", "redact", "redact_text", "REDACTED"]  # noqa: F822 (REDACTED: from __getattr__)
+
+
+def __getattr__(name: str):
+    """REDACTED from ``core/redact.py``, whose patterns are compiled only when a letter is redacted (--redact)."""
+    if name == "REDACTED":
+        from .redact import REDACTED
+
+        return REDACTED
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 def redact_text(text: str, names: tuple[str, ...]) -> tuple[str, Callable[[int], int]]:
     """Return text with contact names, phone numbers and e-mail addresses as [redacted], and an offset map.
@@ -21,6 +28,8 @@ def redact_text(text: str, names: tuple[str, ...]) -> tuple[str, Callable[[int],
     >>> redact_text("联系人：朱华，电话：0763-3362101", ("朱华",))[0]
     '联系人：[redacted]，电话：[redacted]'
     """
+    from .redact import redact as redact_spans
+
     return redact_spans(text, names)
 
 
@@ -31,6 +40,7 @@ def redact(norm: Normalized) -> Normalized:
     (``segment.contact_person``), so the letter is segmented once, already redacted. The normalization
     report's offsets are moved into the redacted text.
     """
+    from .redact import contact_names
     from .segment import contact_person
 
     try:
@@ -45,6 +55,8 @@ def redact(norm: Normalized) -> Normalized:
 
 def _redact_aside(norm: Normalized, names: tuple[str, ...]) -> Normalized:
     """Return `norm` with the metadata values and removed debris lines redacted too (they are in the record)."""
+    from .redact import redact_plain
+
     metadata = tuple((k, redact_plain(v, names)) for k, v in norm.metadata)
     debris = tuple(redact_plain(line, names) for line in norm.report.debris_removed)
     return replace(norm, metadata=metadata, report=replace(norm.report, debris_removed=debris))

@@ -184,3 +184,24 @@ def test_any_string_keeps_the_invariants(text):
                                   "1," * 500_000, "□" * 1_000_000])
 def test_pathological_lines_finish(line):
     assert find_quantities(line) == ()
+
+
+# find_quantities dispatches on the last group of _CANDIDATE's match: each alternative ends in its own group.
+@pytest.mark.parametrize("text,at,last", [
+    ("百分之三十", 0, "pre"),
+    ("2023-01-05", 0, "day"),
+    ("2023.1.5", 0, "day"),
+    ("9:30", 0, "mm"),
+    ("13912345678", 0, "phone"),
+    ("0755-12345678", 0, "phone"),
+    ("近万人", 1, "lone"),
+    ("1200多人", 0, "run"),
+    ("三十", 0, "run"),
+])
+def test_candidate_alternative_by_last_group(text, at, last):
+    from dafu.extract.quantities import _CANDIDATE, _IDENTIFIER_ENDS
+
+    m = _CANDIDATE.match(text, at)
+    assert m is not None and m.lastgroup == last
+    assert m.group(last)  # the alternative's own group matched
+    assert set(_IDENTIFIER_ENDS) == {"day", "mm", "phone"}

@@ -180,11 +180,19 @@ def test_tidy_marks_equals_the_plain_look():
 
 
 def test_footer_cue_never_misses_a_footer_mark():
-    from dafu.normalize.debris import _has_footer_mark, _rules
+    """The footer cues, looked for in the whole letter first and then in the line, miss no footer mark."""
+    from dafu.normalize.debris import _cues_in, _has_footer_mark, _rules
 
     rules = _rules()
-    for line in _shipped_lines():
-        assert _has_footer_mark(line, rules) == (rules.footer.search(line) is not None), line
+    texts = [path.read_text("utf-8") for path in LETTERS] + list(_EDGE_LINES) + ["\n".join(_EDGE_LINES)]
+    marked = 0
+    for text in texts:
+        cues = _cues_in(text, rules)
+        for line in text.split("\n"):
+            assert _has_footer_mark(line, rules, cues) == (rules.footer.search(line) is not None), line
+            assert _has_footer_mark(line, rules, rules.footer_cues) == (rules.footer.search(line) is not None), line
+            marked += rules.footer.search(line) is not None
+    assert marked > 5
 
 
 def test_count_changes_equals_a_walk_of_the_characters():
@@ -280,3 +288,48 @@ def test_settled_numbers_read_as_the_full_chain(monkeypatch):
     assert sum(1 for qs in fast for q in qs if q.reason in ("year", "marker", "ordinal")) > 100
     for text, a, b in zip(texts, fast, plain):
         assert a == b, text[:60]
+
+
+_GRID_EDGES = [
+    "景区名称 接待游客（万人次） 门票收入（亿元）\n黄山 218.5 4.12", "类别 | 件数 | 占比\nA类（已解决） | 21 | 44.7%",
+    "人数", "数", "）", "（元）", "(元)\n", "件数|", "件数 |\n户数\t", "a（万元）b", "（万元）（亿元）",
+    "甲数乙数\n丙（人）", "\n\n（个）\n", "收入（元） 支出（元）\n1 2 3\n4 5", "（)）", "数）", "（数）",
+    "单位:个、万元\n| 序号 | 地区 | 产业园数 |\n| 1 | 甲 | 3 |", "指标 单位 目标\n就业 万人 3.8", "计量单位",
+    "单位", "单位：", "甲单位乙", "\n单位\n", "a|单位|b",
+]
+
+
+def test_header_hint_lines_are_the_lines_of_every_hint():
+    """grid._hint_lines (a quick scan for 数 and closing brackets, the header pattern tried on their lines only)
+    yields the very lines that hold a match of the header pattern."""
+    from dafu.extract import grid
+
+    texts = [p.read_text("utf-8") for p in [*LETTERS, *sorted((ROOT / "tests" / "pages").glob("dev*/*.txt"))]]
+    texts += _GRID_EDGES + ["\n".join(_GRID_EDGES)]
+    hinted = 0
+    for text in texts:
+        plain = sorted({(text.rfind("\n", 0, m.start()) + 1, grid._line_end(text, m.start()))
+                        for m in grid._MAYBE.finditer(text)})
+        assert list(grid._hint_lines(text)) == plain, text[:60]
+        hinted += len(plain)
+    assert hinted > 30
+
+
+def test_mark_patterns_find_what_the_plain_patterns_find():
+    """tidy's look-behind written after the mark (so the regex engine can skip to the next mark) finds the very
+    matches of the plain pattern with the look-behind first, on every shipped line and on the edge lines."""
+    import re
+
+    from dafu.normalize import tidy
+
+    side = tidy._SIDE
+    plain = re.compile(f"[,;:?!()]|(?<!{side})[，；：？！（）](?!{side})")
+    lines = _shipped_lines() + ["，", "甲，", "，乙", "a，b", "甲，，乙", "（）", "甲,乙", ",乙", "甲,", "“,”"]
+    found = 0
+    for line in lines:
+        assert [m.span() for m in tidy._MARK_TO_LOOK_AT.finditer(line)] == [m.span() for m in plain.finditer(line)]
+        for mark, easy in tidy._EASY_MARKS:
+            plain_easy = re.compile(f"(?<={side}){re.escape(mark)}(?={side})")
+            assert [m.span() for m in easy.finditer(line)] == [m.span() for m in plain_easy.finditer(line)], line
+            found += easy.search(line) is not None
+    assert found > 10

@@ -60,10 +60,9 @@ def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
     """Return found with the bare numbers of every table row replaced by quantities in their column's unit."""
     cells: list[tuple[int, int, str, int, str]] = []  # (start, end, unit, magnitude, label) of each number cell
     done = 0  # lines before this are read (a header's rows included)
-    for hint in _MAYBE.finditer(text):  # only the lines that may be a header are looked at
-        if hint.start() < done:
+    for line_start, line_end in _hint_lines(text):  # only the lines that may be a header are looked at
+        if line_start < done:
             continue
-        line_start, line_end = text.rfind("\n", 0, hint.start()) + 1, _line_end(text, hint.start())
         caption = _CAPTION.search(text, line_start, line_end)
         if caption:  # the header is the next line
             line_start, line_end = line_end + 1, _line_end(text, line_end + 1)
@@ -79,6 +78,21 @@ def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
     made = [Quantity(text[s:e], _out(Decimal(text[s:e].replace(" ", "")) * m), None, u, _INFO[u][0], None, (s, e),
                      True, None, label) for s, e, u, m, label in cells]
     return sorted(kept + made, key=lambda q: q.span)
+
+
+_ANCHOR = re.compile("[数）)位]")  # every match of _MAYBE holds one of these
+
+
+def _hint_lines(text: str):
+    """Yield (start, end) of each line holding a match of _MAYBE, in order: the lines holding 数, a closing bracket
+    or 位 (单位) are found first (a quick scan), and _MAYBE is tried on those lines only (its matches never cross a
+    line)."""
+    pos = 0
+    while (anchor := _ANCHOR.search(text, pos)) is not None:
+        start, end = text.rfind("\n", 0, anchor.start()) + 1, _line_end(text, anchor.start())
+        if _MAYBE.search(text, start, end) is not None:
+            yield start, end
+        pos = end + 1
 
 
 def _line_end(text: str, start: int) -> int:

@@ -54,6 +54,7 @@ _CANDIDATE = re.compile(
     r"|(?<=[近约超逾上数几幾])(?P<lone>[百千万萬亿億])(?!分之)"
     r"|(?P<run>[" + _RUN_START + r"][" + _CONT + r"]{0," + str(_MAX_RUN - 1) + r"})"
 )
+_IDENTIFIER_ENDS = {"day": "date", "mm": "date", "phone": "phone"}  # _CANDIDATE's last group → _identifier's reason
 _FIRST = re.compile(f"[{_RUN_START}百千万佰仟萬亿億]")  # every candidate starts with one of these
 _REST_OF_RUN = re.compile(f"[{_CONT}]*")
 _UNIT = re.compile(r"(?P<gap>[ \t\u3000]{0,2}\n?[ \t\u3000]{0,2})(?P<mag>[万亿萬億]{0,2})(?P<u>"
@@ -78,13 +79,11 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             pos = first.end()
             continue
         pos = m.end()
-        if m.group("pre"):
+        kind = m.lastgroup  # the alternative that matched, by its last group (one look-up, not a group() each)
+        if kind == "pre":
             q = _percent_prefixed(text, m.start(), m.end(), quotes)
-        elif m.group("date") or m.group("hh"):
-            found.extend(_identifier(text, m, "date"))
-            continue
-        elif m.group("phone"):
-            found.extend(_identifier(text, m, "phone"))
+        elif kind in _IDENTIFIER_ENDS:
+            found.extend(_identifier(text, m, _IDENTIFIER_ENDS[kind]))
             continue
         else:
             q, pos = _from_run(text, m, quotes)
@@ -267,7 +266,7 @@ def _unit_inside_run(text: str, s: int, run_end: int) -> int:
 def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
     """Value the numeral run m and read what follows: (quantity or None, where to go on)."""
     s, run_end = m.start(), m.end()
-    if m.group("lone"):
+    if m.lastgroup == "lone":
         got = _parse(text, s, _run_end(text, s))
         if got is None or got[1] == s + 1:
             got = (Decimal(_ROLE[text[s]][1]), s + 1, False, True)

@@ -132,9 +132,19 @@ def _footer_cues(marks: list[str]) -> tuple[str, ...]:
     return tuple(c for c in dict.fromkeys(cues) if not any(o != c and o in c for o in cues))
 
 
-def _has_footer_mark(core: str, rules: _Rules) -> bool:
+def _has_footer_mark(core: str, rules: _Rules, cues: tuple[str, ...]) -> bool:
+    """True when the line holds a footer mark; cues: the footer cues the letter holds (``_cues_in``)."""
+    if not cues:
+        return False
     low = core.lower()
-    return any(cue in low for cue in rules.footer_cues) and rules.footer.search(core) is not None
+    return any(cue in low for cue in cues) and rules.footer.search(core) is not None
+
+
+def _cues_in(text: str, rules: _Rules) -> tuple[str, ...]:
+    """The footer cues found anywhere in text (lower-cased), so that a line of a letter with none is not searched:
+    a cue in a line is in its letter (lower() maps each character alone but Σ, and no cue holds σ or ς)."""
+    low = text.lower()
+    return tuple(cue for cue in rules.footer_cues if cue in low)
 
 
 def _fold(text: str) -> str:
@@ -189,8 +199,9 @@ def drop_debris_lines(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str,
     lines = text.split("\n")
     verdicts: list[str] = []
     found: list[list[tuple[str, str]]] = []
+    cues = _cues_in(text, rules)
     for line in lines:
-        verdict, pairs = _classify(line.strip(_TRIM), rules)
+        verdict, pairs = _classify(line.strip(_TRIM), rules, cues)
         verdicts.append(verdict)
         found.append(pairs)
     _settle(verdicts)
@@ -204,7 +215,7 @@ def drop_debris_lines(text: str) -> tuple[str, tuple[str, ...], tuple[tuple[str,
     return kept, removed, metadata
 
 
-def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
+def _classify(core: str, rules: _Rules, cues: tuple[str, ...]) -> tuple[str, list[tuple[str, str]]]:
     """Return the verdict for one trimmed line and the metadata pairs it holds."""
     if not core:
         return BLANK, []
@@ -227,7 +238,7 @@ def _classify(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
     if pairs and "weak" in kinds and kinds != ["weak"] or "strong" in kinds or "body" in kinds:
         if colon or len(pairs) >= 2:
             return (META_KEEP if "body" in kinds and "strong" not in kinds else META), pairs
-    if _has_footer_mark(core, rules) or rules.image.fullmatch(core):
+    if _has_footer_mark(core, rules, cues) or rules.image.fullmatch(core):
         return DEBRIS, []
     if (rules.tail.match(head) or rules.item.match(head)) and _is_debris(_fold(core), rules):
         return DEBRIS, []

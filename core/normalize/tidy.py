@@ -66,7 +66,9 @@ _ALNUM = re.compile(r"[A-Za-z0-9%.]")
 # A full-width ，；：？！（） right next to Chinese text stays as it is (a bracket: its pair is Chinese, see
 # _tidy_line); a line whose marks are all such needs no look at its neighbours. Any other mark does.
 _SIDE = _CHINESE_SIDE.pattern
-_MARK_TO_LOOK_AT = re.compile(f"[,;:?!()]|(?<!{_SIDE})[，；：？！（）](?!{_SIDE})")
+_MARK_TO_LOOK_AT = re.compile(f"[,;:?!()]|[，；：？！（）](?<!{_SIDE}[，；：？！（）])(?!{_SIDE})")
+# (the look-behind is written after the mark, where it asks the same of the character before it: a pattern that
+# starts with a character class lets the regex engine skip to the next mark instead of testing every position)
 
 
 def tidy_punctuation(text: str) -> str:
@@ -89,7 +91,8 @@ def _tidy_line(line: str) -> str:
 
 # An ASCII mark (no bracket) with Chinese text right on both sides: _simple_mark makes it full-width, and making it
 # so first changes no other mark's look (the look treats an ASCII and a full-width mark alike).
-_EASY_MARKS = tuple((mark, re.compile(f"(?<={_SIDE}){re.escape(mark)}(?={_SIDE})")) for mark in ",;:?!")
+_EASY_MARKS = tuple((mark, re.compile(f"{re.escape(mark)}(?<={_SIDE}{re.escape(mark)})(?={_SIDE})"))
+                    for mark in ",;:?!")  # the look-behind after the mark, as in _MARK_TO_LOOK_AT
 
 
 def _tidy_marks(line: str) -> str:
