@@ -66,8 +66,9 @@ class Normalized:
     metadata: tuple[tuple[str, str], ...] = ()
     report: Normalization = Normalization()
     warnings: tuple[Warning, ...] = ()
-    # The same text in the page's own script, character for character, when the output script differs from it
-    # (a traditional page converted to simplified): a metric's unit is taken from it, as written (DESIGN §3.4).
+    # The same text in the page's own script and punctuation marks, character for character, when normalize changed
+    # either (a traditional page converted to simplified; 各县(市、区) given full-width brackets): a metric's unit
+    # and the names copied from the page are taken from it, as written (DESIGN §3.4).
     as_written: str | None = None
 
 

@@ -25,6 +25,15 @@ SIMPLIFIED = TRADITIONAL.replace("關於", "关于").replace("屆", "届").repla
     .replace("陳立華委員", "陈立华委员").replace("復", "复").replace("資源", "资源").replace("會", "会") \
     .replace("協", "协")
 
+NOTICE = (
+    "湖北省财政厅关于做好创业担保贷款贴息工作的通知\n"
+    "鄂财金发[2021]12号\n"
+    "各市(州)财政局、人力资源社会保障局,人民银行各市(州)分行:\n"
+    "现将有关事项通知如下。全省发放贷款38.6亿元。\n"
+    "湖北省财政厅\n"
+    "2021年5月8日\n"
+)
+
 CASES = [
     ("traditional page, default output", TRADITIONAL, "simplified",
      {"issuer": "柳江市人力資源和社會保障局", "title": "關於市政協十三屆二次會議第215號提案的答復",
@@ -37,6 +46,8 @@ CASES = [
     ("simplified page, traditional output", SIMPLIFIED, "traditional",
      {"issuer": "柳江市人力资源和社会保障局", "doc_number": "柳人社函〔2019〕58号", "addressee": "陈立华",
       "title": "关于市政协十三届二次会议第215号提案的答复"}),
+    ("ASCII brackets in a name stay ASCII (the text has full-width ones)", NOTICE, "simplified",
+     {"addressee": "各市(州)财政局、人力资源社会保障局", "issuer": "湖北省财政厅"}),
 ]
 
 
@@ -59,3 +70,8 @@ def test_the_text_stays_in_the_output_script():
     record = process(TRADITIONAL)
     assert "人力资源" in record.text and "人力資源" not in record.text
     assert record.issuer == "柳江市人力資源和社會保障局"
+
+
+def test_the_text_has_full_width_marks_where_the_name_keeps_the_pages():
+    record = process(NOTICE)
+    assert "各市（州）财政局" in record.text and record.addressees[0].name == "各市(州)财政局、人力资源社会保障局"

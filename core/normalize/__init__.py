@@ -40,7 +40,7 @@ class _Work:
     warns: tuple[Warning, ...] = ()
     n_pinyin: int = 0
     script_in: str = "none"
-    as_written: str | None = None  # the text in the page's script, once the script step converted it
+    as_written: str | None = None  # the text in the page's script and marks, once a step changed either
 
     def set_text(self, new: str) -> None:
         """Replace the text by a copy of it with characters deleted (or changed in place), moving the spans."""
@@ -104,6 +104,19 @@ def _to_script(w: _Work) -> int:
     return trad if converted is simplified else count_changes(text, converted)
 
 
+def _tidy_punctuation(w: _Work) -> int:
+    """Marks made full-width beside Chinese text (length-preserving); the page-script copy keeps the page's own
+    marks, so a name copied from the page is as written: 各县(市、区)人民政府 with its ASCII brackets."""
+    out = tidy_punctuation(w.text)
+    if out == w.text:
+        return 0
+    if w.as_written is None:
+        w.as_written = w.text
+    changes = count_changes(w.text, out)
+    w.text = out
+    return changes
+
+
 def _plain(step: Callable[[str], str]) -> Callable[[_Work], int]:
     """Return a step of the table made from a ``str -> str`` function."""
 
@@ -127,7 +140,7 @@ STEPS: tuple[tuple[str, Callable[[_Work], int]], ...] = (
     ("to_script", _to_script),
     ("unify_forms", _plain(unify_forms)),
     ("tidy_spaces", _plain(tidy_spaces)),
-    ("tidy_punctuation", _plain(tidy_punctuation)),
+    ("tidy_punctuation", _tidy_punctuation),
     ("unify_doc_brackets", _plain(unify_doc_brackets)),
 )
 """The steps of normalize, in order: (name recorded in the report, step)."""
