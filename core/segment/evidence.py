@@ -165,12 +165,23 @@ def meta_title(meta: dict[str, str]) -> str | None:
 _MASKED = re.compile(r"[xX×＊*]{2}|[xX×＊*][省市县区州镇乡]")  # xx县, X市, ＊＊局: a masked name
 
 
+def _signature_under_injection(value: str) -> str | None:
+    """The organisation left of a signature line once a mirror's injected token is cut out (蓝海资讯网官方网站
+    武侯区民政局 → 武侯区民政局), when what is left is one organisation's name and nothing masked."""
+    kept = strip_injected(value)
+    if not kept or kept == value or " " in kept or _MASKED.search(kept) or injected(kept):
+        return None
+    return kept if is_org(fold(kept)) else None
+
+
 def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dict[str, str],
               sign: Signature) -> tuple[str | None, list[Warning]]:
     """(issuer, warnings) from the best evidence, in the order of this module's docstring."""
     warnings = []
     if sign.issuer and (injected(sign.issuer) or _MASKED.search(sign.issuer)):
         warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=sign.issuer))
+        if (kept := _signature_under_injection(sign.issuer)) is not None:  # <站名>官方网站 <某>局: the body signs
+            return kept, warnings
     elif sign.issuer:
         return sign.issuer, warnings
     for source, find in (("承办单位", lambda: undertaker(text, folded, lines)),

@@ -9,7 +9,7 @@ from .injected import injected, strip_injected
 from .orgs import is_org
 from .text import CJK, alt, fold, split_top, squeeze
 
-__all__ = ["header_end", "news_lead", "glued_addressee", "doc_number", "parse_doc_number", "category", "signer",
+__all__ = ["DOC_NUMBER", "header_end", "news_lead", "glued_addressee", "doc_number", "parse_doc_number", "category", "signer",
            "title", "addressees", "is_org"]
 
 _HEADER_SCAN = 30  # a header never has more lines than this (page chrome included)
@@ -17,7 +17,7 @@ _LEAD_LINES = 8  # a news lead before a wrapped letter is shorter than this
 _OPENS_REPLY = re.compile(r"收悉|收到|答复如下|回复如下|您好|你好|提出的")
 _TITLE_LINE_MAX = 80
 
-_DOC_NUMBER = re.compile(
+DOC_NUMBER = re.compile(
     rf"(?P<code>[{CJK}]{{1,12}})\s*[〔\[【（(［]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】）)］]"
     r"\s*第?\s*(?P<serial>\d{1,6})\s*号"
 )
@@ -103,7 +103,7 @@ def _is_addressee_line(line: str) -> bool:
 
 def parse_doc_number(text: str, folded: str, base: int = 0, with_span: bool = True) -> DocNumber | None:
     """The first 发文字号 in text (code〔year〕serial号 in any usual bracket)."""
-    m = _DOC_NUMBER.search(folded)
+    m = DOC_NUMBER.search(folded)
     if not m:
         return None
     # Not in the text (taken from the metadata 文号): no span.
@@ -113,8 +113,9 @@ def parse_doc_number(text: str, folded: str, base: int = 0, with_span: bool = Tr
 
 
 def doc_number(text: str, folded: str, head: tuple[Span, ...],
-               meta: dict[str, str]) -> DocNumber | None:
-    """The doc number of the header lines, else of the metadata 文号 (then with the empty span).
+               meta: dict[str, str], tail: tuple[Span, ...] = ()) -> DocNumber | None:
+    """The doc number of the header lines, else of the metadata 文号 (then with the empty span), else a line of the
+    letter's tail that is nothing but a doc number (a ministry's reply numbered under its signature and date).
 
     A number cited in a title (关于转发《…》(某发〔2020〕3号)的通知) is another document's.
     """
@@ -130,6 +131,10 @@ def doc_number(text: str, folded: str, head: tuple[Span, ...],
             found = parse_doc_number(bare[key], fold(bare[key]), with_span=False)
             if found:
                 return found
+    for s, e in tail:
+        m = DOC_NUMBER.fullmatch(folded, s, e)
+        if m:
+            return parse_doc_number(text[s:e], folded[s:e], s)
     return None
 
 
@@ -224,7 +229,7 @@ def _title_like(f: str) -> bool:
     f = f.strip()
     return (len(f) <= _TITLE_LINE_MAX and "。" not in f and "|" not in f and not f.endswith((":", "："))
             and not _KEY_VALUE.match(f) and not _BRACKET_LINE.match(f)
-            and not (_DOC_NUMBER.search(f) and not _CITING.search(f))
+            and not (DOC_NUMBER.search(f) and not _CITING.search(f))
             and not (is_org(f) and "关于" not in f) and re.search(f"[{CJK}]{{2}}", squeeze(f)) is not None
             and not re.fullmatch(r"[ABC]\s*类", f) and not _MARKER_LINE.match(f))
 

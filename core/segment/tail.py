@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .._chars import PHONE
 from ..model import Contact, Span
+from .header import DOC_NUMBER
 from .orgs import is_org
 from .signature import DATE_LINE, ORG_DATE_LINE
 from .text import CJK, SEAL, fold, split_top
@@ -38,7 +39,9 @@ class Tail:
 
 
 def _kind(f: str) -> str | None:
-    """The kind of a tail line: cc, contact, date, orgdate, org, note, or None."""
+    """The kind of a tail line: cc, contact, date, orgdate, org, note, docnum (a doc number alone), or None."""
+    if DOC_NUMBER.fullmatch(f):
+        return "docnum"
     if _CC.match(f):
         return "cc"
     if CONTACT_LINE.match(f):
