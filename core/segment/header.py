@@ -9,8 +9,8 @@ from .injected import injected, strip_injected
 from .orgs import is_org
 from .text import CJK, alt, fold, split_top, squeeze
 
-__all__ = ["DOC_NUMBER", "header_end", "news_lead", "glued_addressee", "doc_number", "parse_doc_number", "category", "signer",
-           "title", "addressees", "is_org"]
+__all__ = ["DOC_NUMBER", "header_end", "news_lead", "glued_addressee", "doc_number", "parse_doc_number", "category",
+           "signer", "title", "addressees", "is_org"]
 
 _HEADER_SCAN = 30  # a header never has more lines than this (page chrome included)
 _LEAD_LINES = 8  # a news lead before a wrapped letter is shorter than this

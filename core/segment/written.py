@@ -2,11 +2,12 @@
 
 Segmentation reads the normalized text, which is in the output script (simplified by default). The names and titles
 it copies from the page — title, issuer, signer, addressees, document number, the proposal's title and meeting, cc and
-contact — are given in the page's own script, as a metric's unit is (GOLD-FORMAT: copied as found): a traditional page
-gives 某市人力資源和社會保障局 whatever ``--script``, and a page's ASCII brackets stay (各县(市、区)人民政府). ``written`` is the normalized text in the page's script, character
-for character (``Normalized.as_written``); a field is found in ``text`` (spaces and line breaks of the layout may sit
-inside it: a title on two lines, 答 复 的 函) and read at the same places in ``written``. A field not found in the text
-stays as segmentation gave it.
+contact — are given in the page's own script and marks, as a metric's unit is (GOLD-FORMAT: copied as found): a
+traditional page gives 某市人力資源和社會保障局 whatever ``--script``, and a page's ASCII brackets stay
+(各县(市、区)人民政府). ``written`` is the normalized text in the page's script, character for character
+(``Normalized.as_written``); a field is found in ``text`` (spaces and line breaks of the layout may sit inside it: a
+title on two lines, 答 复 的 函) and read at the same places in ``written``. A field not found in the text stays as
+segmentation gave it.
 """
 from __future__ import annotations
 
