@@ -126,23 +126,27 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     task = _TASK_AFTER.match(text, end, clause_end)
     if task and words:  # 完成省厅下达50000人次任务的: the figure is the task's size
         return tidy_label(words[-20:] + task.group())
-    return tidy_label(words[-20:]) or _noun_after(text, end, clause_end) or None
+    return tidy_label(words[-20:]) or _noun_after(text, end, clause_end, q.unit) or None
 
 
 _TASK_AFTER = re.compile("目标任务|任务|目标")
 
 
+_LIST_REST = re.compile(r"(?:.*[、和及与][0-9.]+[万亿千百]?)")  # a list's last item, up to its unit
 _AFTER_CLAUSE = re.compile(rf"[{CJK_BASIC}“”、0-9.万元]{{1,24}}")
 
 
-def _noun_after(text: str, end: int, clause_end: int) -> str:
-    """Return what is counted when it is named after the number: 分别给予每人1000元、1500元的培训补贴 → 培训补贴."""
+def _noun_after(text: str, end: int, clause_end: int, unit: str | None = None) -> str:
+    """Return what is counted when it is named after the number: 分别给予每人1000元、1500元的培训补贴 → 培训补贴;
+    past the rest of a list in the same unit: 按每人每月100元、200元和500元发放高龄津贴 → 高龄津贴."""
     after = _AFTER_CLAUSE.match(text, end, min(len(text), end + 40))  # past 、: the list may name it at its end
     if not after:
         return ""
     words = after.group()
     words = words[words.rfind("的") + 1:] if "的" in words else words
     words = re.sub(r"^[、0-9.万元]+", "", words)
+    if unit and (items := _LIST_REST.match(words)) and words.startswith(unit, items.end()):
+        words = words[items.end() + len(unit):]  # 、200元和500元 then the name
     if any(ch.isdigit() for ch in words):
         return ""  # 和115.8%: the next item of a list, not a name
     return tidy_label(_AFTER_STOP.sub("", words) or words)
