@@ -128,6 +128,10 @@ def _is_threshold(c: _Context, qs: int) -> bool:
     text, e = c.text, c.e
     if text.startswith(_LIMIT_NOUNS, e + 1) and text[e:e + 1] == "的":
         return True  # 低于2%的控制线: the line a measured figure is compared with
+    if text.startswith(_CONDITION_END, e):
+        return True  # 销售额增长10%以上的，按…奖励; 年收入低于3万元的，给予: the condition of a rule, not a figure
+    if text[e - 2:e] in ("以上", "以下") and text[e:e + 1] == "、" and _CONDITION_CHAIN.match(text, e + 1):
+        return True  # 连片流转土地100亩以上、期限5年以上的家庭农场: conditions in a row, then what they define
     if _INFO[c.unit][0] == "percent" and "率" not in text[max(0, qs - 8):qs]:
         return False  # 拿出不低于30%的岗位: a share of what follows, not a condition on it
     if text[qs - 1:qs] == "各":
@@ -147,6 +151,8 @@ def _is_threshold(c: _Context, qs: int) -> bool:
 
 
 _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
+_CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
+_CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,16}}?(?:以上|以下|以内)的[{CJK_BASIC}]")
 _LIMIT_NOUNS = ("控制线", "红线", "警戒线", "控制目标")
 _STANDARD_NOUNS = ("标准", "比例", "水平", "幅度", "额度", "限额", "上限")  # 不低于12元的标准: the standard's value
 _THRESHOLD_BEFORE = frozenset(("超", "超过", "不低于", "不少于", "不足", "低于", "高于", "不超过", "达到"))
@@ -160,15 +166,28 @@ def _is_specification(c: _Context, qs: int) -> bool:
     """路面宽度4.5米及以上, 路基宽度不低于8.5米: a measure written as a requirement of a rule."""
     if _INFO[c.unit][0] != "measure":
         return False
+    if c.text.startswith(_SPEC_AFTER, c.e):
+        return True  # 500米半径, 按3.5米的标准建设: the measure a rule or a radius is written in
     window = c.text[max(0, qs - 6):qs]
     if not any(w in window for w in _SPEC_WORDS):
         return False
+    if c.text[c.e:c.e + 1] == "的" and _cjk(c.text[c.e + 1:c.e + 2]):
+        return True  # 路面宽度3.5米的通组硬化路: the measure says which roads are meant
     sentence = c.text[max(0, qs - 30):c.s]  # the cap written before the number (不超过25公里) is a cue
     cut = max(sentence.rfind(ch) for ch in "。；;\n")
     return _RULE_CUE.search(sentence, cut + 1) is not None or c.text.startswith(_THRESHOLD_AFTER, c.e)
 
 
+_SPEC_AFTER = ("半径", "的标准", "标准建设", "标准建成", "标准修建", "标准改造")
 _RULE_CUE = re.compile(r"按照|按|标准|要求|规定|不低于|不小于|不少于|不超过|不大于|以上|以下")
+
+
+def _is_format(c: _Context, qs: int) -> bool:
+    """11人制足球场, 三班制, 五年制: a count naming a format (制), not a figure (3项制度 is a count)."""
+    return c.text.startswith("制", c.e) and c.text[c.e + 1:c.e + 2] not in _NOT_FORMAT
+
+
+_NOT_FORMAT = frozenset("度定作造订止约衡")
 
 
 def _is_size_class(c: _Context, qs: int) -> bool:
@@ -278,6 +297,7 @@ _METRIC_CHECKS = (
     ("specification", _is_specification),
     ("specification", _is_size_specification),
     ("specification", _is_size_class),
+    ("specification", _is_format),
     ("proposers", _is_proposers),
     ("package", _is_package),
     ("rate_base", _is_rate_base),

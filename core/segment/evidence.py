@@ -180,10 +180,11 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
     warnings = []
     if sign.issuer and (injected(sign.issuer) or _MASKED.search(sign.issuer)):
         warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=sign.issuer))
-        if (kept := _signature_under_injection(sign.issuer)) is not None:  # <站名>官方网站 <某>局: the body signs
-            return kept, warnings
+        kept = _signature_under_injection(sign.issuer)  # <站名>官方网站 <某>局: the body that signs, maybe cut short
     elif sign.issuer:
         return sign.issuer, warnings
+    else:
+        kept = None
     for source, find in (("承办单位", lambda: undertaker(text, folded, lines)),
                          ("banner", lambda: banner_issuer(text, folded, head)),
                          ("title", lambda: title_issuer(title_)),
@@ -191,8 +192,10 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
         issuer = find()
         if issuer and _MASKED.search(issuer):  # xx县教育局: a content farm's placeholder, not a name
             warnings.append(_warn(WarningCode.INJECTED_TEXT, field="issuer", text=issuer))
-        elif issuer:
+        elif issuer and (kept is None or issuer.endswith(kept)):  # the mirror's name stood for 岚山县 in 岚山县文体局
             return issuer, [*warnings, _warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=source)]
+    if kept is not None:
+        return kept, warnings
     issuer, key, refused = meta_issuer(meta)
     issuer = in_text_script(issuer, text) if issuer else None
     if refused:
