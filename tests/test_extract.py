@@ -250,3 +250,19 @@ def test_labels_are_noun_phrases(path):
         edge_word = label.startswith(WORDS_AT_EDGES) or label.endswith(WORDS_AT_EDGES)
         assert edge_word or not label.endswith(DANGLING_END), (label, m.raw)
         assert edge_word or not label.startswith(DANGLING_START), (label, m.raw)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("单位:微克/立方米\n指标            2022年    2023年    变化(%)\nPM2.5           22        23        +4.5\n"
+     "PM10            38        37        -2.6\n",
+     [("22", 22, "微克/立方米"), ("23", 23, "微克/立方米"), ("+4.5", 4.5, "%"), ("38", 38, "微克/立方米"),
+      ("37", 37, "微克/立方米"), ("-2.6", -2.6, "%")]),
+    ("| 镇街 | 网点(个) | 业务量(万件) |\n|---|---|---|\n| 东屿街道 | 1,026 | 512.4 |\n",
+     [("1,026", 1026, "个"), ("512.4", 5124000, "件")]),
+])
+def test_table_cells(text, expected):
+    """A caption's compound unit (单位:微克/立方米) is one unit; cells with a sign or a thousands comma are figures."""
+    from dafu import process
+
+    got = [(m.raw, float(m.value), m.unit) for m in process(text).metrics]
+    assert got == [(raw, float(value), unit) for raw, value, unit in expected]

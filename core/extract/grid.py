@@ -35,7 +35,7 @@ __all__ = ["table_units"]
 _MAYBE = re.compile(r"[（(][万亿萬億]?[^（()）\n]{1,4}[）)](?:[ \t|｜]|$)|[^\s|｜]数(?:[ \t]*[|｜]|[ \t]|$)"
                     r"|(?:^|[ \t|｜])(?:计量)?单位(?:[ \t|｜]|$)|单位[:：]", re.M)
 _CAPTION = re.compile(r"单位[:：][ \t]*(?P<units>[^\s（()）]{1,16})[）)]?[ \t]*$", re.M)
-_UNIT_CELL = re.compile(r"(?P<mag>[万亿萬億]?)(?P<u>[^\s|｜]{1,4})")
+_UNIT_CELL = re.compile(r"(?P<mag>[万亿萬億]?)(?P<u>[^\s|｜]{1,8})")  # up to 微克/立方米, 千克标准煤
 _COLUMN_WORDS = _rows("table_columns.tsv")
 _UNIT_COLUMN = frozenset(w for kind, w in _COLUMN_WORDS if kind == "unit_column")
 _SERIAL = frozenset(w for kind, w in _COLUMN_WORDS if kind == "serial")
@@ -43,7 +43,7 @@ _TOTALS = frozenset(w for kind, w in _COLUMN_WORDS if kind == "total")
 _MONEY_COLUMN = re.compile("|".join(w for kind, w in _COLUMN_WORDS if kind == "money"))
 _BRACKET_UNIT = re.compile(r"[（(](?P<mag>[万亿萬億]?)(?P<u>[^（()）]{1,4})[）)]$")
 _COUNT_UNIT = re.compile(r"(?P<u>[^\s|｜])数$")
-_NUMBER = re.compile(r"-?[0-9]{1,3}(?: [0-9]{3})+(?:\.[0-9]+)?|-?[0-9]+(?:\.[0-9]+)?")  # 31 462: a space groups digits
+_NUMBER = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[-+]?[0-9]{1,3}(?: [0-9]{3})+(?:\.[0-9]+)?|[-+]?[0-9]+(?:\.[0-9]+)?")  # 31 462: a space groups digits
 _RULE_ROW = re.compile(r"[|｜]?\s*:?-{2,}")  # |---|---| under a markdown header
 _WIDE_GAP = re.compile(r"\S(?: {2,}|\t)\S")
 _CELL = re.compile(r"[^|｜]+")
@@ -75,7 +75,7 @@ def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
     if not cells:
         return found
     kept = [q for q in found if not any(q.span[0] < e and s < q.span[1] for s, e, *_ in cells)]
-    made = [Quantity(text[s:e], _out(Decimal(text[s:e].replace(" ", "")) * m), None, u, _INFO[u][0], None, (s, e),
+    made = [Quantity(text[s:e], _out(Decimal(text[s:e].replace(" ", "").replace(",", "")) * m), None, u, _INFO[u][0], None, (s, e),
                      True, None, label) for s, e, u, m, label in cells]
     return sorted(kept + made, key=lambda q: q.span)
 
@@ -130,6 +130,9 @@ def _caption_units(caption: re.Match | None) -> list[tuple[str, int]]:
     """The (unit, magnitude) pairs a caption 单位:个、万元 names."""
     if caption is None:
         return []
+    whole = _cell_unit(caption.group("units"))  # 单位:微克/立方米 is one unit, 单位:个/万元 two
+    if whole is not None:
+        return [whole]
     pairs = [_cell_unit(part) for part in re.split(r"[、，,/；;]", caption.group("units"))]
     return [p for p in pairs if p is not None]
 

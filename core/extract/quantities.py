@@ -231,6 +231,8 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
     if not m:
         return None
     unit = m.group("u")
+    if "\n" in m.group("gap") and text.startswith(_NEWS_LEADS, m.start("u")):
+        return None  # 首破千亿⏎本网讯: a headline's figure, then the news lead on the next line
     if text[m.end():m.end() + 1] in _UNITS[unit][2] and m.end() < len(text):
         unit = unit[:unit.index("/")] if "/" in unit else unit[:-1]  # 5万吨/年产品: 吨; 20个人民调解委员会: 个
         if unit not in _UNITS or text[m.start("u") + len(unit)] in _UNITS[unit][2]:
@@ -241,6 +243,7 @@ def _unit_at(text: str, e: int) -> tuple[str, int] | None:
     return unit, m.end()
 
 
+_NEWS_LEADS = ("本网讯", "本报讯", "本台讯", "本刊讯", "本站讯")
 _INSIDE = re.compile(_alternation(w for (pos, w) in _QUAL if pos == "inside"))
 
 
@@ -287,7 +290,8 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         if got[1] - s == 1 and text[s] in _FINANCIAL:  # 队伍, 陆地, 收拾: a lone financial numeral
             return None, s + 1
         if (groups := _SPACE_GROUPS.match(text, got[1])) and text[s:got[1]].isdigit() and got[1] - s <= 3 \
-                and _unit_at(text, end := _past_inside(text, groups.end())) is not None:  # 12 604人, 1 300余套
+                and (_unit_at(text, end := _past_inside(text, groups.end())) is not None  # 12 604人, 1 300余套
+                     or groups.group("mag") or text.startswith("、", groups.end())):  # 2 400万、1 800万元
             digits = text[s:groups.start("mag")].replace(" ", "")
             got = (Decimal(digits) * _scale(groups.group("mag")), end, end > groups.end(), False)
     q = _quantity(text, s, got, quotes)

@@ -128,10 +128,15 @@ def _is_threshold(c: _Context, qs: int) -> bool:
     text, e = c.text, c.e
     if text.startswith(_LIMIT_NOUNS, e + 1) and text[e:e + 1] == "的":
         return True  # 低于2%的控制线: the line a measured figure is compared with
+    if _VALUE_AFTER.match(text, e):
+        return False  # 培训3000人以上的目标, 增长10%以上的水平: the figure is the goal's or level's value
     if text.startswith(_CONDITION_END, e):
         return True  # 销售额增长10%以上的，按…奖励; 年收入低于3万元的，给予: the condition of a rule, not a figure
-    if text[e - 2:e] in ("以上", "以下") and text[e:e + 1] == "、" and _CONDITION_CHAIN.match(text, e + 1):
+    if text[e - 2:e] in ("以上", "以下") and text[e:e + 1] == "、" \
+            and (chain := _CONDITION_CHAIN.match(text, e + 1)) and not _VALUE_NOUN.match(text, chain.end() - 1):
         return True  # 连片流转土地100亩以上、期限5年以上的家庭农场: conditions in a row, then what they define
+    if text[e:e + 1] == "的" and _CONDITION_BEFORE.search(text, max(0, qs - 20), qs):
+        return True  # 职工500人以下、研发投入占比不低于3%的企业: the last of conditions in a row
     if _INFO[c.unit][0] == "percent" and "率" not in text[max(0, qs - 8):qs]:
         return False  # 拿出不低于30%的岗位: a share of what follows, not a condition on it
     if text[qs - 1:qs] == "各":
@@ -152,7 +157,10 @@ def _is_threshold(c: _Context, qs: int) -> bool:
 
 _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
 _CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
-_CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,16}}?(?:以上|以下|以内)的[{CJK_BASIC}]")
+_CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?)的[{CJK_BASIC}“\"]")
+_VALUE_NOUN = re.compile("目标|任务|成绩|水平|规模|速度|增幅|增速|佳绩|好成绩")
+_VALUE_AFTER = re.compile(f"(?:以上|以下|以内)?的(?:{_VALUE_NOUN.pattern})")
+_CONDITION_BEFORE = re.compile(r"(?:以上|以下|以内)、[^，。；,;：:\n、]{0,12}$")
 _LIMIT_NOUNS = ("控制线", "红线", "警戒线", "控制目标")
 _STANDARD_NOUNS = ("标准", "比例", "水平", "幅度", "额度", "限额", "上限")  # 不低于12元的标准: the standard's value
 _THRESHOLD_BEFORE = frozenset(("超", "超过", "不低于", "不少于", "不足", "低于", "高于", "不超过", "达到"))
@@ -168,7 +176,11 @@ def _is_specification(c: _Context, qs: int) -> bool:
         return False
     if c.text.startswith(_SPEC_AFTER, c.e):
         return True  # 500米半径, 按3.5米的标准建设: the measure a rule or a radius is written in
+    if c.text[qs - 1:qs] == "长" and c.text.startswith(("、宽", "，宽", "宽", "×"), c.e):
+        return True  # 场地长105米、宽68米: a size, given as its dimensions
     window = c.text[max(0, qs - 6):qs]
+    if _AREA_RULE.search(c.text, max(0, qs - 10), qs):
+        return True  # 示范站面积须不小于30平方米: an area a rule requires
     if not any(w in window for w in _SPEC_WORDS):
         return False
     if c.text[c.e:c.e + 1] == "的" and _cjk(c.text[c.e + 1:c.e + 2]):
@@ -178,6 +190,8 @@ def _is_specification(c: _Context, qs: int) -> bool:
     return _RULE_CUE.search(sentence, cut + 1) is not None or c.text.startswith(_THRESHOLD_AFTER, c.e)
 
 
+_AREA_RULE = re.compile(r"(?:面积|间距|距离)(?:原则上)?(?:(?:须|应|应当|必须)(?:不小于|不得小于|不少于|不得少于|达到)?"
+                        r"|不小于|不得小于)$")
 _SPEC_AFTER = ("半径", "的标准", "标准建设", "标准建成", "标准修建", "标准改造")
 _RULE_CUE = re.compile(r"按照|按|标准|要求|规定|不低于|不小于|不少于|不超过|不大于|以上|以下")
 
@@ -288,7 +302,17 @@ def _is_milepost(c: _Context, qs: int) -> bool:
     return c.value_high is not None and _INFO[c.unit][0] == "measure" and c.text.startswith(("路段", "段", "处"), c.e)
 
 
+def _is_phase(c: _Context, qs: int) -> bool:
+    """高新区二期孵化器, 一期工程: the phase of a site or project named by it (开展三期培训 counts)."""
+    return (c.unit == "期" and c.chinese and c.value <= 9 and c.text[qs - 1:qs] in _PHASE_AFTER
+            and _cjk(c.text[c.e:c.e + 1]))
+
+
+_PHASE_AFTER = frozenset("区园港城厂场站馆院校路线村镇")
+
+
 _METRIC_CHECKS = (
+    ("ordinal", _is_phase),
     ("rank", _is_rank),
     ("enumerator", _is_back_reference),
     ("counter", _is_counter),
