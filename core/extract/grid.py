@@ -43,7 +43,8 @@ _TOTALS = frozenset(w for kind, w in _COLUMN_WORDS if kind == "total")
 _MONEY_COLUMN = re.compile("|".join(w for kind, w in _COLUMN_WORDS if kind == "money"))
 _BRACKET_UNIT = re.compile(r"[（(](?P<mag>[万亿萬億]?)(?P<u>[^（()）]{1,4})[）)]$")
 _COUNT_UNIT = re.compile(r"(?P<u>[^\s|｜])数$")
-_NUMBER = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[-+]?[0-9]{1,3}(?: [0-9]{3})+(?:\.[0-9]+)?|[-+]?[0-9]+(?:\.[0-9]+)?")  # 31 462: a space groups digits
+_NUMBER = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"  # 1,026: a comma groups digits
+                     r"|[-+]?[0-9]{1,3}(?: [0-9]{3})+(?:\.[0-9]+)?|[-+]?[0-9]+(?:\.[0-9]+)?")  # 31 462: so does a space
 _RULE_ROW = re.compile(r"[|｜]?\s*:?-{2,}")  # |---|---| under a markdown header
 _WIDE_GAP = re.compile(r"\S(?: {2,}|\t)\S")
 _CELL = re.compile(r"[^|｜]+")
@@ -75,7 +76,7 @@ def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
     if not cells:
         return found
     kept = [q for q in found if not any(q.span[0] < e and s < q.span[1] for s, e, *_ in cells)]
-    made = [Quantity(text[s:e], _out(Decimal(text[s:e].replace(" ", "").replace(",", "")) * m), None, u, _INFO[u][0], None, (s, e),
+    made = [Quantity(text[s:e], _out(Decimal(re.sub("[ ,]", "", text[s:e])) * m), None, u, _INFO[u][0], None, (s, e),
                      True, None, label) for s, e, u, m, label in cells]
     return sorted(kept + made, key=lambda q: q.span)
 
