@@ -289,6 +289,9 @@ def _group_parts(f: str, base: int) -> list[_Part]:
         else:
             return []
     named_role = any(p.role for p in parts if not p.generic)
+    if not named_role and any(not p.person for p in parts) \
+            and any(p.person and not (p.and_others or p.generic) for p in parts):
+        return []  # 各省、自治区、直辖市交通运输厅: places before one organisation, not names beside it
     if any(p.person and not (p.role or p.and_others or p.generic) and p.name[1] - p.name[0] > _BARE_NAME_MAX
            for p in parts) and not named_role:
         return []

@@ -14,7 +14,7 @@ def is_org(folded: str) -> bool:
     >>> is_org("清远市人力资源和社会保障局")
     True
     """
-    core = SEAL.sub("", folded.strip())
+    core = _ALTERNATIVES.sub("", SEAL.sub("", folded.strip()))  # 交通运输厅（局、委）: the name before the options
     if len(core) == 3:
         return core in _SHORT
     return (4 <= len(core) <= 40 and not re.search(r"[。，；：:,]", core)
@@ -30,6 +30,7 @@ def is_office(folded: str) -> bool:
         and not re.search(r"[。，；：:,\s]", core)
 
 
+_ALTERNATIVES = re.compile(r"[（(][^（）()]{1,8}[）)]$")
 _ORG_END = re.compile(rf"(?:{alt('org_suffixes')}|文件)$")
 _OWN = re.compile(rf"[我本]|贵(?:{alt('org_suffixes')})")  # 我局, 本单位, 贵委: not a name (贵州省… is)
 _SHORT = frozenset(words()["short_orgs"])
