@@ -387,7 +387,7 @@ _SIGNED_KINDS = ("percent", "percentage_point", "ratio")
 _ALTERNATIVE_UNIT = re.compile(r"[（(]([^（()）]{1,2})[）)]")
 _BASE_KINDS = ("items", "persons", "person_times", "organizations", "measure")
 _BASE_WORDS = sorted({*(u for u, info in _UNITS.items() if info[0] in _BASE_KINDS and "/" not in u),
-                      "年", "月", "天", "日", "次", "小时", "周"}, key=lambda w: (-len(w), w))
+                      "年", "月", "天", "日", "次", "小时", "周", "万元"}, key=lambda w: (-len(w), w))  # 吨标准煤/万元
 RATE_BASE = re.compile(  # 1404元/人·月, 1 842吨/艘, 200元/亩: the base of a rate written after a slash; 7.67/10万剂次
     "(?:[/／]|(?<=[万千]))(?:" + "|".join(map(re.escape, _BASE_WORDS)) + ")"
     "(?:[·・](?:年|月|天|日|次)|(?![\u4e00-\u9fff]))")

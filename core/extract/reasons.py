@@ -108,7 +108,8 @@ _MASK = "xX*＊×ｘＸ"
 _MASK_SET = frozenset(_MASK)
 _NUMERAL_CLASSIFIER = re.compile(rf"[{CJK_BASIC}]{{0,12}}?(?:有|共|计)?[0-9０-９一二两三四五六七八九十百千万]+"
                                  r"[个座家所场条项处件名人户台辆间]")
-_THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（", "范围内", "范围以内")
+_THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（", "范围内", "范围以内",
+                    "（含）以上", "（含）以下", "(含)以上", "(含)以下")  # 职工总数30人（含）以下的企业
 _SIZE_CLASS = re.compile(rf"[{CJK_BASIC}]{{0,2}}规模的")  # 一所9个班规模的幼儿园 (but 12家规模以上企业 counts)
 
 
@@ -176,6 +177,8 @@ def _is_specification(c: _Context, qs: int) -> bool:
         return False
     if c.text.startswith(_SPEC_AFTER, c.e):
         return True  # 500米半径, 按3.5米的标准建设: the measure a rule or a radius is written in
+    if _RULE_STANDARD.match(c.text, c.e) and re.search("按照?[^，。；,;\n]{0,16}$", c.text[max(0, qs - 18):qs]):
+        return True  # 按照生均宿舍面积不低于3平方米、每间宿舍不超过8人的标准: the measure of a rule's standard
     if c.text[qs - 1:qs] == "长" and c.text.startswith(("、宽", "，宽", "宽", "×"), c.e):
         return True  # 场地长105米、宽68米: a size, given as its dimensions
     window = c.text[max(0, qs - 6):qs]
@@ -192,6 +195,7 @@ def _is_specification(c: _Context, qs: int) -> bool:
 
 _AREA_RULE = re.compile(r"(?:面积|间距|距离)(?:原则上)?(?:(?:须|应|应当|必须)(?:不小于|不得小于|不少于|不得少于|达到)?"
                         r"|不小于|不得小于)$")
+_RULE_STANDARD = re.compile(r"[^，。；,;\n]{0,20}?的标准")
 _SPEC_AFTER = ("半径", "的标准", "标准建设", "标准建成", "标准修建", "标准改造")
 _RULE_CUE = re.compile(r"按照|按|标准|要求|规定|不低于|不小于|不少于|不超过|不大于|以上|以下")
 
@@ -244,9 +248,15 @@ def _is_package(c: _Context, qs: int) -> bool:
 def _is_rate_base(c: _Context, qs: int) -> bool:
     """每100人配备1名, 每吸纳1人给予奖补, 每新增1个学位: the base of a rate (每, or 每 and a verb), not a count."""
     before = c.text[max(0, qs - 4):qs]
+    if c.value == 1 and _RATIO_ONE.search(c.text, max(0, qs - 20), qs):
+        return True  # 每50名寄宿生配备1名: the one on the other side of a ratio, not a count
     if "每" not in before:
         return False  # every form below ends with 每 or 每 and a verb
     return before.endswith("每") or any(before.endswith("每" + verb) for verb in _RATE_VERBS)
+
+
+_RATIO_ONE = re.compile(r"每[0-9.一二三四五六七八九十百千万]+[名个人户所家位][^，。；,;\n]{0,8}?"
+                        r"(?:配备|配置|配|设置|设|建有|建)$")
 
 
 _RATE_VERBS = _words("rate_base")
