@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import Addressee, Segmented, Span
+from ..model import Segmented, Span
 
 __all__ = ["fields_as_written"]
 
 _GAP = r"[ \t\n　]*"  # layout spaces and line breaks a field may span
+_GAPS = re.compile(r"[ \t\n　]+")
 
 
 def fields_as_written(seg: Segmented, text: str, written: str | None) -> Segmented:
@@ -26,8 +27,15 @@ def fields_as_written(seg: Segmented, text: str, written: str | None) -> Segment
     if written is None or len(written) != len(text) or written == text:
         return seg
 
+    squeezed: list[str] = []  # the text without layout gaps, made once when a value is not in the text as it is
+
+    def gapped(value: str) -> bool:
+        if not squeezed:
+            squeezed.append(_GAPS.sub("", text))
+        return value in squeezed[0]
+
     def w(value: str | None, near: Span | None = None) -> str | None:
-        return _as_written(value, text, written, near)
+        return _as_written(value, text, written, near, gapped)
 
     doc = seg.doc_number
     if doc is not None:
@@ -38,27 +46,31 @@ def fields_as_written(seg: Segmented, text: str, written: str | None) -> Segment
     contact = seg.contact
     if contact is not None:
         contact = replace(contact, person=w(contact.person, contact.span), unit=w(contact.unit, contact.span))
-    people = tuple(_addressee(a, text, written) for a in seg.addressees)
+    people = tuple(replace(a, name=w(a.name, a.span) or a.name) for a in seg.addressees)
     return replace(seg, title=w(seg.title), issuer=w(seg.issuer), signer=w(seg.signer), doc_number=doc,
                    proposal=proposal, contact=contact, addressees=people, cc=tuple(w(c) or c for c in seg.cc))
 
 
-def _addressee(a: Addressee, text: str, written: str) -> Addressee:
-    return replace(a, name=_as_written(a.name, text, written, a.span) or a.name)
-
-
-def _as_written(value: str | None, text: str, written: str, near: Span | None) -> str | None:
-    """The value as ``written`` has it where ``text`` holds it (inside ``near`` first), else the value."""
+def _as_written(value: str | None, text: str, written: str, near: Span | None, gapped) -> str | None:
+    """The value as ``written`` has it where ``text`` holds it (inside ``near`` first), else the value. The value as
+    it is is looked for first (str.find); a pattern with layout gaps between its characters is compiled only when
+    that fails (a title over two lines): compiling one per field and letter cost more than the rest of the letter."""
     if not value:
         return value
     spaced = any(_gap(ch) for ch in value)  # a value with its own spaces is found as it is
-    pattern = re.compile(re.escape(value) if spaced else _GAP.join(map(re.escape, value)))
-    m = (pattern.search(text, near[0], near[1]) if near else None) or pattern.search(text)
-    if m is None:
-        return value
+    if not spaced and value not in text and not gapped(value):
+        return value  # not on the page (a name read from the metadata, or put together): nothing to read
+    places = ((near[0], near[1]), (0, len(text))) if near else ((0, len(text)),)
+    for lo, hi in places:
+        if (at := text.find(value, lo, hi)) >= 0:
+            return written[at:at + len(value)]
     if spaced:
-        return written[m.start():m.end()]
-    return "".join(written[i] for i in range(m.start(), m.end()) if not _gap(text[i]))
+        return value
+    pattern = re.compile(_GAP.join(map(re.escape, value)))
+    for lo, hi in places:
+        if (m := pattern.search(text, lo, hi)) is not None:
+            return "".join(written[i] for i in range(m.start(), m.end()) if not _gap(text[i]))
+    return value
 
 
 def _gap(ch: str) -> bool:
