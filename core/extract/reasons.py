@@ -312,6 +312,17 @@ def _is_milepost(c: _Context, qs: int) -> bool:
     return c.value_high is not None and _INFO[c.unit][0] == "measure" and c.text.startswith(("路段", "段", "处"), c.e)
 
 
+def _is_impossible_count(c: _Context, qs: int) -> bool:
+    """任务1.3051人: a head count with three or more decimals is a typo (a 万 lost, FIELD-GUIDE E15), not a figure;
+    an average (户均1.5人) has one or two."""
+    if c.unit is None or _INFO[c.unit][0] not in _WHOLE_KINDS or c.value == c.value.to_integral_value():
+        return False
+    return c.value.normalize().as_tuple().exponent <= -3
+
+
+_WHOLE_KINDS = frozenset(("persons", "person_times", "organizations", "items"))
+
+
 def _is_phase(c: _Context, qs: int) -> bool:
     """高新区二期孵化器, 一期工程: the phase of a site or project named by it (开展三期培训 counts)."""
     return (c.unit == "期" and c.chinese and c.value <= 9 and c.text[qs - 1:qs] in _PHASE_AFTER
@@ -322,6 +333,7 @@ _PHASE_AFTER = frozenset("区园港城厂场站馆院校路线村镇")
 
 
 _METRIC_CHECKS = (
+    ("damaged", _is_impossible_count),
     ("ordinal", _is_phase),
     ("rank", _is_rank),
     ("enumerator", _is_back_reference),
