@@ -13,7 +13,11 @@ for m in pat.finditer(s):
         d={'raw':raw,'value':v,'unit':f[2],'qualifier':f[3] or None,'label':f[4],'offset':len(text)}
         for kv in f[5:]:
             if kv=='d': d['doubtful']=True
-            else: k,vv=kv.split('=');d[k]=vv
+            else:
+                k,vv=kv.split('=')
+                if k=='hi':
+                    vv=float(vv);vv=int(vv) if vv==int(vv) else vv
+                d[k]=vv
         mets.append(d);text+=raw
     else:
         raw,reason=m.group(2).split('~');exc.append({'raw':raw,'reason':reason});text+=raw
