@@ -131,7 +131,8 @@ def _is_threshold(c: _Context, qs: int) -> bool:
         return True  # 低于2%的控制线: the line a measured figure is compared with
     if _VALUE_AFTER.match(text, e):
         return False  # 培训3000人以上的目标, 增长10%以上的水平: the figure is the goal's or level's value
-    if text.startswith(_CONDITION_END, e):
+    if text.startswith(_CONDITION_END, e) or (text[e:e + 1] == "的" and text.startswith(_CONDITION_VERBS, e + 1)
+                                               and text[qs - 2:qs] in _THRESHOLD_BEFORE | _BELOW):
         return True  # 销售额增长10%以上的，按…奖励; 年收入低于3万元的，给予: the condition of a rule, not a figure
     if text[e - 2:e] in ("以上", "以下") and text[e:e + 1] == "、" \
             and (chain := _CONDITION_CHAIN.match(text, e + 1)) and not _VALUE_NOUN.match(text, chain.end() - 1):
@@ -157,6 +158,8 @@ def _is_threshold(c: _Context, qs: int) -> bool:
 
 
 _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
+_CONDITION_VERBS = ("按", "将", "予以", "不予", "一律", "给予", "视为", "列为", "纳入", "实行", "不得", "须", "应")
+_BELOW = frozenset(("低于", "高于", "少于", "多于", "大于", "小于", "超过"))  # 发芽率低于85%的按劣种处理
 _CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
 _CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?)的[{CJK_BASIC}“\"]")
 _VALUE_NOUN = re.compile("目标|任务|成绩|水平|规模|速度|增幅|增速|佳绩|好成绩")
@@ -323,6 +326,11 @@ def _is_impossible_count(c: _Context, qs: int) -> bool:
 _WHOLE_KINDS = frozenset(("persons", "person_times", "organizations", "items"))
 
 
+def _is_weekday(c: _Context, qs: int) -> bool:
+    """每周一至周五对外开放, 星期三: a day of the week, not a count (五对 is not five pairs)."""
+    return c.chinese and c.value <= 7 and (c.text[qs - 1:qs] == "周" or c.text[qs - 2:qs] in ("星期", "礼拜"))
+
+
 def _is_phase(c: _Context, qs: int) -> bool:
     """高新区二期孵化器, 一期工程: the phase of a site or project named by it (开展三期培训 counts)."""
     return (c.unit == "期" and c.chinese and c.value <= 9 and c.text[qs - 1:qs] in _PHASE_AFTER
@@ -334,6 +342,7 @@ _PHASE_AFTER = frozenset("区园港城厂场站馆院校路线村镇")
 
 _METRIC_CHECKS = (
     ("damaged", _is_impossible_count),
+    ("date", _is_weekday),
     ("ordinal", _is_phase),
     ("rank", _is_rank),
     ("enumerator", _is_back_reference),
