@@ -178,6 +178,8 @@ def _is_specification(c: _Context, qs: int) -> bool:
     """路面宽度4.5米及以上, 路基宽度不低于8.5米: a measure written as a requirement of a rule."""
     if _INFO[c.unit][0] != "measure":
         return False
+    if c.text.startswith(_FORBIDDEN, c.e) or c.text.startswith("不得", qs, c.s):
+        return True  # 射程8千米以内不得有机场航线, 宽度不得低于3米: the measure a prohibition is written in
     if c.text.startswith(_SPEC_AFTER, c.e):
         return True  # 500米半径, 按3.5米的标准建设: the measure a rule or a radius is written in
     if _RULE_STANDARD.match(c.text, c.e) and re.search("按照?[^，。；,;\n]{0,16}$", c.text[max(0, qs - 18):qs]):
@@ -185,7 +187,7 @@ def _is_specification(c: _Context, qs: int) -> bool:
     if c.text[qs - 1:qs] == "长" and c.text.startswith(("、宽", "，宽", "宽", "×"), c.e):
         return True  # 场地长105米、宽68米: a size, given as its dimensions
     window = c.text[max(0, qs - 6):qs]
-    if _AREA_RULE.search(c.text, max(0, qs - 10), qs):
+    if _AREA_RULE.search(c.text, max(0, qs - 10), c.s):
         return True  # 示范站面积须不小于30平方米: an area a rule requires
     if not any(w in window for w in _SPEC_WORDS):
         return False
@@ -197,8 +199,9 @@ def _is_specification(c: _Context, qs: int) -> bool:
 
 
 _AREA_RULE = re.compile(r"(?:面积|间距|距离)(?:原则上)?(?:(?:须|应|应当|必须)(?:不小于|不得小于|不少于|不得少于|达到)?"
-                        r"|不小于|不得小于)$")
+                        r"|不小于|不得小于)$|距[^，。；,;\n]{1,8}(?:须|应|应当|必须)?(?:不小于|不得小于|不少于|不得少于)$")
 _RULE_STANDARD = re.compile(r"[^，。；,;\n]{0,20}?的标准")
+_FORBIDDEN = ("不得", "禁止", "严禁", "不准")
 _SPEC_AFTER = ("半径", "的标准", "标准建设", "标准建成", "标准修建", "标准改造")
 _RULE_CUE = re.compile(r"按照|按|标准|要求|规定|不低于|不小于|不少于|不超过|不大于|以上|以下")
 

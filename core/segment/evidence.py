@@ -38,7 +38,7 @@ META_TITLE_KEYS = ("标题", "信息名称", "文件名称", "名称", "题名")
 _AFTER_ORG = re.compile(r"关于|对于|对|就|印发|转发")  # <org>关于… : the grammar of a document's title
 # <org>2023年…总结 / <org>办理…情况: the author of a report or plan (of a news headline, only its subject)
 _AFTER_ORG_REPORT = re.compile(r"(?:19|20)\d\d年|[〇零一二三四五六七八九○0]{4}年|年度|上半年|办理")
-_REPORT_TITLE = re.compile(r"(?:总结|报告|汇报|情况|说明|通报|综述|计划|要点|安排)$")
+_REPORT_TITLE = re.compile(r"(?:总结|报告|汇报|情况|说明|通报|综述|计划|要点|安排|打算|思路|规划|方案)$")
 _TRAILING_ORG = re.compile(r"[（(]([^（）()]{3,30})[）)]$")
 _BANNER = re.compile(r"(.{3,40}?)\s*文\s*件$")
 # ——2015年8月26日在区人大常委会第二十四次会议上 / （2015年8月26日在…上的讲话）: when and where it was delivered
