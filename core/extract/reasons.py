@@ -329,6 +329,14 @@ def _is_impossible_count(c: _Context, qs: int) -> bool:
 _WHOLE_KINDS = frozenset(("persons", "person_times", "organizations", "items"))
 
 
+def _is_restated(c: _Context, qs: int) -> bool:
+    """人民币伍佰万元整（¥5,000,000.00）: the same amount again in figures, in brackets; counted once (the words)."""
+    return _RESTATED.search(c.text, max(0, min(qs, c.s) - 6), c.s) is not None
+
+
+_RESTATED = re.compile(r"元整?[（(]\s*(?:人民币)?[¥￥]\s*$")
+
+
 def _is_weekday(c: _Context, qs: int) -> bool:
     """每周一至周五对外开放, 星期三: a day of the week, not a count (五对 is not five pairs)."""
     return c.chinese and c.value <= 7 and (c.text[qs - 1:qs] == "周" or c.text[qs - 2:qs] in ("星期", "礼拜"))
@@ -346,6 +354,7 @@ _PHASE_AFTER = frozenset("区园港城厂场站馆院校路线村镇")
 _METRIC_CHECKS = (
     ("damaged", _is_impossible_count),
     ("date", _is_weekday),
+    ("marker", _is_restated),
     ("ordinal", _is_phase),
     ("rank", _is_rank),
     ("enumerator", _is_back_reference),
