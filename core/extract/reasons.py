@@ -182,7 +182,7 @@ def _is_specification(c: _Context, qs: int) -> bool:
         return True  # 射程8千米以内不得有机场航线, 宽度不得低于3米: the measure a prohibition is written in
     if c.text.startswith(_SPEC_AFTER, c.e):
         return True  # 500米半径, 按3.5米的标准建设: the measure a rule or a radius is written in
-    if _RULE_STANDARD.match(c.text, c.e) and re.search("按照?[^，。；,;\n]{0,16}$", c.text[max(0, qs - 18):qs]):
+    if _RULE_STANDARD.match(c.text, c.e) and _BY_RULE.search(c.text, max(0, qs - 18), qs):
         return True  # 按照生均宿舍面积不低于3平方米、每间宿舍不超过8人的标准: the measure of a rule's standard
     if c.text[qs - 1:qs] == "长" and c.text.startswith(("、宽", "，宽", "宽", "×"), c.e):
         return True  # 场地长105米、宽68米: a size, given as its dimensions
@@ -198,9 +198,12 @@ def _is_specification(c: _Context, qs: int) -> bool:
     return _RULE_CUE.search(sentence, cut + 1) is not None or c.text.startswith(_THRESHOLD_AFTER, c.e)
 
 
-_AREA_RULE = re.compile(r"(?:面积|间距|距离)(?:原则上)?(?:(?:须|应|应当|必须)(?:不小于|不得小于|不少于|不得少于|达到)?"
-                        r"|不小于|不得小于)$|距[^，。；,;\n]{1,8}(?:须|应|应当|必须)?(?:不小于|不得小于|不少于|不得少于)$")
+_MUST = "(?:须|应|应当|必须)"
+_AT_LEAST = "(?:不小于|不得小于|不少于|不得少于)"
+_AREA_RULE = re.compile(f"(?:面积|间距|距离)(?:原则上)?(?:{_MUST}(?:{_AT_LEAST}|达到)?|不小于|不得小于)$"
+                        rf"|距[^，。；,;\n]{{1,8}}{_MUST}?{_AT_LEAST}$")
 _RULE_STANDARD = re.compile(r"[^，。；,;\n]{0,20}?的标准")
+_BY_RULE = re.compile(r"按照?[^，。；,;\n]{0,16}$")  # 按照…: the rule whose standard follows
 _FORBIDDEN = ("不得", "禁止", "严禁", "不准")
 _SPEC_AFTER = ("半径", "的标准", "标准建设", "标准建成", "标准修建", "标准改造")
 _RULE_CUE = re.compile(r"按照|按|标准|要求|规定|不低于|不小于|不少于|不超过|不大于|以上|以下")

@@ -383,8 +383,7 @@ def _classify_row(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]
     if all(not c or _RULE_ROW.fullmatch(c) for c in cells):
         return RULE, []
     pairs, kinds = _row_pairs(cells, rules)
-    used = {k for k, _ in pairs} | {v for _, v in pairs}
-    if len(kinds) == 1 and sum(1 for c in cells if c and c not in used) >= 2:
+    if len(kinds) == 1 and sum(1 for c in cells if c and c not in {x for pair in pairs for x in pair}) >= 2:
         return KEEP, []  # | 类别 | 承办数 | 主办 | 协办 |: a data table's header that starts with a key word
     if "strong" in kinds or "body" in kinds or len(kinds) >= 2:
         return META, pairs

@@ -48,7 +48,6 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
     roles = tuple(a.role for a in people if a.role)
     end = tail(text, folded, all_lines, body_start)
     paras = all_lines[body_start:end.start if end.start is not None else len(all_lines)]
-    signed_lines = all_lines[end.start:] if end.start is not None else ()
     tree = sections(text, folded, paras)
     opening = _opening_span(tree, paras)
     body_f = folded[paras[0][0]:paras[-1][1]] if paras else ""
@@ -66,7 +65,7 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
         doubted = any(w.code in (WarningCode.DATE_INVALID, WarningCode.DATE_AMBIGUOUS) for w in warnings)
         warnings += missing(issuer, date, the_proposal, doubted)
     found = Segmented(
-        doc_type=str(kind), title=the_title, doc_number=doc_number(text, folded, head, meta, signed_lines),
+        doc_type=str(kind), title=the_title, doc_number=doc_number(text, folded, head, meta, end.doc_line),
         category=category(folded, head, meta), signer=signer(text, folded, head, meta),
         proposal=the_proposal, addressees=people, issuer=issuer,
         date=date, contact=end.contact or _head_contact(text, folded, head),

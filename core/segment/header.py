@@ -113,9 +113,9 @@ def parse_doc_number(text: str, folded: str, base: int = 0, with_span: bool = Tr
 
 
 def doc_number(text: str, folded: str, head: tuple[Span, ...],
-               meta: dict[str, str], tail: tuple[Span, ...] = ()) -> DocNumber | None:
-    """The doc number of the header lines, else of the metadata 文号 (then with the empty span), else a line of the
-    letter's tail that is nothing but a doc number (a ministry's reply numbered under its signature and date).
+               meta: dict[str, str], below: Span | None = None) -> DocNumber | None:
+    """The doc number of the header lines, else of the metadata 文号 (then with the empty span), else of ``below``,
+    the closing block's line that is nothing but a doc number (a ministry's reply numbered under its signature).
 
     A number cited in a title (关于转发《…》(某发〔2020〕3号)的通知) is another document's.
     """
@@ -131,11 +131,7 @@ def doc_number(text: str, folded: str, head: tuple[Span, ...],
             found = parse_doc_number(bare[key], fold(bare[key]), with_span=False)
             if found:
                 return found
-    for s, e in tail:
-        m = DOC_NUMBER.fullmatch(folded, s, e)
-        if m:
-            return parse_doc_number(text[s:e], folded[s:e], s)
-    return None
+    return parse_doc_number(text[below[0]:below[1]], folded[below[0]:below[1]], below[0]) if below else None
 
 
 def category(folded: str, head: tuple[Span, ...], meta: dict[str, str]) -> str | None:

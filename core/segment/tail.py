@@ -36,6 +36,7 @@ class Tail:
     issuer: str | None = None  # an organisation line closing the letter (used when no date line has one)
     contact: Contact | None = None
     cc: tuple[str, ...] = ()
+    doc_line: Span | None = None  # a line that is nothing but a doc number (a ministry's reply numbered at its foot)
 
 
 def _kind(f: str) -> str | None:
@@ -78,7 +79,7 @@ def tail(text: str, folded: str, lines: tuple[Span, ...], lo: int) -> Tail:
 def _read_tail(text, folded, lines, kinds: list[tuple[int, str]]) -> Tail:
     issuer = None
     dated = False
-    contact_lines, cc = [], ()
+    contact_lines, cc, doc_line = [], (), None
     for i, k in kinds:
         s, e = lines[i]
         if k in ("date", "orgdate"):
@@ -92,8 +93,10 @@ def _read_tail(text, folded, lines, kinds: list[tuple[int, str]]) -> Tail:
             contact_lines.append(lines[i])
         elif k == "cc":
             cc = _cc(text, folded, s, e)
+        elif k == "docnum" and doc_line is None:
+            doc_line = lines[i]
     contact = contact_of(text, folded, contact_lines) if contact_lines else None
-    return Tail(start=kinds[0][0], issuer=issuer, contact=contact, cc=cc)
+    return Tail(start=kinds[0][0], issuer=issuer, contact=contact, cc=cc, doc_line=doc_line)
 
 
 def _cc(text: str, folded: str, s: int, e: int) -> tuple[str, ...]:

@@ -57,15 +57,12 @@ def _as_written(value: str | None, text: str, written: str, near: Span | None, g
     that fails (a title over two lines): compiling one per field and letter cost more than the rest of the letter."""
     if not value:
         return value
-    spaced = any(_gap(ch) for ch in value)  # a value with its own spaces is found as it is
-    if not spaced and value not in text and not gapped(value):
-        return value  # not on the page (a name read from the metadata, or put together): nothing to read
     places = ((near[0], near[1]), (0, len(text))) if near else ((0, len(text)),)
     for lo, hi in places:
         if (at := text.find(value, lo, hi)) >= 0:
             return written[at:at + len(value)]
-    if spaced:
-        return value
+    if any(_gap(ch) for ch in value) or not gapped(value):
+        return value  # a value with its own spaces is only found as it is; one not on the page has nothing to read
     pattern = re.compile(_GAP.join(map(re.escape, value)))
     for lo, hi in places:
         if (m := pattern.search(text, lo, hi)) is not None:
