@@ -127,7 +127,9 @@ def test_table_values_are_known():
     assert all(r[2] in ("digit", "zero", "unit", "tens", "magnitude", "point", "approx", "half", "negative")
                for r in _table("numerals.tsv"))
     assert all(r[0] in ("before", "after", "clause", "prefix", "specification", "package", "proposers", "rate_base",
-                        "size_specification", "copies", "designate", "designee")
+                        "size_specification", "copies", "designate", "designee", "condition_verb", "comparison",
+                        "threshold_before", "limit_noun", "standard_noun", "forbidden", "specification_after",
+                        "phase_site", "size_cap")
                for r in _table("quantity_context.tsv"))
 
 

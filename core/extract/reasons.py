@@ -158,16 +158,16 @@ def _is_threshold(c: _Context, qs: int) -> bool:
 
 
 _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
-_CONDITION_VERBS = ("按", "将", "予以", "不予", "一律", "给予", "视为", "列为", "纳入", "实行", "不得", "须", "应")
-_BELOW = frozenset(("低于", "高于", "少于", "多于", "大于", "小于", "超过"))  # 发芽率低于85%的按劣种处理
+_CONDITION_VERBS = _words("condition_verb")  # …的，按…奖励: the rule a condition leads to
+_BELOW = frozenset(_words("comparison"))  # 发芽率低于85%的按劣种处理
 _CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
 _CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?)的[{CJK_BASIC}“\"]")
 _VALUE_NOUN = re.compile("目标|任务|成绩|水平|规模|速度|增幅|增速|佳绩|好成绩")
 _VALUE_AFTER = re.compile(f"(?:以上|以下|以内)?的(?:{_VALUE_NOUN.pattern})")
 _CONDITION_BEFORE = re.compile(r"(?:以上|以下|以内)、[^，。；,;：:\n、]{0,12}$")
-_LIMIT_NOUNS = ("控制线", "红线", "警戒线", "控制目标")
-_STANDARD_NOUNS = ("标准", "比例", "水平", "幅度", "额度", "限额", "上限")  # 不低于12元的标准: the standard's value
-_THRESHOLD_BEFORE = frozenset(("超", "超过", "不低于", "不少于", "不足", "低于", "高于", "不超过", "达到"))
+_LIMIT_NOUNS = _words("limit_noun")
+_STANDARD_NOUNS = _words("standard_noun")  # 不低于12元的标准: the standard's value
+_THRESHOLD_BEFORE = frozenset(_words("threshold_before"))
 
 
 def _cjk(ch: str) -> bool:
@@ -204,8 +204,8 @@ _AREA_RULE = re.compile(f"(?:面积|间距|距离)(?:原则上)?(?:{_MUST}(?:{_A
                         rf"|距[^，。；,;\n]{{1,8}}{_MUST}?{_AT_LEAST}$")
 _RULE_STANDARD = re.compile(r"[^，。；,;\n]{0,20}?的标准")
 _BY_RULE = re.compile(r"按照?[^，。；,;\n]{0,16}$")  # 按照…: the rule whose standard follows
-_FORBIDDEN = ("不得", "禁止", "严禁", "不准")
-_SPEC_AFTER = ("半径", "的标准", "标准建设", "标准建成", "标准修建", "标准改造")
+_FORBIDDEN = _words("forbidden")
+_SPEC_AFTER = _words("specification_after")
 _RULE_CUE = re.compile(r"按照|按|标准|要求|规定|不低于|不小于|不少于|不超过|不大于|以上|以下")
 
 
@@ -232,7 +232,7 @@ def _is_size_specification(c: _Context, qs: int) -> bool:
 
 
 _SIZE_WORDS = _words("size_specification")
-_CAPS = frozenset(("不超过", "不得超过", "不高于", "不大于"))  # a floor (规模不少于5万张) is more often a goal
+_CAPS = frozenset(_words("size_cap"))  # a floor (规模不少于5万张) is more often a goal
 _SIZE_RULE_CUE = re.compile(r"明确|规定|要求|原则上|标准|按照|办法|条例|不得")
 
 
@@ -351,7 +351,7 @@ def _is_phase(c: _Context, qs: int) -> bool:
             and _cjk(c.text[c.e:c.e + 1]))
 
 
-_PHASE_AFTER = frozenset("区园港城厂场站馆院校路线村镇")
+_PHASE_AFTER = frozenset(_words("phase_site"))
 
 
 _METRIC_CHECKS = (
