@@ -162,6 +162,7 @@ def meta_title(meta: dict[str, str]) -> str | None:
     return squeeze(found[1].strip())
 
 
+_PLACE_PREFIX = re.compile(f"[{CJK}]{{1,10}}?(?:省|市|县|区|州|盟|旗)")  # 盐城市 before the signature's 亭湖区教育局
 _MASKED = re.compile(r"[xX×＊*]{2}|[xX×＊*][省市县区州镇乡]")  # xx县, X市, ＊＊局: a masked name
 
 
@@ -182,7 +183,9 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
         warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=sign.issuer))
         kept = _signature_under_injection(sign.issuer)  # <站名>官方网站 <某>局: the body that signs, maybe cut short
     elif sign.issuer:
-        return sign.issuer, warnings
+        named = title_issuer(title_)  # 亭湖区教育局 signs 盐城市亭湖区教育局2019年工作总结: the title's full name
+        full = named and named.endswith(sign.issuer) and _PLACE_PREFIX.fullmatch(named, 0, len(named) - len(sign.issuer))
+        return (named if full else sign.issuer), warnings
     else:
         kept = None
     for source, find in (("承办单位", lambda: undertaker(text, folded, lines)),
