@@ -28,7 +28,7 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
     the page's script, character for character), the names and titles copied from the page are as it writes them."""
     from .evidence import in_text_script, meta_title, missing
     from .header import addressees, category, doc_number, glued_addressee, header_end, news_lead, signer, title
-    from .kind import doc_type, proposal
+    from .kind import about_a_reply, doc_type, proposal
     from .sections import sections
     from .tail import tail
     from .text import fold, lines, split_sentences
@@ -54,7 +54,8 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
     kind, unsure = doc_type(fold(the_title) if the_title else None,
                             folded[opening[0]:opening[1]] if opening else "", body_f, roles)
     the_proposal = None
-    if kind == DocType.REPLY_LETTER:
+    if kind == DocType.REPLY_LETTER or (kind == DocType.OTHER and about_a_reply(fold(the_title) if the_title else None,
+                                                                              body_f)):
         the_proposal = proposal(text, the_title, fold(the_title) if the_title else None, opening, folded, roles,
                                 news_lead(folded, head))
     issuer, date, warnings = _signed(text, folded, all_lines, head, the_title, meta, kind, end)
