@@ -14,7 +14,7 @@
     | 1 | 清河市 | 3 | 3300 |                       → 3 个, 33000000 元 (a caption: money to the money column)
 
 A column's unit comes from its header: a unit in brackets after the name, with its magnitude (（万人次）, （亿元）,
-（%）), or a unit before 数 (件数, 人数, 户数); else from a 单位 column of the row; else from a caption 单位:… on the
+（%）), a unit before 数 (件数, 人数, 户数), or a counted unit ending the name (抽检批次); else from a 单位 column of the row; else from a caption 单位:… on the
 line above the header (one unit for every column, or a money unit for the columns named by money words and the other
 unit for the rest). A 序号 column holds no figures. Rows are the lines right under the header with as many cells; a
 row ends the table when its cell count differs. Cells are split on ``|`` when the header has one, else on spaces.
@@ -155,6 +155,8 @@ def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]
         name = cell[:m.start()] if m and m.re is _BRACKET_UNIT else ""  # 接待游客（万人次）: 接待游客; 件数: nothing
         if unit in _UNITS and (m.re is _BRACKET_UNIT or _INFO[unit][0] in _COUNTED):  # 件数, not 完成数 (成)
             units.append((unit, _MAGNITUDE[m.groupdict().get("mag") or ""], name))
+        elif (counted := _end_unit(cell)) is not None:  # 抽检批次, 不合格批次: the noun's counted unit
+            units.append((counted, 1, cell[:-len(counted)]))
         elif cell in _UNIT_COLUMN:
             units.append(("@", 1, ""))
         elif cell in _SERIAL or not cell or not units:
@@ -163,6 +165,16 @@ def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]
             units.append((caption and _from_caption(caption, cell)) or (None, 0, cell))  # else the row's unit
     named = any(u is not None and u[0] is not None for u in units[1:])  # a unit in a cell, a 单位 column, a caption
     return units if len(units) >= 2 and named else None
+
+
+def _end_unit(cell: str) -> str | None:
+    """The counted unit a header cell ends with (抽检批次 → 批次, 不合格批次 → 批次, 新增就业人次 → 人次), when the unit has
+    two characters or follows a name of two or more (年份, 省份: a year or a name, not a count of 份)."""
+    for size in (3, 2, 1):
+        unit = cell[-size:]
+        if len(cell) > size and unit in _UNITS and _INFO[unit][0] in _COUNTED and (size > 1 or len(cell) > 2):
+            return unit
+    return None
 
 
 def _headless_row(text: str, start: int, end: int, mode: str) -> int:
