@@ -34,6 +34,13 @@ NOTICE = (
     "2021年5月8日\n"
 )
 
+BULLETIN = (  # the issuer only in a metadata line (FIELD-GUIDE §1c), which normalization lifts out of the text
+    "首頁 > 信息公開 > 統計數據\n"
+    "滇南省2018年林業和草原發展統計公報\n"
+    "發佈機構:滇南省林業和草原局   成文日期:2019年03月28日   發佈日期:2019-04-02\n"
+    "2018年，全省動員社會力量完成營造林412.6萬畝，其中人工造林168.3萬畝。\n"
+)
+
 CASES = [
     ("traditional page, default output", TRADITIONAL, "simplified",
      {"issuer": "柳江市人力資源和社會保障局", "title": "關於市政協十三屆二次會議第215號提案的答復",
@@ -46,6 +53,9 @@ CASES = [
     ("simplified page, traditional output", SIMPLIFIED, "traditional",
      {"issuer": "柳江市人力资源和社会保障局", "doc_number": "柳人社函〔2019〕58号", "addressee": "陈立华",
       "title": "关于市政协十三届二次会议第215号提案的答复"}),
+    ("traditional page, issuer from its metadata", BULLETIN, "simplified", {"issuer": "滇南省林業和草原局"}),
+    ("traditional page, issuer from its metadata, traditional output", BULLETIN, "traditional",
+     {"issuer": "滇南省林業和草原局"}),
     ("ASCII brackets in a name stay ASCII (the text has full-width ones)", NOTICE, "simplified",
      {"addressee": "各市(州)财政局、人力资源社会保障局", "issuer": "湖北省财政厅"}),
 ]

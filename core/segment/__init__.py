@@ -39,7 +39,8 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
     meta = {k.strip(): v.strip() for k, v in metadata}
     body_start, addr_line = header_end(folded, all_lines)
     head = all_lines[:addr_line if addr_line is not None else body_start]
-    the_title = title(text, folded, head) or in_text_script(meta_title(meta) or "", text) or None
+    page = written if written is not None and len(written) == len(text) else text  # the page's own script
+    the_title = title(text, folded, head) or in_text_script(meta_title(meta) or "", page) or None
     if addr_line is not None:
         people = addressees(text, folded, all_lines[addr_line])
     else:  # 王某代表：您提出的…收悉 on one line
@@ -58,7 +59,7 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
                                                                               body_f)):
         the_proposal = proposal(text, the_title, fold(the_title) if the_title else None, opening, folded, roles,
                                 news_lead(folded, head))
-    issuer, date, warnings = _signed(text, folded, all_lines, head, the_title, meta, kind, end)
+    issuer, date, warnings = _signed(text, folded, all_lines, head, the_title, meta, kind, end, page)
     warnings = ([unsure] if unsure else []) + warnings
     if the_title is None:
         warnings.append(Warning(WarningCode.NO_TITLE, WarningCode.NO_TITLE.template))
@@ -75,7 +76,8 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
     return fields_as_written(found, text, written)
 
 
-def _signed(text, folded, all_lines, head, the_title, meta, kind, end) -> tuple[str | None, str | None, list[Warning]]:
+def _signed(text, folded, all_lines, head, the_title, meta, kind, end,
+            page: str) -> tuple[str | None, str | None, list[Warning]]:
     """(issuer, date, warnings): who signed and when, injected header text and a cut-off page."""
     from .evidence import date_of, issuer_of, truncated
     from .injected import injected
@@ -85,7 +87,7 @@ def _signed(text, folded, all_lines, head, the_title, meta, kind, end) -> tuple[
     if sign.issuer is None and end.issuer:  # an organisation closing the letter without a date
         sign = replace(sign, issuer=end.issuer)
     named = the_title if kind != DocType.MEETING_REPORT else None  # 市某局召开…会: a subject, not an issuer
-    issuer, warnings = issuer_of(text, folded, all_lines, head, named, meta, sign)
+    issuer, warnings = issuer_of(text, folded, all_lines, head, named, meta, sign, page)
     date, found = date_of(folded, meta, sign, head)
     warnings += found
     spam = next(((s, e) for s, e in head if injected(folded[s:e])), None)

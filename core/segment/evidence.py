@@ -176,8 +176,9 @@ def _signature_under_injection(value: str) -> str | None:
 
 
 def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dict[str, str],
-              sign: Signature) -> tuple[str | None, list[Warning]]:
-    """(issuer, warnings) from the best evidence, in the order of this module's docstring."""
+              sign: Signature, page: str | None = None) -> tuple[str | None, list[Warning]]:
+    """(issuer, warnings) from the best evidence, in the order of this module's docstring; a metadata value in the
+    script of ``page`` (the page as it is written, when it differs from ``text``), like the names copied from the text."""
     warnings = []
     if sign.issuer and (injected(sign.issuer) or _MASKED.search(sign.issuer)):
         warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=sign.issuer))
@@ -200,7 +201,7 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
     if kept is not None:
         return kept, warnings
     issuer, key, refused = meta_issuer(meta)
-    issuer = in_text_script(issuer, text) if issuer else None
+    issuer = in_text_script(issuer, page or text) if issuer else None
     if refused:
         warnings.append(_warn(WarningCode.INJECTED_TEXT, field="issuer", text=meta.get(key, "")))
     elif issuer:
