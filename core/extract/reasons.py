@@ -134,7 +134,7 @@ def _is_threshold(c: _Context, qs: int) -> bool:
     if text.startswith(_CONDITION_END, e) or (text[e:e + 1] == "的" and text.startswith(_CONDITION_VERBS, e + 1)
                                                and text[qs - 2:qs] in _THRESHOLD_BEFORE | _BELOW):
         return True  # 销售额增长10%以上的，按…奖励; 年收入低于3万元的，给予: the condition of a rule, not a figure
-    if text[e - 2:e] in ("以上", "以下") and text[e:e + 1] == "、" \
+    if text[e - 2:e] in ("以上", "以下", "以内") and text[e:e + 1] == "、" \
             and (chain := _CONDITION_CHAIN.match(text, e + 1)) and not _VALUE_NOUN.match(text, chain.end() - 1):
         return True  # 连片流转土地100亩以上、期限5年以上的家庭农场: conditions in a row, then what they define
     if text[e:e + 1] == "的" and _CONDITION_BEFORE.search(text, max(0, qs - 20), qs):
@@ -161,7 +161,7 @@ _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和�
 _CONDITION_VERBS = _words("condition_verb")  # …的，按…奖励: the rule a condition leads to
 _BELOW = frozenset(_words("comparison"))  # 发芽率低于85%的按劣种处理
 _CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
-_CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?)的[{CJK_BASIC}“\"]")
+_CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?|元)的[{CJK_BASIC}“\"，,]")
 _VALUE_NOUN = re.compile("目标|任务|成绩|水平|规模|速度|增幅|增速|佳绩|好成绩")
 _VALUE_AFTER = re.compile(f"(?:以上|以下|以内)?的(?:{_VALUE_NOUN.pattern})")
 _CONDITION_BEFORE = re.compile(r"(?:以上|以下|以内)、[^，。；,;：:\n、]{0,12}$")
