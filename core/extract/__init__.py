@@ -200,6 +200,8 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
     if s_start > 0 and not text[s_start:q.span[0]].strip() and text[s_start - 1] == "\n" \
             and text[s_start - 2:s_start - 1] not in _SENTENCE_END:  # 案件⏎27⏎件: a hard wrap before the number
         s_start = _sentence_at(sentences, starts, s_start - 2, len(text))[0]
+    elif previous is not None and previous.span[0] < s_start < previous.span[1]:  # 支出214.9⏎亿元，增长2.8%: the line
+        s_start = _sentence_at(sentences, starts, previous.span[0], len(text))[0]  # broke inside the figure before
     clause_start, clause_end = _clause_bounds(text, q.span, s_start, s_end)
     in_clause = previous is not None and clause_start <= previous.span[0] and previous.span[1] <= q.span[0]
     skip = (previous.span,) if in_clause else ()

@@ -14,10 +14,11 @@
     | 1 | 清河市 | 3 | 3300 |                       → 3 个, 33000000 元 (a caption: money to the money column)
 
 A column's unit comes from its header: a unit in brackets after the name, with its magnitude (（万人次）, （亿元）,
-（%）), a unit before 数 (件数, 人数, 户数), or a counted unit ending the name (抽检批次); else from a 单位 column of the row; else from a caption 单位:… on the
-line above the header (one unit for every column, or a money unit for the columns named by money words and the other
-unit for the rest). A 序号 column holds no figures. Rows are the lines right under the header with as many cells; a
-row ends the table when its cell count differs. Cells are split on ``|`` when the header has one, else on spaces.
+（%）), a unit before 数 (件数, 人数, 户数), or a counted unit ending the name (抽检批次); else from a 单位 column of
+the row; else from a caption 单位:… on the line above the header (one unit for every column, or a money unit for the
+columns named by money words and the other unit for the rest). A 序号 column holds no figures. Rows are the lines
+right under the header with as many cells; a row ends the table when its cell count differs. Cells are split on ``|``
+when the header has one, else on spaces.
 A table may have no header: rows that are each a name with its unit in brackets and only two or more numbers
 (用电量（亿千瓦时） 4.09 4.18 → 409000000 千瓦时 twice).
 """
@@ -168,8 +169,8 @@ def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]
 
 
 def _end_unit(cell: str) -> str | None:
-    """The counted unit a header cell ends with (抽检批次 → 批次, 不合格批次 → 批次, 新增就业人次 → 人次), when the unit has
-    two characters or follows a name of two or more (年份, 省份: a year or a name, not a count of 份)."""
+    """The counted unit a header cell ends with (抽检批次 → 批次, 新增就业人次 → 人次), when the unit has two
+    characters or follows a name of two or more (年份, 省份: a year or a name, not a count of 份)."""
     for size in (3, 2, 1):
         unit = cell[-size:]
         if len(cell) > size and unit in _UNITS and _INFO[unit][0] in _COUNTED and (size > 1 or len(cell) > 2):

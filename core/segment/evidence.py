@@ -177,15 +177,16 @@ def _signature_under_injection(value: str) -> str | None:
 
 def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dict[str, str],
               sign: Signature, page: str | None = None) -> tuple[str | None, list[Warning]]:
-    """(issuer, warnings) from the best evidence, in the order of this module's docstring; a metadata value in the
-    script of ``page`` (the page as it is written, when it differs from ``text``), like the names copied from the text."""
+    """(issuer, warnings) from the best evidence, in the order of this module's docstring; a metadata value in
+    the script of ``page`` (the page as written, when it differs from ``text``), like the names copied from the text."""
     warnings = []
     if sign.issuer and (injected(sign.issuer) or _MASKED.search(sign.issuer)):
         warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=sign.issuer))
         kept = _signature_under_injection(sign.issuer)  # <站名>官方网站 <某>局: the body that signs, maybe cut short
     elif sign.issuer:
         named = title_issuer(title_)  # 亭湖区教育局 signs 盐城市亭湖区教育局2019年工作总结: the title's full name
-        full = named and named.endswith(sign.issuer) and _PLACE_PREFIX.fullmatch(named, 0, len(named) - len(sign.issuer))
+        cut = len(named or "") - len(sign.issuer)
+        full = named and named.endswith(sign.issuer) and _PLACE_PREFIX.fullmatch(named, 0, cut)
         return (named if full else sign.issuer), warnings
     else:
         kept = None
