@@ -175,6 +175,17 @@ def _signature_under_injection(value: str) -> str | None:
     return kept if is_org(fold(kept)) else None
 
 
+def _brand_for_place(signed: str, named: str) -> bool:
+    """True when the signature is the title's issuer with its place replaced by something that is no place: a mirror
+    site's name (九州头条网自然资源局 under 云峰县自然资源局关于…的答复)."""
+    common = 0
+    while common < min(len(signed), len(named)) and signed[-1 - common] == named[-1 - common]:
+        common += 1
+    mine, theirs = signed[:len(signed) - common], named[:len(named) - common]
+    return (common >= 2 and bool(mine) and _PLACE_PREFIX.fullmatch(theirs) is not None
+            and _PLACE_PREFIX.fullmatch(mine) is None and is_org(fold(named[len(named) - common:])))
+
+
 def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dict[str, str],
               sign: Signature, page: str | None = None) -> tuple[str | None, list[Warning]]:
     """(issuer, warnings) from the best evidence, in the order of this module's docstring; a metadata value in
@@ -187,6 +198,9 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
         named = title_issuer(title_)  # 亭湖区教育局 signs 盐城市亭湖区教育局2019年工作总结: the title's full name
         cut = len(named or "") - len(sign.issuer)
         full = named and named.endswith(sign.issuer) and _PLACE_PREFIX.fullmatch(named, 0, cut)
+        if named and not full and _brand_for_place(sign.issuer, named):
+            warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=sign.issuer))
+            return named, warnings
         return (named if full else sign.issuer), warnings
     else:
         kept = None
