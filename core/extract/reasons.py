@@ -187,6 +187,9 @@ def _is_specification(c: _Context, qs: int) -> bool:
     if c.text[qs - 1:qs] == "长" and c.text.startswith(("、宽", "，宽", "宽", "×"), c.e):
         return True  # 场地长105米、宽68米: a size, given as its dimensions
     window = c.text[max(0, qs - 6):qs]
+    if c.unit in _CLASS_LENGTHS and c.value < 1000 and _cjk(c.text[c.e:c.e + 1]) \
+            and c.text[c.e] not in _NOT_CLASS_NOUN and not c.text.startswith(_GOAL_NOUNS, c.e):
+        return True  # 32米登高平台车, 12米公交车: a length naming a kind of thing, not a measure of what was done
     if _AREA_RULE.search(c.text, max(0, qs - 10), c.s):
         return True  # 示范站面积须不小于30平方米: an area a rule requires
     if not any(w in window for w in _SPEC_WORDS):
@@ -198,6 +201,9 @@ def _is_specification(c: _Context, qs: int) -> bool:
     return _RULE_CUE.search(sentence, cut + 1) is not None or c.text.startswith(_THRESHOLD_AFTER, c.e)
 
 
+_CLASS_LENGTHS = frozenset(("米", "厘米", "毫米"))
+_NOT_CLASS_NOUN = frozenset(_NOT_NOUN_START + "长宽高深厚以及左范内多余见处")
+_GOAL_NOUNS = ("任务", "目标", "计划", "指标")
 _MUST = "(?:须|应|应当|必须)"
 _AT_LEAST = "(?:不小于|不得小于|不少于|不得少于)"
 _AREA_RULE = re.compile(f"(?:面积|间距|距离)(?:原则上)?(?:{_MUST}(?:{_AT_LEAST}|达到)?|不小于|不得小于)$"
