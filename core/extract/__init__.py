@@ -53,9 +53,9 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     """Return the metrics, cited documents and extraction warnings of a segmented letter (an ``Extracted``).
 
     Numbers are read in a simplified view of the text whatever the output script (OpenCC t2s keeps the length,
-    so every offset holds in both); the strings of a metric are then taken from the text itself, but for the
-    unit, which is taken as written on the page (``as_written``: the text in the page's script, character for
-    character, when the output script is another), so that it is the same whatever ``--script``.
+    so every offset holds in both); the strings of a metric are then taken from the text itself, but for its
+    ``raw`` and ``unit``, which are taken as written on the page (``as_written``: the text in the page's script,
+    character for character, when the output script is another), so that they are the same whatever ``--script``.
     """
     from ..segment import section_index, split_sentences
     from .cited import find_cited_documents
@@ -80,6 +80,8 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     metrics = [_unit_as_written(view, written, m, _ALTERNATIVE_UNIT, RATE_BASE) for m in metrics]
     if view is not text:
         metrics = [_in_text(view, text, m) for m in metrics]
+    if written is not text:  # 四萬一千張 on a traditional page: the figure as the page writes it, like its unit
+        metrics = [replace(m, raw=written[m.span[0]:m.span[1]]) for m in metrics]
     return Extracted(tuple(metrics), find_cited_documents(text), tuple(warnings))
 
 
