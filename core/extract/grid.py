@@ -154,12 +154,12 @@ def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]
         m = _BRACKET_UNIT.search(cell) or _COUNT_UNIT.search(cell)
         unit = m.group("u") if m else None
         name = cell[:m.start()] if m and m.re is _BRACKET_UNIT else ""  # 接待游客（万人次）: 接待游客; 件数: nothing
-        if unit in _UNITS and (m.re is _BRACKET_UNIT or _INFO[unit][0] in _COUNTED):  # 件数, not 完成数 (成)
+        if unit in _UNITS and (m.re is _BRACKET_UNIT or _INFO[unit][0] in _COUNTED and not caption):  # 件数, not 完成数
             units.append((unit, _MAGNITUDE[m.groupdict().get("mag") or ""], name))
-        elif (counted := _end_unit(cell)) is not None:  # 抽检批次, 不合格批次: the noun's counted unit
-            units.append((counted, 1, cell[:-len(counted)]))
         elif cell in _UNIT_COLUMN:
             units.append(("@", 1, ""))
+        elif not caption and (counted := _end_unit(cell)) is not None:  # 抽检批次: a count of 批次
+            units.append((counted, 1, cell))
         elif cell in _SERIAL or not cell or not units:
             units.append(None)  # a row number, an empty header cell, the rows' names
         else:
@@ -169,11 +169,11 @@ def _column_units(text: str, start: int, end: int, caption: list[tuple[str, int]
 
 
 def _end_unit(cell: str) -> str | None:
-    """The counted unit a header cell ends with (抽检批次 → 批次, 新增就业人次 → 人次), when the unit has two
-    characters or follows a name of two or more (年份, 省份: a year or a name, not a count of 份)."""
-    for size in (3, 2, 1):
+    """The count of times a header cell ends with (抽检批次 → 批次, 新增就业人次 → 人次, 服务户次 → 户次); a unit of
+    one character ending a name is most often part of a word (常住人口, 开工时间, 养老床位, 统计年份), so it is none."""
+    for size in (3, 2):
         unit = cell[-size:]
-        if len(cell) > size and unit in _UNITS and _INFO[unit][0] in _COUNTED and (size > 1 or len(cell) > 2):
+        if len(cell) > size and unit.endswith("次") and unit in _UNITS and _INFO[unit][0] in _COUNTED:
             return unit
     return None
 

@@ -108,7 +108,7 @@ _MASK = "xX*＊×ｘＸ"
 _MASK_SET = frozenset(_MASK)
 _NUMERAL_CLASSIFIER = re.compile(rf"[{CJK_BASIC}]{{0,12}}?(?:有|共|计)?[0-9０-９一二两三四五六七八九十百千万]+"
                                  r"[个座家所场条项处件名人户台辆间]")
-_THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（", "范围内", "范围以内", "服务范围", "服务半径",
+_THRESHOLD_AFTER = ("以上的", "以下的", "及以上", "及以下", "以上(", "以上（", "范围内", "范围以内",
                     "（含）以上", "（含）以下", "(含)以上", "(含)以下")  # 职工总数30人（含）以下的企业
 _SIZE_CLASS = re.compile(rf"[{CJK_BASIC}]{{0,2}}规模的")  # 一所9个班规模的幼儿园 (but 12家规模以上企业 counts)
 
@@ -127,6 +127,8 @@ def _is_masked(c: _Context) -> bool:
 def _is_threshold(c: _Context, qs: int) -> bool:
     """产值超十亿元的镇, 30户以上村民组, 日处理能力200吨的厂一座: a figure that defines what is counted."""
     text, e = c.text, c.e
+    if c.unit in _DISTANCES and text.startswith(("服务范围", "服务半径"), e):
+        return True  # 在运输机场100公里服务范围内: the distance says which places are meant
     if text.startswith(_LIMIT_NOUNS, e + 1) and text[e:e + 1] == "的":
         return True  # 低于2%的控制线: the line a measured figure is compared with
     if _VALUE_AFTER.match(text, e):
@@ -134,9 +136,11 @@ def _is_threshold(c: _Context, qs: int) -> bool:
     if text.startswith(_CONDITION_END, e) or (text[e:e + 1] == "的" and text.startswith(_CONDITION_VERBS, e + 1)
                                                and text[qs - 2:qs] in _THRESHOLD_BEFORE | _BELOW):
         return True  # 销售额增长10%以上的，按…奖励; 年收入低于3万元的，给予: the condition of a rule, not a figure
-    if text[e - 2:e] in ("以上", "以下", "以内") and text[e:e + 1] == "、" \
+    if text[e - 2:e] in ("以上", "以下") and text[e:e + 1] == "、" \
             and (chain := _CONDITION_CHAIN.match(text, e + 1)) and not _VALUE_NOUN.match(text, chain.end() - 1):
         return True  # 连片流转土地100亩以上、期限5年以上的家庭农场: conditions in a row, then what they define
+    if text[e - 2:e] in ("以上", "以下", "以内") and text[e:e + 1] == "、" and _RULE_CONDITIONS.match(text, e + 1):
+        return True  # 低保标准1.5倍以内、存款不超过2万元的，认定为…: the conditions of a rule
     if text[e:e + 1] == "的" and _CONDITION_BEFORE.search(text, max(0, qs - 20), qs):
         return True  # 职工500人以下、研发投入占比不低于3%的企业: the last of conditions in a row
     if _INFO[c.unit][0] == "percent" and "率" not in text[max(0, qs - 8):qs]:
@@ -158,12 +162,14 @@ def _is_threshold(c: _Context, qs: int) -> bool:
 
 
 _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
+_DISTANCES = frozenset(("米", "公里", "千米"))
 _CONDITION_VERBS = _words("condition_verb")  # …的，按…奖励: the rule a condition leads to
 _BELOW = frozenset(_words("comparison"))  # 发芽率低于85%的按劣种处理
 _CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
-_CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?|元)的[{CJK_BASIC}“\"，,]")
-_VALUE_NOUN = re.compile("目标|任务|成绩|水平|规模|速度|增幅|增速|佳绩|好成绩")
-_VALUE_AFTER = re.compile(f"(?:以上|以下|以内)?的(?:{_VALUE_NOUN.pattern})")
+_CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?)的[{CJK_BASIC}“\"]")
+_RULE_CONDITIONS = re.compile(r"[^，。；,;：:\n]{1,30}?(?:以上|以下|以内|[0-9]%?|元)的[，,]")  # …的，then the rule
+_VALUE_NOUN = re.compile("目标|任务|成绩|水平|规模|速度|增幅|增速|佳绩|好成绩|基础|态势|开局|局面|格局|纪录|新高")
+_VALUE_AFTER = re.compile(f"(?:以上|以下|以内)?的(?:良好|较好|最好|历史最好|历史最高|强劲)?(?:{_VALUE_NOUN.pattern})")
 _CONDITION_BEFORE = re.compile(r"(?:以上|以下|以内)、[^，。；,;：:\n、]{0,12}$")
 _LIMIT_NOUNS = _words("limit_noun")
 _STANDARD_NOUNS = _words("standard_noun")  # 不低于12元的标准: the standard's value
@@ -187,9 +193,8 @@ def _is_specification(c: _Context, qs: int) -> bool:
     if c.text[qs - 1:qs] == "长" and c.text.startswith(("、宽", "，宽", "宽", "×"), c.e):
         return True  # 场地长105米、宽68米: a size, given as its dimensions
     window = c.text[max(0, qs - 6):qs]
-    if c.unit in _CLASS_LENGTHS and c.value < 1000 and _cjk(c.text[c.e:c.e + 1]) \
-            and c.text[c.e] not in _NOT_CLASS_NOUN and not c.text.startswith(_GOAL_NOUNS, c.e):
-        return True  # 32米登高平台车, 12米公交车: a length naming a kind of thing, not a measure of what was done
+    if c.unit == "米" and c.value < 1000 and _KIND_OF_VEHICLE.match(c.text, c.e):
+        return True  # 32米登高平台车1辆, 12米公交车: a length naming a kind of vehicle, not a measure of what was done
     if _AREA_RULE.search(c.text, max(0, qs - 10), c.s):
         return True  # 示范站面积须不小于30平方米: an area a rule requires
     if not any(w in window for w in _SPEC_WORDS):
@@ -201,9 +206,8 @@ def _is_specification(c: _Context, qs: int) -> bool:
     return _RULE_CUE.search(sentence, cut + 1) is not None or c.text.startswith(_THRESHOLD_AFTER, c.e)
 
 
-_CLASS_LENGTHS = frozenset(("米", "厘米", "毫米"))
-_NOT_CLASS_NOUN = frozenset(_NOT_NOUN_START + "长宽高深厚以及左范内多余见处")
-_GOAL_NOUNS = ("任务", "目标", "计划", "指标")
+_KIND_OF_VEHICLE = re.compile(  # 32米登高平台车1辆: a length, a vehicle's name, then its count or the list goes on
+    rf"[{CJK_BASIC}]{{0,6}}?(?:车|船|艇|飞机|机组)(?=[0-9一二两三四五六七八九十、，,；;。）)])")
 _MUST = "(?:须|应|应当|必须)"
 _AT_LEAST = "(?:不小于|不得小于|不少于|不得少于)"
 _AREA_RULE = re.compile(f"(?:面积|间距|距离)(?:原则上)?(?:{_MUST}(?:{_AT_LEAST}|达到)?|不小于|不得小于)$"

@@ -281,7 +281,7 @@ def _group_parts(f: str, base: int) -> list[_Part]:
             parts.append(_Part((s, e), False, None, True, generic=True))
         elif _org_alone(part):
             parts.append(_Part((s, e), False, None, False))
-        elif m:
+        elif m and (m["role"] or not _LETTER_SPACE.search(m["name"])):  # 来　源： is a label, 王　磊代表： a name
             role = (s + m.start("role"), s + m.end("role")) if m["role"] else None
             parts.append(_Part((s + m.start("name"), s + m.end("name")), bool(m["etc"]), role, True))
         else:

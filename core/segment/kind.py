@@ -8,7 +8,7 @@ from ..model import Proposal, Span, Warning
 from .dates import CN_DIGIT
 from .text import CJK, alt, squeeze
 
-__all__ = ["about_a_reply", "doc_type", "news_of_reply", "proposal"]
+__all__ = ["about_a_reply", "doc_type", "proposal"]
 
 _REPLY_TITLE = re.compile(alt("reply_title"))
 _REPLY_END = re.compile(rf"(?:{alt('reply_title_end')})$")
@@ -21,7 +21,8 @@ _HANDLING = re.compile(alt("handling_cues"))
 _PROPOSAL_WORD = re.compile(alt("proposal_kinds"))
 _CONVENED = re.compile(r"召开[^。\n]{0,40}?(?:会议|会|座谈|论坛)")
 _LEARNT_AT = re.compile(r"从[^。\n]{0,40}?(?:新闻发布会|发布会|通气会)上?(?:获悉|了解到)")
-_NEWS_LEAD = re.compile(alt("news_lead"))
+_NEWS_OPENING = re.compile(rf"[ \t　]*(?:{alt('news_opening')})")
+_MENTIONS_REPLY = "mentions a reply"  # the evidence of a title that only mentions 答复 somewhere
 _MEETING_CUES = re.compile(rf"{alt('meeting_cues')}|出席会议|主持会议|参加会议")
 _NOTICE_CUES = re.compile(
     r"通知如下|特此通知|请遵照执行|请认真贯彻执行|请结合实际|印发给你们|请认真贯彻落实|请抓好落实")
@@ -50,7 +51,8 @@ def doc_type(title_f: str | None, opening_f: str, body_f: str,
     """(doc_type, a doc_type_unsure warning or None) from the title, then the opening."""
     sure, unsure = _from_title(title_f or "") or (None, None), None
     kind, evidence = sure
-    if evidence and evidence.endswith("mentions a reply") and (lead := news_of_reply(body_f)):
+    if evidence and evidence.endswith(_MENTIONS_REPLY) and not roles and "收悉" not in opening_f[:400] \
+            and (lead := news_of_reply(body_f)):
         return DocType.OTHER, _unsure(DocType.OTHER, f"{evidence}, and the body opens as news ({lead!r})")
     if kind is None:
         kind, evidence, weak = _from_body(opening_f, body_f, roles)
@@ -65,8 +67,8 @@ def doc_type(title_f: str | None, opening_f: str, body_f: str,
 
 def news_of_reply(body_f: str) -> str | None:
     """The news lead's word (本报讯, 记者) when the body opens as a news item, else None."""
-    lead = _NEWS_LEAD.search(body_f[:150])
-    return lead.group() if lead else None
+    lead = _NEWS_OPENING.match(body_f)
+    return lead.group().strip() if lead else None
 
 
 def about_a_reply(title_f: str | None, body_f: str) -> bool:
@@ -105,7 +107,7 @@ def _from_title(t: str) -> tuple[str, str] | None:
     if "召开" in end or end.endswith(("会", "会议")):
         return DocType.MEETING_REPORT, f"title {t!r}"
     if _REPLY_TITLE.search(end):
-        return DocType.REPLY_LETTER, f"title {t!r} mentions a reply"
+        return DocType.REPLY_LETTER, f"title {t!r} {_MENTIONS_REPLY}"
     return None
 
 
