@@ -62,12 +62,13 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     from .quantities import _ALTERNATIVE_UNIT, RATE_BASE, find_quantities
 
     view = text if options.script == "simplified" else _simplified(text)
-    sentences = seg.sentences or split_sentences(text)
+    found = find_quantities(view)
+    sentences = _across_wraps(seg.sentences or split_sentences(text), found)
     starts = [s for s, _ in sentences]
     index = section_index(seg.sections)
     metrics: list[Metric] = []
     warnings: list[Warning] = []
-    for q in find_quantities(view):
+    for q in found:
         if not q.is_metric:
             if q.reason == "damaged":
                 raw = text[q.span[0]:q.span[1]]
@@ -197,13 +198,9 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
     letter's ``segment.section_index``)."""
     section_at, _CONNECTIVE, categorise, find_label, find_period, find_per, find_role = _metric_parts()
     s_start, s_end = _sentence_at(sentences, starts, q.span[0], len(text))
-    if s_end < q.span[1]:  # 2.35万⏎人: a wrapped line inside the number; the sentence runs on
-        s_end = max(s_end, _sentence_at(sentences, starts, q.span[1] - 1, len(text))[1])
     if s_start > 0 and not text[s_start:q.span[0]].strip() and text[s_start - 1] == "\n" \
             and text[s_start - 2:s_start - 1] not in _SENTENCE_END:  # 案件⏎27⏎件: a hard wrap before the number
         s_start = _sentence_at(sentences, starts, s_start - 2, len(text))[0]
-    elif previous is not None and previous.span[0] < s_start < previous.span[1]:  # 支出214.9⏎亿元，增长2.8%: the line
-        s_start = _sentence_at(sentences, starts, previous.span[0], len(text))[0]  # broke inside the figure before
     clause_start, clause_end = _clause_bounds(text, q.span, s_start, s_end)
     in_clause = previous is not None and clause_start <= previous.span[0] and previous.span[1] <= q.span[0]
     skip = (previous.span,) if in_clause else ()
@@ -267,6 +264,27 @@ _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]是|其[一二三
 
 
 _MAX_SENTENCE = 600  # a longer "sentence" (a list without stops) is cut to a window around the number
+
+
+def _across_wraps(sentences: tuple[Span, ...], found) -> tuple[Span, ...]:
+    """The sentences with those a number runs across joined (支出214.9⏎亿元，增长2.8%。: a line wrapped inside the
+    figure, the sentence runs on), so every figure and its neighbours share one sentence."""
+    starts = [s for s, _ in sentences]
+    join = set()  # i: sentence i runs on into sentence i + 1
+    for q in found:
+        k = bisect_right(starts, q.span[0]) - 1
+        while 0 <= k < len(sentences) - 1 and sentences[k][1] < q.span[1]:
+            join.add(k)
+            k += 1
+    if not join:
+        return sentences
+    out: list[Span] = []
+    for k, (s, e) in enumerate(sentences):
+        if k - 1 in join:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return tuple(out)
 
 
 def _sentence_at(sentences, starts: list[int], pos: int, n: int) -> Span:

@@ -162,7 +162,8 @@ def meta_title(meta: dict[str, str]) -> str | None:
     return squeeze(found[1].strip())
 
 
-_PLACE_PREFIX = re.compile(f"[{CJK}]{{1,10}}?(?:省|市|县|区|州|盟|旗)")  # 盐城市 before the signature's 亭湖区教育局
+_PLACE_PREFIX = re.compile(f"[{CJK}]{{1,10}}?(?:省|市|县|区|州|盟|旗|镇|乡|街道)")  # 盐城市 before 亭湖区教育局
+_PLACE_NAME = re.compile(f"[{CJK}]{{1,8}}")  # 云峰 before 县自然资源局: a place whose level the signature writes
 _MASKED = re.compile(r"[xX×＊*]{2}|[xX×＊*][省市县区州镇乡]")  # xx县, X市, ＊＊局: a masked name
 
 
@@ -197,7 +198,8 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
     elif sign.issuer:
         named = title_issuer(title_)  # 亭湖区教育局 signs 盐城市亭湖区教育局2019年工作总结: the title's full name
         cut = len(named or "") - len(sign.issuer)
-        full = named and named.endswith(sign.issuer) and _PLACE_PREFIX.fullmatch(named, 0, cut)
+        full = named and named.endswith(sign.issuer) and (_PLACE_PREFIX.fullmatch(named, 0, cut) or (
+            sign.issuer[0] in "省市县区州" and _PLACE_NAME.fullmatch(named, 0, cut)))
         if named and not full and _brand_for_place(sign.issuer, named):
             warnings.append(_warn(WarningCode.INJECTED_TEXT, sign.issuer_span, field="issuer", text=sign.issuer))
             return named, warnings
