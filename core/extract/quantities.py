@@ -51,7 +51,7 @@ _CANDIDATE = re.compile(
     r"|(?<![0-9])(?P<date>[0-9]{4})(?P<sep>[-/.])(?P<mon>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})(?![0-9.])"
     r"|(?<![0-9])(?P<hh>[0-9]{1,2})[:：](?P<mm>[0-9]{2})(?![0-9])"
     r"|(?<![0-9])(?P<phone>1[3-9][0-9]{9}|0[0-9]{2,3}[-－][0-9]{7,8}|400-?[0-9]{3}-?[0-9]{4})(?![0-9])"
-    r"|(?<=[近约超逾上数几幾])(?P<lone>[百千万萬亿億])(?!分之)"
+    r"|(?P<lone>(?<=[近约超逾上数几幾])[百千万萬亿億](?!分之)|[万萬](?=[余餘多][^0-9一二两三四五六七八九十]))"  # 万余人
     r"|(?P<run>[" + _RUN_START + r"][" + _CONT + r"]{0," + str(_MAX_RUN - 1) + r"})"
 )
 _IDENTIFIER_ENDS = {"day": "date", "mm": "date", "phone": "phone"}  # _CANDIDATE's last group → _identifier's reason
@@ -272,7 +272,8 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
     if m.lastgroup == "lone":
         got = _parse(text, s, _run_end(text, s))
         if got is None or got[1] == s + 1:
-            got = (Decimal(_ROLE[text[s]][1]), s + 1, False, True)
+            more = text[s + 1:s + 2] in ("余", "餘", "多")  # 万余人: ten thousand and more
+            got = (Decimal(_ROLE[text[s]][1]), s + 1 + more, more, True)
     else:
         if run_end - s == _MAX_RUN and (rest := _REST_OF_RUN.match(text, run_end).end()) > run_end:
             return None, rest  # a run this long is no number

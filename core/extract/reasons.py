@@ -233,8 +233,10 @@ def _is_size_class(c: _Context, qs: int) -> bool:
 
 
 def _is_size_specification(c: _Context, qs: int) -> bool:
-    """班额不超过55人, 单校规模原则上不超过3000人: a size a rule caps (any unit), not a count."""
-    if c.text[qs:c.s] not in _CAPS or not any(w in c.text[max(0, qs - 8):qs] for w in _SIZE_WORDS):
+    """班额不超过55人, 单校规模原则上不超过3000人, 明确单体民宿客房不超过14间: a size a rule caps, not a count (a cap
+    on a sum of money or a share is the rule's standard)."""
+    if c.text[qs:c.s] not in _CAPS or not (any(w in c.text[max(0, qs - 8):qs] for w in _SIZE_WORDS)
+                                           or _INFO[c.unit][0] in ("items", "measure")):  # 客房不超过14间
         return False
     sentence = c.text[max(0, qs - 40):qs]
     cut = max(sentence.rfind(ch) for ch in "。；;\n")
@@ -314,8 +316,15 @@ _BACK_WORDS = ("分别", "均", "都")
 
 
 def _is_rank(c: _Context, qs: int) -> bool:
-    """进入前五名, 前3强: a rank, not a count (目前3家 is a count)."""
-    return c.text[qs - 1:qs] == "前" and c.text[qs - 2:qs] != "目前"
+    """进入前五名, 前3强: a rank, not a count (目前3家 is a count); 四、五类危旧桥梁, 三、四级: grades in a row."""
+    if c.text[qs - 1:qs] == "前" and c.text[qs - 2:qs] != "目前":
+        return True
+    return (c.unit in _GRADES and c.chinese and c.value <= 9 and c.text[qs - 1:qs] == "、"
+            and c.text[qs - 2:qs - 1] in _GRADE_DIGITS and _cjk(c.text[c.e:c.e + 1]))
+
+
+_GRADES = frozenset(("类", "级", "等"))
+_GRADE_DIGITS = frozenset("一二三四五六七八")
 
 
 def _is_counter(c: _Context, qs: int) -> bool:

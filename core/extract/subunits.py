@@ -3,7 +3,7 @@
 - money below the yuan: 五元三毛 → 5.3 元, 三元零五分 → 3.05, 4元8毛5 → 4.85 (the last subunit elided), 三元五 → 3.5,
   两块五 → 2.5 元; alone: 5毛钱 → 0.5 元, 1角2分 → 0.12 元, 8分钱 → 0.08 元 (valued in 元, the base unit);
 - a half or "more" after a unit of time, age or multiple: 两年半 → 2.5 年, 一个半月 → 1.5 个月, 1个半小时 → 1.5 小时,
-  3个多月 and 一年多 (more than), 三成半 → 35 %, 七成五 → 75 %;
+  3个多月 and 一年多 (more than), 三成半 → 35 %, 七成五 → 75 %, 七个多百分点 (more than 7 个百分点);
 - a magnitude after 个: 一个亿 → 100000000 (no unit), 三个多亿 (more than).
 """
 from __future__ import annotations
@@ -84,6 +84,8 @@ def after_unit(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Dec
         return value * 10 + (5 if half else 0), e + half + more, unit, more
     if unit == "个" and (yi := _GE_YI.match(text, e)) is not None:  # 两个亿, 三个多亿: no unit, a magnitude
         return value * 100000000, yi.end(), None, bool(yi.group(1))
+    if unit == "个" and text[e:e + 1] in ("半", "多") and text.startswith(("百分点", "百分點"), e + 1):
+        return value + (Decimal("0.5") if text[e] == "半" else 0), e + 4, "个百分点", text[e] == "多"  # 七个多百分点
     if unit == "个" and text[e:e + 1] in ("半", "多") and (u := _time_after(text, e + 1)):
         return value + (Decimal("0.5") if text[e] == "半" else 0), u[1], u[0], text[e] == "多"
     if unit in _HALF_UNITS and text.startswith("半", e) and value < 1000:  # not 2023年半年报
