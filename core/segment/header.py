@@ -236,7 +236,8 @@ _PERSON = re.compile(rf"^(?P<name>[{CJK}](?:[ \u3000]{{1,3}}[{CJK}]){{1,2}}|[{CJ
 _LETTER_SPACE = re.compile("[ \u3000]")
 _BARE_NAME_MAX = 4  # a name without a role or 等 is longer only in a list that names a role (乌云其其格、王某代表)
 # 主任、各位副主任、各位委员 / 各位代表 / 同志们: a salutation of office-holders, no one named
-_GENERIC = re.compile(rf"^(?:{alt('salutation_prefixes')})?(?:副?(?:{alt('roles')})们?|{alt('salutation_words')})$")
+_GENERIC = re.compile(rf"^(?:{alt('salutation_prefixes')})?(?:副?(?:{alt('roles')})们?|{alt('salutation_words')})$"
+                      rf"|^(?:{alt('salutation_prefixes')})[{CJK}]{{1,4}}?(?:{alt('roles')})们?$")  # 各位村民代表
 
 
 class _Part(NamedTuple):
