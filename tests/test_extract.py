@@ -277,6 +277,11 @@ def test_labels_are_noun_phrases(path):
       ("37", 37, "微克/立方米"), ("-2.6", -2.6, "%")]),
     ("| 镇街 | 网点(个) | 业务量(万件) |\n|---|---|---|\n| 东屿街道 | 1,026 | 512.4 |\n",
      [("1,026", 1026, "个"), ("512.4", 5124000, "件")]),
+    ("主要承办单位办理情况如下（单位：件）：\n\n| 承办单位 | 建议 | 提案 | 满意率(%) |\n|---|---|---|---|\n"
+     "| 县教育局 | 18 | 15 | 97.0 |\n",  # a caption closing a sentence, a blank line before the header
+     [("18", 18, "件"), ("15", 15, "件"), ("97.0", 97, "%")]),
+    ("抽检情况如下：\n类别    抽检批次    不合格批次    合格率(%)\n食用农产品    1 820    41    97.75\n",
+     [("1 820", 1820, "批次"), ("41", 41, "批次"), ("97.75", 97.75, "%")]),  # a header naming counts of times
 ])
 def test_table_cells(text, expected):
     """A caption's compound unit (单位:微克/立方米) is one unit; cells with a sign or a thousands comma are figures."""

@@ -35,7 +35,7 @@ __all__ = ["table_units"]
 
 _MAYBE = re.compile(r"[（(][万亿萬億]?[^（()）\n]{1,4}[）)](?:[ \t|｜]|$)|[^\s|｜]数(?:[ \t]*[|｜]|[ \t]|$)"
                     r"|(?:^|[ \t|｜])(?:计量)?单位(?:[ \t|｜]|$)|单位[:：]", re.M)
-_CAPTION = re.compile(r"单位[:：][ \t]*(?P<units>[^\s（()）]{1,16})[）)]?[ \t]*$", re.M)
+_CAPTION = re.compile(r"单位[:：][ \t]*(?P<units>[^\s（()）:：]{1,16})[）)]?[:：]?[ \t]*$", re.M)  # …如下（单位：件）：
 _UNIT_CELL = re.compile(r"(?P<mag>[万亿萬億]?)(?P<u>[^\s|｜]{1,8})")  # up to 微克/立方米, 千克标准煤
 _COLUMN_WORDS = _rows("table_columns.tsv")
 _UNIT_COLUMN = frozenset(w for kind, w in _COLUMN_WORDS if kind == "unit_column")
@@ -66,8 +66,10 @@ def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
         if line_start < done:
             continue
         caption = _CAPTION.search(text, line_start, line_end)
-        if caption:  # the header is the next line
+        if caption:  # the header is the next line (after one blank line at most)
             line_start, line_end = line_end + 1, _line_end(text, line_end + 1)
+            if line_start == line_end and line_end < len(text):
+                line_start, line_end = line_end + 1, _line_end(text, line_end + 1)
         mode = _mode(text[line_start:line_end])
         if (width := _headless_row(text, line_start, line_end, mode)) and not caption:  # the rows start here
             done = _rows(text, line_start, [None] + [(None, 0, "")] * (width - 1), mode, cells)
