@@ -221,12 +221,12 @@ def test_a_share_in_cheng_counts_in_cheng(text, values):
 
 
 def test_a_count_in_either_of_two_units_keeps_both():
-    """62台(套): the unit as written, both units, with ASCII brackets as units write marks (吨/年)."""
+    """62台(套): the unit as written, both units, in the page's own brackets (GOLD-FORMAT: as written)."""
     from dafu import process
 
     metrics = process("全市新增设备62台（套），另有保障房1.2万套(间)，培训3个（次）。").metrics
     assert [(m.raw, m.value, m.unit) for m in metrics] == [
-        ("62台（套）", 62, "台(套)"), ("1.2万套(间)", 12000, "套(间)"), ("3个（次）", 3, "个(次)")]  # raw as written
+        ("62台（套）", 62, "台（套）"), ("1.2万套(间)", 12000, "套(间)"), ("3个（次）", 3, "个（次）")]  # as written
 
 
 @pytest.mark.parametrize("text, units", [

@@ -162,8 +162,8 @@ def _in_text(view: str, text: str, m: Metric) -> Metric:
 def _unit_as_written(view: str, written: str, m: Metric, alternative: re.Pattern, rate: re.Pattern) -> Metric:
     """Return the metric read in ``view`` with its unit as the page writes it (``written``: 個, not 个, on a
     traditional page): the unit in the metric's text, else the nearest after it (a unit written once after a list),
-    else before it. A count in either of two units keeps both, with ASCII brackets as units write marks (吨/年):
-    62台（套） → 台(套); a rate keeps the base written after a slash (1404元/人·月) or after its 万 (/10万剂次)."""
+    else before it. A count in either of two units keeps both, as written: 62台(套) → 台(套), 62台（套） → 台（套）;
+    a rate keeps the base written after a slash (1404元/人·月) or after its 万 (/10万剂次)."""
     if not m.unit:
         return m
     start, end = m.span
@@ -176,7 +176,7 @@ def _unit_as_written(view: str, written: str, m: Metric, alternative: re.Pattern
         return m
     unit = written[at:at + len(m.unit)]
     if (alt := alternative.match(view, at + len(m.unit), end)) is not None:
-        unit += f"({written[alt.start(1):alt.end(1)]})"
+        unit += written[alt.start():alt.end()]  # 62台(套), 21.4万台（套）: the brackets as written too
     elif ("/" not in m.unit or m.unit[-1] in "万千") and (base := rate.match(view, at + len(m.unit))) is not None:
         unit += written[base.start():base.end()].replace("／", "/")  # 1404元/人·月: the rate's unit as written
     return replace(m, unit=unit) if unit != m.unit else m
