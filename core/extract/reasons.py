@@ -129,6 +129,11 @@ def _is_threshold(c: _Context, qs: int) -> bool:
     text, e = c.text, c.e
     if c.unit in _DISTANCES and text.startswith(("服务范围", "服务半径"), e):
         return True  # 在运输机场100公里服务范围内: the distance says which places are meant
+    if text[e:e + 1] == "的" and text[c.s - 2:c.s] in _BELOW and text[c.s - 3:c.s - 2] != "不" \
+            and _INFO[c.unit][0] not in _SUMS and _cjk(text[e + 1:e + 2]):
+        return True  # 考核成绩低于80分的人员: the figure says who is meant (不超过300元的补助 is a standard)
+    if c.prev == "满" and text[e:e + 1] in ("可", "即", "后", "方"):
+        return True  # 满100分可兑换: the figure a reward waits for
     if text.startswith(_LIMIT_NOUNS, e + 1) and text[e:e + 1] == "的":
         return True  # 低于2%的控制线: the line a measured figure is compared with
     if _VALUE_AFTER.match(text, e):
@@ -147,9 +152,8 @@ def _is_threshold(c: _Context, qs: int) -> bool:
         return False  # 拿出不低于30%的岗位: a share of what follows, not a condition on it
     if text[qs - 1:qs] == "各":
         return False  # 更新车辆各2辆的乡镇: a count for each (FIELD-GUIDE §9), not a condition
-    if text.startswith(_THRESHOLD_AFTER, e) or text.startswith(("以上的", "以下的", "以内的"), e - 2) \
-            or _SIZE_CLASS.match(text, e):
-        return True  # 周边200米范围内的单位, 9个班规模的幼儿园: the figure says which ones are meant
+    if text.startswith(_THRESHOLD_AFTER, e) or text.startswith(_DEFINING_END, e - 2) or _SIZE_CLASS.match(text, e):
+        return True  # 周边200米范围内的单位, 9个班规模的幼儿园, 90分以上为优秀: the figure says which ones are meant
     if text[e - 2:e] in ("以上", "以下") and _cjk(text[e:e + 1]) and text[e] not in _NOT_NOUN_START \
             and _INFO[c.unit][0] != "percent":
         return True  # 30户以上村民组: 以上 binds to the noun after it
@@ -163,6 +167,7 @@ def _is_threshold(c: _Context, qs: int) -> bool:
 
 _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
 _DISTANCES = frozenset(("米", "公里", "千米"))
+_DEFINING_END = ("以上的", "以下的", "以内的", "以上为", "以下为")  # the qualifier, then what it defines
 _CONDITION_VERBS = _words("condition_verb")  # …的，按…奖励: the rule a condition leads to
 _BELOW = frozenset(_words("comparison"))  # 发芽率低于85%的按劣种处理
 _CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
