@@ -141,7 +141,7 @@ def _is_threshold(c: _Context, qs: int) -> bool:
     if text.startswith(_CONDITION_END, e) or (text[e:e + 1] == "的" and text.startswith(_CONDITION_VERBS, e + 1)
                                                and text[qs - 2:qs] in _THRESHOLD_BEFORE | _BELOW):
         return True  # 销售额增长10%以上的，按…奖励; 年收入低于3万元的，给予: the condition of a rule, not a figure
-    if text[e - 2:e] in ("以上", "以下") and text[e:e + 1] == "、" \
+    if (text[e - 2:e] in ("以上", "以下") or text[qs:c.s] in _BOUNDS) and text[e:e + 1] == "、" \
             and (chain := _CONDITION_CHAIN.match(text, e + 1)) and not _VALUE_NOUN.match(text, chain.end() - 1):
         return True  # 连片流转土地100亩以上、期限5年以上的家庭农场: conditions in a row, then what they define
     if text[e - 2:e] in ("以上", "以下", "以内") and text[e:e + 1] == "、" and _RULE_CONDITIONS.match(text, e + 1):
@@ -167,6 +167,7 @@ def _is_threshold(c: _Context, qs: int) -> bool:
 
 _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
 _DISTANCES = frozenset(("米", "公里", "千米"))
+_BOUNDS = frozenset(("不少于", "不低于", "不小于", "不超过", "不高于", "不大于"))  # 占地不少于50亩、绿化率…的公园
 _DEFINING_END = ("以上的", "以下的", "以内的", "以上为", "以下为")  # the qualifier, then what it defines
 _CONDITION_VERBS = _words("condition_verb")  # …的，按…奖励: the rule a condition leads to
 _BELOW = frozenset(_words("comparison"))  # 发芽率低于85%的按劣种处理
