@@ -82,7 +82,7 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     if view is not text:
         metrics = [_in_text(view, text, m) for m in metrics]
     if written is not text:  # 四萬一千張 on a traditional page: the figure as the page writes it, like its unit
-        metrics = [replace(m, raw=written[m.span[0]:m.span[1]]) for m in metrics]
+        metrics = [m if (raw := written[m.span[0]:m.span[1]]) == m.raw else replace(m, raw=raw) for m in metrics]
     return Extracted(tuple(metrics), find_cited_documents(text), tuple(warnings))
 
 
@@ -269,9 +269,12 @@ _MAX_SENTENCE = 600  # a longer "sentence" (a list without stops) is cut to a wi
 def _across_wraps(sentences: tuple[Span, ...], found) -> tuple[Span, ...]:
     """The sentences with those a number runs across joined (支出214.9⏎亿元，增长2.8%。: a line wrapped inside the
     figure, the sentence runs on), so every figure and its neighbours share one sentence."""
+    wrapped = [q for q in found if "\n" in q.raw]  # a sentence ends at 。！？； or a line's end: only a line break can
+    if not wrapped:                                  # lie inside a number
+        return sentences
     starts = [s for s, _ in sentences]
     join = set()  # i: sentence i runs on into sentence i + 1
-    for q in found:
+    for q in wrapped:
         k = bisect_right(starts, q.span[0]) - 1
         while 0 <= k < len(sentences) - 1 and sentences[k][1] < q.span[1]:
             join.add(k)
