@@ -261,7 +261,8 @@ def _clause_before(text: str, s_start: int, clause_start: int) -> str | None:
     return tidy_label(_ENUMERATOR.sub("", before)[-20:]) or None
 
 
-_MARKER_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十0-9]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9]{1,2}[.、．])")
+_MARKER_START = re.compile(  # （一） 一、 1. before a clause
+    r"^\s*(?:[（(][一二三四五六七八九十0-9]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9]{1,2}[.、．])")
 _HAS_NUMBER = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|名|人|项|家|元|件|所|条|次|户|处)")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]是|其[一二三四五六七八九十]|首先|其次|再次|同时|此外|另外)")
 
