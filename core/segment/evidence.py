@@ -184,7 +184,8 @@ def _brand_for_place(signed: str, named: str) -> bool:
         common += 1
     mine, theirs = signed[:len(signed) - common], named[:len(named) - common]
     return (common >= 2 and bool(mine) and _PLACE_PREFIX.fullmatch(theirs) is not None
-            and _PLACE_PREFIX.fullmatch(mine) is None and is_org(fold(named[len(named) - common:])))
+            and _PLACE_PREFIX.fullmatch(mine) is None and not mine.startswith(("中共", "中国"))  # 中共云峰县委…
+            and is_org(fold(named[len(named) - common:])))
 
 
 def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dict[str, str],
