@@ -84,10 +84,12 @@ def after_unit(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Dec
         return value * 10 + (5 if half else 0), e + half + more, unit, more
     if unit == "个" and (yi := _GE_YI.match(text, e)) is not None:  # 两个亿, 三个多亿: no unit, a magnitude
         return value * 100000000, yi.end(), None, bool(yi.group(1))
-    if unit == "个" and text[e:e + 1] in ("半", "多") and text.startswith(("百分点", "百分點"), e + 1):
-        return value + (Decimal("0.5") if text[e] == "半" else 0), e + 4, "个百分点", text[e] == "多"  # 七个多百分点
-    if unit == "个" and text[e:e + 1] in ("半", "多") and (u := _time_after(text, e + 1)):
-        return value + (Decimal("0.5") if text[e] == "半" else 0), u[1], u[0], text[e] == "多"
+    if unit == "个" and text[e:e + 1] in ("半", "多"):  # 一个半月, 3个多月, 七个多百分点
+        added, more = (Decimal("0.5"), False) if text[e] == "半" else (Decimal(0), True)
+        if text.startswith(("百分点", "百分點"), e + 1):
+            return value + added, e + 4, "个百分点", more
+        if u := _time_after(text, e + 1):
+            return value + added, u[1], u[0], more
     if unit in _HALF_UNITS and text.startswith("半", e) and value < 1000:  # not 2023年半年报
         return value + Decimal("0.5"), e + 1, unit, False
     if unit in _MORE_UNITS and text.startswith("多", e) and text[e + 1:e + 2] in _MORE_NEXT and value < 1000:

@@ -52,12 +52,12 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
     tree = sections(text, folded, paras)
     opening = _opening_span(tree, paras)
     body_f = folded[paras[0][0]:paras[-1][1]] if paras else ""
-    kind, unsure = doc_type(fold(the_title) if the_title else None,
+    title_f = fold(the_title) if the_title else None
+    kind, unsure = doc_type(title_f,
                             folded[opening[0]:opening[1]] if opening else "", body_f, roles)
     the_proposal = None
-    if kind == DocType.REPLY_LETTER or (kind == DocType.OTHER and about_a_reply(fold(the_title) if the_title else None,
-                                                                              body_f)):
-        the_proposal = proposal(text, the_title, fold(the_title) if the_title else None, opening, folded, roles,
+    if kind == DocType.REPLY_LETTER or (kind == DocType.OTHER and about_a_reply(title_f, body_f)):
+        the_proposal = proposal(text, the_title, title_f, opening, folded, roles,
                                 news_lead(folded, head))
     issuer, date, warnings = _signed(text, folded, all_lines, head, the_title, meta, kind, end, page)
     warnings = ([unsure] if unsure else []) + warnings

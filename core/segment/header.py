@@ -233,7 +233,6 @@ def _title_like(f: str) -> bool:
 _ETC = r"等(?:\d{1,3}|[一二三四五六七八九十]{1,3})?[位名]?"
 _PERSON = re.compile(rf"^(?P<name>[{CJK}](?:[ \u3000]{{1,3}}[{CJK}]){{1,2}}|[{CJK}·]{{1,6}}?)"  # 王 磊: letter-spaced
                      rf"(?P<etc>{_ETC})?(?P<role>{alt('roles')})?$")
-_LETTER_SPACE = re.compile("[ \u3000]")
 _BARE_NAME_MAX = 4  # a name without a role or 等 is longer only in a list that names a role (乌云其其格、王某代表)
 # 主任、各位副主任、各位委员 / 各位代表 / 同志们: a salutation of office-holders, no one named
 _GENERIC = re.compile(rf"^(?:{alt('salutation_prefixes')})?(?:副?(?:{alt('roles')})们?|{alt('salutation_words')})$"
@@ -282,7 +281,7 @@ def _group_parts(f: str, base: int) -> list[_Part]:
             parts.append(_Part((s, e), False, None, True, generic=True))
         elif _org_alone(part):
             parts.append(_Part((s, e), False, None, False))
-        elif m and (m["role"] or not _LETTER_SPACE.search(m["name"])):  # 来　源： is a label, 王　磊代表： a name
+        elif m and (m["role"] or squeeze(m["name"]) == m["name"]):  # 来　源： is a label, 王　磊代表： a name
             role = (s + m.start("role"), s + m.end("role")) if m["role"] else None
             parts.append(_Part((s + m.start("name"), s + m.end("name")), bool(m["etc"]), role, True))
         else:
@@ -313,7 +312,7 @@ def addressees(text: str, folded: str, line: Span | None) -> tuple[Addressee, ..
         if role is None and person:  # 张三、李四代表，王五委员： a role is shared by the names before it
             role = next((p.role for p in parts[n:] if p.role), None) or next(
                 (p.role for p in reversed(parts) if p.role), None)
-        name = _LETTER_SPACE.sub("", text[ns:ne]) if person else text[ns:ne]  # 王 磊代表 → 王磊
+        name = squeeze(text[ns:ne]) if person else text[ns:ne]  # 王 磊代表 → 王磊
         out.append(Addressee(name=name, role=text[role[0]:role[1]] if role else None,
                              and_others=others, span=(ns, ne)))
     return tuple(out)
