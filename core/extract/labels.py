@@ -12,14 +12,18 @@ __all__ = ["find_label", "find_period", "categorise", "tidy_label"]
 
 # Units after which the counted thing is named: 18个代表队, 14家企业, 近80名选手.
 _CLASSIFIERS = frozenset("个 家 所 项 条 批 位 名 支 座 件 套 期 场 届 只 台 种 类 座 处 部 门 间".split())
+_PLACE_NOUN = frozenset("县 市 区 村 镇 乡 省 校")  # 四个县签订: one character names what is counted
 _PARTICIPATION = re.compile(rf"(?:参加|参与|出席|参会|参赛|列席)[{CJK_BASIC}]{{0,6}}")
 _LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|已|新增|全市|全省|全区|全县"
                           r"|我市|我省|我局|目前|现有|达到|为|有|了|和|及|与|、|以及)+")
 _TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|(?<![下到传表发抵送通])达|约|近|超过|逾|为|有|了|的|计"
-                           r"|分别|均)+$")
-_AFTER_NOUN = re.compile(rf"[{CJK_BASIC}]{{1,8}}")
+                           r"|分别|(?<![平人户年日月亩生])均|只有|仅有|仅|只)+$")
+_LATIN = re.compile(r"[A-Za-z_$]{2,}")
+_JOINED_BY = re.compile(rf"[{CJK_BASIC}]{{0,8}}(?:参与|参加|参会|参赛)(?:的)?(?:约|近|逾|超过|达)?")
+_AFTER_NOUN = re.compile(rf"(?:[A-Z]{{1,3}}(?=[级类型]))?[{CJK_BASIC}]{{1,8}}")  # 41家A级旅游景区
 _AFTER_STOP = re.compile(
-    r"(?:参加|参与|同台|成为|被|获|在|和|与|及|等|的|中|提供|提出|实现|开展|完成|通过|取得|带动|进行|共同|分别|协同|联合|发力|设立|设置|建立|成立|组建|入选|落户|承担|承接|获评|作为|已|均|为|是|有).*$"
+    r"(?:参加|参与|同台|成为|被|获|在|和|与|及|等|的|中|提供|提出|实现|开展|完成|通过|取得|带动|进行|共同|分别|协同|联合|发力|设立|设置|建立|成立|组建|入选|落户|承担|承接|获评|作为|已|均|为|是|有"
+    r"|缓缴|缴纳|享受|纳入|签订|签约|提交|逐一|逐个).*$"
 )
 _CONNECTIVE = re.compile(r"[、和及与或\s]{1,3}$")
 _PERIOD = re.compile(
@@ -100,12 +104,17 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     participation = _PARTICIPATION.match(text, end, clause_end)
     if participation and len(participation.group()) > 2:  # 500余人参加。: only the verb, the subject comes first
         return participation.group()
+    if q.unit in ("人次", "人") and (joined := _JOINED_BY.search(text, clause_start, start)) \
+            and joined.end() == start:  # 吸引线上线下参与逾500万人次: the figure counts who took part
+        return tidy_label(joined.group()) + q.unit
     if q.unit in _CLASSIFIERS:
         after = _AFTER_NOUN.match(text, end, clause_end)
         if after:
             noun = tidy_label(_AFTER_STOP.sub("", after.group()))
-            if len(noun) >= 2:
+            if len(noun) >= 2 or noun in _PLACE_NOUN:
                 return noun
+    elif q.unit in ("户", "戶") and (household := _HOUSEHOLD.match(text, end, clause_end)):
+        return household.group()  # 为320户困难企业缓缴: the households are named after the figure
     before, at = [], clause_start
     for s_start, s_end in skip:
         if clause_start <= s_start and s_end <= start:
@@ -122,7 +131,9 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
         from .roles import find_per
 
         base = find_per(words, rate, len(words), "") or "每"
-        words = tidy_label(words[:rate]) or tidy_label(words[rate + len(base):]) or words[rate + 2:]
+        head, tail = tidy_label(words[:rate]), tidy_label(words[rate + len(base):].removeprefix("中"))
+        # 部分乡镇每年用于维修水渠的经费只有: the longer side names what is counted (a side of page debris never)
+        words = tail if len(tail) > len(head) and not _LATIN.search(tail) else head
     task = _TASK_AFTER.match(text, end, clause_end)
     if task and words:  # 完成省厅下达50000人次任务的: the figure is the task's size
         return tidy_label(words[-20:] + task.group())
@@ -133,12 +144,15 @@ _TASK_AFTER = re.compile("目标任务|任务|目标")
 
 
 _LIST_REST = re.compile(r"(?:.*[、和及与][0-9.]+[万亿千百]?)")  # a list's last item, up to its unit
+_STANDARD_VERB = re.compile(r"^标准(?:发放|给予|拨付|落实|折算|补助|补贴)?")
+_SLASH_UNIT = re.compile(rf"[/／][{CJK_BASIC}]{{1,3}}(?=给予|发放|补助|补贴|奖励|的)")
 _AFTER_CLAUSE = re.compile(rf"[{CJK_BASIC}“”、0-9.万元]{{1,24}}")
 
 
 def _noun_after(text: str, end: int, clause_end: int, unit: str | None = None) -> str:
     """Return what is counted when it is named after the number: 分别给予每人1000元、1500元的培训补贴 → 培训补贴;
     past the rest of a list in the same unit: 按每人每月100元、200元和500元发放高龄津贴 → 高龄津贴."""
+    end = slash.end() if (slash := _SLASH_UNIT.match(text, end)) else end  # 按50元/千瓦给予一次性奖励
     after = _AFTER_CLAUSE.match(text, end, min(len(text), end + 40))  # past 、: the list may name it at its end
     if not after:
         return ""
@@ -149,11 +163,12 @@ def _noun_after(text: str, end: int, clause_end: int, unit: str | None = None) -
         words = words[items.end() + len(unit):]  # 、200元和500元 then the name
     if any(ch.isdigit() for ch in words):
         return ""  # 和115.8%: the next item of a list, not a name
+    words = _STANDARD_VERB.sub("", words)  # 按每人每月800元标准发放乡镇工作补贴: the standard's name follows its verb
     return tidy_label(_AFTER_STOP.sub("", words) or words)
 
 
 def _trim_table() -> dict[str, tuple[str, ...]]:
-    sides: dict[str, list[str]] = {"lead": [], "trail": [], "keep": []}
+    sides: dict[str, list[str]] = {"lead": [], "trail": [], "keep": [], "household": []}
     for line in data_text("label_trim.tsv").splitlines():
         if line and not line.startswith("#"):
             side, word = line.split("\t")
@@ -165,6 +180,7 @@ _TRIM = _trim_table()
 _alternatives = "|".join
 _TRAIL_REVERSED = re.compile(_alternatives(re.escape(w[::-1]) for w in _TRIM["trail"]))  # longest first
 _LEAD = re.compile(_alternatives(re.escape(w) for w in _TRIM["lead"]))
+_HOUSEHOLD = re.compile(rf"[{CJK_BASIC}]{{0,8}}(?:{_alternatives(_TRIM['household'])})")
 _KEEP_LONGER = tuple(tuple(k for k in _TRIM["keep"] if len(k) > n) for n in range(8))  # kept words longer than n
 
 

@@ -37,11 +37,33 @@ _UNIT_PER = {"‰": "每千", "‱": "每万", "/10万": "每10万", "/万": "�
 _SLASH_BASE = re.compile(r"\s?[/／](小时|平方米|人次|年|月|日|天|周|人|户|亩|次|车|台|床|公里|吨)"
                          r"(?!(?![的以左和与及])[\u4e00-\u9fff])")  # 3.2万吨/年, 1500元/人 (but 吨/年产: a word)
 _AVERAGE = re.compile(r"(?:人均|户均|年均|亩均|日均|月均|村均|校均)")
-# A 每-phrase ends where its verb starts (每人每年最高不超过 → 每人每年; 每公里补助 → 每公里).
-_PER_STOP = re.compile(r"补助|补贴|给予|获得|发放|奖励|最高|最低|不超过|不低于|不少于|不高于|按|配备|抽检|完成|"
-                       r"可|达|提供|落实|平均|安排|增收|缴费|支付|筹资|标准|约|为|是|有|拥有|需|要|减少|增加|新增|培训|"
-                       r"检测|处理|接待|服务|开展|组织|收取|缴纳|报销|享受|扶持|建设|新建|改造|投入|配送|招聘|培养|"
-                       r"(?<=[\u4e00-\u9fff])[0-9]")
+_RATE_ROWS = _rows("rate_bases.tsv")
+
+
+def _rate_words(kind: str) -> str:
+    return "|".join(sorted((re.escape(w) for k, w in _RATE_ROWS if k == kind), key=len, reverse=True))
+
+
+# 每 + a number + a base (每人, 每千人口, 每10万人) or a counter and the noun it counts (每个托位, 每千名老年人);
+# a verb may stand before the number (每新增1个学位).
+_DIGITS = "0-9.一二两三四五六七八九十百千万"
+_PER_PIECE = re.compile(rf"每(?:(?:{_rate_words('verb')})(?=[{_DIGITS}]))?[{_DIGITS}]*"
+                        rf"(?:({_rate_words('base')})|({_rate_words('counter')}))")
+_PER_NOUN_STOP = re.compile(rf"{_rate_words('stop')}|每|[^\u4e00-\u9fff]")
+_PER_NOUN_MAX = 6
+
+
+def _per_phrase(text: str, at: int, start: int) -> str | None:
+    """Return the 每-phrase that starts at ``at`` and ends before ``start`` (每人每月, 每个村卫生室每年), else None."""
+    end = at
+    while (piece := _PER_PIECE.match(text, end, start)) is not None:
+        end = piece.end()
+        if piece.group(2):  # a counter: the noun it counts runs to a verb, another 每 or a mark
+            stop = _PER_NOUN_STOP.search(text, end, min(start, end + _PER_NOUN_MAX + 1))
+            noun_end = stop.start() if stop else min(start, end + _PER_NOUN_MAX + 1)
+            if noun_end - end <= _PER_NOUN_MAX:
+                end = noun_end
+    return text[at:end] if end > at else None
 
 
 def find_per(text: str, clause_start: int, start: int, unit: str, end: int | None = None) -> str | None:
@@ -60,9 +82,7 @@ def find_per(text: str, clause_start: int, start: int, unit: str, end: int | Non
     window_start = max(clause_start, start - 20)
     at = text.find("每", window_start, start)
     if at >= 0:
-        stop = _PER_STOP.search(text, at + 2, start)
-        per = text[at:stop.start() if stop else start].rstrip("的 ")
-        return per if len(per) >= 2 else None
+        return _per_phrase(text, at, start)
     averages = [m.group() for m in _AVERAGE.finditer(text, window_start, start)]
     return averages[-1] if averages else None
 
