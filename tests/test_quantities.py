@@ -99,7 +99,7 @@ def _table(name: str) -> list[list[str]]:
 @pytest.mark.parametrize("name, width, key", [
     ("units.tsv", 4, 1), ("numerals.tsv", 3, 1), ("quantity_qualifiers.tsv", 3, 2),
     ("quantity_context.tsv", 3, 2), ("quantity_words.tsv", 1, 1), ("metric_roles.tsv", 3, 3),
-    ("quantity_bare_units.tsv", 2, 1),
+    ("quantity_bare_units.tsv", 2, 1), ("rate_bases.tsv", 2, 2),
 ])
 def test_table_is_well_formed_sorted_and_unique(name, width, key):
     rows = _table(name)
@@ -129,7 +129,8 @@ def test_table_values_are_known():
     assert all(r[0] in ("before", "after", "clause", "prefix", "specification", "package", "proposers", "rate_base",
                         "size_specification", "copies", "designate", "designee", "condition_verb", "comparison",
                         "threshold_before", "limit_noun", "standard_noun", "forbidden", "specification_after",
-                        "phase_site", "size_cap")
+                        "phase_site", "size_cap", "distance_unit", "service_area", "bound", "defining_end",
+                        "value_noun", "value_adjective", "vehicle", "grade_unit")
                for r in _table("quantity_context.tsv"))
 
 

@@ -127,7 +127,7 @@ def _is_masked(c: _Context) -> bool:
 def _is_threshold(c: _Context, qs: int) -> bool:
     """产值超十亿元的镇, 30户以上村民组, 日处理能力200吨的厂一座: a figure that defines what is counted."""
     text, e = c.text, c.e
-    if c.unit in _DISTANCES and text.startswith(("服务范围", "服务半径"), e):
+    if c.unit in _DISTANCES and text.startswith(_SERVICE_AREA, e):
         return True  # 在运输机场100公里服务范围内: the distance says which places are meant
     if text[e:e + 1] == "的" and text[c.s - 2:c.s] in _BELOW and text[c.s - 3:c.s - 2] != "不" \
             and _INFO[c.unit][0] not in _SUMS and _cjk(text[e + 1:e + 2]):
@@ -166,16 +166,17 @@ def _is_threshold(c: _Context, qs: int) -> bool:
 
 
 _NOT_NOUN_START = "的用参达完实获得是为将要已被进在由均可和与及占"
-_DISTANCES = frozenset(("米", "公里", "千米"))
-_BOUNDS = frozenset(("不少于", "不低于", "不小于", "不超过", "不高于", "不大于"))  # 占地不少于50亩、绿化率…的公园
-_DEFINING_END = ("以上的", "以下的", "以内的", "以上为", "以下为")  # the qualifier, then what it defines
+_DISTANCES = frozenset(_words("distance_unit"))
+_SERVICE_AREA = _words("service_area")  # 100公里服务范围内
+_BOUNDS = frozenset(_words("bound"))  # 占地不少于50亩、绿化率…的公园
+_DEFINING_END = _words("defining_end")  # the qualifier, then what it defines
 _CONDITION_VERBS = _words("condition_verb")  # …的，按…奖励: the rule a condition leads to
 _BELOW = frozenset(_words("comparison"))  # 发芽率低于85%的按劣种处理
 _CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
 _CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?)的[{CJK_BASIC}“\"]")
 _RULE_CONDITIONS = re.compile(r"[^，。；,;：:\n]{1,30}?(?:以上|以下|以内|[0-9]%?|元)的[，,]")  # …的，then the rule
-_VALUE_NOUN = re.compile("目标|任务|成绩|水平|规模|速度|增幅|增速|佳绩|好成绩|基础|态势|开局|局面|格局|纪录|新高")
-_VALUE_AFTER = re.compile(f"(?:以上|以下|以内)?的(?:良好|较好|最好|历史最好|历史最高|强劲)?(?:{_VALUE_NOUN.pattern})")
+_VALUE_NOUN = re.compile("|".join(_words("value_noun")))
+_VALUE_AFTER = re.compile(f"(?:以上|以下|以内)?的(?:{'|'.join(_words('value_adjective'))})?(?:{_VALUE_NOUN.pattern})")
 _CONDITION_BEFORE = re.compile(r"(?:以上|以下|以内)、[^，。；,;：:\n、]{0,12}$")
 _LIMIT_NOUNS = _words("limit_noun")
 _STANDARD_NOUNS = _words("standard_noun")  # 不低于12元的标准: the standard's value
@@ -213,7 +214,7 @@ def _is_specification(c: _Context, qs: int) -> bool:
 
 
 _KIND_OF_VEHICLE = re.compile(  # 32米登高平台车1辆: a length, a vehicle's name, then its count or the list goes on
-    rf"[{CJK_BASIC}]{{0,6}}?(?:车|船|艇|飞机|机组)(?=[0-9一二两三四五六七八九十、，,；;。）)])")
+    rf"[{CJK_BASIC}]{{0,6}}?(?:{'|'.join(_words('vehicle'))})(?=[0-9一二两三四五六七八九十、，,；;。）)])")
 _MUST = "(?:须|应|应当|必须)"
 _AT_LEAST = "(?:不小于|不得小于|不少于|不得少于)"
 _AREA_RULE = re.compile(f"(?:面积|间距|距离)(?:原则上)?(?:{_MUST}(?:{_AT_LEAST}|达到)?|不小于|不得小于)$"
@@ -329,7 +330,7 @@ def _is_rank(c: _Context, qs: int) -> bool:
             and c.text[qs - 2:qs - 1] in _GRADE_DIGITS and _cjk(c.text[c.e:c.e + 1]))
 
 
-_GRADES = frozenset(("类", "级", "等"))
+_GRADES = frozenset(_words("grade_unit"))
 _GRADE_DIGITS = frozenset("一二三四五六七八")
 
 
