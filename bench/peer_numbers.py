@@ -66,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         import opencc
 
         convert = opencc.OpenCC("t2s").convert
-    paths = [(Path(p), FILES.get(Path(p).relative_to(HERE).as_posix() if Path(p).is_relative_to(HERE) else "",
-                                  "number")) for p in args.specs] or [(HERE / f, m) for f, m in FILES.items()]
+    by_name = {Path(f).stem: m for f, m in FILES.items()}  # other files in the peer's format: the model by file name
+    paths = [(Path(p), by_name.get(Path(p).stem, "number")) for p in args.specs] \
+        or [(HERE / f, m) for f, m in FILES.items()]
     grand = [0, 0]
     for path, model in paths:
         cases = json.loads(path.read_text(encoding="utf-8"))

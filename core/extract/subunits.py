@@ -90,6 +90,8 @@ def after_unit(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Dec
             return value + added, e + 4, "个百分点", more
         if u := _time_after(text, e + 1):
             return value + added, u[1], u[0], more
+        if not more:  # 一个半标准足球场: one and a half of what follows
+            return value + added, e + 1, unit, False
     if unit in _HALF_UNITS and text.startswith("半", e) and value < 1000:  # not 2023年半年报
         return value + Decimal("0.5"), e + 1, unit, False
     if unit in _MORE_UNITS and text.startswith("多", e) and text[e + 1:e + 2] in _MORE_NEXT and value < 1000:
