@@ -156,7 +156,7 @@ def test_lexicon_file_is_well_formed():
     assert len(keywords) == len(set(keywords))
     allowed = {"training", "certification", "employment", "funding", "institutions", "competitions",
                "talent", "participants", "policy", "other", "proposals", "social_insurance", "education", "health",
-               "transport", "agriculture", "environment", "civil_affairs", "housing", "culture", "finance"}
+               "transport", "agriculture", "environment", "civil_affairs", "housing", "culture", "finance", "safety"}
     assert {c for _, c in rows} <= allowed
 
 
