@@ -186,17 +186,17 @@ def _unit_as_written(view: str, written: str, m: Metric, alternative: re.Pattern
 def _metric_parts() -> tuple:
     """The functions _metric calls, imported on first use (once: an import statement per metric costs ~1 µs each)."""
     from ..segment import section_at
-    from .labels import _CONNECTIVE, categorise, find_label, find_period
+    from .labels import _CONNECTIVE, CHANGE, TOTAL, categorise, find_label, find_period
     from .roles import find_per, find_role
 
-    return section_at, _CONNECTIVE, categorise, find_label, find_period, find_per, find_role
+    return section_at, _CONNECTIVE, CHANGE, TOTAL, categorise, find_label, find_period, find_per, find_role
 
 
 def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
             previous: Metric | None, options: Options) -> Metric:
     """Return the metric of one quantity, placed in its sentence, clause and section (``index``: the
     letter's ``segment.section_index``)."""
-    section_at, _CONNECTIVE, categorise, find_label, find_period, find_per, find_role = _metric_parts()
+    section_at, _CONNECTIVE, CHANGE, TOTAL, categorise, find_label, find_period, find_per, find_role = _metric_parts()
     s_start, s_end = _sentence_at(sentences, starts, q.span[0], len(text))
     if s_start > 0 and not text[s_start:q.span[0]].strip() and text[s_start - 1] == "\n" \
             and text[s_start - 2:s_start - 1] not in _SENTENCE_END:  # 案件⏎27⏎件: a hard wrap before the number
@@ -213,8 +213,8 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
     elif not label and previous is not None and previous.span[0] >= s_start:
         label = previous.label  # 18件，占14.2%; 是1.5倍: a share or change of the figure before it
     if not label and clause_start > s_start:
-        label = _clause_before(text, s_start, clause_start, _CHANGE.search(text, clause_start, q.span[0]) is not None)
-    if not label and (total := _TOTAL.match(text, clause_start, q.span[0])):
+        label = _clause_before(text, s_start, clause_start, CHANGE.search(text, clause_start, q.span[0]) is not None)
+    if not label and (total := TOTAL.match(text, clause_start, q.span[0])):
         label = total.group(1)  # 合计81件: a total of the counts before it, said so when nothing else names it
     unit_kind = q.unit_kind or "other"
     per = find_per(text, clause_start, q.span[0], q.unit or "", q.span[1])
@@ -253,26 +253,24 @@ def _clause_before(text: str, s_start: int, clause_start: int, change: bool = Fa
     """发放生活补助，每人每月最高300元; 资金缺口较大，约三亿元: what is counted is named by the clause before, when
     that clause holds no number of its own; for a change (开展通航作业飞行2.3万小时，同比增长约三成), by its words
     before its figure."""
-    from .labels import _PERIOD, tidy_label
+    from .labels import PERIOD, tidy_label
 
     before = text[s_start:clause_start].rstrip("，,；; ")
     bracket = before.endswith(("（", "("))  # 建议提案目录（共20件）: the bracket counts the name before it
     before = before[max(before.rfind(ch) for ch in "，,；;：:") + 1:len(before) - bracket]
     if bracket:
-        before = _PERIOD.sub("", _MARKER_START.sub("", before))
+        before = PERIOD.sub("", _MARKER_START.sub("", before))
     if before.endswith("的") and len(before) > 2:  # 80至89周岁的，由每人每月50元提高到80元: who it is paid to
         return tidy_label(_ENUMERATOR.sub("", _MARKER_START.sub("", before[:-1]))[-20:]) or None
-    if before.startswith(("对", "对于")) and "的" in before:  # 对…的“瞪羚”培育企业，目前全市共有57家: whom it counts
+    if before.startswith("对") and "的" in before:  # 对…的“瞪羚”培育企业，目前全市共有57家: whom it counts
         return tidy_label(before[before.rfind("的") + 1:][:20]) or None
-    if change and (figure := _HAS_NUMBER.search(before)):
-        before = before[:figure.start()]
+    if change and (figure := _HAS_NUMBER.search(before := PERIOD.sub("", before))):
+        before = before[:figure.start()]  # 截至2023年底，较上年增长15%: the period is no name
     elif not before or _HAS_NUMBER.search(before):
         return None
     return tidy_label(_ENUMERATOR.sub("", before)[-20:]) or None
 
 
-_CHANGE = re.compile(r"(?:同比|比上年|较上年|比去年|较去年|环比)?(?:增长|下降|增加|减少|提高|降低)了?(?:约|近|超过)?$")
-_TOTAL = re.compile(r"(合计|共计|总计)$")
 _MARKER_START = re.compile(  # （一） 一、 1. before a clause
     r"^\s*(?:[（(][一二三四五六七八九十0-9]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9]{1,2}[.、．])")
 _HAS_NUMBER = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|名|人|项|家|元|件|所|条|次(?!性)|户|处)")

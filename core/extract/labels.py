@@ -8,18 +8,16 @@ from .._chars import CJK_BASIC
 from .._data import data_text
 from ..model import Quantity, Span
 
-__all__ = ["find_label", "find_period", "categorise", "tidy_label"]
+__all__ = ["find_label", "find_period", "categorise", "tidy_label", "CHANGE", "TOTAL", "PERIOD"]
 
 # Units after which the counted thing is named: 18个代表队, 14家企业, 近80名选手.
 _CLASSIFIERS = frozenset("个 家 所 项 条 批 位 名 支 座 件 套 期 场 届 只 台 种 类 座 处 部 门 间".split())
-_PLACE_NOUN = frozenset("县 市 区 村 镇 乡 省 校")  # 四个县签订: one character names what is counted
 _PARTICIPATION = re.compile(rf"(?:参加|参与|出席|参会|参赛|列席)[{CJK_BASIC}]{{0,6}}")
 _LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|已|新增|全市|全省|全区|全县"
                           r"|我市|我省|我局|目前|现有|达到|为|有|了|和|及|与|、|以及)+")
 _TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|(?<![下到传表发抵送通])达|约|近|超过|逾|为|有|了|的|计"
-                           r"|分别|(?<![平人户年日月亩生])均|只有|仅有|仅|只)+$")
-_LATIN = re.compile(r"[A-Za-z_$]{2,}")
-_JOINED_BY = re.compile(rf"[{CJK_BASIC}]{{0,8}}(?:参与|参加|参会|参赛)(?:的)?(?:约|近|逾|超过|达)?")
+                           r"|分别|(?<![平人户年日月亩生])均|只有|仅有|仅)+$")
+_LATIN = re.compile(r"[A-Za-z_$]{2,}")  # a side of a 每-phrase holding page debris (an app's name) names nothing
 _AFTER_NOUN = re.compile(rf"(?:[A-Z]{{1,3}}(?=[级类型]))?[{CJK_BASIC}]{{1,8}}")  # 41家A级旅游景区
 _AFTER_STOP = re.compile(
     r"(?:参加|参与|同台|成为|被|获|在|和|与|及|等|的|中|提供|提出|实现|开展|完成|通过|取得|带动|进行|共同|分别|协同|联合|发力|设立|设置|建立|成立|组建|入选|落户|承担|承接|获评|作为|已|均|为|是|有"
@@ -104,17 +102,18 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     participation = _PARTICIPATION.match(text, end, clause_end)
     if participation and len(participation.group()) > 2:  # 500余人参加。: only the verb, the subject comes first
         return participation.group()
-    if q.unit in ("人次", "人") and (joined := _JOINED_BY.search(text, clause_start, start)) \
+    if q.unit == "人次" and (joined := _JOINED_BY.search(text, clause_start, start)) \
             and joined.end() == start:  # 吸引线上线下参与逾500万人次: the figure counts who took part
-        return tidy_label(joined.group()) + q.unit
+        return tidy_label(joined.group()[-20:]) + q.unit
     if q.unit in _CLASSIFIERS:
         after = _AFTER_NOUN.match(text, end, clause_end)
         if after:
             noun = tidy_label(_AFTER_STOP.sub("", after.group()))
             if len(noun) >= 2 or noun in _PLACE_NOUN:
                 return noun
-    elif q.unit in ("户", "戶") and (household := _HOUSEHOLD.match(text, end, clause_end)):
-        return household.group()  # 为320户困难企业缓缴: the households are named after the figure
+    elif q.unit == "户" and (household := _HOUSEHOLD.match(text, end, clause_end)) \
+            and not _HOUSEHOLD_VERB.search(household.group()):
+        return tidy_label(household.group())  # 为320户困难企业缓缴: the households are named after the figure
     before, at = [], clause_start
     for s_start, s_end in skip:
         if clause_start <= s_start and s_end <= start:
@@ -131,9 +130,12 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
         from .roles import find_per
 
         base = find_per(words, rate, len(words), "") or "每"
-        head, tail = tidy_label(words[:rate]), tidy_label(words[rate + len(base):].removeprefix("中"))
-        # 部分乡镇每年用于维修水渠的经费只有: the longer side names what is counted (a side of page debris never)
-        words = tail if len(tail) > len(head) and not _LATIN.search(tail) else head
+        rest = words[rate + len(base):].removeprefix("中")  # 每万人口中持证社会工作者: among every 10,000
+        head, tail = tidy_label(words[:rate]), tidy_label(rest)
+        # 部分乡镇每年用于维修水渠的经费只有: the longer side names what is counted, unless it opens an adverbial
+        # (护理补贴每人每月根据失能等级分别发放)
+        words = tail if len(tail) > len(head) and not _LATIN.search(tail) and not rest.startswith(_ADVERBIAL) \
+            else head
     task = _TASK_AFTER.match(text, end, clause_end)
     if task and words:  # 完成省厅下达50000人次任务的: the figure is the task's size
         return tidy_label(words[-20:] + task.group())
@@ -144,8 +146,6 @@ _TASK_AFTER = re.compile("目标任务|任务|目标")
 
 
 _LIST_REST = re.compile(r"(?:.*[、和及与][0-9.]+[万亿千百]?)")  # a list's last item, up to its unit
-_STANDARD_VERB = re.compile(r"^标准(?:发放|给予|拨付|落实|折算|补助|补贴)?")
-_SLASH_UNIT = re.compile(rf"[/／][{CJK_BASIC}]{{1,3}}(?=给予|发放|补助|补贴|奖励|的)")
 _AFTER_CLAUSE = re.compile(rf"[{CJK_BASIC}“”、0-9.万元]{{1,24}}")
 
 
@@ -163,12 +163,18 @@ def _noun_after(text: str, end: int, clause_end: int, unit: str | None = None) -
         words = words[items.end() + len(unit):]  # 、200元和500元 then the name
     if any(ch.isdigit() for ch in words):
         return ""  # 和115.8%: the next item of a list, not a name
-    words = _STANDARD_VERB.sub("", words)  # 按每人每月800元标准发放乡镇工作补贴: the standard's name follows its verb
+    named = _STANDARD_VERB.sub("", words)  # 按每人每月800元标准发放乡镇工作补贴: the standard's name follows its verb
+    if named == words or tidy_label(_AFTER_STOP.sub("", named) or named):
+        words = named
+    else:
+        return ""  # 按每人每年1000元标准执行: nothing after the standard names it
     return tidy_label(_AFTER_STOP.sub("", words) or words)
 
 
 def _trim_table() -> dict[str, tuple[str, ...]]:
-    sides: dict[str, list[str]] = {"lead": [], "trail": [], "keep": [], "household": []}
+    sides: dict[str, list[str]] = {"lead": [], "trail": [], "keep": [], "household": [], "household_verb": [],
+                                   "place_noun": [], "standard_verb": [], "slash_verb": [], "participation": [],
+                                   "change_from": [], "change": [], "total": [], "adverbial": []}
     for line in data_text("label_trim.tsv").splitlines():
         if line and not line.startswith("#"):
             side, word = line.split("\t")
@@ -181,6 +187,13 @@ _alternatives = "|".join
 _TRAIL_REVERSED = re.compile(_alternatives(re.escape(w[::-1]) for w in _TRIM["trail"]))  # longest first
 _LEAD = re.compile(_alternatives(re.escape(w) for w in _TRIM["lead"]))
 _HOUSEHOLD = re.compile(rf"[{CJK_BASIC}]{{0,8}}(?:{_alternatives(_TRIM['household'])})")
+_HOUSEHOLD_VERB = re.compile(_alternatives(_TRIM["household_verb"]))
+_PLACE_NOUN = frozenset(_TRIM["place_noun"])  # 四个县签订: one character names what is counted
+_STANDARD_VERB = re.compile(rf"^标准(?:{_alternatives(_TRIM['standard_verb'])})?")
+_SLASH_UNIT = re.compile(rf"[/／][{CJK_BASIC}]{{1,3}}(?={_alternatives(_TRIM['slash_verb'])})")
+_JOINED_BY = re.compile(rf"[{CJK_BASIC}]{{0,16}}(?:{_alternatives(_TRIM['participation'])})"
+                        r"(?:的)?(?:约|近|逾|超过|达)?")
+_ADVERBIAL = _TRIM["adverbial"]
 _KEEP_LONGER = tuple(tuple(k for k in _TRIM["keep"] if len(k) > n) for n in range(8))  # kept words longer than n
 
 
@@ -234,3 +247,10 @@ def _period_scan_start(sentence: str, upto: int) -> int:
     return max(0, first - _PERIOD_LEAD) if first < upto else upto
 
 
+
+# a clause that only states a change (同比增长约), so what changed is named by the clause before; a headline total
+# (合计) that nothing else names
+CHANGE = re.compile(f"(?:{_alternatives(_TRIM['change_from'])})?(?:{_alternatives(_TRIM['change'])})"
+                    r"了?(?:约|近|超过)?$")
+TOTAL = re.compile(f"({_alternatives(_TRIM['total'])})$")
+PERIOD = _PERIOD  # the time phrase pattern, for the clause-before label of extract

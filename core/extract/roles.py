@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ._tables import _CONTEXT
 from .numerals import _rows
 
 __all__ = ["find_role", "find_per"]
@@ -34,21 +35,23 @@ _CAP_WORD = re.compile("最高|最低|不超过|不低于|不高于|不超")
 _CAP_KINDS = ("money_cny", "percent")
 _UNIT_PER = {"‰": "每千", "‱": "每万", "/10万": "每10万", "/万": "每万", "/千": "每千", "/100万": "每100万",
              "/十万": "每十万"}
-_SLASH_BASE = re.compile(r"\s?[/／](小时|平方米|人次|年|月|日|天|周|人|户|亩|次|车|台|床|公里|吨)"
-                         r"(?!(?![的以左和与及])[\u4e00-\u9fff])")  # 3.2万吨/年, 1500元/人 (but 吨/年产: a word)
 _AVERAGE = re.compile(r"(?:人均|户均|年均|亩均|日均|月均|村均|校均)")
 _RATE_ROWS = _rows("rate_bases.tsv")
 
 
-def _rate_words(kind: str) -> str:
-    return "|".join(sorted((re.escape(w) for k, w in _RATE_ROWS if k == kind), key=len, reverse=True))
+def _rate_words(*kinds: str) -> str:
+    return "|".join(sorted((re.escape(w) for k, w in _RATE_ROWS if k in kinds), key=len, reverse=True))
 
 
 # 每 + a number + a base (每人, 每千人口, 每10万人) or a counter and the noun it counts (每个托位, 每千名老年人);
 # a verb may stand before the number (每新增1个学位).
 _DIGITS = "0-9.一二两三四五六七八九十百千万"
-_PER_PIECE = re.compile(rf"每(?:(?:{_rate_words('verb')})(?=[{_DIGITS}]))?[{_DIGITS}]*"
+_RATE_VERBS = "|".join(sorted((re.escape(w) for side, w in _CONTEXT if side == "rate_base"), key=len, reverse=True))
+_PER_PIECE = re.compile(rf"每(?:(?:{_RATE_VERBS})(?=[{_DIGITS}]))?[{_DIGITS}]*"
                         rf"(?:({_rate_words('base')})|({_rate_words('counter')}))")
+# 3.2万吨/年, 1500元/人, 50元/千瓦给予 (but 吨/年产: a word)
+_SLASH_BASE = re.compile(rf"\s?[/／]({_rate_words('base', 'counter')})"
+                         r"(?!(?![的以左和与及给补奖])[\u4e00-\u9fff])")
 _PER_NOUN_STOP = re.compile(rf"{_rate_words('stop')}|每|[^\u4e00-\u9fff]")
 _PER_NOUN_MAX = 6
 
@@ -63,7 +66,13 @@ def _per_phrase(text: str, at: int, start: int) -> str | None:
             noun_end = stop.start() if stop else min(start, end + _PER_NOUN_MAX + 1)
             if noun_end - end <= _PER_NOUN_MAX:
                 end = noun_end
+    if end == at and _cjk(text[at + 1:at + 2]) and not _PER_NOUN_STOP.match(text, at + 1):
+        return text[at:at + 2]  # 每例手术: a base the table does not list, one character
     return text[at:end] if end > at else None
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
 def find_per(text: str, clause_start: int, start: int, unit: str, end: int | None = None) -> str | None:

@@ -90,7 +90,7 @@ def after_unit(text: str, e: int, value: Decimal, unit: str | None) -> tuple[Dec
             return value + added, e + 4, "个百分点", more
         if u := _time_after(text, e + 1):
             return value + added, u[1], u[0], more
-        if not more:  # 一个半标准足球场: one and a half of what follows
+        if not more and not _cjk(text[e + 1:e + 2]):  # 一个半。: one and a half (not 3个半导体项目, 一个半径)
             return value + added, e + 1, unit, False
     if unit in _HALF_UNITS and text.startswith("半", e) and value < 1000:  # not 2023年半年报
         return value + Decimal("0.5"), e + 1, unit, False
