@@ -1,7 +1,7 @@
 import json, unicodedata
 from decimal import Decimal as D
 from fractions import Fraction as F
-OUT='/work/wt-peercases2/bench/own-peer-cases-2/'
+import os; OUT=os.path.dirname(os.path.abspath(__file__))+'/'
 W=10**4; Y=10**8
 def fmt(v):
     if isinstance(v,F):
@@ -30,7 +30,7 @@ def build(cases,typ,cur=False):
             R.append(r)
         out.append({"Input":inp,"Results":R})
     return out
-exec(open('/tmp/pc2/cases.py').read())
+exec(open(OUT+'cases.py').read())
 import collections
 for name,cases,typ,cur in [('NumberModel',NUM,'number',False),('PercentModel',PCT,'percentage',False),('CurrencyModel',CUR,'currency',True)]:
     inputs=[c[0] for c in cases]; dup=[x for x,k in collections.Counter(inputs).items() if k>1]; assert not dup,dup
