@@ -218,8 +218,9 @@ def _execute(sink: Sink, runner, total: int) -> int:
         return _failed(sink, exc)
     if not settings.quiet:
         reporter.say(summary_line(tally, time.perf_counter() - sink.info.clock, status))
-    if held.pending:
-        return 128 + held.pending
+    if held.pending:  # the outputs were already being put in place: they are published whole, and said so
+        reporter.warning(f"signal {held.pending}", "arrived while the outputs were put in place; the run was "
+                                                   "published whole and stops now")
     return EXIT_FAILED if tally.failed else EXIT_OK
 
 

@@ -176,6 +176,9 @@ class OutputFolder:
                 raise OutputError(self.folder, f"cannot write here ({exc.strerror or exc})") from None
         if not os.access(self.letters, os.W_OK | os.X_OK):
             raise OutputError(self.folder, "cannot write here (permission denied)")
+        from .writers import Journal
+
+        Journal(self.folder, self.letters).roll_forward()  # a publish a SIGKILL cut short is finished first
         remove_stale_temps([self.folder, self.letters])
 
     def record_path(self, id: str) -> str:
@@ -216,15 +219,38 @@ class State:
         except FileNotFoundError:
             return cls(letters={}, sources={})
         except (OSError, ValueError):
-            return cls(letters={}, sources={}, damaged=True)
+            return cls.rebuilt(folder)
         if not isinstance(data, dict) or data.get("format") not in _FORMATS:
-            return cls(letters={}, sources={}, damaged=True)
+            return cls.rebuilt(folder)
         letters = data.get("letters")
         sources = data.get("sources") or {}
         if not isinstance(letters, dict) or not isinstance(sources, dict):
-            return cls(letters={}, sources={}, damaged=True)
+            return cls.rebuilt(folder)
         return cls(data.get("version"), data.get("options"), {str(k): str(v) for k, v in letters.items()},
                    {str(k): str(v) for k, v in sources.items()})
+
+    @classmethod
+    def rebuilt(cls, folder: str) -> State:
+        """The state of a damaged state file, rebuilt from the records in ``folder/letters``: every record stays
+        in the CSVs (letters/ and the CSVs describe the same records), none is pruned (no source is known), and
+        no letter is skipped as unchanged (no version or options)."""
+        import orjson
+
+        letters: dict[str, str] = {}
+        try:
+            names = sorted(n for n in os.listdir(os.path.join(folder, "letters")) if n.endswith(".json"))
+        except OSError:
+            names = []
+        for name in names:
+            try:
+                with open(os.path.join(folder, "letters", name), "rb") as fp:
+                    record = orjson.loads(fp.read())
+                sha = record["source"]["sha256"]
+            except (OSError, ValueError, TypeError, KeyError):
+                continue  # a damaged record: the letter is converted again when given, else left out as before
+            if isinstance(record, dict) and record.get("id") == name[:-5] and isinstance(sha, str):
+                letters[name[:-5]] = sha
+        return cls(letters=letters, sources={}, damaged=True)
 
     def dump(self) -> bytes:
         import orjson

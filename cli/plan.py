@@ -78,9 +78,9 @@ class Plan:
             self.sqlite = _file_target(settings.sqlite_path, settings.output, "--sqlite")
         if settings.xlsx_path is not None:
             self.xlsx = _file_target(settings.xlsx_path, settings.output, "--xlsx")
-        if self.csv and self.jsonl and (self.csv.path == self.jsonl.path or
-                                        (_is_stdout(settings.csv_path) and _is_stdout(jsonl))):
+        if self.csv and self.jsonl and _is_stdout(settings.csv_path) and _is_stdout(jsonl):
             raise OutputError(settings.csv_path, "given to both --csv and --jsonl")
+        self._files_apart()
         if any(t is not None and t.kind == "stdout" for t in (self.csv, self.jsonl)) and stream_closed(1):
             raise OutputError("<stdout>", "standard output is closed; nothing written")
         if "-" in settings.inputs and stream_closed(0):
@@ -90,6 +90,24 @@ class Plan:
             _require_dedupe()
         self.manifest = _load_manifest(settings.manifest)
         return self._collect()
+
+    def _file_targets(self) -> list[tuple[object, str]]:
+        """The outputs written as files (target, option), in the order the options are checked."""
+        return [(t, option) for t, option in ((self.csv, "--csv"), (self.jsonl, "--jsonl"), (self.sqlite, "--sqlite"),
+                                              (self.xlsx, "--xlsx")) if t is not None and t.kind == "file"]
+
+    def _files_apart(self) -> None:
+        """Refuse two outputs on one file, and an output on a file the -o folder writes itself (metrics.csv,
+        run.json, the state, a record): each would silently replace the other."""
+        seen: dict[str, str] = {}
+        own = _own_files(self.out.folder) if self.out is not None else {}
+        for target, option in self._file_targets():
+            real = os.path.realpath(target.path)
+            if real in seen:
+                raise OutputError(target.given, f"given to both {seen[real]} and {option}; not written")
+            seen[real] = option
+            if (name := _own_name(real, own)) is not None:
+                raise OutputError(target.given, f"{option} would replace {name}, which -o writes itself; not written")
 
     def _inputs_outside_output(self) -> None:
         from .inputs import display_path
@@ -110,8 +128,7 @@ class Plan:
 
         settings = self.settings
         skip = [k for k in [self.out.identity()] if k] if self.out is not None else []
-        outputs = {t.identity: option for t, option in ((self.csv, "--csv"), (self.jsonl, "--jsonl"))
-                   if t is not None and t.identity is not None}
+        outputs = {t.identity: option for t, option in self._file_targets() if t.identity is not None}
         if settings.scheduler and any(is_url(i) for i in settings.inputs):  # listed here, read by the workers
             from .urls import collect_urls
 
@@ -132,12 +149,12 @@ class Plan:
         return None
 
     def _outputs_not_letters(self) -> None:
-        """Refuse a --csv/--jsonl file that the next run would walk into and read as a letter."""
+        """Refuse an output file that the next run would walk into and read as a letter."""
         from .inputs import _matcher
 
         match = _matcher(self.settings.glob)
-        for target, option in ((self.csv, "--csv"), (self.jsonl, "--jsonl")):
-            if target is None or target.kind != "file" or target.identity is not None:
+        for target, option in self._file_targets():
+            if target.identity is not None:
                 continue
             for root in self.found.roots:
                 real_root = os.path.realpath(root)
@@ -146,6 +163,25 @@ class Plan:
                     if match(os.path.basename(target.path), tuple(rel.split(os.sep))):
                         raise OutputError(target.given, f"{option} would be read as a letter by the next run "
                                           f"(it is in {root} and matches --glob)")
+
+
+# what -o DIR writes itself (cli/sink.py, cli/tables.py, cli/outdir.py): no other output may replace them
+_OWN_FILES = ("metrics.csv", "letters.csv", "errors.jsonl", "datapackage.json", "run.json", ".dafu-state.json",
+              ".dafu.lock", "corrections.toml", "corrections.jsonl")
+_OWN_FOLDERS = ("letters", "review")
+
+
+def _own_files(folder: str) -> dict[str, str]:
+    real = os.path.realpath(folder)
+    return {**{os.path.join(real, n): n for n in _OWN_FILES}, **{os.path.join(real, n) + os.sep: n + "/"
+                                                                   for n in _OWN_FOLDERS}}
+
+
+def _own_name(real: str, own: dict[str, str]) -> str | None:
+    """The name of the -o folder's own file (or folder) that the path ``real`` is, or lies in; else None."""
+    if real in own:
+        return own[real]
+    return next((name for path, name in own.items() if path.endswith(os.sep) and real.startswith(path)), None)
 
 
 def _is_stdout(path: str | None) -> bool:

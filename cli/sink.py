@@ -34,6 +34,7 @@ class Sink:
         self.sources: dict[str, str] = {}  # id -> absolute input path
         self.pruned: list[str] = []
         self._old: list[str] = []  # ids of records from the last run not in this run (merged into the CSVs)
+        self._staged: list = []  # the folder's small files (state, package, run.json) prepared for the journal
         self._old_pos = 0
         self.tables = None  # letters.csv and the --sqlite database (cli/tables.py)
 
@@ -250,29 +251,31 @@ class Sink:
         import dafu
 
         from .outdir import STATE_NAME, State
-        from .writers import atomic_write, datapackage, fsync_folder
+        from .writers import AtomicFile, Journal, datapackage
 
         out, settings, tally = self.out, self.settings, self.tally
-        self.records.commit()
-        for id in self.pruned:
-            try:
-                os.unlink(out.record_path(id))
-                tally.pruned += 1
-            except FileNotFoundError:
-                pass
-        self.metrics_file.commit()
-        self.metrics_file = None
+        pruned = [id for id in self.pruned if os.path.lexists(out.record_path(id))]
+        tally.pruned += len(pruned)
         state = State(dafu.__version__, self.info.key, self.letters, self.sources)
-        atomic_write(os.path.join(out.folder, STATE_NAME), state.dump())
-        self.errors_file.commit()
-        self.errors_file = None
-        atomic_write(os.path.join(out.folder, "datapackage.json"),
-                     orjson.dumps(datapackage(excel=settings.excel, version=dafu.__version__),
-                                  option=orjson.OPT_INDENT_2) + b"\n")
-        self.write_run_json(status, strict=True)
+        files = [self.metrics_file.prepare(), self.errors_file.prepare()]
+        if self.tables is not None and self.tables.letters_csv is not None:
+            files.append(self.tables.letters_csv.prepare())
+        for name, data in ((STATE_NAME, state.dump()),
+                           ("datapackage.json", orjson.dumps(datapackage(excel=settings.excel,
+                                                                          version=dafu.__version__),
+                                                              option=orjson.OPT_INDENT_2) + b"\n"),
+                           ("run.json", self.run_json(status))):
+            staged = AtomicFile(os.path.join(out.folder, name))
+            self._staged.append(staged)
+            staged.write(data)
+            files.append(staged.prepare())
+        Journal(out.folder, out.letters).publish(files, [id + ".json" for id in pruned])
+        self.records.staged = 0
+        self.metrics_file = self.errors_file = None
+        if self.tables is not None:
+            self.tables.letters_csv = None
+        self._staged = []
         self.close_sinks()
-        fsync_folder(out.letters)
-        fsync_folder(out.folder)
         self.records = None
 
     def publish(self, status: str) -> None:
@@ -284,19 +287,22 @@ class Sink:
 
     def write_run_json(self, status: str, strict: bool = False) -> None:
         """Write run.json (status complete, partial, interrupted or failed); best effort unless `strict`."""
-        import orjson
-
         from .writers import atomic_write
+
+        try:
+            atomic_write(os.path.join(self.out.folder, "run.json"), self.run_json(status))
+        except OSError:
+            if strict:
+                raise
+
+    def run_json(self, status: str) -> bytes:
+        """The bytes of run.json for a run ending with ``status``."""
+        import orjson
 
         info = self.info
         seconds = round(time.perf_counter() - info.clock, 3)
         summary = run_summary(self.settings, info.options, self.tally, info.started, seconds, status, info.jobs)
-        try:
-            atomic_write(os.path.join(self.out.folder, "run.json"),
-                         orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
-        except OSError:
-            if strict:
-                raise
+        return orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n"
 
     def close_sinks(self) -> None:
         from .outdir import close_target
@@ -320,9 +326,10 @@ class Sink:
                     sink[0].close()
                 except OSError:
                     pass
-        for atomic in (self.errors_file, self.metrics_file):
+        for atomic in (self.errors_file, self.metrics_file, *self._staged):
             if atomic is not None:
                 atomic.discard()
+        self._staged = []
         if self.records is not None:
             self.records.discard()
         if self.tables is not None:

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 __all__ = [
-    "AtomicFile", "atomic_write", "StagedRecords", "sync_filesystem", "LockBusy", "lock_folder", "remove_stale_temps",
-    "fsync_folder",
+    "AtomicFile", "atomic_write", "Journal", "JOURNAL_NAME", "StagedRecords", "sync_filesystem", "LockBusy",
+    "lock_folder", "remove_stale_temps", "fsync_folder",
     "csv_bytes", "datapackage", "TEMP_MARK", "BOM",
 ]
 
@@ -55,12 +55,23 @@ class AtomicFile(io.RawIOBase):
             raise OSError(exc.errno, exc.strerror, self.path) from exc
         return len(data)
 
+    def prepare(self) -> tuple[str, str]:
+        """Flush to disk and close, leaving the file under its temp name: (temp name, final name) for a
+        publish journal (``Journal``); ``commit()`` then puts it in place."""
+        if self.fd >= 0:
+            try:
+                os.fsync(self.fd)
+                os.close(self.fd)
+                self.fd = -1
+            except OSError as exc:
+                self.discard()
+                raise OSError(exc.errno, exc.strerror, self.path) from exc
+        return os.path.basename(self._named or ""), os.path.basename(self.path)
+
     def commit(self) -> None:
         """Flush to disk and put the file in place under its name."""
+        self.prepare()
         try:
-            os.fsync(self.fd)
-            os.close(self.fd)
-            self.fd = -1
             os.replace(self._named, self.path)
         except OSError as exc:
             self.discard()
@@ -192,6 +203,77 @@ class StagedRecords:
             except FileNotFoundError:
                 pass
         self.staged = 0
+
+
+JOURNAL_NAME = ".dafu-publish.json"
+
+
+class Journal:
+    """How a run puts its outputs in place so that a SIGKILL in the middle is finished by the next run.
+
+    Every output is first written and synced under a temp name (records in ``letters/``, the folder's
+    files via ``AtomicFile.prepare``); then the journal (``.dafu-publish.json``: the temp → final names, the
+    records to prune) is written atomically, and only then are the files renamed into place and the
+    journal removed. A run that finds a journal (``roll_forward``, with the lock held, before temp files
+    are cleaned) completes the renames, so ``letters/`` and the CSVs never stay out of step.
+    """
+
+    def __init__(self, folder: str, letters: str) -> None:
+        self.folder, self.letters = folder, letters
+
+    def publish(self, files: list[tuple[str, str]], pruned: list[str]) -> None:
+        """Write the journal for ``files`` (temp, final names in the folder) and ``pruned`` (record names in
+        letters/), then apply it and remove it."""
+        import orjson
+
+        sync_filesystem(self.folder)
+        atomic_write(os.path.join(self.folder, JOURNAL_NAME),
+                     orjson.dumps({"files": [list(f) for f in files], "pruned": sorted(pruned)}))
+        fsync_folder(self.folder)
+        self._apply(files, pruned)
+
+    def roll_forward(self) -> bool:
+        """Finish a publish that a killed run began; True when there was one."""
+        import orjson
+
+        path = os.path.join(self.folder, JOURNAL_NAME)
+        try:
+            with open(path, "rb") as fp:
+                data = orjson.loads(fp.read())
+            files = [(str(t), str(f)) for t, f in data["files"]]
+            pruned = [str(n) for n in data["pruned"]]
+        except FileNotFoundError:
+            return False
+        except (OSError, ValueError, TypeError, KeyError):
+            os.unlink(path)  # written atomically, so never half: not ours; the temps are cleaned as usual
+            return False
+        self._apply(files, pruned)
+        return True
+
+    def _apply(self, files: list[tuple[str, str]], pruned: list[str]) -> None:
+        for name in os.listdir(self.letters):  # the staged records first, as their CSV rows were written
+            if name.startswith(".") and name.endswith(".json" + TEMP_MARK):
+                _replace(os.path.join(self.letters, name), os.path.join(self.letters, name[1:-len(TEMP_MARK)]))
+        for name in pruned:
+            try:
+                os.unlink(os.path.join(self.letters, name))
+            except FileNotFoundError:
+                pass
+        for temp, final in files:
+            if os.path.lexists(os.path.join(self.folder, temp)):  # a rename done before the kill is not redone
+                _replace(os.path.join(self.folder, temp), os.path.join(self.folder, final))
+        fsync_folder(self.letters)
+        fsync_folder(self.folder)
+        os.unlink(os.path.join(self.folder, JOURNAL_NAME))
+        fsync_folder(self.folder)
+
+
+def _replace(temp: str, path: str) -> None:
+    """os.replace, an error naming the file the user knows (not its temp name)."""
+    try:
+        os.replace(temp, path)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, path) from exc
 
 
 def fsync_folder(folder: str) -> None:

@@ -7,6 +7,7 @@ import errno
 import io
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -979,3 +980,95 @@ def test_an_unwritable_table_is_named_as_given(cli, tmp_path, monkeypatch, optio
     assert result.exit_code == 2
     assert result.stderr == f"dafu: error: {given}: Read-only file system; stopping; nothing published\n"
     assert os.listdir(tmp_path / "db") == []
+
+
+# ---------------------------------------------------------------- a publish cut short, finished by the next run
+def _folder_with_a_publish_under_way(tmp_path: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """An output folder as a run leaves it while putting its files in place: last run's files, new ones staged."""
+    out = tmp_path / "out"
+    (out / "letters").mkdir(parents=True)
+    (out / "letters" / "a.json").write_bytes(b"old a\n")
+    (out / "letters" / "gone.json").write_bytes(b"old gone\n")
+    (out / "metrics.csv").write_bytes(b"old metrics\n")
+    (out / "letters" / ".a.json.dafu-tmp").write_bytes(b"new a\n")
+    (out / "letters" / ".b.json.dafu-tmp").write_bytes(b"new b\n")
+    (out / ".metrics.csv.1234.dafu-tmp").write_bytes(b"new metrics\n")
+    (out / ".run.json.5678.dafu-tmp").write_bytes(b"new run\n")
+    return out, [(".metrics.csv.1234.dafu-tmp", "metrics.csv"), (".run.json.5678.dafu-tmp", "run.json")]
+
+
+@pytest.mark.parametrize("renames_done", [0, 1, 2, 3])  # killed before any rename, between them, after the last
+def test_a_publish_killed_midway_is_finished_by_the_next_run(tmp_path, monkeypatch, renames_done):
+    out, files = _folder_with_a_publish_under_way(tmp_path)
+    real_replace, done = os.replace, []
+
+    def killed(src, dst):
+        if str(dst).endswith(writers.JOURNAL_NAME):
+            return real_replace(src, dst)  # the journal itself is written whole
+        if len(done) == renames_done:
+            raise KeyboardInterrupt  # stands for the SIGKILL: nothing after this runs
+        done.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(writers.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        writers.Journal(str(out), str(out / "letters")).publish(files, ["gone.json"])
+        raise KeyboardInterrupt  # (3: every rename done, killed before the journal was removed)
+    monkeypatch.setattr(writers.os, "replace", real_replace)
+    assert (out / writers.JOURNAL_NAME).exists()
+    assert writers.Journal(str(out), str(out / "letters")).roll_forward() is True
+    assert sorted(p.name for p in (out / "letters").iterdir()) == ["a.json", "b.json"]
+    assert (out / "letters" / "a.json").read_bytes() == b"new a\n"
+    assert (out / "metrics.csv").read_bytes() == b"new metrics\n"
+    assert (out / "run.json").read_bytes() == b"new run\n"
+    assert sorted(p.name for p in out.iterdir()) == ["letters", "metrics.csv", "run.json"]
+
+
+def test_a_damaged_journal_is_dropped_and_the_last_run_kept(tmp_path):
+    out, _ = _folder_with_a_publish_under_way(tmp_path)
+    (out / writers.JOURNAL_NAME).write_bytes(b"{")
+    assert writers.Journal(str(out), str(out / "letters")).roll_forward() is False
+    assert not (out / writers.JOURNAL_NAME).exists() and (out / "metrics.csv").read_bytes() == b"old metrics\n"
+
+
+# ---------------------------------------------------------------- outputs never replace inputs or each other
+@pytest.mark.parametrize("args, reason", [
+    (["--sqlite", "{in}/000_08d6c07602bede5a.txt"], "is the --sqlite output; an input is never overwritten"),
+    (["--xlsx", "{in}/001_425f8ebd1574510b.txt"], "is the --xlsx output; an input is never overwritten"),
+    (["--sqlite", "{out}/metrics.csv"], "--sqlite would replace metrics.csv, which -o writes itself"),
+    (["--sqlite", "{out}/run.json"], "--sqlite would replace run.json, which -o writes itself"),
+    (["--sqlite", "{out}/.dafu-state.json"], "--sqlite would replace .dafu-state.json, which -o writes itself"),
+    (["--csv", "{out}/letters.csv"], "--csv would replace letters.csv, which -o writes itself"),
+    (["--sqlite", "{out}/letters/x.json"], "--sqlite would replace letters/, which -o writes itself"),
+    (["--csv", "{tmp}/x.csv", "--sqlite", "{tmp}/x.csv"], "given to both --csv and --sqlite"),
+    (["--sqlite", "{tmp}/same", "--xlsx", "{tmp}/same"], "given to both --sqlite and --xlsx"),
+    (["--sqlite", "{in}/new.txt"], "--sqlite would be read as a letter by the next run"),
+])
+def test_an_output_never_replaces_an_input_or_another_output(cli, samples, tmp_path, args, reason):
+    if "--xlsx" in args:
+        pytest.importorskip("xlsxwriter")
+    inputs = tmp_path / "in"
+    shutil.copytree(samples, inputs)
+    out = tmp_path / "out"
+    assert cli("convert", inputs, "-o", out, "-q").exit_code == 0
+    before = {p: p.read_bytes() for p in [*inputs.rglob("*"), *out.rglob("*")] if p.is_file()}
+    given = [a.format(**{"in": inputs, "out": out, "tmp": tmp_path}) for a in args]
+    result = cli("convert", inputs, "-o", out, "-q", *given)
+    assert result.exit_code == 2 and reason in result.stderr, result.stderr
+    assert {p: p.read_bytes() for p in [*inputs.rglob("*"), *out.rglob("*")] if p.is_file()} == before
+
+
+def test_a_damaged_state_keeps_every_record_in_the_csvs(cli, samples, tmp_path):
+    out = tmp_path / "out"
+    assert cli("convert", samples, "-o", out, "-q").exit_code == 0
+    rows = (out / "letters.csv").read_bytes()
+    (out / ".dafu-state.json").write_bytes(b"{")
+    one = tmp_path / "one"
+    one.mkdir()
+    first = sorted(Path(samples).glob("*.txt"))[0]
+    shutil.copy(first, one / first.name)
+    result = cli("convert", one, "-o", out)
+    assert result.exit_code == 0 and "damaged" in result.stderr
+    ids = [line.split(b",")[0] for line in rows.splitlines()]
+    assert [line.split(b",")[0] for line in (out / "letters.csv").read_bytes().splitlines()] == ids  # every letter
+    assert_complete(out)
