@@ -216,6 +216,12 @@ def _execute(sink: Sink, runner, total: int) -> int:
     except OSError as exc:  # the output location failed mid-run (disk full, removed, read-only)
         runner.stop()
         return _failed(sink, exc)
+    except BaseException:  # a bug: its traceback is printed, but no hidden temp file stays behind
+        try:
+            runner.stop()
+        finally:
+            sink.discard()
+        raise
     if not settings.quiet:
         reporter.say(summary_line(tally, time.perf_counter() - sink.info.clock, status))
     if held.pending:  # the outputs were already being put in place: they are published whole, and said so

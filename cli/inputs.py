@@ -269,6 +269,9 @@ def collect(inputs: Iterable[str], pattern: str = "*.txt", *, skip: Iterable[tup
         if given == STDIN:
             found.append((_STDIN_ID, None, "<stdin>", True, True))
             continue
+        if not given:  # os.path.abspath("") is the current folder: never a root, never walked
+            problems.append(Problem("''", "empty path (an unset shell variable?)", "missing"))
+            continue
         roots.append(os.path.abspath(given))
         try:
             st = os.stat(given)

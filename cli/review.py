@@ -92,6 +92,9 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
 
     clock = time.perf_counter()
     letters = os.path.join(out_dir, "letters")
+    if not out_dir:
+        _say("dafu: error: '': empty path (an unset shell variable?)")
+        return 2
     if not os.path.isdir(letters):
         _say(f"dafu: error: {out_dir}: not a dafu output folder "
              f"(no letters/ inside; run `dafu convert … -o {out_dir}`)")

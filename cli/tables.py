@@ -45,12 +45,17 @@ class SqliteWriter:
         # the file is new and private until renamed: no journal, no syncs until the one fsync at the end
         fd = os.open(self._temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         os.close(fd)
-        self.conn = sqlite3.connect(self._temp, isolation_level=None)
-        for pragma in ("page_size = 4096", "journal_mode = OFF", "synchronous = OFF"):
-            self.conn.execute(f"PRAGMA {pragma}")
-        self.conn.execute("BEGIN")
-        for statement in SCHEMA:
-            self.conn.execute(statement)
+        self.conn = None
+        try:
+            self.conn = sqlite3.connect(self._temp, isolation_level=None)
+            for pragma in ("page_size = 4096", "journal_mode = OFF", "synchronous = OFF"):
+                self.conn.execute(f"PRAGMA {pragma}")
+            self.conn.execute("BEGIN")
+            for statement in SCHEMA:
+                self.conn.execute(statement)
+        except BaseException:
+            self.discard()
+            raise
         self.letters = 0
 
     def add(self, record: dict[str, Any]) -> None:
@@ -58,9 +63,13 @@ class SqliteWriter:
         from dafu.output.sqlite import INSERTS, sqlite_rows
 
         self.letters += 1
-        for table, rows in sqlite_rows(record, self.letters).items():
-            if rows:
-                self.conn.executemany(INSERTS[table], rows)
+        try:
+            for table, rows in sqlite_rows(record, self.letters).items():
+                if rows:
+                    self.conn.executemany(INSERTS[table], rows)
+        except BaseException:  # a row SQLite refuses (a bug, since records are schema-valid) leaves no temp file
+            self.discard()
+            raise
 
     def commit(self) -> None:
         """Index, close, flush to disk and put the database in place; then its Datasette metadata."""
@@ -70,11 +79,15 @@ class SqliteWriter:
 
         from .writers import atomic_write
 
-        for statement in INDEXES:
-            self.conn.execute(statement)
-        self.conn.execute("INSERT INTO letters_fts(letters_fts) VALUES ('optimize')")
-        self.conn.execute("COMMIT")
-        self.conn.close()
+        try:
+            for statement in INDEXES:
+                self.conn.execute(statement)
+            self.conn.execute("INSERT INTO letters_fts(letters_fts) VALUES ('optimize')")
+            self.conn.execute("COMMIT")
+            self.conn.close()
+        except BaseException:
+            self.discard()
+            raise
         _put_in_place(self)
         name = os.path.splitext(os.path.basename(self.path))[0]
         atomic_write(metadata_path(self.path),
@@ -83,7 +96,8 @@ class SqliteWriter:
     def discard(self) -> None:
         """Forget the database; the one at `path` (if any) stays as it was."""
         try:
-            self.conn.close()
+            if self.conn is not None:
+                self.conn.close()
         except Exception:  # already closed
             pass
         _drop_temp(self)

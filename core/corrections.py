@@ -21,13 +21,15 @@ one that matches nothing in its letter becomes a ``correction_stale`` warning. P
 """
 from __future__ import annotations
 
+import json
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from typing import Any
 
-from .codes import DocType, WarningCode
+from .codes import DocType, Qualifier, Role, UnitKind, WarningCode
 from .model import AppliedCorrection, Metric, Record, Warning
 
 __all__ = [
@@ -38,9 +40,13 @@ __all__ = [
 ACTIONS = ("drop", "change", "add", "header")
 HEADER_FIELDS = ("doc_type", "title", "category", "signer", "issuer", "date")
 # the metric fields a correction can set, and the type each takes
-METRIC_FIELDS = {"value": "number", "unit": "str", "unit_kind": "str", "label": "str", "category": "str",
-                 "role": "str", "per": "str", "period": "str", "qualifier": "str"}
-ROLES = ("result", "target", "standard")
+METRIC_FIELDS = {"value": "number", "unit": "str", "unit_kind": "enum", "label": "str", "category": "str",
+                 "role": "enum", "per": "str", "period": "str", "qualifier": "enum"}
+ROLES = tuple(r.value for r in Role)
+# the values an enum field takes ("" clears an optional one), as in record.schema.json
+_ENUMS = {"unit_kind": tuple(u.value for u in UnitKind), "role": ROLES,
+          "qualifier": ("", *(q.value for q in Qualifier))}
+_REQUIRED = frozenset({"category"})  # string fields the schema does not let be null ("" would clear them)
 _KEYS = {"letter", "action", "raw", "start", "field", "value", "was", "note", *METRIC_FIELDS}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -127,8 +133,6 @@ def parse_corrections(text: str, *, name: str = "corrections", jsonl: bool | Non
 
 
 def _jsonl_items(text: str, name: str) -> list[tuple[str, Any]]:
-    import json
-
     items = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -163,17 +167,13 @@ def _entry(obj: Any, where: str) -> Correction:
     unknown = sorted(set(obj) - _KEYS)
     if unknown:
         raise CorrectionsError(f"{where}: unknown key {unknown[0]!r}")
-    letter, action = obj.get("letter"), obj.get("action")
-    if not isinstance(letter, str) or not letter:
-        raise CorrectionsError(f"{where}: 'letter' (the letter id) is missing")
+    letter, action = _required_str(obj, "letter", "the letter id", where), obj.get("action")
     if action not in ACTIONS:
         raise CorrectionsError(f"{where}: 'action' must be one of {', '.join(ACTIONS)}")
     note = _opt_str(obj, "note", where)
     if action == "header":
         return _header_entry(obj, letter, note, where)
-    raw, start = obj.get("raw"), obj.get("start")
-    if not isinstance(raw, str) or not raw:
-        raise CorrectionsError(f"{where}: 'raw' (the figure as written) is missing")
+    raw, start = _required_str(obj, "raw", "the figure as written", where), obj.get("start")
     if not isinstance(start, int) or isinstance(start, bool) or start < 0:
         raise CorrectionsError(f"{where}: 'start' must be the figure's offset (an integer ≥ 0)")
     for key in ("field", "was"):
@@ -183,14 +183,10 @@ def _entry(obj: Any, where: str) -> Correction:
     for key, kind in METRIC_FIELDS.items():
         if key not in obj or obj[key] is None:
             continue
-        value = obj[key]
-        if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise CorrectionsError(f"{where}: 'value' must be a number")
-        if kind == "str" and not isinstance(value, str):
-            raise CorrectionsError(f"{where}: {key!r} must be a string")
-        if key == "role" and value not in ("", *ROLES):
-            raise CorrectionsError(f"{where}: 'role' must be one of {', '.join(ROLES)}")
-        changes.append((key, value))
+        why = _field_error(key, kind, obj[key])
+        if why:
+            raise CorrectionsError(f"{where}: {why}")
+        changes.append((key, obj[key]))
     if action == "drop" and changes:
         raise CorrectionsError(f"{where}: a drop takes no {changes[0][0]!r}")
     if action == "change" and not changes:
@@ -198,6 +194,48 @@ def _entry(obj: Any, where: str) -> Correction:
     if action == "add" and not {"value", "unit"} <= {k for k, _ in changes}:
         raise CorrectionsError(f"{where}: an added figure needs 'value' and 'unit'")
     return Correction(letter, action, raw=raw, start=start, changes=tuple(changes), note=note)
+
+
+def _required_str(obj: dict[str, Any], key: str, what: str, where: str) -> str:
+    value = obj.get(key)
+    if value is None or value == "":
+        raise CorrectionsError(f"{where}: {key!r} ({what}) is missing")
+    if not isinstance(value, str):
+        raise CorrectionsError(f"{where}: {key!r} ({what}) must be a string, not {_shown(value)}")
+    return value
+
+
+def _field_error(key: str, kind: str, value: Any) -> str | None:
+    """Return why `value` cannot go in metric field `key` (None when it can): the record must stay schema-valid.
+
+    >>> _field_error("value", "number", float("nan")), _field_error("qualifier", "enum", "")
+    ("'value' must be a finite number, not nan", None)
+    """
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"{key!r} must be a number, not {_shown(value)}"
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{key!r} must be a finite number, not {value}"
+        if isinstance(value, int) and not -2**63 <= value < 2**63:
+            return f"{key!r} is too large ({value:.3g}; a figure is below 9.2e18)"
+        return None
+    if not isinstance(value, str):
+        return f"{key!r} must be a string, not {_shown(value)}"
+    allowed = _ENUMS.get(key)
+    if allowed is not None and value not in allowed:
+        names = ", ".join(a if a else '"" (none)' for a in allowed)
+        return f"{key!r} must be one of {names}, not {value!r}"
+    if value == "" and key in _REQUIRED:
+        return f"{key!r} cannot be empty (a figure always has one; \"other\" is the catch-all)"
+    return None
+
+
+def _shown(value: Any) -> str:
+    """Return how a TOML/JSON value reads in a message: its type, and short values themselves."""
+    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array",
+            dict: "a table"}.get(type(value), type(value).__name__)
+    text = json.dumps(value, ensure_ascii=False)
+    return f"{kind} {text}" if len(text) <= 20 and not isinstance(value, (list, dict)) else kind
 
 
 def _header_entry(obj: dict[str, Any], letter: str, note: str | None, where: str) -> Correction:

@@ -24,7 +24,8 @@ from functools import cache
 
 from ._data import data_text
 
-__all__ = ["Page", "HtmlExtraMissing", "HTML_SUFFIXES", "is_html_name", "declared_encoding", "extract_page"]
+__all__ = ["Page", "HtmlExtraMissing", "HTML_SUFFIXES", "is_html_name", "declared_encoding", "drop_xml_declaration",
+           "extract_page"]
 
 HTML_SUFFIXES = (".html", ".htm")
 _HEAD = 4096
@@ -36,6 +37,8 @@ _BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ta
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
 _SQUASH = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # lxml refuses them in text; no page needs them
+# lxml refuses a str that starts with an encoding declaration; the page is decoded already, so it says nothing
+_XML_DECL_TEXT = re.compile(r"\A\ufeff?\s*<\?xml\b[^>]{0,200}?\?>", re.I)
 
 
 class HtmlExtraMissing(ImportError):
@@ -125,6 +128,15 @@ def _heading(tree) -> str | None:
     return None
 
 
+def drop_xml_declaration(html: str) -> str:
+    """Return the page text without a leading XML declaration (and BOM): the text is decoded already.
+
+    >>> drop_xml_declaration("\\ufeff<?xml version='1.0' encoding='GBK'?>\\n<html></html>")
+    '\\n<html></html>'
+    """
+    return _XML_DECL_TEXT.sub("", html, count=1)
+
+
 def _lines(fragment: str) -> str:
     """Return the text of an HTML fragment, one line per block element, blank lines dropped."""
     import lxml.etree
@@ -158,7 +170,7 @@ def extract_page(html: str) -> Page:
     import logging
 
     logging.getLogger("readability.readability").setLevel(logging.ERROR)  # it logs each page at INFO
-    html = _CONTROL.sub("", html)
+    html = drop_xml_declaration(_CONTROL.sub("", html))
     if not html.strip():
         return Page("")
     try:

@@ -4,7 +4,8 @@ Decisions (issue 22):
 
 - A manifest is a CSV file with a header row naming at least ``path``, ``url`` and ``fetched_at``
   (``site`` optional; other columns are ignored). ``path`` is relative to the manifest's folder (or
-  absolute); the CLI matches it to the inputs. A bad manifest is a usage error naming its line.
+  absolute); the CLI matches it to the inputs. A bad manifest is a usage error naming its line: it is
+  strict CSV (an unclosed quote, text after a closing quote), each row with as many fields as the header.
 - A sidecar ``<letter>.meta.json`` (``a.html`` → ``a.meta.json`` or ``a.html.meta.json``) holds an
   object with the same keys. A manifest row wins over a sidecar for the same letter.
 - ``fetched_at`` is ISO 8601 (a date, or a date and time with an optional offset); it is kept as written.
@@ -65,14 +66,22 @@ def parse_manifest(text: str) -> tuple[tuple[str, Provenance], ...]:
     >>> parse_manifest("path,url,fetched_at\\na.html,https://x.gov.cn/1.html,2024-05-06T10:00:00+08:00\\n")
     (('a.html', Provenance(url='https://x.gov.cn/1.html', fetched_at='2024-05-06T10:00:00+08:00', site=None)),)
     """
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
-    missing = [c for c in _REQUIRED if c not in (reader.fieldnames or ())]
+    records = _csv_records(text.removeprefix("\ufeff"))
+    header = next(records, (1, []))[1]
+    missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise ProvenanceError(
             f"line 1: the header needs the columns path,url,fetched_at (missing {', '.join(missing)})")
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise ProvenanceError(f"line 1: the column {twice[0]!r} appears twice in the header")
     rows, seen = [], set()
-    for row in reader:
-        where = f"line {reader.line_num}"
+    for line, fields in records:
+        where = f"line {line}"
+        if len(fields) != len(header):
+            hint = " (a value holding a comma needs quotes)" if len(fields) > len(header) else ""
+            raise ProvenanceError(f"{where}: {_count(len(fields))} where the header has {len(header)}{hint}")
+        row = dict(zip(header, fields))
         path = _value(row.get("path"))
         if not path:
             raise ProvenanceError(f"{where}: empty path")
@@ -83,6 +92,32 @@ def parse_manifest(text: str) -> tuple[tuple[str, Provenance], ...]:
         _check(prov.url, prov.fetched_at, where)
         rows.append((path, prov))
     return tuple(rows)
+
+
+def _csv_records(text: str):
+    """Yield (line where the record starts, fields) for each non-blank CSV record; a syntax error is a
+    ProvenanceError naming its line (strict: an unterminated quote or stray text after one is refused).
+
+    >>> list(_csv_records('a,b\\n\\n"x\\ny",z\\n'))
+    [(1, ['a', 'b']), (3, ['x\\ny', 'z'])]
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            why = "a quote opened here is never closed" if "end of data" in str(exc) else str(exc)
+            raise ProvenanceError(f"line {start}: not CSV ({why})") from None
+        if fields:
+            yield start, fields
+        start = reader.line_num + 1
+
+
+def _count(n: int) -> str:
+    return f"{n} field" if n == 1 else f"{n} fields"
 
 
 def parse_sidecar(data: bytes) -> Provenance:

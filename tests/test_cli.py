@@ -160,6 +160,23 @@ def test_missing_input_stops_before_anything_is_written(cli, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("args, message", [
+    (("convert", "", "-o", "{out}"), "dafu: error: '': empty path (an unset shell variable?); nothing written\n"),
+    (("convert", str(SAMPLE), "", "-o", "{out}"),
+     "dafu: error: '': empty path (an unset shell variable?); nothing written\n"),
+    (("validate", ""), "dafu: error: '': empty path (an unset shell variable?)\n"),
+    (("inspect", ""), "dafu: error: '': empty path (an unset shell variable?)\n"),
+    (("normalize", ""), "dafu: error: '': empty path (an unset shell variable?)\n"),
+    (("review", ""), "dafu: error: '': empty path (an unset shell variable?)\n"),
+])
+def test_an_empty_input_path_is_named_as_such(cli, tmp_path, monkeypatch, args, message):
+    """An unset $DIR gives '' — never the current folder, and the message says what it likely is."""
+    monkeypatch.chdir(tmp_path)
+    result = cli(*(a.format(out=tmp_path / "out") for a in args))
+    assert (result.exit_code, result.stderr) == (2, message)
+    assert not (tmp_path / "out").exists()
+
+
 def test_empty_folder_is_a_usage_error_unless_allowed(cli, tmp_path):
     result = cli("convert", tmp_path, "-j", "1")
     assert (result.exit_code, result.stdout) == (2, "")

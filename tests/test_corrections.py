@@ -43,6 +43,9 @@ KINDS = [
      lambda a, b: [m.raw for m in b.metrics] == ["100人次", "12个", "约300名", "半数"]
      and _metric(b, "半数").span == (HALF, HALF + 2) and _metric(b, "半数").sentence.startswith("现答复如下")
      and _metric(b, "半数").section == _metric(b, "12个").section and _metric(b, "半数").category == "other"),
+    ("change-kind-qualifier", 'action = "change"\nraw = "约300名"\nstart = 47\nunit_kind = "items"\nqualifier = ""',
+     lambda a, b: (_metric(b, "约300名").unit_kind, _metric(b, "约300名").qualifier) == ("items", None)
+     and _metric(a, "约300名").qualifier == "about"),
     ("header-issuer", 'action = "header"\nfield = "issuer"\nvalue = "某某市人社局"\nwas = "某某市人力资源和社会保障局"',
      lambda a, b: b.issuer == "某某市人社局"),
     ("header-date", 'action = "header"\nfield = "date"\nvalue = "2020-01-02"', lambda a, b: b.date == "2020-01-02"),
@@ -106,6 +109,12 @@ def test_toml_and_jsonl_give_the_same_corrections():
     assert parse_corrections(jsonl, jsonl=True).entries == parse_corrections(toml).entries
 
 
+def _change(fields: str) -> str:
+    return _toml(f'action = "change"\nraw = "1人"\nstart = 0\n{fields}')
+
+
+JSON_LINE = '{{"letter": "x", "action": "change", "raw": "1人", "start": 0, "value": {value}}}'
+
 # (id, file text, jsonl?, words of the error)
 BAD = [
     ("not-toml", "[[correction]\n", False, "not TOML"),
@@ -120,6 +129,21 @@ BAD = [
     ("empty-change", _toml('action = "change"\nraw = "1人"\nstart = 0'), False, "a change needs"),
     ("value-not-number", _toml('action = "change"\nraw = "1人"\nstart = 0\nvalue = "5"'), False, "must be a number"),
     ("bad-role", _toml('action = "change"\nraw = "1人"\nstart = 0\nrole = "goal"'), False, "'role'"),
+    ("letter-not-string", '[[correction]]\nletter = 7\naction = "drop"\nraw = "1人"\nstart = 0\n', False,
+     "'letter' (the letter id) must be a string, not an integer 7"),
+    ("raw-not-string", _toml('action = "drop"\nraw = 5\nstart = 0'), False,
+     "'raw' (the figure as written) must be a string"),
+    ("value-nan", _change("value = nan"), False, "'value' must be a finite number, not nan"),
+    ("value-inf", _change("value = -inf"), False, "'value' must be a finite number, not -inf"),
+    ("value-json-infinity", JSON_LINE.format(value="Infinity"), True, "line 1: 'value' must be a finite number"),
+    ("value-json-huge", JSON_LINE.format(value="1" + "0" * 30), True, "'value' is too large"),
+    ("value-bool", _change("value = true"), False, "'value' must be a number, not a boolean true"),
+    ("unit-kind-unknown", _change('unit_kind = "people"'), False, "'unit_kind' must be one of person_times"),
+    ("unit-kind-empty", _change('unit_kind = ""'), False, "'unit_kind' must be one of"),
+    ("qualifier-unknown", _change('qualifier = "over"'), False, "'qualifier' must be one of \"\" (none), more_than"),
+    ("role-empty", _change('role = ""'), False, "'role' must be one of result, target, standard, not ''"),
+    ("category-empty", _change('category = ""'), False, "'category' cannot be empty"),
+    ("label-not-string", _change("label = 5"), False, "'label' must be a string, not an integer 5"),
     ("add-without-unit", _toml('action = "add"\nraw = "1人"\nstart = 0\nvalue = 1'), False, "'value' and 'unit'"),
     ("header-field", _toml('action = "header"\nfield = "text"\nvalue = "x"'), False, "'field' must be one of"),
     ("header-bad-date", _toml('action = "header"\nfield = "date"\nvalue = "2020-02-30"'), False, "YYYY-MM-DD"),
@@ -179,7 +203,9 @@ def test_convert_finds_corrections_beside_the_outputs_and_warns_about_stale_ones
 
 
 @pytest.mark.parametrize("content, words", [
-    (None, "cannot read"), ("[[correction]]\nletter = 1\n", "'letter'"), (b"\xff\xfe", "not UTF-8"),
+    (None, "cannot read"), ("[[correction]]\nletter = 1\n", "'letter' (the letter id) must be a string"),
+    (b"\xff\xfe", "not UTF-8"), (_toml('action = "change"\nraw = "12个"\nstart = 41\nvalue = nan'), "finite number"),
+    (_toml('action = "change"\nraw = "12个"\nstart = 41\nunit_kind = "people"'), "'unit_kind' must be one of"),
 ])
 def test_convert_refuses_an_unusable_corrections_file(cli, letter_dir, tmp_path, content, words):
     fixes = tmp_path / "fixes.toml"
@@ -187,11 +213,12 @@ def test_convert_refuses_an_unusable_corrections_file(cli, letter_dir, tmp_path,
         fixes.write_bytes(content)
     elif content is not None:
         fixes.write_text(content, encoding="utf-8")
-    result = cli("convert", letter_dir, "-o", tmp_path / "out", "--corrections", fixes)
+    result = cli("convert", letter_dir, "-o", tmp_path / "out", "--corrections", fixes, "--sqlite", tmp_path / "d.db")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"dafu: error: {fixes}: ") and words in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not (tmp_path / "out" / "letters" / "x.json").exists()
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "letters" / "x.json").exists() and not (tmp_path / "d.db").exists()
+    assert not [p.name for p in tmp_path.rglob("*dafu-tmp")]
 
 
 def test_a_new_corrections_file_reconverts_incremental_letters(cli, letter_dir, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 from dafu import process
-from dafu.html import declared_encoding, extract_page
+from dafu.html import declared_encoding, drop_xml_declaration, extract_page
 from dafu.read import ReadError, decode_html, read_file
 
 from .html_pages import PAGE_META, SHELLS, letter_parts, page
@@ -111,6 +111,31 @@ def test_read_file_dispatches_on_the_suffix(tmp_path):
         assert read_file(tmp_path / name).text == "现答复如下：培训300人次。"
     (tmp_path / "c.txt").write_text(markup, "utf-8")
     assert read_file(tmp_path / "c.txt").text == markup
+
+
+XHTML_BODY = "<html><body><p>关于某提案的答复，今年培训300人次，发放补贴20万元。</p></body></html>"
+XHTML = ('<html xmlns="http://www.w3.org/1999/xhtml"><head><title>答复</title></head><body><div>'
+         "<p>关于某提案的答复，今年培训300人次，发放补贴20万元。</p></div></body></html>")
+
+
+# (id, bytes before the page, the page's codec): lxml refuses a str that opens with an encoding declaration
+@pytest.mark.parametrize("head, codec", [
+    (b'<?xml version="1.0" encoding="utf-8"?>\n', "utf-8"),
+    (b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?>\n', "utf-8"),
+    (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>", "utf-8"),
+    (b'<?xml version="1.0" encoding="GBK"?>\r\n', "gbk"),
+    (b'\n  <?XML version="1.0" encoding="gb2312"?>', "gbk"),
+    (b'<?xml version="1.0"?>\n', "utf-8"),
+], ids=["utf-8", "bom", "single-quotes", "gbk", "leading-space-gb2312", "no-encoding"])
+@pytest.mark.parametrize("body", [XHTML_BODY, '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+                                  '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n' + XHTML],
+                         ids=["bare", "xhtml"])
+def test_a_page_with_an_xml_declaration_is_read(head, codec, body):
+    assert decode_html(head + body.encode(codec)).text == "关于某提案的答复，今年培训300人次，发放补贴20万元。"
+
+
+def test_only_a_leading_xml_declaration_is_dropped():
+    assert drop_xml_declaration("<p>a</p><?xml version='1.0'?>") == "<p>a</p><?xml version='1.0'?>"
 
 
 @pytest.mark.parametrize("markup", [b"<html><head><title>x</title></head><body></body></html>", b"<html>  </html>"])

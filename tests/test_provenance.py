@@ -20,10 +20,22 @@ LETTER = ROOT / "tests/letters/05_bracket_numbers.txt"
     ("path,url,fetched_at\na.txt,ftp://x/,2024-01-01\n", "line 2: url 'ftp://x/' is not an http"),
     ("path,url,fetched_at\na.txt,https://x.gov.cn/,yesterday\n", "line 2: fetched_at 'yesterday'"),
     ("path,url,fetched_at\na.txt,,\nb.txt,,\na.txt,,\n", "line 4: 'a.txt' is listed twice"),
+    ('path,url,fetched_at\n"unterminated,https://a,2024\n', "line 2: not CSV \\(a quote opened here is never closed"),
+    ('path,url,fetched_at\na.txt,,\n"b.txt"x,,\n', "line 3: not CSV \\(',' expected after '\"'\\)"),
+    ("path,url,fetched_at\na.txt,https://a.gov.cn/1,2024-01-01,extra\n", "line 2: 4 fields where the header has 3 "
+                                                                        "\\(a value holding a comma needs quotes"),
+    ('path,url,fetched_at\n"a\nb.txt",,\nc.txt\n', "line 4: 1 field where the header has 3$"),
+    ("path,url,fetched_at,path\na.txt,,,\n", "line 1: the column 'path' appears twice"),
+    ("", "line 1: the header needs the columns path,url,fetched_at \\(missing path, url, fetched_at\\)"),
 ])
 def test_bad_manifest_names_its_line(text, error):
     with pytest.raises(ProvenanceError, match=error):
         parse_manifest(text)
+
+
+def test_manifest_blank_lines_crlf_and_quoted_newlines_are_csv():
+    text = 'path,url,fetched_at\r\n\r\n"a, b.txt",https://a.gov.cn/1,2024-01-01\r\n"c\r\nd.txt",,\r\n'
+    assert [p for p, _ in parse_manifest(text)] == ["a, b.txt", "c\r\nd.txt"]
 
 
 def test_manifest_rows_with_site_and_empty_values():
@@ -73,13 +85,20 @@ def test_manifest_and_sidecars_fill_record_and_csv(cli, tmp_path):
         (k, v["url"], v["fetched_at"]) for k, v in got.items()}
 
 
-def test_unusable_manifest_is_a_usage_error(cli, tmp_path):
+@pytest.mark.parametrize("text, reason", [
+    ("path,url\na.txt,https://x.gov.cn/\n",
+     "line 1: the header needs the columns path,url,fetched_at (missing fetched_at)"),
+    ('path,url,fetched_at\n"unterminated,https://a,2024\n', "line 2: not CSV (a quote opened here is never closed)"),
+    ("path,url,fetched_at\na.txt,https://x.gov.cn/,2024-01-01,x\n",
+     "line 2: 4 fields where the header has 3 (a value holding a comma needs quotes)"),
+])
+def test_unusable_manifest_is_a_usage_error(cli, tmp_path, text, reason):
     folder = _folder(tmp_path)
-    (folder / "m.csv").write_text("path,url\na.txt,https://x.gov.cn/\n", "utf-8")
-    result = cli("convert", folder, "--manifest", folder / "m.csv")
+    (folder / "m.csv").write_text(text, "utf-8")
+    result = cli("convert", folder, "--manifest", folder / "m.csv", "-o", tmp_path / "out")
     assert result.exit_code == 2
-    reason = "line 1: the header needs the columns path,url,fetched_at (missing fetched_at)"
     assert result.stderr.strip().splitlines() == [f"dafu: error: {folder / 'm.csv'}: {reason}"]
+    assert not (tmp_path / "out").exists()
 
 
 def test_unusable_sidecar_is_a_warning_not_a_lost_letter(cli, tmp_path):

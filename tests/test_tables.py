@@ -270,6 +270,21 @@ def test_an_unwritable_sqlite_path_is_a_usage_error(cli, samples, tmp_path):
     assert "x.db" in result.stderr
 
 
+@pytest.mark.parametrize("where", ["sqlite_rows", "INDEXES"])
+def test_a_failing_sqlite_write_leaves_no_temp_file(cli, samples, tmp_path, monkeypatch, where):
+    """A row SQLite refuses (or a failing index) is a bug with a traceback, but no `.*.dafu-tmp` stays behind."""
+    import dafu.output.sqlite as sq
+
+    def refuse(*_):
+        raise sqlite3.IntegrityError("NOT NULL constraint failed: metrics.value")
+
+    monkeypatch.setattr(sq, where, refuse if where == "sqlite_rows" else ("CREATE INDEX broken ON nowhere(x)",))
+    with pytest.raises(sqlite3.Error):
+        cli("convert", samples, "-o", tmp_path / "out", "--sqlite", tmp_path / "out" / "d.db", "-j", "1")
+    assert not [p.name for p in tmp_path.rglob("*dafu-tmp")]
+    assert not (tmp_path / "out" / "d.db").exists()
+
+
 # ---------------------------------------------------------------- XLSX
 def _sheet(book: Path, number: int) -> list[list[tuple[str | None, str] | None]]:
     """Return the rows of sheet `number` of an .xlsx as (cell type, text) pairs (None: no cell), read with the

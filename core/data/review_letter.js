@@ -86,7 +86,7 @@
       label: input(form, "label", start.label !== undefined ? start.label : m.label),
       category: input(form, "category", start.category !== undefined ? start.category : m.category, data.categories),
       role: data.roles.length ? input(form, "role", start.role !== undefined ? start.role : (m.role || ""),
-                                      [""].concat(data.roles)) : { value: "" },
+                                      data.roles) : { value: "" },
       value: input(form, "value", start.value !== undefined ? start.value : m.value),
       unit: input(form, "unit", start.unit !== undefined ? start.unit : m.unit)
     };
@@ -96,7 +96,7 @@
       var isAdd = m.added || (cur && cur.action === "add");
       var c = { letter: letter, action: isAdd ? "add" : "change", raw: m.raw, start: m.span[0] };
       var v = number(f.value.value);
-      if (isNaN(v)) { msg.textContent = "value must be a number"; return; }
+      if (!isFinite(v)) { msg.textContent = "value must be a finite number"; return; }
       var want = { label: f.label.value.trim(), category: f.category.value, role: f.role.value, value: v,
                    unit: f.unit.value.trim() };
       var any = false;
@@ -164,14 +164,14 @@
     var f = {
       label: input(form, "label", ""),
       category: input(form, "category", "other", data.categories),
-      role: data.roles.length ? input(form, "role", "result", [""].concat(data.roles)) : { value: "" },
+      role: data.roles.length ? input(form, "role", "result", data.roles) : { value: "" },
       value: input(form, "value", guess ? guess[1].replace(/,/g, "") : ""),
       unit: input(form, "unit", guess ? guess[2].trim() : "")
     };
     var msg = el("p", null, "error"), bar = el("p");
     button(bar, "Add figure", "save", function () {
       var v = number(f.value.value);
-      if (isNaN(v)) { msg.textContent = "value must be a number"; return; }
+      if (!isFinite(v)) { msg.textContent = "value must be a finite number"; return; }
       if (!f.unit.value.trim()) { msg.textContent = "unit is needed"; return; }
       var c = { letter: letter, action: "add", raw: sp.raw, start: sp.start, value: v, unit: f.unit.value.trim(),
                 label: f.label.value.trim(), category: f.category.value };
