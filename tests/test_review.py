@@ -218,11 +218,13 @@ RECORDS = [
     ("only-text", {"text": "abc"}, None),  # an older record may lack fields: the page shows what is there
     ("an-unknown-field", {"text": "abc", "later": 1}, None),
     ("metrics-a-string", {"text": "abc", "metrics": "x"}, "not a dafu record ($.metrics: 'x' is not of type 'array')"),
-    ("metrics-of-numbers", {"text": "abc", "metrics": [5]}, "not a dafu record ($.metrics[0]: 5 is not of type 'object')"),
+    ("metrics-of-numbers", {"text": "abc", "metrics": [5]},
+     "not a dafu record ($.metrics[0]: 5 is not of type 'object')"),
     ("sections-a-string", {"text": "abc", "sections": "x"},
      "not a dafu record ($.sections: 'x' is not of type 'array')"),
     ("title-a-number", {"text": "abc", "title": 5}, "not a dafu record ($.title: 5 is not of type 'string', 'null')"),
-    ("warnings-an-object", {"text": "abc", "warnings": {}}, "not a dafu record ($.warnings: {} is not of type 'array')"),
+    ("warnings-an-object", {"text": "abc", "warnings": {}},
+     "not a dafu record ($.warnings: {} is not of type 'array')"),
     ("span-a-string", {"text": "abc", "metrics": [{"span": "ab"}]},
      "not a dafu record ($.metrics[0].span: 'ab' is not of type 'array')"),
     ("no-text", {"id": "b"}, "not a dafu record ($: 'text' is a required property)"),
@@ -319,3 +321,90 @@ def test_review_open_shows_the_index_in_a_browser(cli, converted, monkeypatch, b
     uri = (converted / "review" / "index.html").resolve().as_uri()
     assert (result.exit_code, result.stderr) == (0, stderr.format(uri=uri))
     assert opened == [uri]
+
+
+# (case, what letters/zz.json holds): each is a line and no page; the other letters get theirs, exit 1
+BAD_RECORDS = [
+    ("metrics-a-string", '{"id":"b","text":"abc","metrics":"x"}'),
+    ("metrics-of-numbers", '{"id":"b","text":"abc","metrics":[5]}'),
+    ("sections-a-string", '{"id":"b","text":"abc","sections":"x"}'),
+    ("title-a-number", '{"id":"b","text":"abc","title":5}'),
+    ("warnings-an-object", '{"id":"b","text":"abc","warnings":{}}'),
+    ("corrections-of-strings", '{"id":"b","text":"abc","corrections":["x"]}'),
+    ("not-json", "{not json"),
+]
+
+
+@pytest.mark.parametrize("content", [b[1] for b in BAD_RECORDS], ids=[b[0] for b in BAD_RECORDS])
+def test_review_gives_a_malformed_record_one_line_and_no_page(cli, converted, tmp_path, content):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(converted, out)
+    (out / "letters" / "003_zz.json").write_text(content, encoding="utf-8")  # between two letters
+    result = cli("review", out, "-q")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"dafu: error: {out / 'letters' / '003_zz.json'}: ")
+    assert lines[0].endswith("; no page")
+    pages = out / "review" / "letters"
+    assert sorted(p.stem for p in pages.glob("*.html")) == sorted(p.stem for p in SAMPLES.glob("*.txt"))
+    before = _Page((pages / "002_fd18181f8bb67260.html").read_text("utf-8"))  # next skips the one with no page
+    assert [a["href"] for t, a in before.tags if a.get("rel") == "next"] == ["003_396f2fedd0fdd60e.html"] * 2
+
+
+def test_a_failed_review_leaves_the_previous_site_as_it_was(cli, converted, tmp_path, monkeypatch):
+    import shutil
+
+    import dafu.output.review as review
+
+    out = tmp_path / "out"
+    shutil.copytree(converted, out, ignore=shutil.ignore_patterns("review"))
+    render = review.letter_page
+
+    def full_disk_at_the_third(record, **kw):
+        if record["id"].startswith("002"):
+            raise OSError(28, "No space left on device")
+        return render(record, **kw)
+
+    monkeypatch.setattr(review, "letter_page", full_disk_at_the_third)
+    result = cli("review", out)  # the first run fails: no site rather than pages with no index
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert "review" not in {p.name for p in out.iterdir()}
+    assert not [p for p in out.iterdir() if p.name.startswith(".dafu-review-")]
+
+    monkeypatch.setattr(review, "letter_page", render)
+    assert cli("review", out, "-q").exit_code == 0
+    site = {p: p.read_bytes() for p in (out / "review").rglob("*.html")}
+    (out / "letters" / "001_425f8ebd1574510b.json").unlink()  # the next site would differ
+    for failure in (OSError(28, "No space left on device"), RuntimeError("a bug")):
+        def fail(record, failure=failure, **kw):
+            if record["id"].startswith("002"):
+                raise failure
+            return render(record, **kw)
+
+        monkeypatch.setattr(review, "letter_page", fail)
+        if isinstance(failure, OSError):
+            assert cli("review", out, "-q").exit_code == 2
+        else:
+            with pytest.raises(RuntimeError):
+                cli("review", out, "-q")
+        assert {p: p.read_bytes() for p in (out / "review").rglob("*.html")} == site
+        assert not [p for p in out.iterdir() if p.name.startswith(".dafu-review-")]
+
+
+def test_review_stops_while_another_run_holds_the_lock(cli, converted, tmp_path):
+    import os
+    import shutil
+
+    from dafu.cli.writers import lock_folder
+
+    out = tmp_path / "out"
+    shutil.copytree(converted, out, ignore=shutil.ignore_patterns("review"))
+    fd = lock_folder(str(out))
+    try:
+        result = cli("review", out)
+    finally:
+        os.close(fd)
+    assert (result.exit_code, result.stderr) == (75, f"dafu: error: {out}: another dafu run holds the lock\n")
+    assert not (out / "review").exists()
