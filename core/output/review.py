@@ -72,8 +72,8 @@ def page_name(letter_id: str) -> str:
     normalizing file system would take for another (not its own casefolded NFC form), a Windows device
     name, or one too long for a file name gets ``~`` and 10 hex digits of its hash: no two ids share a name.
 
-    >>> [page_name(i) for i in ("关于答复", "with space", "a/b:c", "a%2Fb", "A")]
-    ['关于答复.html', 'with space.html', 'a%2Fb%3Ac.html', 'a%252Fb.html', 'A~559aead082.html']
+    >>> [page_name(i) for i in ("关于答复", "with space", "a/b:c", "a%2fb", "A")]
+    ['关于答复.html', 'with space.html', 'a%2Fb%3Ac.html', 'a%252fb.html', 'A~559aead082.html']
     """
     stem = _UNSAFE.sub(_escape_char, letter_id)
     if stem.startswith("."):
