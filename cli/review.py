@@ -1,15 +1,17 @@
 """`dafu review OUT_DIR`: the static review site (index + one page per letter) of a convert run's output.
 
 Reads OUT_DIR/letters/*.json one at a time (memory stays flat: the index keeps one short row per letter),
-writes OUT_DIR/review/index.html and OUT_DIR/review/letters/<id>.html atomically, removes pages of letters
-that are gone. Exit 0 done; 1 some records could not be read (the others have pages); 2 OUT_DIR is not
-a dafu output folder, or a corrections file is unusable.
+builds the whole site (index.html, letters/<page>.html) beside OUT_DIR/review and puts it in its place at
+the end, so a failure leaves the previous site. A record that is not one (bad JSON, a field of the wrong
+shape) gets a line and no page. Exit 0 done; 1 some records have no page (the others have); 2 OUT_DIR is
+not a dafu output folder, a corrections file is unusable, or the site could not be written; 75 another dafu
+run holds OUT_DIR's lock.
 """
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -33,42 +35,6 @@ def _say(line: str) -> None:
     sys.stderr.flush()
 
 
-class _Pages:
-    """Atomic writes of many pages with one disk flush per batch: temp files, one syncfs, renames."""
-
-    def __init__(self, folder: str, size: int = 64) -> None:
-        self.folder, self.size, self.pending = folder, size, []
-
-    def write(self, name: str, data: bytes) -> None:
-        import secrets
-
-        from .writers import TEMP_MARK
-
-        temp = os.path.join(self.folder, f".{name}.{secrets.token_hex(4)}{TEMP_MARK}")
-        with open(temp, "xb") as fp:
-            fp.write(data)
-        self.pending.append((temp, os.path.join(self.folder, name)))
-        if len(self.pending) >= self.size:
-            self.flush()
-
-    def flush(self) -> None:
-        from .writers import sync_filesystem
-
-        if self.pending:
-            sync_filesystem(self.folder)
-            for temp, path in self.pending:
-                os.replace(temp, path)
-            self.pending.clear()
-
-    def discard(self) -> None:
-        for temp, _ in self.pending:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
-        self.pending.clear()
-
-
 def _same_bytes(path: str, data: bytes) -> bool:
     """True when the file at path holds exactly data."""
     try:
@@ -84,11 +50,10 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
     import time
 
     from dafu.corrections import CorrectionsError
-    from dafu.output.review_index import index_page
 
     from .corrections_file import corrections_beside, read_corrections
     from .outdir import OutputError
-    from .writers import atomic_write
+    from .writers import LockBusy, lock_folder
 
     clock = time.perf_counter()
     letters = os.path.join(out_dir, "letters")
@@ -107,14 +72,23 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
         return 2
     site = os.path.join(out_dir, "review")
     try:
-        rows, problems, site_key = _letter_pages(letters, site, base)
-    except OutputError as exc:
-        _say(f"dafu: error: {exc.path}: {exc.reason}")
+        lock = lock_folder(out_dir)  # no convert rewrites letters/ meanwhile, no other review stages beside us
+    except LockBusy:
+        _say(f"dafu: error: {out_dir}: another dafu run holds the lock")
+        return 75
+    except OSError as exc:
+        _say(f"dafu: error: {out_dir}: cannot write here ({exc.strerror or exc})")
         return 2
+    try:
+        shown, problems = _publish(out_dir, letters, site, base)
+    except OutputError as exc:
+        _say(f"dafu: error: {exc.path}: {exc.reason}; the previous site is left as it was")
+        return 2
+    finally:
+        os.close(lock)
     index = os.path.join(site, "index.html")
-    atomic_write(index, index_page(rows, base_corrections=base, site_key=site_key, problems=problems).encode("utf-8"))
     if not quiet:
-        _say(f"dafu: review: {len(rows)} letter pages and the index in {site} "
+        _say(f"dafu: review: {shown} letter pages and the index in {site} "
              f"({time.perf_counter() - clock:.1f} s)" + (f"; corrections from {path}" if path else ""))
     if open_browser:
         import webbrowser
@@ -126,62 +100,104 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
     return 1 if problems else 0
 
 
-def _letter_pages(letters: str, site: str, base: list) -> tuple[list, list[tuple[str, str]], str]:
-    """Write site/letters/<id>.html for every record and remove the pages of letters that are gone.
+_STAGE = ".dafu-review-"  # the site being built (OUT_DIR/.dafu-review-<hex>) and the one it replaces
 
-    Returns the index rows, the records that could not be read (path, reason) and the site's key.
+
+def _publish(out_dir: str, letters: str, site: str, base: list) -> tuple[int, list[tuple[str, str]]]:
+    """Build the whole site in a folder beside it, then put it in place of the old one (two renames).
+
+    A failure before the renames leaves the previous site as it was (or none, as before); a site is never
+    half old, half new. Returns the number of letter pages and the records that have none (path, reason).
+    """
+    import secrets
+    import shutil
+
+    from .outdir import OutputError
+    from .writers import sync_filesystem
+
+    for name in os.listdir(out_dir):  # what a killed review left (the lock is ours)
+        if name.startswith(_STAGE):
+            shutil.rmtree(os.path.join(out_dir, name), ignore_errors=True)
+    stage = os.path.join(out_dir, f"{_STAGE}{secrets.token_hex(4)}")
+    old = stage + "-old"
+    try:
+        try:
+            os.makedirs(os.path.join(stage, "letters"))
+            shown, problems = _build(letters, site, stage, base)
+            sync_filesystem(stage)
+            if os.path.lexists(site):
+                os.rename(site, old)
+            try:
+                os.rename(stage, site)
+            except OSError:
+                if os.path.lexists(old):
+                    os.rename(old, site)
+                raise
+        except OSError as exc:
+            raise OutputError(exc.filename or site, f"cannot write here ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return shown, problems
+
+
+def _build(letters: str, site: str, stage: str, base: list) -> tuple[int, list[tuple[str, str]]]:
+    """Write stage/letters/<page>.html for every record that is one, and stage/index.html.
+
+    Two passes over letters/: the first finds the records (so previous/next link only to pages that
+    exist), the second writes their pages; an unchanged page of the old site is hard-linked, not rewritten.
     """
     import hashlib
 
     from dafu.output.review import letter_page, page_name
-    from dafu.output.review_index import index_row
-
-    from .outdir import OutputError
-    from .writers import remove_stale_temps
+    from dafu.output.review_index import index_page, index_row
 
     names = sorted(n for n in os.listdir(letters) if n.endswith(".json") and not n.startswith("."))
-    ids = [n[:-5] for n in names]
-    pages = os.path.join(site, "letters")
-    try:
-        os.makedirs(pages, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(site, f"cannot write here ({exc.strerror or exc})") from None
-    remove_stale_temps([pages])
-    batch = _Pages(pages)
-    site_key = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:16]
-    rows, problems, written = [], [], set()
+    problems: list[tuple[str, str]] = []
+    ids = [n[:-5] for n in names if _record(os.path.join(letters, n), problems) is not None]
+    site_key = hashlib.sha256("\n".join(n[:-5] for n in names).encode("utf-8")).hexdigest()[:16]
+    rows = []
     for k, letter_id in enumerate(ids):
-        record = _record(os.path.join(letters, names[k]), problems)
-        if record is None:
-            continue
+        record = _load(os.path.join(letters, letter_id + ".json"))  # checked in the first pass (under the lock)
         record.setdefault("id", letter_id)
         html = letter_page(record, prev_id=ids[k - 1] if k else None, next_id=ids[k + 1] if k + 1 < len(ids) else None,
                            position=(k + 1, len(ids)), base_corrections=base, site_key=site_key)
         name = page_name(letter_id)
-        try:
-            if not _same_bytes(os.path.join(pages, name), data := html.encode("utf-8")):
-                batch.write(name, data)  # an unchanged page is left alone: replacing a file costs a flush
-        except OSError as exc:
-            batch.discard()
-            raise OutputError(pages, f"cannot write here ({exc.strerror or exc})") from None
-        written.add(name)
+        _put(os.path.join(site, "letters", name), os.path.join(stage, "letters", name), html.encode("utf-8"))
         rows.append(index_row(record))
-    batch.flush()
-    for name in os.listdir(pages):  # pages of letters that are gone (only the .html files this command writes)
-        if name.endswith(".html") and name not in written:
-            os.unlink(os.path.join(pages, name))
-    return rows, problems, site_key
+    index = index_page(rows, base_corrections=base, site_key=site_key, problems=problems)
+    _put(os.path.join(site, "index.html"), os.path.join(stage, "index.html"), index.encode("utf-8"))
+    return len(ids), problems
+
+
+def _put(old: str, path: str, data: bytes) -> None:
+    """Write data at path, or hard-link the old site's file when it holds the same bytes (no second copy)."""
+    if _same_bytes(old, data):
+        try:
+            os.link(old, path)
+            return
+        except OSError:
+            pass  # a file system without hard links: write it
+    with open(path, "xb") as fp:
+        fp.write(data)
+
+
+def _load(source: str) -> Any:
+    import orjson
+
+    with open(source, "rb") as fp:
+        return orjson.loads(fp.read())
 
 
 def _record(source: str, problems: list[tuple[str, str]]) -> dict | None:
     """Return the record in a letters/ file, or None (the problem said and kept) when it is not one."""
-    import orjson
+    from dafu.output.review import record_problem
 
     try:
-        with open(source, "rb") as fp:
-            record = orjson.loads(fp.read())
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ValueError("not a dafu record")
+        record = _load(source)
+        reason = record_problem(record)
+        if reason is not None:
+            raise ValueError(reason)
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         problems.append((source, reason))

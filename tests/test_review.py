@@ -10,7 +10,7 @@ import pytest
 
 from dafu import process
 from dafu.output import record_to_dict
-from dafu.output.review import json_script, letter_page, marked_text
+from dafu.output.review import json_script, letter_page, marked_text, page_href, page_name, record_problem
 from dafu.output.review_index import index_page, index_row
 
 from .conftest import SAMPLES
@@ -134,7 +134,7 @@ def test_index_escapes_and_totals():
             index_row({"id": "b", "doc_type": "notice", "metrics": [{}] * 2, "warnings": [], "text": "",
                        "normalization": {"mojibake_repaired": [{}]}})]
     page = _Page(index_page(rows))
-    assert [a["href"] for t, a in page.tags if t == "a"] == ["letters/a%3Cscript%3E.html", "letters/b.html"]
+    assert [a["href"] for t, a in page.tags if t == "a"] == ["letters/a%253Cscript%253E.html", "letters/b.html"]
     assert {t for t, _ in page.tags}.isdisjoint({"img"})
     html = index_page(rows)
     assert 'id="total-metrics">5<' in html and 'id="total-warnings">1<' in html and 'id="total-repairs">1<' in html
@@ -157,6 +157,89 @@ def test_corrected_figures_show_as_corrected_and_dropped_ones_as_dropped():
     assert len(marks) == 1 and "corrected" in marks[0]["class"].split()
     assert [a.get("data-dropped") for t, a in page.tags if a.get("class") == "dropped"] == ["0"]
     assert page.data()["metrics"][0]["before"] == {"label": "培训学员"}
+
+
+# (id, page file name, href): the name is the id where that is a safe file name on Linux, macOS and Windows;
+# the href is the name percent-encoded (a browser decodes %XX in a file:// URL before it looks for the file)
+PAGES = [
+    ("000_08d6c07602bede5a", "000_08d6c07602bede5a.html", "000_08d6c07602bede5a.html"),
+    ("关于答复", "关于答复.html", "%E5%85%B3%E4%BA%8E%E7%AD%94%E5%A4%8D.html"),
+    ("with space", "with space.html", "with%20space.html"),
+    ("（2023）第1号#答复", "（2023）第1号#答复.html",
+     "%EF%BC%882023%EF%BC%89%E7%AC%AC1%E5%8F%B7%23%E7%AD%94%E5%A4%8D.html"),
+    ("a/b\\c:d", "a%2Fb%5Cc%3Ad.html", "a%252Fb%255Cc%253Ad.html"),
+    ('*?"<>|', "%2A%3F%22%3C%3E%7C.html", "%252A%253F%2522%253C%253E%257C.html"),
+    ("tab\there\n\x1b", "tab%09here%0A%1B.html", "tab%2509here%250A%251B.html"),
+    ("a%2fb", "a%252fb.html", "a%25252fb.html"),  # % is escaped too: no id can pose as a/b
+    ("a~1", "a%7E1.html", "a%257E1.html"),  # and ~: no id can pose as a suffixed one
+    (".hidden", "%2Ehidden.html", "%252Ehidden.html"),
+    ("a.b", "a.b.html", "a.b.html"),
+    # a name a case-insensitive or normalizing file system (macOS, Windows) would take for another's
+    ("Abc", "Abc~06d90109c8.html", "Abc~06d90109c8.html"),
+    ("e\u0301", "e\u0301~bf12767b0f.html", "e%CC%81~bf12767b0f.html"),
+    # Windows device names, also before a dot
+    ("con", "con~1143da2bc5.html", "con~1143da2bc5.html"),
+    ("lpt1.x", "lpt1.x~2ccbd9b305.html", "lpt1.x~2ccbd9b305.html"),
+    ("", "~e3b0c44298.html", "~e3b0c44298.html"),
+]
+PAGE_IDS = [p[0] for p in PAGES] + ["ABC", "abc", "a/b", "e\u00e9", "E\u0301", "字" * 300, "字" * 299 + "a", "a" * 260,
+                                    "/" * 100, "\udcff", "con.txt", "CON"]
+
+
+@pytest.mark.parametrize("letter_id, name, href", PAGES, ids=[repr(p[0]) for p in PAGES])
+def test_page_name_and_href(letter_id, name, href):
+    from urllib.parse import unquote
+
+    assert (page_name(letter_id), page_href(letter_id)) == (name, href)
+    assert unquote(href) == name
+
+
+def test_page_names_are_safe_short_and_never_shared_even_ignoring_case():
+    import re
+    import unicodedata
+    from urllib.parse import unquote
+
+    names = [page_name(i) for i in PAGE_IDS]
+    for name in names:
+        assert not re.search(r'[\x00-\x1f\x7f/\\:*?"<>|]', name) and not name.startswith(".")
+        assert len(name.encode("utf-8")) <= 255 and unquote(quote_name(name)) == name
+    assert len({unicodedata.normalize("NFC", n.casefold()) for n in names}) == len(set(PAGE_IDS))
+
+
+def quote_name(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+# (case, record, why it has no page: None = it has one)
+RECORDS = [
+    ("a-whole-record", None, None),
+    ("only-text", {"text": "abc"}, None),  # an older record may lack fields: the page shows what is there
+    ("an-unknown-field", {"text": "abc", "later": 1}, None),
+    ("metrics-a-string", {"text": "abc", "metrics": "x"}, "not a dafu record ($.metrics: 'x' is not of type 'array')"),
+    ("metrics-of-numbers", {"text": "abc", "metrics": [5]},
+     "not a dafu record ($.metrics[0]: 5 is not of type 'object')"),
+    ("sections-a-string", {"text": "abc", "sections": "x"},
+     "not a dafu record ($.sections: 'x' is not of type 'array')"),
+    ("title-a-number", {"text": "abc", "title": 5}, "not a dafu record ($.title: 5 is not of type 'string', 'null')"),
+    ("warnings-an-object", {"text": "abc", "warnings": {}},
+     "not a dafu record ($.warnings: {} is not of type 'array')"),
+    ("span-a-string", {"text": "abc", "metrics": [{"span": "ab"}]},
+     "not a dafu record ($.metrics[0].span: 'ab' is not of type 'array')"),
+    ("no-text", {"id": "b"}, "not a dafu record ($: 'text' is a required property)"),
+    ("text-a-number", {"text": 5}, "not a dafu record ($.text: 5 is not of type 'string')"),
+    ("a-list", [], "not a dafu record (not a JSON object)"),
+]
+
+
+@pytest.mark.parametrize("record, problem", [r[1:] for r in RECORDS], ids=[r[0] for r in RECORDS])
+def test_record_problem(record, problem):
+    if record is None:
+        record = record_to_dict(process((SAMPLES / "004_ec6a11e31d304edf.txt").read_text("utf-8"), id="x"))
+    assert record_problem(record) == problem
+    if problem is None:
+        _Page(_page(record))  # and its page can be made
 
 
 # ---------------------------------------------------------------- the command
@@ -238,3 +321,90 @@ def test_review_open_shows_the_index_in_a_browser(cli, converted, monkeypatch, b
     uri = (converted / "review" / "index.html").resolve().as_uri()
     assert (result.exit_code, result.stderr) == (0, stderr.format(uri=uri))
     assert opened == [uri]
+
+
+# (case, what letters/zz.json holds): each is a line and no page; the other letters get theirs, exit 1
+BAD_RECORDS = [
+    ("metrics-a-string", '{"id":"b","text":"abc","metrics":"x"}'),
+    ("metrics-of-numbers", '{"id":"b","text":"abc","metrics":[5]}'),
+    ("sections-a-string", '{"id":"b","text":"abc","sections":"x"}'),
+    ("title-a-number", '{"id":"b","text":"abc","title":5}'),
+    ("warnings-an-object", '{"id":"b","text":"abc","warnings":{}}'),
+    ("corrections-of-strings", '{"id":"b","text":"abc","corrections":["x"]}'),
+    ("not-json", "{not json"),
+]
+
+
+@pytest.mark.parametrize("content", [b[1] for b in BAD_RECORDS], ids=[b[0] for b in BAD_RECORDS])
+def test_review_gives_a_malformed_record_one_line_and_no_page(cli, converted, tmp_path, content):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(converted, out)
+    (out / "letters" / "003_zz.json").write_text(content, encoding="utf-8")  # between two letters
+    result = cli("review", out, "-q")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"dafu: error: {out / 'letters' / '003_zz.json'}: ")
+    assert lines[0].endswith("; no page")
+    pages = out / "review" / "letters"
+    assert sorted(p.stem for p in pages.glob("*.html")) == sorted(p.stem for p in SAMPLES.glob("*.txt"))
+    before = _Page((pages / "002_fd18181f8bb67260.html").read_text("utf-8"))  # next skips the one with no page
+    assert [a["href"] for t, a in before.tags if a.get("rel") == "next"] == ["003_396f2fedd0fdd60e.html"] * 2
+
+
+def test_a_failed_review_leaves_the_previous_site_as_it_was(cli, converted, tmp_path, monkeypatch):
+    import shutil
+
+    import dafu.output.review as review
+
+    out = tmp_path / "out"
+    shutil.copytree(converted, out, ignore=shutil.ignore_patterns("review"))
+    render = review.letter_page
+
+    def full_disk_at_the_third(record, **kw):
+        if record["id"].startswith("002"):
+            raise OSError(28, "No space left on device")
+        return render(record, **kw)
+
+    monkeypatch.setattr(review, "letter_page", full_disk_at_the_third)
+    result = cli("review", out)  # the first run fails: no site rather than pages with no index
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert "review" not in {p.name for p in out.iterdir()}
+    assert not [p for p in out.iterdir() if p.name.startswith(".dafu-review-")]
+
+    monkeypatch.setattr(review, "letter_page", render)
+    assert cli("review", out, "-q").exit_code == 0
+    site = {p: p.read_bytes() for p in (out / "review").rglob("*.html")}
+    (out / "letters" / "001_425f8ebd1574510b.json").unlink()  # the next site would differ
+    for failure in (OSError(28, "No space left on device"), RuntimeError("a bug")):
+        def fail(record, failure=failure, **kw):
+            if record["id"].startswith("002"):
+                raise failure
+            return render(record, **kw)
+
+        monkeypatch.setattr(review, "letter_page", fail)
+        if isinstance(failure, OSError):
+            assert cli("review", out, "-q").exit_code == 2
+        else:
+            with pytest.raises(RuntimeError):
+                cli("review", out, "-q")
+        assert {p: p.read_bytes() for p in (out / "review").rglob("*.html")} == site
+        assert not [p for p in out.iterdir() if p.name.startswith(".dafu-review-")]
+
+
+def test_review_stops_while_another_run_holds_the_lock(cli, converted, tmp_path):
+    import os
+    import shutil
+
+    from dafu.cli.writers import lock_folder
+
+    out = tmp_path / "out"
+    shutil.copytree(converted, out, ignore=shutil.ignore_patterns("review"))
+    fd = lock_folder(str(out))
+    try:
+        result = cli("review", out)
+    finally:
+        os.close(fd)
+    assert (result.exit_code, result.stderr) == (75, f"dafu: error: {out}: another dafu run holds the lock\n")
+    assert not (out / "review").exists()

@@ -248,3 +248,26 @@ def test_repaired_text_is_marked_with_the_damaged_original(browser, samples_site
     for r in repairs:
         assert any(r["damaged"] in t and r["repaired"] in t for t in titles)
     assert len(_css(driver, "ul.repairs del")) == 4
+
+
+def test_pages_of_ids_with_chinese_spaces_and_punctuation_open_from_the_index(browser, cli, tmp_path):
+    """The index's links and previous/next reach pages whose ids are not plain ASCII (file:// decodes %XX)."""
+    from selenium.webdriver.common.by import By
+
+    driver, _ = browser
+    letters = tmp_path / "in"
+    letters.mkdir()
+    ids = ["关于答复", "with space #1", "（2023）第1号"]
+    for name in ids:
+        (letters / f"{name}.txt").write_text(LETTER, encoding="utf-8")
+    site = _convert_and_review(cli, letters, tmp_path / "out")
+    for k, letter_id in enumerate(sorted(ids)):
+        driver.get((site / "index.html").as_uri())
+        driver.find_element(By.LINK_TEXT, letter_id).click()
+        assert driver.find_element(By.CSS_SELECTOR, "h1 .id").text == letter_id
+        assert _css(driver, "#text .metric")  # the page itself, not an error page
+        if k + 1 < len(ids):
+            _css(driver, "a[rel=next]")[0].click()
+            assert driver.find_element(By.CSS_SELECTOR, "h1 .id").text == sorted(ids)[k + 1]
+        _css(driver, "h1 a")[0].click()
+        assert driver.find_element(By.ID, "letters")

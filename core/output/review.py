@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 from html import escape
@@ -22,8 +24,8 @@ from urllib.parse import quote
 from .._data import data_text
 
 __all__ = [
-    "letter_page", "page_name", "marked_text", "json_script", "HEADER_FIELDS", "METRIC_FIELDS", "CATEGORIES",
-    "ROLES",
+    "letter_page", "page_name", "page_href", "record_problem", "marked_text", "json_script", "HEADER_FIELDS",
+    "METRIC_FIELDS", "CATEGORIES", "ROLES",
 ]
 
 # header fields a reviewer can correct (each a string or null in the record)
@@ -51,13 +53,92 @@ def json_script(data: Any, element_id: str) -> str:
     return f'<script type="application/json" id="{escape(element_id)}">{body}</script>'
 
 
-def page_name(letter_id: str) -> str:
-    """Return the file name of a letter's page (the id, percent-encoded where a URL needs it).
+# characters a page's file name never holds as they are: unsafe in a file name on Windows, macOS or Linux
+# (/ \\ : * ? " < > |, controls), the escape % itself and the ~ that starts the suffix (so no id can forge either)
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|%~]|[\ud800-\udfff]')
+_WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL",
+                              *(f"{d}{n}" for d in ("COM", "LPT") for n in "0123456789¹²³")})
+_NAME_BYTES = 255  # the longest file name ext4, APFS and NTFS take (NTFS counts UTF-16 units: never more than bytes)
 
-    >>> page_name("a b__c#1")
-    'a%20b__c%231.html'
+
+def _escape_char(match: re.Match[str]) -> str:
+    return "".join(f"%{b:02X}" for b in match.group().encode("utf-8", "surrogatepass"))
+
+
+def page_name(letter_id: str) -> str:
+    """Return the file name of a letter's page: the id itself where it is a safe file name, else an escaped form.
+
+    Unsafe characters become %XX (their UTF-8 bytes), a leading dot %2E. An id that a case-insensitive or
+    normalizing file system would take for another (not its own casefolded NFC form), a Windows device
+    name, or one too long for a file name gets ``~`` and 10 hex digits of its hash: no two ids share a name.
+
+    >>> [page_name(i) for i in ("关于答复", "with space", "a/b:c", "a%2fb", "A")]
+    ['关于答复.html', 'with space.html', 'a%2Fb%3Ac.html', 'a%252fb.html', 'A~559aead082.html']
     """
-    return quote(letter_id, safe="") + ".html"
+    stem = _UNSAFE.sub(_escape_char, letter_id)
+    if stem.startswith("."):
+        stem = "%2E" + stem[1:]
+    suffix = ""
+    if (letter_id != unicodedata.normalize("NFC", letter_id.casefold()) or not stem
+            or stem.split(".")[0].rstrip(" ").upper() in _WINDOWS_DEVICES
+            or len((stem + ".html").encode("utf-8")) > _NAME_BYTES):
+        suffix = "~" + hashlib.sha256(letter_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        room = _NAME_BYTES - len(suffix) - len(".html")
+        while len(stem.encode("utf-8")) > room:  # cut whole characters and whole %XX escapes only
+            stem = stem[:-3] if re.search(r"%[0-9A-F]{2}$", stem) else stem[:-1]
+    return stem + suffix + ".html"
+
+
+def page_href(letter_id: str) -> str:
+    """Return the link to a letter's page from a page beside it: its file name, percent-encoded.
+
+    A browser decodes %XX in a file:// URL, so the link must be the encoding of the exact name on disk.
+
+    >>> [page_href(i) for i in ("关于", "with space", "a/b")]
+    ['%E5%85%B3%E4%BA%8E.html', 'with%20space.html', 'a%252Fb.html']
+    """
+    return quote(page_name(letter_id), safe="")
+
+
+def record_problem(record: Any) -> str | None:
+    """Return why a letters/*.json value cannot have a page (None when it can).
+
+    The check is the record's JSON Schema (``dafu validate``'s) with two allowances: a field may be missing
+    (a record of an older dafu: the page shows what is there; only ``text`` is needed) and a record may
+    hold fields the schema does not name. A field that is there must have its shape (type, items, enum):
+    ``"metrics": "x"`` or ``"sections": "x"`` is no record, and no page is written for it.
+
+    >>> record_problem({"id": "b", "text": "abc", "metrics": "x"})
+    "not a dafu record ($.metrics: 'x' is not of type 'array')"
+    """
+    if not isinstance(record, dict):
+        return "not a dafu record (not a JSON object)"
+    errors = sorted(_shape_validator().iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path])
+    if not errors:
+        return None
+    message = errors[0].message if len(errors[0].message) <= 100 else errors[0].message[:99] + "…"
+    return f"not a dafu record ({errors[0].json_path}: {message})"
+
+
+def _relaxed(schema: Any) -> Any:
+    """Return a schema with no ``required`` and no ``additionalProperties: false`` (types, enums, items kept)."""
+    if isinstance(schema, dict):
+        return {k: _relaxed(v) for k, v in schema.items()
+                if k != "required" and not (k == "additionalProperties" and v is False)}
+    if isinstance(schema, list):
+        return [_relaxed(v) for v in schema]
+    return schema
+
+
+@cache
+def _shape_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    from . import json_schema
+
+    schema = _relaxed(json_schema())
+    schema["required"] = ["text"]
+    return Draft202012Validator(schema)
 
 
 def esc(value: Any) -> str:
@@ -253,9 +334,9 @@ select text to add a missed one.</p><div id="details-body"></div></section>
 
 
 def _nav(prev_id: str | None, next_id: str | None, position: tuple[int, int]) -> str:
-    prev = (f'<a rel="prev" href="{esc(page_name(prev_id))}">← {esc(prev_id)}</a>' if prev_id
+    prev = (f'<a rel="prev" href="{esc(page_href(prev_id))}">← {esc(prev_id)}</a>' if prev_id
             else '<span class="off">←</span>')
-    nxt = (f'<a rel="next" href="{esc(page_name(next_id))}">{esc(next_id)} →</a>' if next_id
+    nxt = (f'<a rel="next" href="{esc(page_href(next_id))}">{esc(next_id)} →</a>' if next_id
            else '<span class="off">→</span>')
     return f'<nav class="prevnext">{prev} <span class="pos">{position[0]} / {position[1]}</span> {nxt}</nav>'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .review import esc, html_document, json_script, page_name
+from .review import esc, html_document, json_script, page_href
 
 __all__ = ["index_page", "index_row", "ROWS_AT_ONCE"]
 
@@ -32,7 +32,7 @@ def index_page(rows: Sequence[dict[str, Any]], *, base_corrections: Sequence[dic
     cols = "".join(f'<col class="{"num" if kind == "num" else "c-" + key}">' for key, _, kind in _COLUMNS)
     body = []
     for n, row in enumerate(rows):
-        cells = [f'<td><a href="letters/{esc(page_name(str(row["id"])))}">{esc(row["id"])}</a>'
+        cells = [f'<td><a href="letters/{esc(page_href(str(row["id"])))}">{esc(row["id"])}</a>'
                  f'<div class="title">{esc(row.get("title"))}</div></td>']
         cells += [f"<td>{esc(row.get(key))}</td>" if kind == "text" else f'<td class="num">{esc(row.get(key))}</td>'
                   for key, _, kind in _COLUMNS[1:]]
