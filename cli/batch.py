@@ -10,6 +10,7 @@ imports `cli/`. In Python, `dafu.process_file` gives one letter's Record (`recor
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -249,7 +250,11 @@ def _failed(sink: Sink, exc: OSError) -> int:
     streams = any(t is not None and t.kind != "file" for t in (plan.csv, plan.jsonl))
     where = getattr(exc, "filename", None) or ("<stdout>" if streams or out is None else out.folder)
     where = _as_given(plan, where)
-    sink.reporter.error(str(where), f"{exc.strerror or exc}", "stopping; nothing published")
+    from .writers import JOURNAL_NAME
+
+    journaled = out is not None and os.path.exists(os.path.join(out.folder, JOURNAL_NAME))
+    sink.reporter.error(str(where), f"{exc.strerror or exc}", "stopping; the next run into the folder finishes "
+                        "putting this run's outputs in place" if journaled else "stopping; nothing published")
     if where == "<stdout>" or (out is None and sink.settings.jsonl_path in (None, "-")):
         silence_stdout()
     return EXIT_USAGE

@@ -178,7 +178,10 @@ class OutputFolder:
             raise OutputError(self.folder, "cannot write here (permission denied)")
         from .writers import Journal
 
-        Journal(self.folder, self.letters).roll_forward()  # a publish a SIGKILL cut short is finished first
+        try:
+            Journal(self.folder, self.letters).roll_forward()  # a publish a SIGKILL cut short is finished first
+        except OSError as exc:
+            raise OutputError(self.folder, f"cannot finish the last run's publish ({exc.strerror or exc})") from None
         remove_stale_temps([self.folder, self.letters])
 
     def record_path(self, id: str) -> str:

@@ -269,14 +269,17 @@ class Sink:
             self._staged.append(staged)
             staged.write(data)
             files.append(staged.prepare())
-        Journal(out.folder, out.letters).publish(files, [id + ".json" for id in pruned])
-        self.records.staged = 0
-        self.metrics_file = self.errors_file = None
-        if self.tables is not None:
+        # from here the temps belong to the journal: a failure leaves them for the next run to put in place
+        handed = [self.metrics_file, self.errors_file, *self._staged]
+        if self.tables is not None and self.tables.letters_csv is not None:
+            handed.append(self.tables.letters_csv)
             self.tables.letters_csv = None
+        for atomic in handed:
+            atomic.hand_over()
+        self.records = self.metrics_file = self.errors_file = None
         self._staged = []
+        Journal(out.folder, out.letters).publish(files, [id + ".json" for id in pruned])
         self.close_sinks()
-        self.records = None
 
     def publish(self, status: str) -> None:
         """Put every output in place: the output folder's files (with -o), the streams and tables."""

@@ -68,6 +68,10 @@ class AtomicFile(io.RawIOBase):
                 raise OSError(exc.errno, exc.strerror, self.path) from exc
         return os.path.basename(self._named or ""), os.path.basename(self.path)
 
+    def hand_over(self) -> None:
+        """After ``prepare()``: the temp file is the journal's now; closing this object leaves it be."""
+        self._named = None
+
     def commit(self) -> None:
         """Flush to disk and put the file in place under its name."""
         self.prepare()

@@ -958,7 +958,11 @@ def test_an_error_names_the_record_not_its_temp_file(cli, samples, tmp_path, mon
     assert result.exit_code == 2
     line = _one_line(result)
     assert "/letters/" in line and ".json: Read-only file system; stopping" in line and writers.TEMP_MARK not in line
-    assert _temps(out) == []
+    assert "the next run into the folder finishes" in line  # the renames had begun: rolled forward, not lost
+    monkeypatch.setattr(os, "replace", real)
+    assert cli("convert", samples, "-o", out, "-j", "1", "-q").exit_code == 0
+    assert _temps(out) == [] and not (out / writers.JOURNAL_NAME).exists()
+    assert_complete(out)
 
 
 @pytest.mark.parametrize("option, given, writer", [
