@@ -242,6 +242,20 @@ def test_record_problem(record, problem):
         _Page(_page(record))  # and its page can be made
 
 
+@pytest.mark.parametrize("record, problem", [r[1:] for r in RECORDS if isinstance(r[1], dict) or r[1] is None],
+                         ids=[r[0] for r in RECORDS if isinstance(r[1], dict) or r[1] is None])
+def test_the_quick_check_agrees_with_jsonschema(record, problem):
+    """The compiled check (jsonschema-rs) says yes exactly where jsonschema finds nothing."""
+    from dafu.output.review import _shape_validator
+
+    quick, validator = _shape_validator()
+    if quick is None:
+        pytest.skip("jsonschema-rs is not installed")
+    if record is None:
+        record = record_to_dict(process((SAMPLES / "004_ec6a11e31d304edf.txt").read_text("utf-8"), id="x"))
+    assert quick(record) is (not list(validator.iter_errors(record))) is (problem is None)
+
+
 # ---------------------------------------------------------------- the command
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory):

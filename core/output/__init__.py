@@ -233,3 +233,14 @@ Record.to_json = _record_to_json_method  # type: ignore[method-assign]
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a record, as shipped in dafu/data."""
     return json.loads(data_text("record.schema.json"))
+
+
+def quick_check(schema: dict[str, Any]) -> Any:
+    """Return a fast ``is_valid(value) -> bool`` for ``schema`` (jsonschema-rs, compiled), or None when it is not
+    installed. Only its yes is taken: a no is explained by jsonschema, whose messages the user sees."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    return jsonschema_rs.validator_for(schema).is_valid
+

@@ -113,7 +113,10 @@ def record_problem(record: Any) -> str | None:
     """
     if not isinstance(record, dict):
         return "not a dafu record (not a JSON object)"
-    errors = sorted(_shape_validator().iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path])
+    quick, validator = _shape_validator()
+    if quick is not None and quick(record):
+        return None  # the common case, ~200 times faster than asking jsonschema
+    errors = sorted(validator.iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:
         return None
     message = errors[0].message if len(errors[0].message) <= 100 else errors[0].message[:99] + "…"
@@ -134,11 +137,11 @@ def _relaxed(schema: Any) -> Any:
 def _shape_validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    from . import json_schema
+    from . import json_schema, quick_check
 
     schema = _relaxed(json_schema())
     schema["required"] = ["text"]
-    return Draft202012Validator(schema)
+    return quick_check(schema), Draft202012Validator(schema)
 
 
 def esc(value: Any) -> str:

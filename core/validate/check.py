@@ -71,7 +71,10 @@ _MAX_SCHEMA_ERRORS = 5
 
 def check_schema(doc: dict[str, Any]) -> tuple[Problem, ...]:
     """Return a problem for each place where a record dict breaks the record's JSON Schema."""
-    errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path).__repr__())
+    quick, validator = _validator()
+    if quick is not None and quick(doc):
+        return ()
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path).__repr__())
     problems = [Problem("schema", f"{e.json_path}: {_short(e.message)}") for e in errors[:_MAX_SCHEMA_ERRORS]]
     if len(errors) > _MAX_SCHEMA_ERRORS:
         problems.append(Problem("schema", f"and {len(errors) - _MAX_SCHEMA_ERRORS} more schema errors"))
@@ -82,9 +85,9 @@ def check_schema(doc: dict[str, Any]) -> tuple[Problem, ...]:
 def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    from ..output import json_schema
+    from ..output import json_schema, quick_check
 
-    return Draft202012Validator(json_schema())
+    return quick_check(json_schema()), Draft202012Validator(json_schema())
 
 
 def check_rules(doc: dict[str, Any], book: RuleBook) -> tuple[Problem, ...]:
