@@ -58,14 +58,15 @@ class Inputs:
 
 
 def display_path(path: str) -> str:
-    """Return `path` as valid UTF-8 text for messages and JSON (undecodable bytes become U+FFFD).
+    """Return `path` as valid UTF-8 text for messages and JSON (an undecodable byte is written \\xNN, so two
+    names that differ only there stay apart).
 
     >>> display_path(os.fsdecode(b"letters/\\xb9\\xd8.txt"))
-    'letters/\\ufffd\\ufffd.txt'
+    'letters/\\\\xb9\\\\xd8.txt'
     """
     if path.isascii():
         return path  # the same string, not a copy: one is kept per letter for the whole run
-    return os.fsencode(path).decode("utf-8", "replace")
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def sanitize_id(raw: str) -> str:

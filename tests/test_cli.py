@@ -260,10 +260,12 @@ def test_an_id_never_escapes_the_output_folder(raw, tmp_path):
     assert os.path.dirname(target) == os.path.realpath(tmp_path)
 
 
-def test_non_utf8_names_show_as_replacement_characters():
+def test_non_utf8_names_show_their_bytes():
+    """Two names that differ in an undecodable byte stay apart (a replacement character would merge them)."""
     import os
 
-    assert display_path(os.fsdecode(b"\xb9\xd8\xd3\xda.txt")) == "\ufffd\ufffd\ufffd\ufffd.txt"
+    assert display_path(os.fsdecode(b"\xb9\xd8\xd3\xda.txt")) == r"\xb9\xd8\xd3\xda.txt"
+    assert display_path(os.fsdecode(b"a\xff.txt")) != display_path(os.fsdecode(b"a\xfe.txt"))
 
 
 # ---------------------------------------------------------------- CSV cells

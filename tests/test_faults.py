@@ -719,7 +719,7 @@ def _closed(fd: int):
 
 
 @pytest.mark.parametrize("argv, code, fragment", [
-    (["convert", NOT_UTF8], 2, "\ufffd\ufffd\ufffd\ufffd.txt: no such file or folder"),
+    (["convert", NOT_UTF8], 2, r"\xb9\xd8\xd3\xda.txt: no such file or folder"),
     (["validate", NOT_UTF8], 2, "no such file or folder"),
     (["inspect", NOT_UTF8], 2, "no such file or folder"),
     (["validate", str(GOOD), "--rules", NOT_UTF8], 2, "cannot read rules file"),
