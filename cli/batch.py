@@ -94,8 +94,8 @@ def _run(settings: Settings, plan: Plan, reporter: Reporter, client=None) -> int
     state = State.load(plan.out.folder) if plan.out else State(letters={}, sources={})
     if state.damaged:
         tally.warnings += 1
-        reporter.warning(plan.out.folder, "the last run's state (.dafu-state.json) is damaged; every letter is "
-                                          "converted again and nothing is pruned")
+        reporter.warning(plan.out.folder, "the last run's state (.dafu-state.json) is missing or damaged; every "
+                                          "letter is converted again and nothing is pruned")
     tasks = _tasks(plan, _known(settings, plan, state, key))
     config = Config(options, settings.max_bytes, settings.encoding,
                     want_rows=plan.out is not None or settings.csv_path is not None, dedupe=settings.dedupe,
@@ -245,7 +245,7 @@ def _failed(sink: Sink, exc: OSError) -> int:
     """The output location failed: drop what is unfinished, record it in run.json, name the place."""
     plan, out = sink.plan, sink.out
     sink.discard()
-    if out is not None:
+    if out is not None and not sink.folder_published:
         sink.write_run_json("failed")
     streams = any(t is not None and t.kind != "file" for t in (plan.csv, plan.jsonl))
     where = getattr(exc, "filename", None) or ("<stdout>" if streams or out is None else out.folder)
@@ -253,8 +253,13 @@ def _failed(sink: Sink, exc: OSError) -> int:
     from .writers import JOURNAL_NAME
 
     journaled = out is not None and os.path.exists(os.path.join(out.folder, JOURNAL_NAME))
-    sink.reporter.error(str(where), f"{exc.strerror or exc}", "stopping; the next run into the folder finishes "
-                        "putting this run's outputs in place" if journaled else "stopping; nothing published")
+    if sink.folder_published:
+        outcome = f"not written; the output folder {out.folder} was published"
+    elif journaled:
+        outcome = "stopping; the next run into the folder finishes putting this run's outputs in place"
+    else:
+        outcome = "stopping; nothing published"
+    sink.reporter.error(str(where), f"{exc.strerror or exc}", outcome)
     if where == "<stdout>" or (out is None and sink.settings.jsonl_path in (None, "-")):
         silence_stdout()
     return EXIT_USAGE

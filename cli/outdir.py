@@ -194,6 +194,14 @@ class OutputFolder:
 
 
 STATE_NAME = ".dafu-state.json"
+
+
+def _has_records(folder: str) -> bool:
+    try:
+        with os.scandir(os.path.join(folder, "letters")) as it:
+            return any(e.name.endswith(".json") and not e.name.startswith(".") for e in it)
+    except OSError:
+        return False
 _FORMATS = ("dafu.state/1", "dafu.state/2")
 STATE_FORMAT = "dafu.state/2"
 
@@ -219,8 +227,8 @@ class State:
         try:
             with open(os.path.join(folder, STATE_NAME), "rb") as fp:
                 data = orjson.loads(fp.read())
-        except FileNotFoundError:
-            return cls(letters={}, sources={})
+        except FileNotFoundError:  # a first run, or a state deleted beside the records of earlier runs
+            return cls.rebuilt(folder) if _has_records(folder) else cls(letters={}, sources={})
         except (OSError, ValueError):
             return cls.rebuilt(folder)
         if not isinstance(data, dict) or data.get("format") not in _FORMATS:

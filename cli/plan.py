@@ -167,21 +167,23 @@ class Plan:
 
 # what -o DIR writes itself (cli/sink.py, cli/tables.py, cli/outdir.py): no other output may replace them
 _OWN_FILES = ("metrics.csv", "letters.csv", "errors.jsonl", "datapackage.json", "run.json", ".dafu-state.json",
-              ".dafu.lock", "corrections.toml", "corrections.jsonl")
+              ".dafu.lock", ".dafu-publish.json", "corrections.toml", "corrections.jsonl")
 _OWN_FOLDERS = ("letters", "review")
 
 
 def _own_files(folder: str) -> dict[str, str]:
+    """The real paths of what -o writes itself (each folder resolved: letters/ may be a link elsewhere)."""
     real = os.path.realpath(folder)
-    return {**{os.path.join(real, n): n for n in _OWN_FILES}, **{os.path.join(real, n) + os.sep: n + "/"
-                                                                   for n in _OWN_FOLDERS}}
+    return {**{os.path.join(real, n): n for n in _OWN_FILES},
+            **{os.path.realpath(os.path.join(folder, n)) + os.sep: n + "/" for n in _OWN_FOLDERS}}
 
 
 def _own_name(real: str, own: dict[str, str]) -> str | None:
     """The name of the -o folder's own file (or folder) that the path ``real`` is, or lies in; else None."""
     if real in own:
         return own[real]
-    return next((name for path, name in own.items() if path.endswith(os.sep) and real.startswith(path)), None)
+    return next((name for path, name in own.items()
+                 if path.endswith(os.sep) and (real.startswith(path) or real == path[:-1])), None)
 
 
 def _is_stdout(path: str | None) -> bool:

@@ -80,7 +80,13 @@ def _run(out_dir: str, open_browser: bool, corrections_path: str | None, quiet: 
         _say(f"dafu: error: {out_dir}: cannot write here ({exc.strerror or exc})")
         return 2
     try:
+        from .writers import Journal
+
+        Journal(out_dir, letters).roll_forward()  # a convert killed while publishing: its records first
         shown, problems = _publish(out_dir, letters, site, base)
+    except OSError as exc:
+        _say(f"dafu: error: {out_dir}: cannot finish the last run's publish ({exc.strerror or exc})")
+        return 2
     except OutputError as exc:
         _say(f"dafu: error: {exc.path}: {exc.reason}; the previous site is left as it was")
         return 2
@@ -110,15 +116,19 @@ def _publish(out_dir: str, letters: str, site: str, base: list) -> tuple[int, li
     half old, half new. Returns the number of letter pages and the records that have none (path, reason).
     """
     import secrets
-    import shutil
 
     from .outdir import OutputError
     from .writers import sync_filesystem
 
-    for name in os.listdir(out_dir):  # what a killed review left (the lock is ours)
+    if os.path.islink(site):  # review -> elsewhere: the site is rebuilt there, the link stays
+        site = os.path.realpath(site)
+    if os.path.lexists(site) and not os.path.isdir(site):
+        raise OutputError(site, "is not a folder dafu wrote; not replaced")
+    beside = os.path.dirname(site)
+    for name in os.listdir(beside):  # what a killed review left (the lock is ours)
         if name.startswith(_STAGE):
-            shutil.rmtree(os.path.join(out_dir, name), ignore_errors=True)
-    stage = os.path.join(out_dir, f"{_STAGE}{secrets.token_hex(4)}")
+            _remove(os.path.join(beside, name))
+    stage = os.path.join(beside, f"{_STAGE}{secrets.token_hex(4)}")
     old = stage + "-old"
     try:
         try:
@@ -127,18 +137,25 @@ def _publish(out_dir: str, letters: str, site: str, base: list) -> tuple[int, li
             sync_filesystem(stage)
             if os.path.lexists(site):
                 os.rename(site, old)
-            try:
-                os.rename(stage, site)
-            except OSError:
-                if os.path.lexists(old):
-                    os.rename(old, site)
-                raise
+            os.rename(stage, site)
         except OSError as exc:
             raise OutputError(exc.filename or site, f"cannot write here ({exc.strerror or exc})") from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+        if not os.path.lexists(site) and os.path.lexists(old):  # stopped between the renames: the old site back
+            os.rename(old, site)
+        _remove(stage)
+        _remove(old)
     return shown, problems
+
+
+def _remove(path: str) -> None:
+    """Remove a folder dafu staged (or a link or file left in its place); nothing when it is not there."""
+    import shutil
+
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, ignore_errors=True)
+    elif os.path.lexists(path):
+        os.unlink(path)
 
 
 def _build(letters: str, site: str, stage: str, base: list) -> tuple[int, list[tuple[str, str]]]:

@@ -35,6 +35,7 @@ class Sink:
         self.pruned: list[str] = []
         self._old: list[str] = []  # ids of records from the last run not in this run (merged into the CSVs)
         self._staged: list = []  # the folder's small files (state, package, run.json) prepared for the journal
+        self.folder_published = False
         self._old_pos = 0
         self.tables = None  # letters.csv and the --sqlite database (cli/tables.py)
 
@@ -279,6 +280,7 @@ class Sink:
         self.records = self.metrics_file = self.errors_file = None
         self._staged = []
         Journal(out.folder, out.letters).publish(files, [id + ".json" for id in pruned])
+        self.folder_published = True  # a --csv/--jsonl/--sqlite/--xlsx failing now leaves the folder as published
         self.close_sinks()
 
     def publish(self, status: str) -> None:

@@ -805,7 +805,7 @@ def test_a_damaged_state_file_is_a_warning_and_prunes_nothing(cli, samples, tmp_
     (out / ".dafu-state.json").write_bytes(b"{broken")
     next(samples.iterdir()).unlink()
     result = cli("convert", samples, "-o", out, "-j", "1", "--incremental", "--prune")
-    assert result.exit_code == 0 and "state (.dafu-state.json) is damaged" in result.stderr
+    assert result.exit_code == 0 and "state (.dafu-state.json) is missing or damaged" in result.stderr
     assert len(list((out / "letters").iterdir())) == 5
 
 
@@ -1047,6 +1047,8 @@ def test_a_damaged_journal_is_dropped_and_the_last_run_kept(tmp_path):
     (["--csv", "{tmp}/x.csv", "--sqlite", "{tmp}/x.csv"], "given to both --csv and --sqlite"),
     (["--sqlite", "{tmp}/same", "--xlsx", "{tmp}/same"], "given to both --sqlite and --xlsx"),
     (["--sqlite", "{in}/new.txt"], "--sqlite would be read as a letter by the next run"),
+    (["--csv", "{out}/.dafu-publish.json"], "--csv would replace .dafu-publish.json, which -o writes itself"),
+    (["--csv", "{out}/letters"], "letters: is a folder"),  # (before the folder exists: would replace letters/)
 ])
 def test_an_output_never_replaces_an_input_or_another_output(cli, samples, tmp_path, args, reason):
     if "--xlsx" in args:
@@ -1076,3 +1078,33 @@ def test_a_damaged_state_keeps_every_record_in_the_csvs(cli, samples, tmp_path):
     ids = [line.split(b",")[0] for line in rows.splitlines()]
     assert [line.split(b",")[0] for line in (out / "letters.csv").read_bytes().splitlines()] == ids  # every letter
     assert_complete(out)
+
+
+def test_an_output_never_replaces_a_record_through_a_linked_letters_folder(cli, samples, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "letters").symlink_to(elsewhere)
+    assert cli("convert", samples, "-o", out, "-q").exit_code == 0
+    record = sorted(elsewhere.iterdir())[0]
+    before = record.read_bytes()
+    result = cli("convert", samples, "-o", out, "-q", "--jsonl", record)
+    assert result.exit_code == 2 and "would replace letters/" in result.stderr
+    assert record.read_bytes() == before
+
+
+def test_a_missing_state_beside_records_keeps_them_in_the_csvs(cli, samples, tmp_path):
+    out = tmp_path / "out"
+    assert cli("convert", samples, "-o", out, "-q").exit_code == 0
+    ids = [line.split(b",")[0] for line in (out / "letters.csv").read_bytes().splitlines()]
+    (out / ".dafu-state.json").unlink()
+    one = tmp_path / "one"
+    one.mkdir()
+    first = sorted(Path(samples).glob("*.txt"))[0]
+    shutil.copy(first, one / first.name)
+    result = cli("convert", one, "-o", out)
+    assert result.exit_code == 0 and "missing or damaged" in result.stderr
+    assert [line.split(b",")[0] for line in (out / "letters.csv").read_bytes().splitlines()] == ids
+    assert_complete(out)
+

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -422,3 +423,25 @@ def test_review_stops_while_another_run_holds_the_lock(cli, converted, tmp_path)
         os.close(fd)
     assert (result.exit_code, result.stderr) == (75, f"dafu: error: {out}: another dafu run holds the lock\n")
     assert not (out / "review").exists()
+
+
+def test_review_rebuilds_a_linked_site_where_the_link_points(cli, converted, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(converted, out, ignore=shutil.ignore_patterns("review"))
+    web = tmp_path / "web"
+    web.mkdir()
+    (out / "review").symlink_to(web)
+    for _ in range(2):
+        assert cli("review", out, "-q").exit_code == 0
+    assert (out / "review").is_symlink() and (web / "index.html").exists()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".dafu-review")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dafu-review")] == []
+
+
+def test_review_never_replaces_a_file_named_review(cli, converted, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(converted, out, ignore=shutil.ignore_patterns("review"))
+    (out / "review").write_bytes(b"mine")
+    result = cli("review", out)
+    assert result.exit_code == 2 and "is not a folder dafu wrote" in result.stderr
+    assert (out / "review").read_bytes() == b"mine"
