@@ -216,6 +216,8 @@ class _Walker:
             self._problem(entry, "folder symlink loop; not followed", "loop", "warning")
         elif key in self.visited:
             self._problem(entry, "folder already read through another path; not read again", "loop", "warning")
+        elif os.path.lexists(os.path.join(entry.path, ".dafu.lock")):  # its records and CSVs are no letters
+            self._problem(entry, "an output folder of dafu; not read", "output", "warning")
         else:
             self.visited.add(key)
             subfolders.append((entry.path, parts, ancestors | {key}))

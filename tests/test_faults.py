@@ -1108,3 +1108,10 @@ def test_a_missing_state_beside_records_keeps_them_in_the_csvs(cli, samples, tmp
     assert [line.split(b",")[0] for line in (out / "letters.csv").read_bytes().splitlines()] == ids
     assert_complete(out)
 
+
+
+def test_an_older_output_folder_inside_an_input_folder_is_not_read(cli, samples, tmp_path):
+    assert cli("convert", samples, "-o", samples / "old", "-q").exit_code == 0
+    result = cli("convert", samples, "--glob", "**", "-o", tmp_path / "out")
+    assert result.exit_code == 0 and "old: an output folder of dafu; not read" in result.stderr
+    assert len(list((tmp_path / "out" / "letters").iterdir())) == 5
