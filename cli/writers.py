@@ -246,10 +246,12 @@ class Journal:
                 data = orjson.loads(fp.read())
             files = [(str(t), str(f)) for t, f in data["files"]]
             pruned = [str(n) for n in data["pruned"]]
+            if any(os.sep in n or n in ("", ".", "..") for n in [*pruned, *(n for pair in files for n in pair)]):
+                raise ValueError("a name outside the folder")
         except FileNotFoundError:
             return False
         except (OSError, ValueError, TypeError, KeyError):
-            os.unlink(path)  # written atomically, so never half: not ours; the temps are cleaned as usual
+            os.unlink(path)  # written atomically, so never half: not dafu's; the temps are cleaned as usual
             return False
         self._apply(files, pruned)
         return True
