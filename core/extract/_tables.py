@@ -24,6 +24,16 @@ _QUOTES = re.compile(r"“[^“”\n]{0,80}”|「[^「」\n]{0,80}」|\"[^\"\n]
 _CLAUSE_END = frozenset("，。；：！？、,;:!?\n（）()“”《》")
 
 
+def _words(side: str) -> tuple[str, ...]:
+    """The words of one side of core/data/quantity_context.tsv, longest first."""
+    return tuple(sorted((w for (sd, w) in _CONTEXT if sd == side), key=len, reverse=True))
+
+
+def _cjk(ch: str) -> bool:
+    """True for an ordinary Chinese character (the Unified block); False for '' and anything else."""
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
 def _quoted(quotes, s: int) -> str | None:
     """Return 'title' or 'quoted' when s lies inside 《…》 or “…”."""
     i = bisect_right(quotes, (s, float("inf"))) - 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .._chars import CJK_BASIC
-from ._tables import _CLAUSE_END, _CONTEXT, _INFO, _UNITS, _quoted, _word_end
+from ._tables import _CLAUSE_END, _CONTEXT, _INFO, _UNITS, _cjk, _quoted, _word_end, _words
 from .numerals import _START
 
 __all__ = ["NOT_METRIC_REASONS"]
@@ -97,10 +97,6 @@ def _reason(c: _Context, qs: int) -> str | None:
 # ---------------------------------------------------------------- a unit that looks like a metric but is not
 # The checks run in this order on a quantity with a unit that passed every check above; the first that holds
 # names the reason. Their word lists are rows of core/data/quantity_context.tsv (side = the reason).
-def _words(side: str) -> tuple[str, ...]:
-    return tuple(sorted((w for (sd, w) in _CONTEXT if sd == side), key=len, reverse=True))
-
-
 _SPEC_WORDS = _words("specification")
 _PACKAGE_WORDS = _words("package")
 _PROPOSER_NOUNS = _words("proposers")
@@ -181,10 +177,6 @@ _CONDITION_BEFORE = re.compile(r"(?:以上|以下|以内)、[^，。；,;：:\n�
 _LIMIT_NOUNS = _words("limit_noun")
 _STANDARD_NOUNS = _words("standard_noun")  # 不低于12元的标准: the standard's value
 _THRESHOLD_BEFORE = frozenset(_words("threshold_before"))
-
-
-def _cjk(ch: str) -> bool:
-    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
 def _is_specification(c: _Context, qs: int) -> bool:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ._tables import _CONTEXT
-from .numerals import _rows
+from ._tables import _cjk, _words
+from .numerals import _alternation, _rows
 
 __all__ = ["find_role", "find_per"]
 
@@ -40,13 +40,13 @@ _RATE_ROWS = _rows("rate_bases.tsv")
 
 
 def _rate_words(*kinds: str) -> str:
-    return "|".join(sorted((re.escape(w) for k, w in _RATE_ROWS if k in kinds), key=len, reverse=True))
+    return _alternation(w for k, w in _RATE_ROWS if k in kinds)
 
 
 # 每 + a number + a base (每人, 每千人口, 每10万人) or a counter and the noun it counts (每个托位, 每千名老年人);
 # a verb may stand before the number (每新增1个学位).
 _DIGITS = "0-9.一二两三四五六七八九十百千万"
-_RATE_VERBS = "|".join(sorted((re.escape(w) for side, w in _CONTEXT if side == "rate_base"), key=len, reverse=True))
+_RATE_VERBS = _alternation(_words("rate_base"))
 _PER_PIECE = re.compile(rf"每(?:(?:{_RATE_VERBS})(?=[{_DIGITS}]))?[{_DIGITS}]*"
                         rf"(?:({_rate_words('base')})|({_rate_words('counter')}))")
 # 3.2万吨/年, 1500元/人, 50元/千瓦给予 (but 吨/年产: a word)
@@ -69,10 +69,6 @@ def _per_phrase(text: str, at: int, start: int) -> str | None:
     if end == at and _cjk(text[at + 1:at + 2]) and not _PER_NOUN_STOP.match(text, at + 1):
         return text[at:at + 2]  # 每例手术: a base the table does not list, one character
     return text[at:end] if end > at else None
-
-
-def _cjk(ch: str) -> bool:
-    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
 def find_per(text: str, clause_start: int, start: int, unit: str, end: int | None = None) -> str | None:

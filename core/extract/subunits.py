@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ._tables import _UNITS
+from ._tables import _UNITS, _cjk
 from .colloquial import multiple
 from .numerals import _CN_DIGIT, _ROLE, _alternation
 
@@ -119,7 +119,3 @@ def _time_after(text: str, k: int) -> tuple[str, int] | None:
         if unit not in _UNITS or _UNITS[unit][1] != "duration":
             return None
     return unit, m.end()
-
-
-def _cjk(ch: str) -> bool:
-    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
