@@ -1064,18 +1064,22 @@ def test_an_output_never_replaces_an_input_or_another_output(cli, samples, tmp_p
     assert {p: p.read_bytes() for p in [*inputs.rglob("*"), *out.rglob("*")] if p.is_file()} == before
 
 
-def test_a_damaged_state_keeps_every_record_in_the_csvs(cli, samples, tmp_path):
+@pytest.mark.parametrize("damage", ["damaged", "missing"])
+def test_a_damaged_or_missing_state_keeps_every_record_in_the_csvs(cli, samples, tmp_path, damage):
     out = tmp_path / "out"
     assert cli("convert", samples, "-o", out, "-q").exit_code == 0
-    rows = (out / "letters.csv").read_bytes()
-    (out / ".dafu-state.json").write_bytes(b"{")
+    ids = [line.split(b",")[0] for line in (out / "letters.csv").read_bytes().splitlines()]
+    state = out / ".dafu-state.json"
+    if damage == "damaged":
+        state.write_bytes(b"{")
+    else:
+        state.unlink()
     one = tmp_path / "one"
     one.mkdir()
     first = sorted(Path(samples).glob("*.txt"))[0]
     shutil.copy(first, one / first.name)
     result = cli("convert", one, "-o", out)
-    assert result.exit_code == 0 and "damaged" in result.stderr
-    ids = [line.split(b",")[0] for line in rows.splitlines()]
+    assert result.exit_code == 0 and "missing or damaged" in result.stderr
     assert [line.split(b",")[0] for line in (out / "letters.csv").read_bytes().splitlines()] == ids  # every letter
     assert_complete(out)
 
@@ -1094,19 +1098,6 @@ def test_an_output_never_replaces_a_record_through_a_linked_letters_folder(cli, 
     assert record.read_bytes() == before
 
 
-def test_a_missing_state_beside_records_keeps_them_in_the_csvs(cli, samples, tmp_path):
-    out = tmp_path / "out"
-    assert cli("convert", samples, "-o", out, "-q").exit_code == 0
-    ids = [line.split(b",")[0] for line in (out / "letters.csv").read_bytes().splitlines()]
-    (out / ".dafu-state.json").unlink()
-    one = tmp_path / "one"
-    one.mkdir()
-    first = sorted(Path(samples).glob("*.txt"))[0]
-    shutil.copy(first, one / first.name)
-    result = cli("convert", one, "-o", out)
-    assert result.exit_code == 0 and "missing or damaged" in result.stderr
-    assert [line.split(b",")[0] for line in (out / "letters.csv").read_bytes().splitlines()] == ids
-    assert_complete(out)
 
 
 
