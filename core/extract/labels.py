@@ -136,6 +136,8 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
         # (护理补贴每人每月根据失能等级分别发放)
         words = tail if len(tail) > len(head) and not _LATIN.search(tail) and not rest.startswith(_ADVERBIAL) \
             else head
+    if q.unit == "元" and _MONEY_VERB.search(before[-1]) and (purpose := _purpose_after(text, end)):
+        return purpose  # 明年计划投入2.4亿元实施城区排涝改造: the verb before names no money, what it pays for does
     task = _TASK_AFTER.match(text, end, clause_end)
     if task and words:  # 完成省厅下达50000人次任务的: the figure is the task's size
         return tidy_label(words[-20:] + task.group())
@@ -153,6 +155,8 @@ def _noun_after(text: str, end: int, clause_end: int, unit: str | None = None) -
     """Return what is counted when it is named after the number: 分别给予每人1000元、1500元的培训补贴 → 培训补贴;
     past the rest of a list in the same unit: 按每人每月100元、200元和500元发放高龄津贴 → 高龄津贴."""
     end = slash.end() if (slash := _SLASH_UNIT.match(text, end)) else end  # 按50元/千瓦给予一次性奖励
+    if unit == "元" and (purpose := _purpose_after(text, end)):
+        return purpose
     after = _AFTER_CLAUSE.match(text, end, min(len(text), end + 40))  # past 、: the list may name it at its end
     if not after:
         return ""
@@ -171,10 +175,29 @@ def _noun_after(text: str, end: int, clause_end: int, unit: str | None = None) -
     return tidy_label(_AFTER_STOP.sub("", words) or words)
 
 
+def _purpose_after(text: str, end: int) -> str:
+    """Return the label of money named by what it pays for after it (累计筹集2.3亿元，用于棚户区改造), or ""."""
+    return _purpose(text[end + text.startswith(("，", ","), end):end + 40])
+
+
+def _purpose(words: str) -> str:
+    """Return the label of money named by what it pays for after it, or "": 投入1.5亿元实施县城防洪提升、… →
+    县城防洪提升资金; 投入500万元建设村级养老服务站 → 村级养老服务站建设资金 (the works verb after its object)."""
+    verb = _PURPOSE.match(words)
+    item = verb and _PURPOSE_ITEM.match(words, verb.end())
+    if not item:
+        return ""
+    named = tidy_label(item.group().strip("“”"))
+    if len(named) < 2:
+        return ""
+    return f"{named}{verb.group(1) or ''}资金"
+
+
 def _trim_table() -> dict[str, tuple[str, ...]]:
     sides: dict[str, list[str]] = {"lead": [], "trail": [], "keep": [], "household": [], "household_verb": [],
                                    "place_noun": [], "standard_verb": [], "slash_verb": [], "participation": [],
-                                   "change_from": [], "change": [], "total": [], "adverbial": []}
+                                   "change_from": [], "change": [], "total": [], "adverbial": [], "purpose": [],
+                                   "purpose_works": [], "money_verb": []}
     for line in data_text("label_trim.tsv").splitlines():
         if line and not line.startswith("#"):
             side, word = line.split("\t")
@@ -194,6 +217,9 @@ _SLASH_UNIT = re.compile(rf"[/／][{CJK_BASIC}]{{1,3}}(?={_alternatives(_TRIM['s
 _JOINED_BY = re.compile(rf"[{CJK_BASIC}]{{0,16}}(?:{_alternatives(_TRIM['participation'])})"
                         r"(?:的)?(?:约|近|逾|超过|达)?")
 _ADVERBIAL = _TRIM["adverbial"]
+_PURPOSE = re.compile(f"(?:{_alternatives(_TRIM['purpose'])})|({_alternatives(_TRIM['purpose_works'])})")
+_MONEY_VERB = re.compile(f"(?:{_alternatives(_TRIM['money_verb'])})$")
+_PURPOSE_ITEM = re.compile(rf"[{CJK_BASIC}“”]{{2,16}}")
 _KEEP_LONGER = tuple(tuple(k for k in _TRIM["keep"] if len(k) > n) for n in range(8))  # kept words longer than n
 
 
