@@ -26,8 +26,8 @@ def __getattr__(name: str):
 def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: str | None = None) -> Segmented:
     """Find the parts of one normalized letter; never raises, doubts become warnings. With ``written`` (the text in
     the page's script, character for character), the names and titles copied from the page are as it writes them."""
-    from .evidence import in_text_script, meta_title, missing
-    from .header import addressees, category, doc_number, glued_addressee, header_end, news_lead, signer, title
+    from .evidence import missing
+    from .header import addressees, category, doc_number, glued_addressee, header_end, news_lead, signer
     from .kind import about_a_reply, doc_type, proposal
     from .sections import sections
     from .tail import tail
@@ -40,7 +40,7 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
     body_start, addr_line = header_end(folded, all_lines)
     head = all_lines[:addr_line if addr_line is not None else body_start]
     page = written if written is not None and len(written) == len(text) else text  # the page's own script
-    the_title = title(text, folded, head) or in_text_script(meta_title(meta) or "", page) or None
+    the_title = _title(text, folded, head, meta, page)
     if addr_line is not None:
         people = addressees(text, folded, all_lines[addr_line])
     else:  # 王某代表：您提出的…收悉 on one line
@@ -183,3 +183,16 @@ def contact_person(text: str) -> str | None:
     head = all_lines[:addr_line if addr_line is not None else body_start]
     found = tail(text, folded, all_lines, body_start).contact or _head_contact(text, folded, head)
     return found.person if found else None
+
+
+def _title(text: str, folded: str, head, meta: dict[str, str], page: str) -> str | None:
+    """The title of the header lines, else the metadata 标题; the metadata's when it says what it is and the header's
+    does not (a one-line metadata block under the site's heading 某县人民政府信息公开)."""
+    from .evidence import in_text_script, meta_title
+    from .header import names_itself, title
+
+    found = title(text, folded, head)
+    listed = in_text_script(meta_title(meta) or "", page) or None
+    if found and listed and not names_itself(found) and names_itself(listed):
+        return listed
+    return found or listed

@@ -193,6 +193,11 @@ def title(text: str, folded: str, head: tuple[Span, ...]) -> str | None:
     return next((t for t in titles if len(t) >= _TITLE_MIN), titles[0])
 
 
+def names_itself(title: str) -> bool:
+    """Whether a title says what it is (关于…, …答复, 第N号): a site's heading line (某县人民政府信息公开) does not."""
+    return bool(_TITLE_WORDS.search(fold(title)))
+
+
 _REPLY_TAIL = re.compile(r"的?(?:答复|答覆|复函|復函)(?:的?函)?")
 
 
