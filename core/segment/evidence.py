@@ -43,7 +43,7 @@ _TRAILING_ORG = re.compile(r"[（(]([^（）()]{3,30})[）)]$")
 _BANNER = re.compile(r"(.{3,40}?)\s*文\s*件$")
 # ——2015年8月26日在区人大常委会第二十四次会议上 / （2015年8月26日在…上的讲话）: when and where it was delivered
 _DATELINE = re.compile(
-    rf"(?:[—－-]{{1,2}}|[（(])\s*(?P<date>{DATE.pattern})\s*在[^。；\n]{{2,60}}?上(?:的[{CJK}]{{1,8}})?[）)]?")
+    rf"(?:[—－-]{{1,2}}|[（(])\s*(?P<date>{DATE.pattern})\s*(?:在[^。；\n]{{2,60}}?上(?:的[{CJK}]{{1,8}})?[）)]?|[）)])")
 _UNDERTAKER = re.compile(r"(?:承\s*办\s*单\s*位|答\s*复\s*单\s*位)\s*[:：]\s*(\S{3,40})")
 
 
@@ -251,7 +251,8 @@ def date_of(folded: str, meta: dict[str, str], sign: Signature, head=()) -> tupl
 
 
 def dateline(folded: str, head) -> str | None:
-    """The ISO date of a dateline line among the header lines (the day a report or speech was delivered).
+    """The ISO date of a dateline line among the header lines (the day a report or speech was delivered, also
+    written alone in brackets under a speech's title and speaker: （2024年4月18日）).
 
     >>> dateline("某区政府关于建议办理情况的报告\\n——2015年8月26日在区人大常委会会议上", ((0, 15), (16, 38)))
     '2015-08-26'

@@ -232,7 +232,11 @@ def _title_like(f: str) -> bool:
             and not _KEY_VALUE.match(f) and not _BRACKET_LINE.match(f)
             and not (DOC_NUMBER.search(f) and not _CITING.search(f))
             and not (is_org(f) and "关于" not in f) and re.search(f"[{CJK}]{{2}}", squeeze(f)) is not None
-            and not re.fullmatch(r"[ABC]\s*类", f) and not _MARKER_LINE.match(f))
+            and not re.fullmatch(r"[ABC]\s*类", f) and not _MARKER_LINE.match(f) and not _SPEAKER.fullmatch(f))
+
+
+# 市政府副市长　周立新 under a speech's title: an office and a name, letter-spaced apart
+_SPEAKER = re.compile(rf"[{CJK}]{{1,20}}(?:{alt('speaker_offices')})[ \t\u3000]+[{CJK}]{{2,4}}")
 
 
 _ETC = r"等(?:\d{1,3}|[一二三四五六七八九十]{1,3})?[位名]?"
