@@ -215,6 +215,9 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
         if issuer and _MASKED.search(issuer):  # xx县教育局: a content farm's placeholder, not a name
             warnings.append(_warn(WarningCode.INJECTED_TEXT, field="issuer", text=issuer))
         elif issuer and (kept is None or issuer.endswith(kept)):  # the mirror's name stood for 岚山县 in 岚山县文体局
+            listed, key, refused = meta_issuer(meta)
+            if source == "title" and listed and not refused and _abbreviates(issuer, listed):
+                issuer, source = in_text_script(listed, page or text), f"metadata {key}"  # 宁川市国资委: its full name
             return issuer, [*warnings, _warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=source)]
     if kept is not None:
         return kept, warnings
@@ -225,6 +228,18 @@ def issuer_of(text: str, folded: str, lines, head, title_: str | None, meta: dic
     elif issuer:
         warnings.append(_warn(WarningCode.WEAK_EVIDENCE, field="issuer", source=f"metadata {key}"))
     return issuer, warnings
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether an organisation's name is a short form of another, its characters in order and its place the same.
+
+    >>> _abbreviates("宁川市国资委", "宁川市人民政府国有资产监督管理委员会"), _abbreviates("宁川市财政局", "宁川市税务")
+    (True, False)
+    """
+    if len(short) >= len(full) or short[:2] != full[:2]:
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 _DOUBTS = {"ambiguous": WarningCode.DATE_AMBIGUOUS, "invalid": WarningCode.DATE_INVALID}
