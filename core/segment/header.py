@@ -21,6 +21,8 @@ DOC_NUMBER = re.compile(
     rf"(?P<code>[{CJK}]{{1,12}})\s*[〔\[【（(［]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]】）)］]"
     r"\s*第?\s*(?P<serial>\d{1,6})\s*号"
 )
+_BARE_DOC_NUMBER = re.compile(  # 青财预函2022年27号: the whole of a line or a metadata value
+    rf"(?P<code>[{CJK}]{{2,12}}?)(?<!第)\s*(?P<year>(?:19|20)\d\d)\s*年?\s*第?\s*(?P<serial>\d{{1,6}})\s*号")
 _CATEGORY = (
     re.compile(r"^[〔\[【（(]\s*([ABC])\s*[〕\]】）)]"),
     re.compile(r"类\s*别\s*[:：]\s*([ABC])(?![A-Za-z])"),
@@ -102,8 +104,12 @@ def _is_addressee_line(line: str) -> bool:
 
 
 def parse_doc_number(text: str, folded: str, base: int = 0, with_span: bool = True) -> DocNumber | None:
-    """The first 发文字号 in text (code〔year〕serial号 in any usual bracket)."""
+    """The first 发文字号 in text (code〔year〕serial号 in any usual bracket), or the whole of text when it is one
+    written without brackets (青财预函2022年27号, 汾政办发2021第3号)."""
     m = DOC_NUMBER.search(folded)
+    if not m:
+        lead = len(folded) - len(folded.lstrip())
+        m = _BARE_DOC_NUMBER.fullmatch(folded, lead, len(folded.rstrip()))
     if not m:
         return None
     # Not in the text (taken from the metadata 文号): no span.
@@ -230,7 +236,7 @@ def _title_like(f: str) -> bool:
     f = f.strip()
     return (len(f) <= _TITLE_LINE_MAX and "。" not in f and "|" not in f and not f.endswith((":", "："))
             and not _KEY_VALUE.match(f) and not _BRACKET_LINE.match(f)
-            and not (DOC_NUMBER.search(f) and not _CITING.search(f))
+            and not (DOC_NUMBER.search(f) and not _CITING.search(f)) and not _BARE_DOC_NUMBER.fullmatch(f)
             and not (is_org(f) and "关于" not in f) and re.search(f"[{CJK}]{{2}}", squeeze(f)) is not None
             and not re.fullmatch(r"[ABC]\s*类", f) and not _MARKER_LINE.match(f) and not _SPEAKER.fullmatch(f))
 
