@@ -32,8 +32,9 @@ def counted(quantities, model: str) -> list[float]:
     percent = ("percent", "percentage_point")  # the peer's percent model reads 个百分点 as a percentage
     if model == "number":
         return [q.value for q in quantities if q.unit_kind not in percent]
-    if model == "percent":
-        return [q.value for q in quantities if q.unit_kind in percent]
+    if model == "percent":  # ‰ ÷ 10 and ‱ ÷ 100 into per cent, as SOURCE.md's scoring converts them
+        scale = {"‰": 0.1, "‱": 0.01}
+        return [q.value * scale.get(q.unit, 1) for q in quantities if q.unit_kind in percent]
     return [q.value for q in quantities if q.unit_kind == "money_cny"]
 
 

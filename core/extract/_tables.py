@@ -12,7 +12,7 @@ _QUAL = {(r[1], r[0]): r[2] for r in _rows("quantity_qualifiers.tsv")}
 _CONTEXT = {(r[0], r[1]): r[2] for r in _rows("quantity_context.tsv")}
 _PREFIXES = tuple(w for (side, w) in _CONTEXT if side == "prefix")
 _INFO = {**{w: (_CONTEXT[("prefix", w)], None, "") for w in _PREFIXES}, **_UNITS}  # units and currency signs
-_WORDS = frozenset(r[0] for r in _rows("quantity_words.tsv"))
+_WORDS = {r[0]: r[1] if len(r) > 1 else "" for r in _rows("quantity_words.tsv")}  # word -> chars it is never before
 _WORD_SHAPES: dict[str, list[tuple[int, int]]] = {}  # char -> (word length, offset of the char), longest first
 for _w in _WORDS:
     for _off, _ch in enumerate(_w):
@@ -43,8 +43,11 @@ def _quoted(quotes, s: int) -> str | None:
 
 
 def _word_end(text: str, s: int) -> int:
-    """Return the end of a listed word (统一, 四川, 千方百计) that covers s, else 0."""
+    """Return the end of a listed word (统一, 四川, 千方百计) that covers s, else 0; not a word before one of the
+    characters its row names (十分 before 钟 is ten minutes)."""
     for size, off in _WORD_SHAPES.get(text[s], ()):
-        if off <= s and text[s - off:s - off + size] in _WORDS:
+        word = text[s - off:s - off + size] if off <= s else ""
+        after = text[s - off + size:s - off + size + 1]
+        if word in _WORDS and not (after and after in _WORDS[word]):
             return s - off + size
     return 0
