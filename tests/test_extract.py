@@ -322,6 +322,12 @@ def test_labels_are_noun_phrases(path):
      [("18", 18, "件"), ("15", 15, "件"), ("97.0", 97, "%")]),
     ("抽检情况如下：\n类别    抽检批次    不合格批次    合格率(%)\n食用农产品    1 820    41    97.75\n",
      [("1 820", 1820, "批次"), ("41", 41, "批次"), ("97.75", 97.75, "%")]),  # a header naming counts of times
+    # one cell a line (an HTML table scraped with a line break after every cell), with and without a caption
+    ("资金分别用于以下项目（单位：万元）：\n项目\n金额\n占比（%）\n农村饮水\n1,280\n64.0\n合计\n2,000\n100\n今后继续。\n",
+     [("1,280", 12800000, "元"), ("64.0", 64, "%"), ("2,000", 20000000, "元"), ("100", 100, "%")]),
+    ("各类补助发放情况如下：\n补助类别\n人数（人）\n金额（万元）\n城市低保\n3,215\n2,890.5\n农村低保\n812\n410.2\n",
+     [("3,215", 3215, "人"), ("2,890.5", 28905000, "元"), ("812", 812, "人"), ("410.2", 4102000, "元")]),
+    ("2023年获奖名单：\n一等奖\n张三\n二等奖\n李四\n", []),  # cell lines without figures are no table
 ])
 def test_table_cells(text, expected):
     """A caption's compound unit (单位:微克/立方米) is one unit; cells with a sign or a thousands comma are figures."""

@@ -19,6 +19,8 @@ the row; else from a caption 单位:… on the line above the header (one unit f
 columns named by money words and the other unit for the rest). A 序号 column holds no figures. Rows are the lines
 right under the header with as many cells; a row ends the table when its cell count differs. Cells are split on ``|``
 when the header has one, else on spaces.
+A table scraped with a line break after every cell (项目⏎金额⏎占比（%）⏎养老⏎11,295⏎50.0⏎…) is read the same way,
+a row being as many lines as the header has cells.
 A table may have no header: rows that are each a name with its unit in brackets and only two or more numbers
 (用电量（亿千瓦时） 4.09 4.18 → 409000000 千瓦时 twice).
 """
@@ -75,6 +77,9 @@ def table_units(text: str, found: list[Quantity]) -> list[Quantity]:
             done = _rows(text, line_start, [None] + [(None, 0, "")] * (width - 1), mode, cells)
             continue
         units = _column_units(text, line_start, line_end, _caption_units(caption), mode)
+        if units is None and (width := _vertical_width(text, line_start := _vertical_start(text, line_start))):
+            line_end = _lines_end(text, line_start, width)  # a header of one cell a line: 项目⏎金额⏎占比（%）
+            units, mode = _column_units(text, line_start, line_end, _caption_units(caption), "lines"), "lines"
         done = line_end + 1 if units is None else _rows(text, line_end + 1, units, mode, cells)
     if not cells:
         return found
@@ -104,6 +109,53 @@ def _line_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _lines_end(text: str, start: int, count: int) -> int:
+    """The end of the count-th line from start (one cell a line: a row of count cells)."""
+    end = start - 1
+    for _ in range(count):
+        end = _line_end(text, end + 1)
+    return end
+
+
+_VERTICAL_MAX = 6  # header cells of a table written one cell a line
+
+
+def _cell_line(text: str, start: int, end: int) -> bool:
+    """Whether a line may be a header or name cell of a table written one cell a line: short, no figure outside
+    brackets, not a sentence or a caption."""
+    line = text[start:end].strip()
+    return 0 < len(line) <= 16 and not re.search(r"[0-9]", _NOTE.sub("", line)) and not line.endswith(
+        ("。", "：", ":", "，", "；")) and " " not in line
+
+
+def _vertical_start(text: str, start: int) -> int:
+    """The first line of the run of cell lines that holds the line at start (a header's unit may be in its second
+    cell: 项目⏎金额（万元）)."""
+    for _ in range(_VERTICAL_MAX - 1):
+        if start == 0 or not _cell_line(text, before := text.rfind("\n", 0, start - 1) + 1, start - 1):
+            break
+        start = before
+    return start
+
+
+def _vertical_width(text: str, start: int) -> int:
+    """The cell count of a table written one cell a line from start (a header of cell lines, then at least two rows
+    of a name and figures), else 0."""
+    lines, at = [], start
+    while at < len(text) and len(lines) < 3 * _VERTICAL_MAX:
+        end = _line_end(text, at)
+        lines.append((at, end))
+        at = end + 1
+    run = next((i for i, (s, e) in enumerate(lines) if not _cell_line(text, s, e)), len(lines))
+    width = run - 1  # the header, then the first row's name
+    if not 2 <= width <= _VERTICAL_MAX or len(lines) < 2 * width + width:
+        return 0
+    rows = [lines[width * n + width:width * n + 2 * width] for n in range(2)]
+    ok = all(_cell_line(text, *row[0]) and all(_NUMBER.fullmatch(text[s:e].strip()) for s, e in row[1:])
+             for row in rows)
+    return width if ok else 0
+
+
 def _mode(header: str) -> str:
     """How the header's cells are split: on pipes, on runs of spaces (an aligned table), else on every space."""
     return "pipe" if "|" in header or "｜" in header else "wide" if _WIDE_GAP.search(header) else "word"
@@ -113,6 +165,8 @@ def _split(text: str, start: int, end: int, mode: str) -> list[tuple[int, int]]:
     """The cells of a line, stripped, as spans; between pipes an empty cell is kept (as an empty span), before a
     leading or after a trailing | it is dropped; between spaces there are no empty cells. Mode "grouped" splits on
     single spaces but keeps a space-grouped number whole (31 462), for a row whose plain split does not fit."""
+    if mode == "lines":
+        return [m.span() for m in _WIDE.finditer(text, start, end)]  # one cell a line (a cell holds no wide gap)
     if mode != "pipe":
         return [m.span() for m in _SPLIT[mode].finditer(text, start, end)]
     spans = []
@@ -221,7 +275,7 @@ def _rows(text: str, start: int, units, mode: str, cells: list) -> int:
     if _RULE_ROW.match(text, start):
         start = _line_end(text, start) + 1
     while start < len(text):
-        end = _line_end(text, start)
+        end = _lines_end(text, start, len(units)) if mode == "lines" else _line_end(text, start)
         row = _split(text, start, end, mode)
         if len(row) != len(units) and mode == "word":  # 人均地区生产总值（元） 31 462 34 188 8.7
             row = _split(text, start, end, "grouped")
