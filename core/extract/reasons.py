@@ -171,7 +171,7 @@ _BELOW = frozenset(_words("comparison"))  # 发芽率低于85%的按劣种处理
 _CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
 _CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?)的[{CJK_BASIC}“\"]")
 _RULE_CONDITIONS = re.compile(r"[^，。；,;：:\n]{1,30}?(?:以上|以下|以内|[0-9]%?|元)的[，,]")  # …的，then the rule
-_VALUE_NOUN = re.compile("|".join(_words("value_noun")))
+_VALUE_NOUN = re.compile(f"(?:{'|'.join(_words('value_noun'))})(?!以[上下])")  # …的规模以上工业企业: a class of firms
 _VALUE_AFTER = re.compile(f"(?:以上|以下|以内)?的(?:{'|'.join(_words('value_adjective'))})?(?:{_VALUE_NOUN.pattern})")
 _CONDITION_BEFORE = re.compile(r"(?:以上|以下|以内)、[^，。；,;：:\n、]{0,12}$")
 _LIMIT_NOUNS = _words("limit_noun")
@@ -196,6 +196,8 @@ def _is_specification(c: _Context, qs: int) -> bool:
         return True  # 32米登高平台车1辆, 12米公交车: a length naming a kind of vehicle, not a measure of what was done
     if _AREA_RULE.search(c.text, max(0, qs - 10), c.s):
         return True  # 示范站面积须不小于30平方米: an area a rule requires
+    if _INFO[c.unit][0] == "measure" and _NORM.search(_clause_before(c.text, qs, 30)):
+        return True  # 规划面积一般控制在3平方公里左右、建设面积1平方公里左右: the measures a norm sets
     if not any(w in window for w in _SPEC_WORDS):
         return False
     if c.text[c.e:c.e + 1] == "的" and _cjk(c.text[c.e + 1:c.e + 2]):
@@ -211,6 +213,15 @@ _MUST = "(?:须|应|应当|必须)"
 _AT_LEAST = "(?:不小于|不得小于|不少于|不得少于)"
 _AREA_RULE = re.compile(f"(?:面积|间距|距离)(?:原则上)?(?:{_MUST}(?:{_AT_LEAST}|达到)?|不小于|不得小于)$"
                         rf"|距[^，。；,;\n]{{1,8}}{_MUST}?{_AT_LEAST}$")
+_NORM = re.compile(r"(?:一般|原则上)(?:应|须|要)?(?:控制在|不超过|不大于|不小于|不少于|不低于|不高于)")
+
+
+def _clause_before(text: str, qs: int, most: int) -> str:
+    """The words of the clause before qs (back to the last ，。；or line break), at most ``most`` characters."""
+    window = text[max(0, qs - most):qs]
+    return window[max(window.rfind(ch) for ch in "，。；,;\n") + 1:]
+
+
 _RULE_STANDARD = re.compile(r"[^，。；,;\n]{0,20}?的标准")
 _BY_RULE = re.compile(r"按照?[^，。；,;\n]{0,16}$")  # 按照…: the rule whose standard follows
 _FORBIDDEN = _words("forbidden")
@@ -327,11 +338,11 @@ _GRADE_DIGITS = frozenset("一二三四五六七八")
 
 
 def _is_counter(c: _Context, qs: int) -> bool:
-    """浏览次数：1234次: a page's view counter."""
+    """浏览次数：1234次, 阅读：2,416次: a page's view counter."""
     return c.unit in (None, "次") and _COUNTER.search(c.text, max(0, qs - 8), qs) is not None
 
 
-_COUNTER = re.compile(r"(?:浏览|点击|阅读|访问)(?:次数|量|数)[：:]?\s*$")
+_COUNTER = re.compile(r"(?:浏览|点击|阅读|访问)(?:(?:次数|量|数)[：:]?|[：:])\s*$")  # 阅读：2,416次 in a byline too
 
 
 def _is_milepost(c: _Context, qs: int) -> bool:
