@@ -335,3 +335,15 @@ def test_table_cells(text, expected):
 
     got = [(m.raw, float(m.value), m.unit) for m in process(text).metrics]
     assert got == [(raw, float(value), unit) for raw, value, unit in expected]
+
+
+def test_a_figure_of_an_injected_header_line_is_not_the_letters():
+    """A mirror's spam line above the title (注册就送88元彩金) is warned about as injected text; its figures are not
+    the letter's metrics."""
+    from dafu import process
+
+    text = ("金沙国际官方网站 www.js7777.com 注册就送58元彩金 信誉老牌\n关于县十六届人大三次会议第12号建议的答复\n"
+            "张明代表：\n您提出的建议收悉，现答复如下：\n全县共有非煤矿山企业31家。\n青山县应急管理局\n2021年6月3日")
+    found = process(text)
+    assert "injected_text" in {w.code for w in found.warnings}
+    assert [m.raw for m in found.metrics] == ["31家"]

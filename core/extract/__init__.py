@@ -68,7 +68,10 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     index = section_index(seg.sections)
     metrics: list[Metric] = []
     warnings: list[Warning] = []
+    spam = [w.span for w in seg.warnings if w.code == WarningCode.INJECTED_TEXT.value and w.span]
     for q in found:
+        if any(s <= q.span[0] and q.span[1] <= e for s, e in spam):  # 注册就送88元彩金: a mirror's line
+            continue
         if not q.is_metric:
             if q.reason == "damaged":
                 raw = text[q.span[0]:q.span[1]]

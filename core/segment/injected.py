@@ -11,7 +11,7 @@ from functools import cache
 from .._data import data_toml
 from .text import CJK
 
-__all__ = ["injected", "strip_injected"]
+__all__ = ["boilerplate", "injected", "strip_injected"]
 
 
 @cache
@@ -29,6 +29,21 @@ def injected(value: str) -> bool:
     (True, False)
     """
     return _injected_pattern().search(value) is not None
+
+
+def boilerplate(paragraph: str) -> bool:
+    """Whether a paragraph is an upload or content-farm site's boilerplate (本文来源于网友上传，仅供参考…), which a
+    letter never writes; the spam words of ``injected`` (APP, 彩票, 公众号) may stand in a letter's own sentences.
+
+    >>> boilerplate("本文来源于网友上传，仅供参考。"), boilerplate("全省共销售福利彩票48.65亿元。")
+    (True, False)
+    """
+    return any(w in paragraph for w in _boilerplate_words())
+
+
+@cache
+def _boilerplate_words() -> tuple[str, ...]:
+    return tuple(data_toml("injected.toml")["boilerplate"])
 
 
 _BRACKETED = re.compile(r"[\[【(（][^\[\]【】()（）\n]{1,80}[\]】)）]")
