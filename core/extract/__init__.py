@@ -32,7 +32,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_CLAUSE_BREAK = re.compile(r"[，。；：！？、（）\n,;:]")
+_CLAUSE_BREAK = re.compile(r"[，。；：！？、（）\n;:]|,(?![0-9]{3})")  # 3,600元: a comma grouping digits is no break
 _SENTENCE_END = frozenset("。；！？;!?：:")
 _LIST_GAP = 10  # characters between two items of one list of rates (、初中生, ，其中个人缴费)
 _RESULT_CUE = re.compile(r"共|累计|全年|上半年|已|惠及|[0-9]{4}年")
@@ -133,7 +133,14 @@ def _noun_items(text: str, cue: int) -> list[str]:
     if m is None:
         return []
     names = [tidy_label(part) for part in _NOUN_JOIN.split(m.group())]
-    return names if all(2 <= len(name) <= 6 for name in names) else []  # 城镇和农村居民人均收入: a shared head
+    names[0] = names[0][names[0].rfind("的") + 1:]  # 新认定的国家级、省级龙头企业: what the list opens with is no name
+    if any(_NOT_A_NAME.search(name) for name in names):
+        return []  # 2019年采购流感疫苗和狂犬病疫苗; 由中央和省级财政: a clause, not names
+    lengths = [len(name) for name in names]  # 城镇和农村居民人均收入: a shared head, not two names
+    return names if min(lengths) >= 2 and max(lengths) <= 16 and (max(lengths) <= 6 or min(lengths) >= 4) else []
+
+
+_NOT_A_NAME = re.compile(r"[0-9由]")
 
 
 def _simplified(text: str) -> str:
@@ -209,15 +216,20 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
     skip = (previous.span,) if in_clause else ()
     label = q.label or find_label(text, q, clause_start, clause_end, skip)
     in_list = previous is not None and _CONNECTIVE.match(text, previous.span[1], q.span[0]) is not None
+    total = None if q.label else TOTAL.match(text, clause_start, q.span[0])
+    if total:  # 合计77件 / （总计1,587人）: a total is named by what it sums, never by the last item summed
+        label = None
     if q.label:
         pass  # a table cell: its row and column say what it counts
+    elif total and _LISTED.search(text, s_start, clause_start):
+        label = _heading(text, s_start, clause_start)  # 补助资金：中央资金2.4亿元、省级资金1.1亿元，累计4.15亿元
     elif in_list and (not label or in_clause):
         label = previous.label  # 541.6%、174.1%和115.8%: an item of a list shares the list's label
     elif not label and previous is not None and previous.span[0] >= s_start:
         label = previous.label  # 18件，占14.2%; 是1.5倍: a share or change of the figure before it
     if not label and clause_start > s_start:
         label = _clause_before(text, s_start, clause_start, CHANGE.search(text, clause_start, q.span[0]) is not None)
-    if not label and (total := TOTAL.match(text, clause_start, q.span[0])):
+    if not label and total:
         label = total.group(1)  # 合计81件: a total of the counts before it, said so when nothing else names it
     unit_kind = q.unit_kind or "other"
     per = find_per(text, clause_start, q.span[0], q.unit or "", q.span[1])
@@ -269,13 +281,26 @@ def _clause_before(text: str, s_start: int, clause_start: int, change: bool = Fa
         return tidy_label(before[before.rfind("的") + 1:][:20]) or None
     if change and (figure := _HAS_NUMBER.search(before := PERIOD.sub("", before))):
         before = before[:figure.start()]  # 截至2023年底，较上年增长15%: the period is no name
-    elif not before or _HAS_NUMBER.search(before):
+    elif not before or (_HAS_NUMBER.search(before) and not bracket):  # a bracket's name may hold one: 两项补贴
         return None
     return tidy_label(_ENUMERATOR.sub("", before)[-20:]) or None
 
 
+_LISTED = re.compile(r"[0-9一二三四五六七八九十][^，。；、0-9]{0,4}、")  # 建议41件、提案36件: figures in a list
+
+
+def _heading(text: str, s_start: int, clause_start: int) -> str | None:
+    """The words before the sentence's colon heading a list of figures (下达补助资金：中央资金…), if they hold none."""
+    from .labels import tidy_label
+
+    colon = max(text.find("：", s_start, clause_start), text.find(":", s_start, clause_start))
+    head = text[s_start:colon] if colon > s_start else ""
+    return None if not head or _HAS_NUMBER.search(head) else tidy_label(head[-20:]) or None
+
+
 _MARKER_START = re.compile(  # （一） 一、 1. before a clause
-    r"^\s*(?:[（(][一二三四五六七八九十0-9]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9]{1,2}[.、．])")
+    r"^\s*(?:[（(][一二三四五六七八九十0-9]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9]{1,2}[.、．]"
+    r"|(?:附?表|图)\s*[0-9一二三四五六七八九十]{1,3}(?:[：:.．\s]+|(?=[\u4e00-\u9fff])))")  # 表1 各乡镇…情况（总计…）
 _HAS_NUMBER = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|名|人|项|家|元|件|所|条|次(?!性)|户|处)")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]是|其[一二三四五六七八九十]|首先|其次|再次|同时|此外|另外)")
 

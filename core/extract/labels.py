@@ -7,6 +7,7 @@ from functools import lru_cache
 from .._chars import CJK_BASIC
 from .._data import data_text
 from ..model import Quantity, Span
+from ._tables import _cjk
 
 __all__ = ["find_label", "find_period", "categorise", "tidy_label", "CHANGE", "TOTAL", "PERIOD"]
 
@@ -19,10 +20,6 @@ _TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|(?<![下�
                            r"|分别|(?<![平人户年日月亩生])均|只有|仅有|仅)+$")
 _LATIN = re.compile(r"[A-Za-z_$]{2,}")  # a side of a 每-phrase holding page debris (an app's name) names nothing
 _AFTER_NOUN = re.compile(rf"(?:[A-Z]{{1,3}}(?=[级类型]))?[{CJK_BASIC}]{{1,8}}")  # 41家A级旅游景区
-_AFTER_STOP = re.compile(
-    r"(?:参加|参与|同台|成为|被|获|在|和|与|及|等|的|中|提供|提出|实现|开展|完成|通过|取得|带动|进行|共同|分别|协同|联合|发力|设立|设置|建立|成立|组建|入选|落户|承担|承接|获评|作为|已|均|为|是|有"
-    r"|缓缴|缴纳|享受|纳入|签订|签约|提交|逐一|逐个).*$"
-)
 _CONNECTIVE = re.compile(r"[、和及与或\s]{1,3}$")
 _PERIOD = re.compile(
     r"(?:截至|截止|自)?(?:(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|全年|度)?(?:[1-9]|1[0-2])?(?:月(?:底|末|份)?)?"
@@ -105,12 +102,15 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     if q.unit == "人次" and (joined := _JOINED_BY.search(text, clause_start, start)) \
             and joined.end() == start:  # 吸引线上线下参与逾500万人次: the figure counts who took part
         return tidy_label(joined.group()[-20:]) + q.unit
+    acted = ""  # 分三批发放政府消费券: what the figure's verb does, when nothing names what is counted
     if q.unit in _CLASSIFIERS:
         after = _AFTER_NOUN.match(text, end, clause_end)
         if after:
-            noun = tidy_label(_AFTER_STOP.sub("", after.group()))
+            noun = tidy_label(_cut_at_verb(after.group()))
             if len(noun) >= 2 or noun in _PLACE_NOUN:
                 return noun
+            phrase = _ACTED.match(text, end, clause_end)  # the whole of what follows in the clause, or nothing
+            acted = tidy_label(phrase.group()) if phrase and not _cjk(text[phrase.end():phrase.end() + 1]) else ""
     elif q.unit == "户" and (household := _HOUSEHOLD.match(text, end, clause_end)) \
             and not _HOUSEHOLD_VERB.search(household.group()):
         return tidy_label(household.group())  # 为320户困难企业缓缴: the households are named after the figure
@@ -141,7 +141,10 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     task = _TASK_AFTER.match(text, end, clause_end)
     if task and words:  # 完成省厅下达50000人次任务的: the figure is the task's size
         return tidy_label(words[-20:] + task.group())
-    return tidy_label(words[-20:]) or _noun_after(text, end, clause_end, q.unit) or None
+    named = tidy_label(words[-20:])
+    if len(named) < 2 and len(acted) >= 2:
+        return acted
+    return named or _noun_after(text, end, clause_end, q.unit) or None
 
 
 _TASK_AFTER = re.compile("目标任务|任务|目标")
@@ -168,11 +171,22 @@ def _noun_after(text: str, end: int, clause_end: int, unit: str | None = None) -
     if any(ch.isdigit() for ch in words):
         return ""  # 和115.8%: the next item of a list, not a name
     named = _STANDARD_VERB.sub("", words)  # 按每人每月800元标准发放乡镇工作补贴: the standard's name follows its verb
-    if named == words or tidy_label(_AFTER_STOP.sub("", named) or named):
+    if named == words or tidy_label(_cut_at_verb(named) or named):
         words = named
     else:
         return ""  # 按每人每年1000元标准执行: nothing after the standard names it
-    return tidy_label(_AFTER_STOP.sub("", words) or words)
+    return tidy_label(_cut_at_verb(words) or words)
+
+
+def _cut_at_verb(words: str) -> str:
+    """The noun that words open, cut at the first verb or function word (中小学全部落实 → 中小学: a noun may open with a
+    stop word, 36件中需要… names nothing after the figure)."""
+    opening = _NOUN_OPENING.match(words)
+    at = opening.end() if opening else 0
+    return words[:at] + _AFTER_STOP.sub("", words[at:])
+
+
+_ACTED = re.compile(rf"[{CJK_BASIC}]{{1,16}}")
 
 
 def _purpose_after(text: str, end: int) -> str:
@@ -197,7 +211,8 @@ def _trim_table() -> dict[str, tuple[str, ...]]:
     sides: dict[str, list[str]] = {"lead": [], "trail": [], "keep": [], "household": [], "household_verb": [],
                                    "place_noun": [], "standard_verb": [], "slash_verb": [], "participation": [],
                                    "change_from": [], "change": [], "total": [], "adverbial": [], "purpose": [],
-                                   "purpose_works": [], "money_verb": []}
+                                   "purpose_works": [], "money_verb": [], "after_stop": [],
+                                   "noun_opening": []}
     for line in data_text("label_trim.tsv").splitlines():
         if line and not line.startswith("#"):
             side, word = line.split("\t")
@@ -211,6 +226,8 @@ _TRAIL_REVERSED = re.compile(_alternatives(re.escape(w[::-1]) for w in _TRIM["tr
 _LEAD = re.compile(_alternatives(re.escape(w) for w in _TRIM["lead"]))
 _HOUSEHOLD = re.compile(rf"[{CJK_BASIC}]{{0,8}}(?:{_alternatives(_TRIM['household'])})")
 _HOUSEHOLD_VERB = re.compile(_alternatives(_TRIM["household_verb"]))
+_AFTER_STOP = re.compile(f"(?:{_alternatives(_TRIM['after_stop'])}).*$")  # 12个行政村新建了…: the noun ends at a verb
+_NOUN_OPENING = re.compile(_alternatives(_TRIM["noun_opening"]))
 _PLACE_NOUN = frozenset(_TRIM["place_noun"])  # 四个县签订: one character names what is counted
 _STANDARD_VERB = re.compile(rf"^标准(?:{_alternatives(_TRIM['standard_verb'])})?")
 _SLASH_UNIT = re.compile(rf"[/／][{CJK_BASIC}]{{1,3}}(?={_alternatives(_TRIM['slash_verb'])})")
