@@ -19,7 +19,7 @@ NOT_METRIC_REASONS = (
     "year", "date", "period", "doc_number", "proposal_number", "ordinal", "enumerator",
     "quoted", "title", "name", "phone", "marker", "no_unit", "damaged", "duration", "age",
     "masked", "threshold", "specification", "proposers", "package", "rate_base", "rank", "counter", "milepost",
-    "procedural",
+    "procedural", "frequency",
 )
 _SUMS = ("percent", "ratio", "money_cny")
 _PHONE_CUE = re.compile(r"电话|传真|热线|手机|联系方式|咨询")
@@ -196,8 +196,9 @@ def _is_specification(c: _Context, qs: int) -> bool:
         return True  # 32米登高平台车1辆, 12米公交车: a length naming a kind of vehicle, not a measure of what was done
     if _AREA_RULE.search(c.text, max(0, qs - 10), c.s):
         return True  # 示范站面积须不小于30平方米: an area a rule requires
-    if _INFO[c.unit][0] == "measure" and _NORM.search(_clause_before(c.text, qs, 30)):
-        return True  # 规划面积一般控制在3平方公里左右、建设面积1平方公里左右: the measures a norm sets
+    clause = _clause_before(c.text, qs, 30) if _INFO[c.unit][0] == "measure" else ""
+    if _NORM.search(clause) or ("控制在" in clause and any(w in clause for w in _SPEC_WORDS)):
+        return True  # 规划面积一般控制在3平方公里左右; 作业高度控制在距作物冠层2米以内: the measures a norm sets
     if not any(w in window for w in _SPEC_WORDS):
         return False
     if c.text[c.e:c.e + 1] == "的" and _cjk(c.text[c.e + 1:c.e + 2]):
@@ -291,6 +292,14 @@ _RATIO_ONE = re.compile(r"每[0-9.一二三四五六七八九十百千万]+[名�
 
 
 _RATE_VERBS = _words("rate_base")
+
+
+def _is_frequency(c: _Context, qs: int) -> bool:
+    """每年1次增加到每半年1次, 每季度开展一次, 每周不少于1次: how often something is done, not a count of it."""
+    return c.unit in ("次", "回") and c.value <= 12 and _EVERY_PERIOD.search(c.text, max(0, qs - 12), qs) is not None
+
+
+_EVERY_PERIOD = re.compile(r"每(?:两|三)?(?:年|半年|季度|季|月|周|星期|旬|天|日|学期)[^，。；、,;0-9]{0,8}$")
 
 
 def _is_procedural(c: _Context, qs: int) -> bool:
@@ -401,6 +410,7 @@ _METRIC_CHECKS = (
     ("package", _is_package),
     ("rate_base", _is_rate_base),
     ("procedural", _is_procedural),
+    ("frequency", _is_frequency),
 )
 
 

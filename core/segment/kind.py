@@ -81,6 +81,10 @@ def _unsure(kind: str, evidence: str) -> Warning:
                    WarningCode.DOC_TYPE_UNSURE.template.format(doc_type=kind, evidence=evidence))
 
 
+_MET_WORDS = re.compile("督办|面商")  # a visit or talk with the proposers, reported as news
+_LIST_END = ("目录", "清单", "名单", "汇总表", "一览表")
+
+
 def _from_title(t: str) -> tuple[str, str] | None:
     """(kind, evidence) from the title's last words, then from words anywhere in it; None: undecided.
 
@@ -104,8 +108,8 @@ def _from_title(t: str) -> tuple[str, str] | None:
         return DocType.OTHER, f"title {t!r}"
     if _NOTICE_TITLE.search(end):
         return DocType.NOTICE, f"weak title {t!r}"
-    if "召开" in end or end.endswith(("会", "会议")):
-        return DocType.MEETING_REPORT, f"title {t!r}"
+    if "召开" in end or end.endswith(("会", "会议")) or (_MET_WORDS.search(end) and not end.endswith(_LIST_END)):
+        return DocType.MEETING_REPORT, f"title {t!r}"  # 市政协督办…重点提案, …与政协委员面商…: news of a meeting
     if _REPLY_TITLE.search(end):
         return DocType.REPLY_LETTER, f"title {t!r} {_MENTIONS_REPLY}"
     return None
