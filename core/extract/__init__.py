@@ -279,6 +279,7 @@ def _clause_before(text: str, s_start: int, clause_start: int, change: bool = Fa
         return tidy_label(_ENUMERATOR.sub("", _MARKER_START.sub("", before[:-1]))[-20:]) or None
     if before.startswith("对") and "的" in before:  # 对…的“瞪羚”培育企业，目前全市共有57家: whom it counts
         return tidy_label(before[before.rfind("的") + 1:][:20]) or None
+    before = _NUMBERED_RANGE.sub("", before)
     if change and (figure := _HAS_NUMBER.search(before := PERIOD.sub("", before))):
         before = before[:figure.start()]  # 截至2023年底，较上年增长15%: the period is no name
     elif not before or (_HAS_NUMBER.search(before) and not bracket):  # a bracket's name may hold one: 两项补贴
@@ -296,6 +297,11 @@ def _heading(text: str, s_start: int, clause_start: int) -> str | None:
     colon = max(text.find("：", s_start, clause_start), text.find(":", s_start, clause_start))
     head = text[s_start:colon] if colon > s_start else ""
     return None if not head or _HAS_NUMBER.search(head) else tidy_label(head[-20:]) or None
+
+
+# 企业（…2000万元及以上）达到128家: nothing named after the bracket
+_ONLY_FILLER = re.compile(r"(?:达到|已达|达|为|有|共有|共|计)?")
+_NUMBERED_RANGE = re.compile(r"第[0-9]+号(?:至第?[0-9]+号)?")  # 办理的第1号至第596号，共596件: numbers, not figures
 
 
 _MARKER_START = re.compile(  # （一） 一、 1. before a clause
@@ -346,7 +352,7 @@ def _clause_bounds(text: str, span: Span, s_start: int, s_end: int) -> Span:
     for m in _CLAUSE_BREAK.finditer(text, max(s_start, span[0] - 200), span[0]):
         if m.group() != "\n" or text[m.start() - 1:m.start()] in _SENTENCE_END:  # a hard wrap is no break
             start = m.end()
-    if start == span[0] and start > s_start and text[start - 1] in "）)":
+    if start > s_start and text[start - 1] in "）)" and _ONLY_FILLER.fullmatch(text, start, span[0]):
         opening = max(text.rfind("（", s_start, start), text.rfind("(", s_start, start))
         if opening > s_start:  # 认定职业（工种）115个: the words before the bracket name the count
             start = _clause_bounds(text, (opening, opening), s_start, s_end)[0]

@@ -18,8 +18,10 @@ _LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|�
                           r"|我市|我省|我局|目前|现有|达到|为|有|了|和|及|与|、|以及)+")
 _TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|(?<![下到传表发抵送通])达|约|近|超过|逾|为|有|了|的|计"
                            r"|分别|(?<![平人户年日月亩生])均|只有|仅有|仅)+$")
+_NUMBER_NOTE = re.compile(r"[（(][^（）()]*[0-9][^（）()]*[）)]")  # 企业（年主营业务收入2000万元及以上）: a note
 _LATIN = re.compile(r"[A-Za-z_$]{2,}")  # a side of a 每-phrase holding page debris (an app's name) names nothing
-_AFTER_NOUN = re.compile(rf"(?:[A-Z]{{1,3}}(?=[级类型]))?[{CJK_BASIC}]{{1,8}}")  # 41家A级旅游景区
+# 41家A级旅游景区, 1,460名“三无”老人
+_AFTER_NOUN = re.compile(rf"(?:[A-Z]{{1,3}}(?=[级类型]))?(?:“[{CJK_BASIC}]{{1,6}}”)?[{CJK_BASIC}]{{1,8}}")
 _CONNECTIVE = re.compile(r"[、和及与或\s]{1,3}$")
 _PERIOD = re.compile(
     r"(?:截至|截止|自)?(?:(?:19|20)\d{2}年(?:以来|底|末|初|上半年|下半年|全年|度)?(?:[1-9]|1[0-2])?(?:月(?:底|末|份)?)?"
@@ -120,7 +122,7 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
             before.append(text[at:s_start])
             at = s_end
     before.append(text[at:start])
-    words = _PERIOD.sub("", "".join(before)).strip()
+    words = _PERIOD.sub("", _NUMBER_NOTE.sub("", "".join(before))).strip()
     words = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", words))
     per = _PER.search(words)
     if per:
