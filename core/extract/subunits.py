@@ -20,9 +20,10 @@ __all__ = ["after_unit", "money_alone"]
 _D = f"[0-9{_CN_DIGIT}]"
 _CN = f"[{_CN_DIGIT}]"
 _NOT_AFTER = f"(?![0-9{_CN_DIGIT}\u4e00-\u9fff、.．])"  # an elided subunit is written last: 三元五。 not 三元五亩
+_PRICE_PER = "(?=一(?:公斤|斤|个|只|瓶|袋|份|盒|箱|件|张|本|支|碗|杯))"  # 两块五一斤: the price of one of them
 _YUAN_PARTS = re.compile(  # after 元 (or 块): 角/毛, then 分, or a bare Chinese digit for the next subunit
     f"(?:零?(?P<jiao>{_D})[角毛](?:零?(?P<fen>{_D})分(?![之钟])|(?P<fen_bare>{_D}){_NOT_AFTER})?"
-    f"|零?(?P<fen_only>{_D})分(?![之钟])|(?P<jiao_bare>{_CN}){_NOT_AFTER})(?P<qian>钱)?"
+    f"|零?(?P<fen_only>{_D})分(?![之钟])|(?P<jiao_bare>{_CN})(?:{_NOT_AFTER}|{_PRICE_PER}))(?P<qian>钱)?"
 )
 _ALONE = re.compile(  # a number with no unit followed by a subunit: 5毛钱, 3角, 1角2分, 三毛五, 8分钱
     f"(?:[角毛](?:零?(?P<fen>{_D})分(?![之钟])|(?P<fen_bare>{_D}){_NOT_AFTER})?|(?P<cents>分)(?=钱))(?P<qian>钱)?"
