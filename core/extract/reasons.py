@@ -452,8 +452,12 @@ def _unit_reason(c: _Context) -> str:
 
 
 def _is_name(c: _Context) -> bool:
-    """一县一品牌, 五个百亿: names, not counts."""
+    """一县一品牌, 五个百亿, 五台县: names, not counts."""
     text, s, e = c.text, c.s, c.e
+    if c.chinese and c.unit in _PLACE_UNITS and (level := next(
+            (k for k in (e, e + 1) if text[k:k + 1] in _PLACE_SUFFIXES and (k == e or _cjk(text[e]))), None)) \
+            and text[level + 1:level + 2] not in _PLACE_NOT_AFTER:
+        return True  # 五台县, 九台市, 五家渠市, 八道江区: a place (三个县 counts: 个 counts places; 两台县级设备 too)
     if c.chinese and c.number == "一" and (text[e + 1:e + 2] == "一" or s >= 2 and text[s - 2] == "一"):
         return True
     if c.unit and text[e:e + 1] and text[e] in _START and not text[e].isdigit() and not _word_end(text, e) \
@@ -463,6 +467,9 @@ def _is_name(c: _Context) -> bool:
 
 
 _MAGNITUDE_START = "十百千万亿拾佰仟萬億"
+_PLACE_UNITS = frozenset(_words("place_unit"))
+_PLACE_SUFFIXES = frozenset(_words("place_suffix"))
+_PLACE_NOT_AFTER = frozenset(_words("place_not_after"))
 
 
 def _in_named_clause(c: _Context) -> bool:
