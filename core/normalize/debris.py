@@ -375,6 +375,9 @@ def _clean_value(value: str, rules: _Rules) -> str:
     return value
 
 
+_COLUMN_NAME = re.compile(r"数$|数量|占比|比例|比重|金额|[（(][^（）()]{1,6}[）)]$")  # 件数, 占比（%）: a column's name
+
+
 def _classify_row(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]:
     """Return the verdict for a markdown table row and the metadata pairs it holds."""
     cells = [c.strip(_TRIM) for c in _CELL_SPLIT.split(core.strip("|｜"))]
@@ -383,8 +386,9 @@ def _classify_row(core: str, rules: _Rules) -> tuple[str, list[tuple[str, str]]]
     if all(not c or _RULE_ROW.fullmatch(c) for c in cells):
         return RULE, []
     pairs, kinds = _row_pairs(cells, rules)
-    if len(kinds) == 1 and sum(1 for c in cells if c and c not in {x for pair in pairs for x in pair}) >= 2:
-        return KEEP, []  # | 类别 | 承办数 | 主办 | 协办 |: a data table's header that starts with a key word
+    if len(kinds) == 1 and (sum(1 for c in cells if c and c not in {x for pair in pairs for x in pair}) >= 2
+                            or any(_COLUMN_NAME.search(value) for _, value in pairs)):
+        return KEEP, []  # | 类别 | 承办数 | 主办 | 协办 |, | 类别 | 件数 | 占比（%） |: a data table's header
     if "strong" in kinds or "body" in kinds or len(kinds) >= 2:
         return META, pairs
     return KEEP, []
