@@ -99,7 +99,7 @@ def _is_speech(quoted: str) -> bool:
     return len(quoted) > 14 and any(ch in quoted for ch in "，。；！？,;!?")
 
 
-_SERIES_GAP = re.compile(r"[、，,]?[\u4e00-\u9fff]{0,4}")
+_SERIES_GAP = re.compile(r"[、，,]?[\u4e00-\u9fff]{0,6}")
 
 
 def _share_series_unit(text: str, found: list[Quantity]) -> list[Quantity]:

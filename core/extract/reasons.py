@@ -123,6 +123,8 @@ def _is_masked(c: _Context) -> bool:
 def _is_threshold(c: _Context, qs: int) -> bool:
     """产值超十亿元的镇, 30户以上村民组, 日处理能力200吨的厂一座: a figure that defines what is counted."""
     text, e = c.text, c.e
+    if text[e - 2:e] in ("以上", "以下") and _DEFINED_IN_BRACKET.match(text, e):
+        return True  # 规模养殖场（存栏100箱以上）23个: a bracket defining the class that is then counted
     if c.unit in _DISTANCES and text.startswith(_SERVICE_AREA, e):
         return True  # 在运输机场100公里服务范围内: the distance says which places are meant
     if text[e:e + 1] == "的" and text[c.s - 2:c.s] in _BELOW and text[c.s - 3:c.s - 2] != "不" \
@@ -130,8 +132,9 @@ def _is_threshold(c: _Context, qs: int) -> bool:
         return True  # 考核成绩低于80分的人员: the figure says who is meant (不超过300元的补助 is a standard)
     if c.prev == "满" and text[e:e + 1] in ("可", "即", "后", "方"):
         return True  # 满100分可兑换: the figure a reward waits for
-    if text.startswith(_LIMIT_NOUNS, e + 1) and text[e:e + 1] == "的":
-        return True  # 低于2%的控制线: the line a measured figure is compared with
+    if text[e:e + 1] == "的" and (text.startswith(_LIMIT_NOUNS, e + 1) or (
+            text.startswith(_BOUND_LIMIT_NOUNS, e + 1) and text[qs:c.s] in _BOUNDS)):
+        return True  # 低于2%的控制线, 不超过1%的要求: the line a figure is compared with (not 达到60%以上的要求)
     if _VALUE_AFTER.match(text, e):
         return False  # 培训3000人以上的目标, 增长10%以上的水平: the figure is the goal's or level's value
     if text.startswith(_CONDITION_END, e) or (text[e:e + 1] == "的" and text.startswith(_CONDITION_VERBS, e + 1)
@@ -171,10 +174,12 @@ _BELOW = frozenset(_words("comparison"))  # 发芽率低于85%的按劣种处理
 _CONDITION_END = ("的，", "的,", "以上的，", "以上的,", "以下的，", "以下的,", "以内的，", "以内的,")
 _CONDITION_CHAIN = re.compile(rf"[^，。；,;：:\n]{{1,30}}?(?:以上|以下|以内|[0-9]%?)的[{CJK_BASIC}“\"]")
 _RULE_CONDITIONS = re.compile(r"[^，。；,;：:\n]{1,30}?(?:以上|以下|以内|[0-9]%?|元)的[，,]")  # …的，then the rule
+_DEFINED_IN_BRACKET = re.compile(r"[）)](?:达到|已达|共有|有|共|计|为)?[0-9０-９一二两三四五六七八九十]")
 _VALUE_NOUN = re.compile(f"(?:{'|'.join(_words('value_noun'))})(?!以[上下])")  # …的规模以上工业企业: a class of firms
 _VALUE_AFTER = re.compile(f"(?:以上|以下|以内)?的(?:{'|'.join(_words('value_adjective'))})?(?:{_VALUE_NOUN.pattern})")
 _CONDITION_BEFORE = re.compile(r"(?:以上|以下|以内)、[^，。；,;：:\n、]{0,12}$")
 _LIMIT_NOUNS = _words("limit_noun")
+_BOUND_LIMIT_NOUNS = _words("bound_limit_noun")  # a limit only after a bound: 不超过1%的要求
 _STANDARD_NOUNS = _words("standard_noun")  # 不低于12元的标准: the standard's value
 _THRESHOLD_BEFORE = frozenset(_words("threshold_before"))
 
@@ -262,6 +267,9 @@ _SIZE_RULE_CUE = re.compile(r"明确|规定|要求|原则上|标准|按照|办�
 def _is_proposers(c: _Context, qs: int) -> bool:
     """张某等3位代表 (提出的…), 陈某、林某3位委员: the count of the addressees or proposers, not a figure."""
     text, s, e = c.text, c.s, c.e
+    if c.prev == "等" and c.unit in ("个", "家") and text.startswith(_PROPOSER_BODIES, e) \
+            and _JOINTLY.search(text, e, e + 16):
+        return True  # 由民盟某市委员会等3个党派团体联名提出: the count of the bodies that proposed it
     if not text.startswith(_PROPOSER_NOUNS, e) or c.unit not in ("位", "名"):
         return False
     if c.prev == "等":
@@ -270,6 +278,8 @@ def _is_proposers(c: _Context, qs: int) -> bool:
 
 
 _PROPOSAL = re.compile("提案|建议|议案")
+_PROPOSER_BODIES = _words("proposer_body")
+_JOINTLY = re.compile("联名|提出|提交")
 
 
 def _is_package(c: _Context, qs: int) -> bool:
