@@ -185,7 +185,10 @@ _THRESHOLD_BEFORE = frozenset(_words("threshold_before"))
 
 
 def _is_specification(c: _Context, qs: int) -> bool:
-    """路面宽度4.5米及以上, 路基宽度不低于8.5米: a measure written as a requirement of a rule."""
+    """路面宽度4.5米及以上, 路基宽度不低于8.5米: a measure written as a requirement of a rule; 岗前培训不少于40学时,
+    每次不少于8学时: the least training a rule asks for (人均培训16学时 is measured)."""
+    if c.unit in _TRAINING_HOURS and _AT_LEAST_WORDS.fullmatch(c.text, qs, c.s):
+        return True
     if _INFO[c.unit][0] != "measure":
         return False
     if c.text.startswith(_FORBIDDEN, c.e) or c.text.startswith("不得", qs, c.s):
@@ -215,6 +218,8 @@ def _is_specification(c: _Context, qs: int) -> bool:
 
 _KIND_OF_VEHICLE = re.compile(  # 32米登高平台车1辆: a length, a vehicle's name, then its count or the list goes on
     rf"[{CJK_BASIC}]{{0,6}}?(?:{'|'.join(_words('vehicle'))})(?=[0-9一二两三四五六七八九十、，,；;。）)])")
+_TRAINING_HOURS = frozenset(_words("training_hours"))
+_AT_LEAST_WORDS = re.compile("不少于|不得少于|不低于|至少")
 _MUST = "(?:须|应|应当|必须)"
 _AT_LEAST = "(?:不小于|不得小于|不少于|不得少于)"
 _AREA_RULE = re.compile(f"(?:面积|间距|距离)(?:原则上)?(?:{_MUST}(?:{_AT_LEAST}|达到)?|不小于|不得小于)$"
