@@ -105,6 +105,11 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
             and joined.end() == start:  # 吸引线上线下参与逾500万人次: the figure counts who took part
         return tidy_label(joined.group()[-20:]) + q.unit
     acted = ""  # 分三批发放政府消费券: what the figure's verb does, when nothing names what is counted
+    if (q.unit in _CLASSIFIERS or q.unit in ("户", "人")) and _FOR_BEFORE.search(text, clause_start, start) \
+            and (served := _SERVED.match(text, end, clause_end)):
+        noun = tidy_label(_cut_at_verb(served.group()))  # 为辖区内312名80周岁以上高龄老人办理…: whom it serves
+        if len(noun) >= 2:
+            return noun
     if q.unit in _CLASSIFIERS:
         after = _AFTER_NOUN.match(text, end, clause_end)
         if after:
@@ -144,6 +149,8 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     if task and words:  # 完成省厅下达50000人次任务的: the figure is the task's size
         return tidy_label(words[-20:] + task.group())
     named = tidy_label(words[-20:])
+    if (subject := _SUBJECT.match(named)) and len(named) - subject.end() >= 2:
+        named = tidy_label(named[subject.end():])  # 棠梨县共接待游客: who did it is not what is counted
     if len(named) < 2 and len(acted) >= 2:
         return acted
     return named or _noun_after(text, end, clause_end, q.unit) or None
@@ -182,12 +189,17 @@ def _noun_after(text: str, end: int, clause_end: int, unit: str | None = None) -
 
 def _cut_at_verb(words: str) -> str:
     """The noun that words open, cut at the first verb or function word (中小学全部落实 → 中小学: a noun may open with a
-    stop word, 36件中需要… names nothing after the figure)."""
-    opening = _NOUN_OPENING.match(words)
-    at = opening.end() if opening else 0
+    stop word, 36件中需要… names nothing after the figure; “专精特新”中小企业: a quoted name first)."""
+    quoted = _QUOTED_NAME.match(words)
+    at = quoted.end() if quoted else 0
+    opening = _NOUN_OPENING.match(words, at)
+    at = opening.end() if opening else at
     return words[:at] + _AFTER_STOP.sub("", words[at:])
 
 
+_FOR_BEFORE = re.compile(rf"为(?:辖区内?|全[县市区镇乡省]|[{CJK_BASIC}]{{1,4}}[县市区镇乡村])?$")  # 为(辖区内)312名…
+# 80周岁以上高龄老人, “三无”老人: whom a 为 before the figure serves
+_SERVED = re.compile(rf"(?:[0-9]{{1,3}}周?岁(?:以上|以下)?)?(?:“[^”]{{1,8}}”)?[{CJK_BASIC}]{{1,16}}")
 _ACTED = re.compile(rf"[{CJK_BASIC}]{{1,16}}")
 
 
@@ -214,7 +226,8 @@ def _trim_table() -> dict[str, tuple[str, ...]]:
                                    "place_noun": [], "standard_verb": [], "slash_verb": [], "participation": [],
                                    "change_from": [], "change": [], "total": [], "adverbial": [], "purpose": [],
                                    "purpose_works": [], "money_verb": [], "after_stop": [],
-                                   "noun_opening": []}
+                                   "noun_opening": [], "subject_end": [],
+                                   "subject_then": []}
     for line in data_text("label_trim.tsv").splitlines():
         if line and not line.startswith("#"):
             side, word = line.split("\t")
@@ -230,6 +243,9 @@ _HOUSEHOLD = re.compile(rf"[{CJK_BASIC}]{{0,8}}(?:{_alternatives(_TRIM['househol
 _HOUSEHOLD_VERB = re.compile(_alternatives(_TRIM["household_verb"]))
 _AFTER_STOP = re.compile(f"(?:{_alternatives(_TRIM['after_stop'])}).*$")  # 12个行政村新建了…: the noun ends at a verb
 _NOUN_OPENING = re.compile(_alternatives(_TRIM["noun_opening"]))
+_QUOTED_NAME = re.compile(r"“[^“”]{1,8}”")
+_SUBJECT = re.compile(f"[{CJK_BASIC}]{{1,12}}?(?:{_alternatives(_TRIM['subject_end'])})"
+                      f"(?:{_alternatives(_TRIM['subject_then'])})")
 _PLACE_NOUN = frozenset(_TRIM["place_noun"])  # 四个县签订: one character names what is counted
 _STANDARD_VERB = re.compile(rf"^标准(?:{_alternatives(_TRIM['standard_verb'])})?")
 _SLASH_UNIT = re.compile(rf"[/／][{CJK_BASIC}]{{1,3}}(?={_alternatives(_TRIM['slash_verb'])})")
