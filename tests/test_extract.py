@@ -369,3 +369,15 @@ def test_a_figure_of_an_injected_header_line_is_not_the_letters():
     found = process(text)
     assert "injected_text" in {w.code for w in found.warnings}
     assert [m.raw for m in found.metrics] == ["31家"]
+
+
+def test_a_table_of_single_spaced_cells_on_a_traditional_page_keeps_every_row_and_its_units_as_written():
+    """A table whose cells are parted by one space is no hard wrap (its rows, of one width, were joined into one
+    line and their figures lost); a cell far under its header takes the header's unit as the page writes it."""
+    from dafu import process
+
+    rows = "\n".join(f"第{i}鄉 {100 + i} {1000 + i} {10000 + i}" for i in range(1, 9))
+    text = f"現將各鄉鎮補貼情況公示如下：\n鄉鎮 戶數（戶） 面積（畝） 補貼金額（元）\n{rows}\n合計 836 8036 80036\n"
+    found = process(text).metrics
+    assert len(found) == 27
+    assert {m.unit for m in found} == {"戶", "畝", "元"}

@@ -172,8 +172,9 @@ def _in_text(view: str, text: str, m: Metric) -> Metric:
 def _unit_as_written(view: str, written: str, m: Metric, alternative: re.Pattern, rate: re.Pattern) -> Metric:
     """Return the metric read in ``view`` with its unit as the page writes it (``written``: 個, not 个, on a
     traditional page): the unit in the metric's text, else the nearest after it (a unit written once after a list),
-    else before it. A count in either of two units keeps both, as written: 62台(套) → 台(套), 62台（套） → 台（套）;
-    a rate keeps the base written after a slash (1404元/人·月) or after its 万 (/10万剂次)."""
+    else before it (a table's header, however far above its cell). A count in either of two units keeps both, as
+    written: 62台(套) → 台(套), 62台（套） → 台（套）; a rate keeps the base written after a slash (1404元/人·月) or
+    after its 万 (/10万剂次)."""
     if not m.unit:
         return m
     start, end = m.span
@@ -182,6 +183,8 @@ def _unit_as_written(view: str, written: str, m: Metric, alternative: re.Pattern
         at = view.find(m.unit, end, end + 60)
     if at < 0:
         at = view.rfind(m.unit, max(0, start - 60), start)
+    if at < 0:  # a table cell far under the header that names its unit: the nearest the page writes it before
+        at = view.rfind(m.unit, 0, start)
     if at < 0:
         return m
     unit = written[at:at + len(m.unit)]

@@ -2,8 +2,9 @@
 
 A page is hard-wrapped when most of its prose lines have one width (±1) and most of those end without sentence
 punctuation: the width is the wrap, not the writer's. Each such line that does not end a sentence is joined to the
-next, unless the next starts a paragraph (an indent) or a section (一、 （二） 3.). Tables (pipes, runs of spaces)
-are neither counted nor joined. ``str -> str``, idempotent: a joined page no longer looks wrapped.
+next, unless the next starts a paragraph (an indent) or a section (一、 （二） 3.). Tables (pipes, runs of spaces,
+numbers separated by single spaces) are neither counted nor joined. ``str -> str``, idempotent: a joined page no
+longer looks wrapped.
 
     >>> lines = ["截至2023年8月底，全区60周岁以上户籍老年人1", "8.74万人，其中80周岁以上高龄老人2.96万"]
     >>> page = "\\n".join(lines * 3 + ["6万人。"])
@@ -23,7 +24,7 @@ _WRAP_SHARE = 0.4  # of the prose lines at least this share has the wrap width
 _OPEN_SHARE = 0.6  # of those, at least this share ends mid-sentence
 _SLACK = (3, 4)  # characters fewer / more than the wrap width that a wrapped line may hold
 _SENTENCE_END = frozenset("。；;：:！？!?”）)》】")
-_TABLE = re.compile(r"  |\t|[|｜]")
+_TABLE = re.compile(r"  |\t|[|｜]|(?:^|\s)[0-9][0-9,.]* [0-9][0-9,.]*(?:\s|$)")  # 岜山镇 812 7,420: a table row
 _STARTS_BLOCK = re.compile(  # an indent, 一、 （二） 3. : a paragraph or a section starts on the next line
     r"[ 　]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[0-9]{1,2}[.、．](?![0-9])")
 
