@@ -381,3 +381,14 @@ def test_a_table_of_single_spaced_cells_on_a_traditional_page_keeps_every_row_an
     found = process(text).metrics
     assert len(found) == 27
     assert {m.unit for m in found} == {"戶", "畝", "元"}
+
+
+def test_a_figure_of_a_spam_line_inside_the_text_is_not_the_letters():
+    """A mirror's spam line in the middle of a letter (…官方入口 实时比分 首存送100%) holds no metric of the letter; a
+    paragraph of the letter that names an APP or 福利彩票 keeps its figures."""
+    from dafu import process
+
+    text = ("关于县十六届人大三次会议第12号建议的答复\n张明代表：\n您提出的建议收悉，现答复如下：\n"
+            "全县办复率达到100%。\n某某体育_js365app$官方入口 足球篮球 实时比分 首存送100%\n"
+            "全县福利彩票公益金支出300万元，通过政务APP受理诉求1200件。\n青山县民政局\n2021年6月3日")
+    assert [m.raw for m in process(text).metrics] == ["100%", "300万元", "1200件"]

@@ -69,9 +69,10 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     metrics: list[Metric] = []
     warnings: list[Warning] = []
     spam = [w.span for w in seg.warnings if w.code == WarningCode.INJECTED_TEXT.value and w.span]
+    spam_line = _SpamLines(view)
     for q in found:
-        if any(s <= q.span[0] and q.span[1] <= e for s, e in spam):  # 注册就送88元彩金: a mirror's line
-            continue
+        if any(s <= q.span[0] and q.span[1] <= e for s, e in spam) or spam_line(q.span[0]):
+            continue  # 注册就送88元彩金, 首存送100%: a line a mirror or spammer wrote into the page
         if not q.is_metric:
             if q.reason == "damaged":
                 raw = text[q.span[0]:q.span[1]]
@@ -87,6 +88,25 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     if written is not text:  # 四萬一千張 on a traditional page: the figure as the page writes it, like its unit
         metrics = [m if (raw := written[m.span[0]:m.span[1]]) == m.raw else replace(m, raw=raw) for m in metrics]
     return Extracted(tuple(metrics), find_cited_documents(text), tuple(warnings))
+
+
+class _SpamLines:
+    """Whether the line holding an offset is one a mirror or spammer injected (a short line, no sentence of the
+    letter, holding their words: 九州体育_jz365app$官方入口 … 首存送100%); each line is judged once."""
+
+    def __init__(self, text: str):
+        from ..segment.header import is_paragraph
+        from ..segment.injected import injected
+
+        self.text, self.judged, self.injected, self.is_paragraph = text, {}, injected, is_paragraph
+
+    def __call__(self, at: int) -> bool:
+        start = self.text.rfind("\n", 0, at) + 1
+        if start not in self.judged:
+            end = self.text.find("\n", at)
+            line = self.text[start:end if end >= 0 else len(self.text)]
+            self.judged[start] = self.injected(line) and not self.is_paragraph(line)
+        return self.judged[start]
 
 
 def _respectively(text: str, metrics: list[Metric]) -> list[Metric]:

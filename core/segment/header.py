@@ -239,9 +239,11 @@ def _title_like(f: str) -> bool:
             and not _KEY_VALUE.match(f) and not _BRACKET_LINE.match(f)
             and not (DOC_NUMBER.search(f) and not _CITING.search(f)) and not _BARE_DOC_NUMBER.fullmatch(f)
             and not (is_org(f) and "关于" not in f) and re.search(f"[{CJK}]{{2}}", squeeze(f)) is not None
-            and not re.fullmatch(r"[ABC]\s*类", f) and not _MARKER_LINE.match(f) and not _SPEAKER.fullmatch(f))
+            and not re.fullmatch(r"[ABC]\s*类", f) and not _MARKER_LINE.match(f) and not _SPEAKER.fullmatch(f)
+            and not squeeze(f).endswith(_SITE_HEADINGS))  # 洨阳县人民政府　政府信息公开: the site's heading
 
 
+_SITE_HEADINGS = ("政府信息公开", "信息公开专栏", "门户网站", "政务服务网")
 # 市政府副市长　周立新 under a speech's title: an office and a name, letter-spaced apart
 _SPEAKER = re.compile(rf"[{CJK}]{{1,20}}(?:{alt('speaker_offices')})[ \t\u3000]+[{CJK}]{{2,4}}")
 

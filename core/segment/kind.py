@@ -125,6 +125,8 @@ def _from_body(opening_f: str, body_f: str, roles: tuple[str, ...]) -> tuple[str
     cue = _REPLY_BODY.search(body_f)
     if cue:
         return DocType.REPLY_LETTER, f"body: {cue.group()!r}", True
+    if _NOTICE_CUES.search(head):  # 《…方案》已经县政府同意，现印发给你们: a notice's opening, whatever its attachment
+        return DocType.NOTICE, "opening: 印发给你们 / 请认真贯彻执行", True
     convened = _CONVENED.search(body_f[:300])
     handled = _HANDLING.search(body_f[:300])
     if handled and (convened is None or handled.start() < convened.start()):
