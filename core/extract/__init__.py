@@ -71,7 +71,7 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     spam = [w.span for w in seg.warnings if w.code == WarningCode.INJECTED_TEXT.value and w.span]
     spam_line = _SpamLines(view)
     for q in found:
-        if any(s <= q.span[0] and q.span[1] <= e for s, e in spam) or spam_line(q.span[0]):
+        if q.is_metric and (any(s <= q.span[0] and q.span[1] <= e for s, e in spam) or spam_line(q.span[0])):
             continue  # 注册就送88元彩金, 首存送100%: a line a mirror or spammer wrote into the page
         if not q.is_metric:
             if q.reason == "damaged":
@@ -105,7 +105,7 @@ class _SpamLines:
         if start not in self.judged:
             end = self.text.find("\n", at)
             line = self.text[start:end if end >= 0 else len(self.text)]
-            self.judged[start] = self.injected(line) and not self.is_paragraph(line)
+            self.judged[start] = not self.is_paragraph(line) and self.injected(line)
         return self.judged[start]
 
 

@@ -46,8 +46,8 @@ def _word_end(text: str, s: int) -> int:
     """Return the end of a listed word (统一, 四川, 千方百计) that covers s, else 0; not a word before one of the
     characters its row names (十分 before 钟 is ten minutes)."""
     for size, off in _WORD_SHAPES.get(text[s], ()):
-        word = text[s - off:s - off + size] if off <= s else ""
-        after = text[s - off + size:s - off + size + 1]
-        if word in _WORDS and not (after and after in _WORDS[word]):
-            return s - off + size
+        if off <= s and (word := text[s - off:s - off + size]) in _WORDS:
+            if not (before := _WORDS[word]) or text[s - off + size:s - off + size + 1] not in before \
+                    or s - off + size >= len(text):
+                return s - off + size
     return 0

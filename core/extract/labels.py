@@ -105,7 +105,8 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
             and joined.end() == start:  # 吸引线上线下参与逾500万人次: the figure counts who took part
         return tidy_label(joined.group()[-20:]) + q.unit
     acted = ""  # 分三批发放政府消费券: what the figure's verb does, when nothing names what is counted
-    if (q.unit in _CLASSIFIERS or q.unit in ("户", "人")) and _FOR_BEFORE.search(text, clause_start, start) \
+    if (q.unit in _CLASSIFIERS or q.unit in ("户", "人")) and "为" in text[max(clause_start, start - 12):start] \
+            and _FOR_BEFORE.search(text, max(clause_start, start - 12), start) \
             and (served := _SERVED.match(text, end, clause_end)):
         noun = tidy_label(_cut_at_verb(served.group()))  # 为辖区内312名80周岁以上高龄老人办理…: whom it serves
         if len(noun) >= 2:
@@ -149,7 +150,8 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     if task and words:  # 完成省厅下达50000人次任务的: the figure is the task's size
         return tidy_label(words[-20:] + task.group())
     named = tidy_label(words[-20:])
-    if (subject := _SUBJECT.match(named)) and len(named) - subject.end() >= 2:
+    if any(w in named for w in _TRIM["subject_then"]) and (subject := _SUBJECT.match(named)) \
+            and len(named) - subject.end() >= 2:
         named = tidy_label(named[subject.end():])  # 棠梨县共接待游客: who did it is not what is counted
     if len(named) < 2 and len(acted) >= 2:
         return acted

@@ -24,7 +24,8 @@ _WRAP_SHARE = 0.4  # of the prose lines at least this share has the wrap width
 _OPEN_SHARE = 0.6  # of those, at least this share ends mid-sentence
 _SLACK = (3, 4)  # characters fewer / more than the wrap width that a wrapped line may hold
 _SENTENCE_END = frozenset("。；;：:！？!?”）)》】")
-_TABLE = re.compile(r"  |\t|[|｜]|(?:^|\s)[0-9][0-9,.]* [0-9][0-9,.]*(?:\s|$)")  # 岜山镇 812 7,420: a table row
+_TABLE = re.compile(r"  |\t|[|｜]")
+_NUMBER_ROW = re.compile(r"(?:^|\s)[0-9][0-9,.]* [0-9][0-9,.]*(?:\s|$)")  # 岜山镇 812 7,420: a table row
 _STARTS_BLOCK = re.compile(  # an indent, 一、 （二） 3. : a paragraph or a section starts on the next line
     r"[ 　]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[0-9]{1,2}[.、．](?![0-9])")
 
@@ -45,11 +46,11 @@ def join_hard_wraps(text: str) -> str:
 
 
 def _wrap_width(lines: list[str]) -> int | None:
-    prose = [len(line) for line in lines if len(line) >= _MIN_WIDTH and not _TABLE.search(line)]
+    prose = [len(line) for line in lines if len(line) >= _MIN_WIDTH and not _table(line)]
     if len(prose) < _MIN_LINES:
         return None
     width = Counter(prose).most_common(1)[0][0]
-    at_width = [line for line in lines if abs(len(line) - width) <= 1 and not _TABLE.search(line)]
+    at_width = [line for line in lines if abs(len(line) - width) <= 1 and not _table(line)]
     open_ended = sum(1 for line in at_width if line[-1] not in _SENTENCE_END)
     if len(at_width) < max(_MIN_LINES, _WRAP_SHARE * len(prose)) or open_ended < _OPEN_SHARE * len(at_width):
         return None
@@ -59,5 +60,10 @@ def _wrap_width(lines: list[str]) -> int | None:
 def _wrapped(line: str, width: int) -> bool:
     """A line of a wrapped page broken by the wrap: about the wrap width (a wrap counts display columns, so a line
     with Latin digits holds a few more characters) and open at its end."""
-    return width - _SLACK[0] <= len(line) <= width + _SLACK[1] and not _TABLE.search(line) \
+    return width - _SLACK[0] <= len(line) <= width + _SLACK[1] and not _table(line) \
         and line[-1] not in _SENTENCE_END
+
+
+def _table(line: str) -> bool:
+    """A line of a table: pipes, tabs or runs of spaces, or numbers parted by single spaces."""
+    return _TABLE.search(line) is not None or (" " in line and _NUMBER_ROW.search(line) is not None)

@@ -193,7 +193,10 @@ def _title(text: str, folded: str, head, meta: dict[str, str], page: str) -> str
     from .header import names_itself, title
 
     found = title(text, folded, head)
-    listed = in_text_script(meta_title(meta) or "", page) or None
-    if found and listed and not names_itself(found) and names_itself(listed):
-        return listed
-    return found or listed
+    if found and names_itself(found):
+        return found
+    listed = meta_title(meta)
+    listed = in_text_script(listed, page) if listed else None
+    if found and listed and not names_itself(listed):
+        return found
+    return listed or found
