@@ -291,7 +291,8 @@ def _from_run(text: str, m: re.Match, quotes) -> tuple[Quantity | None, int]:
         if got[1] - s == 1 and text[s] in _FINANCIAL:  # 队伍, 陆地, 收拾: a lone financial numeral
             return None, s + 1
         if (groups := _SPACE_GROUPS.match(text, got[1])) and text[s:got[1]].isdigit() and got[1] - s <= 3 \
-                and (_unit_at(text, end := _past_inside(text, groups.end())) is not None  # 12 604人, 1 300余套
+                and ((unit := _unit_at(text, end := _past_inside(text, groups.end()))) is not None  # 12 604人
+                     and _INFO[unit[0]][0] != "percent"  # 合计 27 100%: two cells (no share is written 27 100%)
                      or groups.group("mag") or text.startswith("、", groups.end())):  # 2 400万、1 800万元
             digits = text[s:groups.start("mag")].replace(" ", "")
             got = (Decimal(digits) * _scale(groups.group("mag")), end, end > groups.end(), False)
