@@ -133,7 +133,7 @@ def test_table_values_are_known():
                         "phase_site", "size_cap", "distance_unit", "service_area", "bound", "defining_end",
                         "value_noun", "value_adjective", "vehicle", "grade_unit", "place_unit", "place_suffix",
                         "place_not_after", "proposer_body", "bound_limit_noun",
-                        "training_hours")
+                        "training_hours", "race")
                for r in _table("quantity_context.tsv"))
 
 

@@ -248,6 +248,14 @@ def _is_format(c: _Context, qs: int) -> bool:
 _NOT_FORMAT = frozenset("度定作造订止约衡")
 
 
+def _is_event_distance(c: _Context, qs: int) -> bool:
+    """5公里健康跑, 10公里越野赛: a distance naming a race, not a measure of what was done."""
+    return c.unit in _DISTANCES and c.text.startswith(_RACES, c.e)
+
+
+_RACES = _words("race")
+
+
 def _is_size_class(c: _Context, qs: int) -> bool:
     """30万吨级油轮, 5000吨级泊位: a measure followed by 级 names a class of ship, berth or plant, not an amount."""
     return c.unit is not None and _INFO[c.unit][0] == "measure" and c.text.startswith("级", c.e)
@@ -420,6 +428,7 @@ _METRIC_CHECKS = (
     ("specification", _is_specification),
     ("specification", _is_size_specification),
     ("specification", _is_size_class),
+    ("name", _is_event_distance),
     ("specification", _is_format),
     ("proposers", _is_proposers),
     ("package", _is_package),
