@@ -71,7 +71,8 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     spam = [w.span for w in seg.warnings if w.code == WarningCode.INJECTED_TEXT.value and w.span]
     spam_line = _SpamLines(view)
     for q in found:
-        if q.is_metric and (any(s <= q.span[0] and q.span[1] <= e for s, e in spam) or spam_line(q.span[0])):
+        if q.is_metric and (spam and any(s <= q.span[0] and q.span[1] <= e for s, e in spam)
+                            or spam_line(q.span[0])):
             continue  # 注册就送88元彩金, 首存送100%: a line a mirror or spammer wrote into the page
         if not q.is_metric:
             if q.reason == "damaged":

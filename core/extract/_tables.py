@@ -12,7 +12,8 @@ _QUAL = {(r[1], r[0]): r[2] for r in _rows("quantity_qualifiers.tsv")}
 _CONTEXT = {(r[0], r[1]): r[2] for r in _rows("quantity_context.tsv")}
 _PREFIXES = tuple(w for (side, w) in _CONTEXT if side == "prefix")
 _INFO = {**{w: (_CONTEXT[("prefix", w)], None, "") for w in _PREFIXES}, **_UNITS}  # units and currency signs
-_WORDS = {r[0]: r[1] if len(r) > 1 else "" for r in _rows("quantity_words.tsv")}  # word -> chars it is never before
+_WORDS = frozenset(r[0] for r in _rows("quantity_words.tsv"))
+_NOT_BEFORE = {r[0]: r[1] for r in _rows("quantity_words.tsv") if len(r) > 1}  # 十分 → 钟: chars it is never before
 _WORD_SHAPES: dict[str, list[tuple[int, int]]] = {}  # char -> (word length, offset of the char), longest first
 for _w in _WORDS:
     for _off, _ch in enumerate(_w):
@@ -47,7 +48,7 @@ def _word_end(text: str, s: int) -> int:
     characters its row names (十分 before 钟 is ten minutes)."""
     for size, off in _WORD_SHAPES.get(text[s], ()):
         if off <= s and (word := text[s - off:s - off + size]) in _WORDS:
-            if not (before := _WORDS[word]) or text[s - off + size:s - off + size + 1] not in before \
-                    or s - off + size >= len(text):
-                return s - off + size
+            end = s - off + size
+            if word not in _NOT_BEFORE or end >= len(text) or text[end] not in _NOT_BEFORE[word]:
+                return end
     return 0

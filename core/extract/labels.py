@@ -128,7 +128,8 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
             before.append(text[at:s_start])
             at = s_end
     before.append(text[at:start])
-    words = _PERIOD.sub("", _NUMBER_NOTE.sub("", "".join(before))).strip()
+    words = "".join(before)
+    words = _PERIOD.sub("", _NUMBER_NOTE.sub("", words) if "（" in words or "(" in words else words).strip()
     words = _TRAIL_FILLER.sub("", _LEAD_FILLER.sub("", words))
     per = _PER.search(words)
     if per:
@@ -150,8 +151,7 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
     if task and words:  # 完成省厅下达50000人次任务的: the figure is the task's size
         return tidy_label(words[-20:] + task.group())
     named = tidy_label(words[-20:])
-    if any(w in named for w in _TRIM["subject_then"]) and (subject := _SUBJECT.match(named)) \
-            and len(named) - subject.end() >= 2:
+    if _SUBJECT_THEN.search(named) and (subject := _SUBJECT.match(named)) and len(named) - subject.end() >= 2:
         named = tidy_label(named[subject.end():])  # 棠梨县共接待游客: who did it is not what is counted
     if len(named) < 2 and len(acted) >= 2:
         return acted
@@ -246,6 +246,7 @@ _HOUSEHOLD_VERB = re.compile(_alternatives(_TRIM["household_verb"]))
 _AFTER_STOP = re.compile(f"(?:{_alternatives(_TRIM['after_stop'])}).*$")  # 12个行政村新建了…: the noun ends at a verb
 _NOUN_OPENING = re.compile(_alternatives(_TRIM["noun_opening"]))
 _QUOTED_NAME = re.compile(r"“[^“”]{1,8}”")
+_SUBJECT_THEN = re.compile(_alternatives(_TRIM["subject_then"]))
 _SUBJECT = re.compile(f"[{CJK_BASIC}]{{1,12}}?(?:{_alternatives(_TRIM['subject_end'])})"
                       f"(?:{_alternatives(_TRIM['subject_then'])})")
 _PLACE_NOUN = frozenset(_TRIM["place_noun"])  # 四个县签订: one character names what is counted

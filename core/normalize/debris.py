@@ -252,6 +252,7 @@ def _classify(core: str, rules: _Rules, cues: tuple[str, ...]) -> tuple[str, lis
 
 _LINKS_HEADING = re.compile(r"(?:相关|相關|热门|熱門|推荐|推薦|延伸|猜你)[^\s:：]{0,4}\s*[:：]?")
 _LINK_LINE_MAX = 40
+_LINKS_HEADING_MAX = 24  # a heading of links, with the spaces around it
 _BULLETS = ("·", "•", "●", "▪", "◆", "◇", "- ")
 _SENTENCE_MARKS = ("。", "；", "：", ":", "！", "？")
 
@@ -260,7 +261,8 @@ def _links_under_heading(lines: list[str], verdicts: list[str]) -> None:
     """The titles listed under a heading of links alone on its line (相关推荐：⏎某某工作总结范文（通用5篇）⏎…) are
     debris too: short lines without a sentence mark, up to the first line that is not one."""
     for i, line in enumerate(lines):
-        if verdicts[i] not in (DEBRIS, KEEP) or not _LINKS_HEADING.fullmatch(line.strip(_TRIM)):
+        if verdicts[i] not in (DEBRIS, KEEP) or len(line) > _LINKS_HEADING_MAX \
+                or not _LINKS_HEADING.fullmatch(line.strip(_TRIM)):
             continue
         if verdicts[i] == KEEP:  # 相关推荐⏎· 某某工作总结（通用5篇）: a bare heading over bulleted links
             bullet = next((ln.strip(_TRIM) for ln in lines[i + 1:] if ln.strip(_TRIM)), "")
