@@ -79,6 +79,8 @@ def metrics_of(text: str):
     ("区财政对新认定的12家“专精特新”中小企业给予奖励。", "12家", "“专精特新”中小企业"),
     ("端午假期，青石县共接待游客18.6万人次。", "18.6万人次", "接待游客"),
     ("全县现有46处隐患点尚未落实治理。", "46处", "隐患点"),
+    # a calculation's basis is the standard of the sum computed from it
+    ("按每人每天6元、全年180天计算，下达农村学生营养改善补助资金864万元。", "6元", "农村学生营养改善补助标准"),
 ])
 def test_label(sentence, raw, label):
     found = metrics_of(sentence)

@@ -81,7 +81,7 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
                                         WarningCode.METRIC_DAMAGED.template.format(raw=raw), q.span))
             continue
         metrics.append(_metric(view, q, index, sentences, starts, metrics[-1] if metrics else None, options))
-    metrics = _respectively(view, metrics)
+    metrics = _calculation_bases(view, _respectively(view, metrics))
     written = as_written if as_written is not None and len(as_written) == len(text) else text
     metrics = [_unit_as_written(view, written, m, _ALTERNATIVE_UNIT, RATE_BASE) for m in metrics]
     if view is not text:
@@ -89,6 +89,18 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     if written is not text:  # 四萬一千張 on a traditional page: the figure as the page writes it, like its unit
         metrics = [m if (raw := written[m.span[0]:m.span[1]]) == m.raw else replace(m, raw=raw) for m in metrics]
     return Extracted(tuple(metrics), find_cited_documents(text), tuple(warnings))
+
+
+def _calculation_bases(text: str, metrics: list[Metric]) -> list[Metric]:
+    """按每生每天4元、全年在校200天计算，全年下达营养膳食补助资金1944万元: a figure a calculation is based on, named
+    by nothing of its own, is the standard of the sum computed from it (营养膳食补助标准)."""
+    out = list(metrics)
+    for i, m in enumerate(out):
+        if m.label or i + 1 >= len(out) or (after := out[i + 1]).sentence != m.sentence or not after.label:
+            continue
+        if "计算" in text[m.span[1]:after.span[0]] and "按" in text[max(0, m.span[0] - 12):m.span[0]]:
+            out[i] = replace(m, label=after.label.removesuffix("资金").removesuffix("经费") + "标准")
+    return out
 
 
 class _SpamLines:
