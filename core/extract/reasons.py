@@ -222,7 +222,7 @@ _TRAINING_HOURS = frozenset(_words("training_hours"))
 _AT_LEAST_WORDS = re.compile("不少于|不得少于|不低于|至少")
 _MUST = "(?:须|应|应当|必须)"
 _AT_LEAST = "(?:不小于|不得小于|不少于|不得少于)"
-_AREA_RULE = re.compile(f"(?:面积|间距|距离)(?:原则上)?(?:{_MUST}(?:{_AT_LEAST}|达到)?|不小于|不得小于)$"
+_AREA_RULE = re.compile(f"(?:面积|间距|距离)(?:原则上)?(?:{_MUST}(?:{_AT_LEAST}|达到)?|不小于|不得小于|不低于)$"
                         rf"|距[^，。；,;\n]{{1,8}}{_MUST}?{_AT_LEAST}$")
 _NORM = re.compile(r"(?:一般|原则上)(?:应|须|要)?(?:控制在|不超过|不大于|不小于|不少于|不低于|不高于)")
 
