@@ -28,7 +28,7 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
     the page's script, character for character), the names and titles copied from the page are as it writes them."""
     from .evidence import missing
     from .header import addressees, category, doc_number, glued_addressee, header_end, news_lead, signer
-    from .kind import about_a_reply, doc_type, proposal
+    from .kind import about_a_reply, circular, doc_type, proposal
     from .sections import sections
     from .tail import tail
     from .text import fold, lines, split_sentences
@@ -55,6 +55,7 @@ def segment(text: str, *, metadata: tuple[tuple[str, str], ...] = (), written: s
     title_f = fold(the_title) if the_title else None
     kind, unsure = doc_type(title_f,
                             folded[opening[0]:opening[1]] if opening else "", body_f, roles)
+    kind = circular(kind, title_f, people)
     the_proposal = None
     if kind == DocType.REPLY_LETTER or (kind == DocType.OTHER and about_a_reply(title_f, body_f)):
         the_proposal = proposal(text, the_title, title_f, opening, folded, roles,

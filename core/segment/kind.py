@@ -85,6 +85,15 @@ _MET_WORDS = re.compile("督办|面商")  # a visit or talk with the proposers, 
 _LIST_END = ("目录", "清单", "名单", "汇总表", "一览表")
 
 
+def circular(kind: str, title_f: str | None, people) -> str:
+    """A 通报 sent to subordinate units (an addressee line of organisations: 各乡镇人民政府，县直各单位：) is a notice;
+    one published to all (no addressee) stays a report, ``other``."""
+    if kind == DocType.OTHER and title_f and squeeze(title_f).endswith(("通报", "通報")) and people \
+            and all(a.role is None for a in people):
+        return DocType.NOTICE
+    return kind
+
+
 def _from_title(t: str) -> tuple[str, str] | None:
     """(kind, evidence) from the title's last words, then from words anywhere in it; None: undecided.
 
