@@ -19,6 +19,7 @@ for _w in _WORDS:
     for _off, _ch in enumerate(_w):
         _WORD_SHAPES.setdefault(_ch, []).append((len(_w), _off))
 _WORD_SHAPES = {ch: sorted(set(shapes), key=lambda t: (-t[0], t[1])) for ch, shapes in _WORD_SHAPES.items()}
+_WORD_PAIRS = frozenset(w[i:i + 2] for w in _WORDS for i in range(len(w) - 1))  # a word covering s holds one
 _UNIT_WORDS = _alternation(_UNITS)
 _QUOTES = re.compile(r"“[^“”\n]{0,80}”|「[^「」\n]{0,80}」|\"[^\"\n]{0,80}\""
                      r"|(?P<t>《[^《》\n]{0,120}》)")
@@ -46,6 +47,8 @@ def _quoted(quotes, s: int) -> str | None:
 def _word_end(text: str, s: int) -> int:
     """Return the end of a listed word (统一, 四川, 千方百计) that covers s, else 0; not a word before one of the
     characters its row names (十分 before 钟 is ten minutes)."""
+    if text[s:s + 2] not in _WORD_PAIRS and (s == 0 or text[s - 1:s + 1] not in _WORD_PAIRS):
+        return 0  # no listed word has the pair of characters before or after s: none covers it
     for size, off in _WORD_SHAPES.get(text[s], ()):
         if off <= s and (word := text[s - off:s - off + size]) in _WORDS:
             end = s - off + size
