@@ -81,6 +81,12 @@ def metrics_of(text: str):
     ("全县现有46处隐患点尚未落实治理。", "46处", "隐患点"),
     # a calculation's basis is the standard of the sum computed from it
     ("按每人每天6元、全年180天计算，下达农村学生营养改善补助资金864万元。", "6元", "农村学生营养改善补助标准"),
+    # a reviewer's inputs against this session's label rules
+    ("今年新增就业人数为2300人创历史新高。", "2300人", "就业人数"),
+    ("新建12个免费停车场，增加车位1200个。", "12个", "免费停车场"),
+    ("全县32个全面推进乡村振兴示范村已挂牌。", "32个", "乡村振兴示范村"),
+    ("今年共办理人大代表建议41件，政协提案36件，合计77件。", "77件", "合计"),
+    ("1.政务服务APP注册用户120万人；", "120万人", "政务服务APP注册用户"),
 ])
 def test_label(sentence, raw, label):
     found = metrics_of(sentence)
@@ -394,3 +400,14 @@ def test_a_figure_of_a_spam_line_inside_the_text_is_not_the_letters():
             "全县办复率达到100%。\n某某体育_js365app$官方入口 足球篮球 实时比分 首存送100%\n"
             "全县福利彩票公益金支出300万元，通过政务APP受理诉求1200件。\n青山县民政局\n2021年6月3日")
     assert [m.raw for m in process(text).metrics] == ["100%", "300万元", "1200件"]
+
+
+
+def test_a_list_line_naming_an_app_keeps_its_figures():
+    """One spam word (APP, 公众号, 官方网站) in a line of the letter's own list is no spam line: only a link, a handle
+    glued to Chinese or two spam words make one (a reviewer's input)."""
+    from dafu import process
+
+    text = ("关于2023年政务服务工作的报告\n\n一、主要成效\n1.政务服务APP注册用户120万人；\n"
+            "2.政务公众号关注人数3.2万人；\n3.官方网站访问量达到560万次；")
+    assert [m.raw for m in process(text).metrics] == ["120万人", "3.2万人", "560万次"]

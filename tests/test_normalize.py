@@ -178,3 +178,16 @@ def test_hard_wrapped_lines_are_joined(text, expected):
 
     assert join_hard_wraps(text) == (text if expected is None else expected)
     assert join_hard_wraps(join_hard_wraps(text)) == join_hard_wraps(text)
+
+
+
+def test_a_space_grouped_number_in_a_wrapped_line_is_no_table_row():
+    """共计 12 604 人 is one number grouped by spaces: its line is prose, and the hard wrap after it is joined (a
+    reviewer's input against the single-spaced table rule)."""
+    from dafu.normalize.wraps import join_hard_wraps
+
+    lines = ["截至2023年8月底，全区60周岁以上户籍老年人", "共计 12 604 人，其中80周岁以上高龄老人2",
+             "963人，占老年人口的23.5%，全年发放高龄津贴", "共计1260万元，惠及高龄老人2963人，新建",
+             "养老服务中心12个，新增养老床位1200张，其", "中护理型床位800张，全区养老机构达到56家，",
+             "实现了镇街全覆盖，群众满意度达到98.6%。"]
+    assert "高龄老人2963人，占" in join_hard_wraps("\n".join(lines))

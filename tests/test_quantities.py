@@ -132,7 +132,7 @@ def test_table_values_are_known():
                         "threshold_before", "limit_noun", "standard_noun", "forbidden", "specification_after",
                         "phase_site", "size_cap", "distance_unit", "service_area", "bound", "defining_end",
                         "value_noun", "value_adjective", "vehicle", "grade_unit", "place_unit", "place_suffix",
-                        "place_not_after", "proposer_body", "bound_limit_noun",
+                        "place_follower", "proposer_body", "bound_limit_noun", "schedule_verb", "place_middle_not",
                         "training_hours", "race")
                for r in _table("quantity_context.tsv"))
 

@@ -91,6 +91,9 @@ def extract(text: str, seg: Segmented, *, options: Options = DEFAULT_OPTIONS,
     return Extracted(tuple(metrics), find_cited_documents(text), tuple(warnings))
 
 
+_SUM_LEAD = re.compile(r"^(?:全年|今年|年度|当年)?(?:共|累计)?(?:下达|安排|拨付|发放)?")
+
+
 def _calculation_bases(text: str, metrics: list[Metric]) -> list[Metric]:
     """按每生每天4元、全年在校200天计算，全年下达营养膳食补助资金1944万元: a figure a calculation is based on, named
     by nothing of its own, is the standard of the sum computed from it (营养膳食补助标准)."""
@@ -99,7 +102,8 @@ def _calculation_bases(text: str, metrics: list[Metric]) -> list[Metric]:
         if m.label or i + 1 >= len(out) or (after := out[i + 1]).sentence != m.sentence or not after.label:
             continue
         if "计算" in text[m.span[1]:after.span[0]] and "按" in text[max(0, m.span[0] - 12):m.span[0]]:
-            out[i] = replace(m, label=after.label.removesuffix("资金").removesuffix("经费") + "标准")
+            named = _SUM_LEAD.sub("", after.label).removesuffix("资金").removesuffix("经费")
+            out[i] = replace(m, label=named + "标准")
     return out
 
 
@@ -109,16 +113,16 @@ class _SpamLines:
 
     def __init__(self, text: str):
         from ..segment.header import is_paragraph
-        from ..segment.injected import injected
+        from ..segment.injected import spam_line
 
-        self.text, self.judged, self.injected, self.is_paragraph = text, {}, injected, is_paragraph
+        self.text, self.judged, self.spam, self.is_paragraph = text, {}, spam_line, is_paragraph
 
     def __call__(self, at: int) -> bool:
         start = self.text.rfind("\n", 0, at) + 1
         if start not in self.judged:
             end = self.text.find("\n", at)
             line = self.text[start:end if end >= 0 else len(self.text)]
-            self.judged[start] = not self.is_paragraph(line) and self.injected(line)
+            self.judged[start] = not self.is_paragraph(line) and self.spam(line)
         return self.judged[start]
 
 
@@ -323,7 +327,7 @@ def _clause_before(text: str, s_start: int, clause_start: int, change: bool = Fa
     return tidy_label(_ENUMERATOR.sub("", before)[-20:]) or None
 
 
-_LISTED = re.compile(r"[0-9一二三四五六七八九十][^，。；、0-9]{0,4}、")  # 建议41件、提案36件: figures in a list
+_LISTED = re.compile(r"[0-9一二三四五六七八九十][^，。；、0-9]{0,4}[、，]")  # 建议41件、提案36件: figures in a list
 
 
 def _heading(text: str, s_start: int, clause_start: int) -> str | None:

@@ -18,6 +18,7 @@ _LEAD_FILLER = re.compile(r"^(?:其中|共计|累计|合计|共有|共|已有|�
                           r"|我市|我省|我局|目前|现有|达到|为|有|了|和|及|与|、|以及)+")
 _TRAIL_FILLER = re.compile(r"(?:共计|累计|合计|共有|共|达到|(?<![下到传表发抵送通])达|约|近|超过|逾|为|有|了|的|计"
                            r"|分别|(?<![平人户年日月亩生])均|只有|仅有|仅)+$")
+_LIST_MARKER = re.compile(r"^(?:[0-9]{1,2}[.、．](?![0-9])|[（(][0-9一二三四五六七八九十]{1,3}[）)])")
 _NUMBER_NOTE = re.compile(r"[（(][^（）()]*[0-9][^（）()]*[）)]")  # 企业（年主营业务收入2000万元及以上）: a note
 _LATIN = re.compile(r"[A-Za-z_$]{2,}")  # a side of a 每-phrase holding page debris (an app's name) names nothing
 # 41家A级旅游景区, 1,460名“三无”老人
@@ -118,7 +119,8 @@ def find_label(text: str, q: Quantity, clause_start: int, clause_end: int, skip:
             if len(noun) >= 2 or noun in _PLACE_NOUN:
                 return noun
             phrase = _ACTED.match(text, end, clause_end)  # the whole of what follows in the clause, or nothing
-            acted = tidy_label(phrase.group()) if phrase and not _cjk(text[phrase.end():phrase.end() + 1]) else ""
+            acted = "" if not phrase or _cjk(text[phrase.end():phrase.end() + 1]) else \
+                tidy_label(phrase.group()[:2] + _AFTER_STOP.sub("", phrase.group()[2:]))  # …示范村已挂牌: no verb
     elif q.unit == "户" and (household := _HOUSEHOLD.match(text, end, clause_end)) \
             and not _HOUSEHOLD_VERB.search(household.group()):
         return tidy_label(household.group())  # 为320户困难企业缓缴: the households are named after the figure
@@ -199,7 +201,9 @@ def _cut_at_verb(words: str) -> str:
     return words[:at] + _AFTER_STOP.sub("", words[at:])
 
 
-_FOR_BEFORE = re.compile(rf"为(?:辖区内?|全[县市区镇乡省]|[{CJK_BASIC}]{{1,4}}[县市区镇乡村])?$")  # 为(辖区内)312名…
+# 为(辖区内)312名…: for whom (人数为2300人: a copula after a noun of amount)
+_FOR_BEFORE = re.compile(rf"(?<![数量额率计总别均约达])为"
+                         rf"(?:辖区内?|全[县市区镇乡省]|[{CJK_BASIC}]{{1,4}}[县市区镇乡村])?$")
 # 80周岁以上高龄老人, “三无”老人: whom a 为 before the figure serves
 _SERVED = re.compile(rf"(?:[0-9]{{1,3}}周?岁(?:以上|以下)?)?(?:“[^”]{{1,8}}”)?[{CJK_BASIC}]{{1,16}}")
 _ACTED = re.compile(rf"[{CJK_BASIC}]{{1,16}}")
@@ -267,7 +271,7 @@ def tidy_label(words: str) -> str:
     >>> tidy_label("高校毕业生去向落实率较同期提高"), tidy_label("分别给予"), tidy_label("占比")
     ('高校毕业生去向落实率', '', '占比')
     """
-    words = words.strip(" 、，,：:（(")
+    words = _LIST_MARKER.sub("", words.strip(" 、，,：:（("))  # 1.政务服务APP注册用户: the list's marker is no name
     for side in ("trail", "lead", "trail"):
         while words and (cut := _cut(words, side)):
             words = (words[:-cut] if side == "trail" else words[cut:]).strip(" 、，,：:（(")

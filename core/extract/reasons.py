@@ -292,7 +292,7 @@ def _is_proposers(c: _Context, qs: int) -> bool:
 
 _PROPOSAL = re.compile("提案|建议|议案")
 _PROPOSER_BODIES = _words("proposer_body")
-_JOINTLY = re.compile("联名|提出|提交")
+_JOINTLY = re.compile("联名|联合提出")
 
 
 def _is_package(c: _Context, qs: int) -> bool:
@@ -322,7 +322,9 @@ def _is_frequency(c: _Context, qs: int) -> bool:
     return c.unit in ("次", "回") and c.value <= 12 and _EVERY_PERIOD.search(c.text, max(0, qs - 12), qs) is not None
 
 
-_EVERY_PERIOD = re.compile(r"每(?:两|三)?(?:年|半年|季度|季|月|周|星期|旬|天|日|学期)[^，。；、,;0-9]{0,8}$")
+# 每年1次, 每季度不少于1次, 每季度开展一次: the schedule a rule sets (每月平均受理投诉12次, 每年发生火灾3次: measured)
+_EVERY_PERIOD = re.compile(r"每(?:两|三)?(?:年|半年|季度|季|月|周|星期|旬|天|日|学期)"
+                           r"(?:至少|不少于|不低于|不超过|最多)?(?:" + "|".join(_words("schedule_verb")) + r")?$")
 
 
 def _is_procedural(c: _Context, qs: int) -> bool:
@@ -478,9 +480,7 @@ def _unit_reason(c: _Context) -> str:
 def _is_name(c: _Context) -> bool:
     """一县一品牌, 五个百亿, 五台县: names, not counts."""
     text, s, e = c.text, c.s, c.e
-    if c.chinese and c.unit in _PLACE_UNITS and (level := next(
-            (k for k in (e, e + 1) if text[k:k + 1] in _PLACE_SUFFIXES and (k == e or _cjk(text[e]))), None)) \
-            and text[level + 1:level + 2] not in _PLACE_NOT_AFTER:
+    if c.chinese and c.unit in _PLACE_UNITS and _is_place(text, e):
         return True  # 五台县, 九台市, 五家渠市, 八道江区: a place (三个县 counts: 个 counts places; 两台县级设备 too)
     if c.chinese and c.number == "一" and (text[e + 1:e + 2] == "一" or s >= 2 and text[s - 2] == "一"):
         return True
@@ -490,10 +490,23 @@ def _is_name(c: _Context) -> bool:
     return False
 
 
+def _is_place(text: str, e: int) -> bool:
+    """Whether a place's level ends the name a numeral and a measure word open: right after the unit and before no more
+    of a word (五台县人民政府, 九台市。 — not 三家市场主体, 两家县医院), or one character later (五家渠市, 八道江区 —
+    not 三家驻区单位, 两台县级设备)."""
+    nxt = text[e + 1:e + 2]
+    if text[e:e + 1] in _PLACE_SUFFIXES:
+        return not _cjk(nxt) or text.startswith(_PLACE_FOLLOWERS, e + 1)
+    return _cjk(text[e:e + 1]) and text[e] not in _PLACE_MIDDLE_NOT and nxt in _PLACE_SUFFIXES \
+        and text[e + 2:e + 3] not in _NOT_A_LEVEL
+
+
+_NOT_A_LEVEL = frozenset("级属直域")
 _MAGNITUDE_START = "十百千万亿拾佰仟萬億"
 _PLACE_UNITS = frozenset(_words("place_unit"))
 _PLACE_SUFFIXES = frozenset(_words("place_suffix"))
-_PLACE_NOT_AFTER = frozenset(_words("place_not_after"))
+_PLACE_FOLLOWERS = _words("place_follower")  # 五台县人民政府, 五台县的: the place name ends there
+_PLACE_MIDDLE_NOT = frozenset("".join(_words("place_middle_not")))  # 三家驻区单位: no place
 
 
 def _in_named_clause(c: _Context) -> bool:

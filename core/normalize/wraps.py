@@ -25,7 +25,7 @@ _OPEN_SHARE = 0.6  # of those, at least this share ends mid-sentence
 _SLACK = (3, 4)  # characters fewer / more than the wrap width that a wrapped line may hold
 _SENTENCE_END = frozenset("。；;：:！？!?”）)》】")
 _TABLE = re.compile(r"  |\t|[|｜]")
-_NUMBER_ROW = re.compile(r"(?:^|\s)[0-9][0-9,.]* [0-9][0-9,.]*(?:\s|$)")  # 岜山镇 812 7,420: a table row
+_NUMBER_CELL = re.compile(r"(?:(?<=\s)|^)[0-9][0-9,.]*%?(?=\s|$)")  # 岜山镇 812 7,420 1,113,000: a table row
 _STARTS_BLOCK = re.compile(  # an indent, 一、 （二） 3. : a paragraph or a section starts on the next line
     r"[ 　]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[0-9]{1,2}[.、．](?![0-9])")
 
@@ -66,4 +66,9 @@ def _wrapped(line: str, width: int) -> bool:
 
 def _table(line: str) -> bool:
     """A line of a table: pipes, tabs or runs of spaces, or numbers parted by single spaces."""
-    return _TABLE.search(line) is not None or (" " in line and _NUMBER_ROW.search(line) is not None)
+    if _TABLE.search(line) is not None:
+        return True
+    if " " not in line:
+        return False
+    cells = _NUMBER_CELL.findall(line)  # 共计 12 604 人: one number grouped by a space, not two cells
+    return len(cells) >= 3 or (len(cells) == 2 and not (len(cells[1]) == 3 and cells[1].isdigit()))

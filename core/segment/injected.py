@@ -11,7 +11,7 @@ from functools import cache
 from .._data import data_toml
 from .text import CJK
 
-__all__ = ["boilerplate", "injected", "strip_injected"]
+__all__ = ["boilerplate", "injected", "spam_line", "strip_injected"]
 
 
 @cache
@@ -29,6 +29,21 @@ def injected(value: str) -> bool:
     (True, False)
     """
     return _injected_pattern().search(value) is not None
+
+
+def spam_line(line: str) -> bool:
+    """Whether a whole line is a spammer's (its figures are not the letter's): a link or a handle glued to Chinese,
+    or two of the spam words — one word (政务服务APP注册用户120万人；) may stand in the letter's own list.
+
+    >>> spam_line("九州体育_jz365app$官方入口 实时比分 首存送100%"), spam_line("1.政务服务APP注册用户120万人；")
+    (True, False)
+    """
+    found = {m.group().lower() for m in _injected_pattern().finditer(line)}
+    return bool(found) and (len(found) >= 2 or _LINK_OR_HANDLE.search(line) is not None)
+
+
+_LINK_OR_HANDLE = re.compile(rf"https?://|www\.|\.(?:com|cn|net|org|top|xyz|cc|vip|club|site|info|app)\b"
+                             rf"|[{CJK}][$_@!+#]|[$_@!+#][{CJK}]", re.I)
 
 
 def boilerplate(paragraph: str) -> bool:
