@@ -112,17 +112,16 @@ class _SpamLines:
     letter, holding their words: 九州体育_jz365app$官方入口 … 首存送100%); each line is judged once."""
 
     def __init__(self, text: str):
-        from ..segment.header import is_paragraph
-        from ..segment.injected import spam_line
+        from ..segment.header import is_spam_line
 
-        self.text, self.judged, self.spam, self.is_paragraph = text, {}, spam_line, is_paragraph
+        self.text, self.judged, self.is_spam = text, {}, is_spam_line
 
     def __call__(self, at: int) -> bool:
         start = self.text.rfind("\n", 0, at) + 1
         if start not in self.judged:
             end = self.text.find("\n", at)
             line = self.text[start:end if end >= 0 else len(self.text)]
-            self.judged[start] = not self.is_paragraph(line) and self.spam(line)
+            self.judged[start] = self.is_spam(line)
         return self.judged[start]
 
 
@@ -218,9 +217,7 @@ def _unit_as_written(view: str, written: str, m: Metric, alternative: re.Pattern
     at = view.rfind(m.unit, start, end)
     if at < 0:
         at = view.find(m.unit, end, end + 60)
-    if at < 0:
-        at = view.rfind(m.unit, max(0, start - 60), start)
-    if at < 0:  # a table cell far under the header that names its unit: the nearest the page writes it before
+    if at < 0:  # the nearest before, however far (a table cell far under the header that names its unit)
         at = view.rfind(m.unit, 0, start)
     if at < 0:
         return m
@@ -254,11 +251,10 @@ def _metric(text: str, q: Quantity, index, sentences, starts: list[int],
     clause_start, clause_end = _clause_bounds(text, q.span, s_start, s_end)
     in_clause = previous is not None and clause_start <= previous.span[0] and previous.span[1] <= q.span[0]
     skip = (previous.span,) if in_clause else ()
-    label = q.label or find_label(text, q, clause_start, clause_end, skip)
-    in_list = previous is not None and _CONNECTIVE.match(text, previous.span[1], q.span[0]) is not None
     total = None if q.label else TOTAL.match(text, clause_start, q.span[0])
-    if total:  # 合计77件 / （总计1,587人）: a total is named by what it sums, never by the last item summed
-        label = None
+    # 合计77件 / （总计1,587人）: a total is named by what it sums, never by the last item summed
+    label = q.label or (None if total else find_label(text, q, clause_start, clause_end, skip))
+    in_list = previous is not None and _CONNECTIVE.match(text, previous.span[1], q.span[0]) is not None
     if q.label:
         pass  # a table cell: its row and column say what it counts
     elif total and _LISTED.search(text, s_start, clause_start):

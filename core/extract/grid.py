@@ -148,7 +148,7 @@ def _vertical_width(text: str, start: int) -> int:
         at = end + 1
     run = next((i for i, (s, e) in enumerate(lines) if not _cell_line(text, s, e)), len(lines))
     width = run - 1  # the header, then the first row's name
-    if not 2 <= width <= _VERTICAL_MAX or len(lines) < 2 * width + width:
+    if not 2 <= width <= _VERTICAL_MAX or len(lines) < 3 * width:  # the header and two rows
         return 0
     rows = [lines[width * n + width:width * n + 2 * width] for n in range(2)]
     ok = all(_cell_line(text, *row[0]) and all(_NUMBER.fullmatch(text[s:e].strip()) for s, e in row[1:])

@@ -204,7 +204,7 @@ def _is_specification(c: _Context, qs: int) -> bool:
         return True  # 32米登高平台车1辆, 12米公交车: a length naming a kind of vehicle, not a measure of what was done
     if _AREA_RULE.search(c.text, max(0, qs - 10), c.s):
         return True  # 示范站面积须不小于30平方米: an area a rule requires
-    clause = _clause_before(c.text, qs, 30) if _INFO[c.unit][0] == "measure" else ""
+    clause = _clause_before(c.text, qs, 30)  # a measure (checked above)
     if _NORM.search(clause) or ("控制在" in clause and any(w in clause for w in _SPEC_WORDS)):
         return True  # 规划面积一般控制在3平方公里左右; 作业高度控制在距作物冠层2米以内: the measures a norm sets
     if not any(w in window for w in _SPEC_WORDS):

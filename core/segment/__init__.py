@@ -81,8 +81,7 @@ def _signed(text, folded, all_lines, head, the_title, meta, kind, end,
             page: str) -> tuple[str | None, str | None, list[Warning]]:
     """(issuer, date, warnings): who signed and when, injected header text and a cut-off page."""
     from .evidence import date_of, issuer_of, truncated
-    from .header import is_paragraph
-    from .injected import spam_line
+    from .header import is_spam_line
     from .signature import signature
 
     sign = signature(text, folded, all_lines, min(len(all_lines), len(head)))
@@ -92,7 +91,7 @@ def _signed(text, folded, all_lines, head, the_title, meta, kind, end,
     issuer, warnings = issuer_of(text, folded, all_lines, head, named, meta, sign, page)
     date, found = date_of(folded, meta, sign, head)
     warnings += found
-    spam = next(((s, e) for s, e in head if spam_line(folded[s:e]) and not is_paragraph(folded[s:e])), None)
+    spam = next(((s, e) for s, e in head if is_spam_line(folded[s:e])), None)
     if spam:
         warnings.append(Warning(WarningCode.INJECTED_TEXT, WarningCode.INJECTED_TEXT.template.format(
             field="the header", text=text[spam[0]:spam[1]]), spam))

@@ -5,7 +5,7 @@ import re
 from typing import NamedTuple
 
 from ..model import Addressee, DocNumber, Span
-from .injected import boilerplate, injected, strip_injected
+from .injected import boilerplate, injected, spam_line, strip_injected
 from .orgs import is_org
 from .text import CJK, alt, fold, split_top, squeeze
 
@@ -45,9 +45,14 @@ _ADDRESSEE_PREFIX = re.compile(r"(?:尊敬的|亲爱的)")
 
 
 
-def is_paragraph(folded_line: str) -> bool:
+def _is_paragraph(folded_line: str) -> bool:
     """Whether a line is a paragraph of prose (a sentence, a reply's opening, or long), not a header line."""
     return "。" in folded_line or "收悉" in folded_line or len(folded_line) > 100
+
+
+def is_spam_line(line: str) -> bool:
+    """Whether a line is a spammer's and no paragraph of the letter: its figures and fields are not the letter's."""
+    return not _is_paragraph(line) and spam_line(line)
 
 
 def header_end(folded: str, lines: tuple[Span, ...]) -> tuple[int, int | None]:
@@ -58,9 +63,10 @@ def header_end(folded: str, lines: tuple[Span, ...]) -> tuple[int, int | None]:
     """
     for i, (s, e) in enumerate(lines[:_HEADER_SCAN]):
         line = folded[s:e]
-        if (boilerplate(line) if is_paragraph(line) else injected(line)) and not _OPENS_REPLY.search(line):
+        paragraph = _is_paragraph(line)
+        if (boilerplate(line) if paragraph else injected(line)) and not _OPENS_REPLY.search(line):
             continue  # a spam line, or an upload site's boilerplate (a paragraph on 福利彩票 is the letter's)
-        if is_paragraph(line):
+        if paragraph:
             return _wrapped_letter(folded, lines, i) or (i, None)
         if _is_addressee_line(line):
             return i + 1, i
@@ -82,7 +88,7 @@ def news_lead(folded: str, head: tuple[Span, ...]) -> Span | None:
 
     It may name the proposal the letter answers (…对市政协某届某次会议第N号提案《…》进行了答复。以下为答复原文：).
     """
-    found = [(s, e) for s, e in head if is_paragraph(folded[s:e])]
+    found = [(s, e) for s, e in head if _is_paragraph(folded[s:e])]
     return (found[0][0], found[-1][1]) if found else None
 
 
